@@ -1,0 +1,48 @@
+"""The ``docsec`` command line: thin commands that parse arguments, call the library, print.
+
+Each sub-command group lives in its own module and is registered here.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from docsec import __version__
+
+app = typer.Typer(
+    name="docsec",
+    help="Training sandbox for travel-document security and stolen-vehicle checks.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"docsec {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """docsec: synthetic documents and vehicles, and the checks that inspect them."""
+
+
+def _register() -> None:
+    # Sub-command groups: one module each (keep imports of heavy libraries inside commands).
+    from docsec.cli import mrz as mrz_cli
+
+    app.add_typer(mrz_cli.app, name="mrz")
+
+
+_register()
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
