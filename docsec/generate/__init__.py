@@ -1,0 +1,1 @@
+"""Synthetic documents of fictitious issuers: views, planted defects, captures."""
