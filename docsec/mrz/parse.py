@@ -1,0 +1,528 @@
+"""Parse and check a machine-readable zone: lines -> :class:`MRZ` with fields and findings.
+
+:func:`parse` recognises the format from the number and length of the lines (Doc 9303-3 §4.2:
+TD1 3×30, TD2 / MRV-B 2×36, TD3 / MRV-A 2×44; a visa starts with ``V``), cuts the fields with the
+tables of :mod:`docsec.mrz.formats`, and answers every check of :data:`~docsec.mrz.checks.CHECK_IDS`
+once. A wrong document is never an exception: only text that fits no format at all raises
+:class:`~docsec.errors.NotAnMRZ`.
+
+The hot path is table-driven: per-format plans (slices, positions, the findings of passing
+checks) are built once at import, so a genuine MRZ allocates only its fields and the result.
+
+>>> mrz = parse(['P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<',
+...              'L898902C36UTO7408122F1204159ZE184226B<<<<<10'],
+...             reference_date=datetime.date(2010, 1, 1))
+>>> mrz.format, mrz.valid, mrz.fields['document_number'].value
+(<MRZFormat.TD3: 'TD3'>, True, 'L898902C3')
+>>> mrz.fields['date_of_birth'].value
+datetime.date(1974, 8, 12)
+>>> mrz.finding('mrz.check_digit.composite').status
+<Status.PASS: 'pass'>
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from docsec.checkdigit.icao9303 import ALPHABET, calc_check_digit
+from docsec.errors import InvalidFormat, NotAnMRZ
+from docsec.mrz import countries
+from docsec.mrz.checks import CHECK_IDS
+from docsec.mrz.fields import decode_date, decode_name
+from docsec.mrz.formats import LAYOUTS, CheckDigitSpec, Layout, MRZFormat
+from docsec.mrz.render import MRZData
+from docsec.report import Finding, Status
+
+__all__ = ["MRZ", "MRZField", "parse"]
+
+FieldValue = str | int | datetime.date | None
+
+PASS, FAIL, WARN, NA = Status.PASS, Status.FAIL, Status.WARN, Status.NOT_APPLICABLE
+
+_ALPHABET = frozenset(ALPHABET)
+_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_DIGITS = "0123456789"
+# Second document-code letters seen on genuine documents that break 9303-5 note k (a warning, not
+# a failure): see DOMAIN.md §1.1 (Estonian "RP" residence permit, German "ME" arrival certificate).
+_KNOWN_NONCONFORMANT_CODES = frozenset({"RP", "ME"})
+# Line-length tolerance before text stops being "an MRZ with wrong lengths" and becomes no MRZ.
+_LENGTH_TOLERANCE = 0.25
+# Minimum share of MRZ characters for text to count as a (damaged) MRZ at all.
+_MIN_MRZ_SHARE = 0.8
+
+
+class MRZField(NamedTuple):
+    """One field as printed (``raw``) and as understood (``value``), with its 1-based positions."""
+
+    raw: str
+    value: FieldValue
+    positions: tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class MRZ:
+    """A parsed machine-readable zone: its fields and one finding per check ID."""
+
+    format: MRZFormat
+    lines: tuple[str, ...]
+    fields: Mapping[str, MRZField]
+    findings: tuple[Finding, ...]
+    valid: bool
+    """No finding failed."""
+    truncated_name: bool
+    """The name field ends in a letter: the name may have been truncated (Doc 9303-4 §4.2.3)."""
+    reference_date: datetime.date
+
+    def finding(self, check_id: str) -> Finding:
+        """The finding of one check ID (``KeyError`` if the ID is unknown)."""
+        for f in self.findings:
+            if f.id == check_id:
+                return f
+        raise KeyError(check_id)
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready mapping: format, valid, fields (raw and value), findings."""
+        return {
+            "format": self.format.value,
+            "valid": self.valid,
+            "lines": list(self.lines),
+            "reference_date": self.reference_date.isoformat(),
+            "truncated_name": self.truncated_name,
+            "fields": {
+                name: {
+                    "raw": f.raw,
+                    "value": f.value.isoformat()
+                    if isinstance(f.value, datetime.date)
+                    else f.value,
+                }
+                for name, f in self.fields.items()
+            },
+            "findings": [f.to_dict() for f in self.findings],
+        }
+
+    def to_data(self) -> MRZData:
+        """The fields as :class:`~docsec.mrz.render.MRZData` (``render`` gives the lines back)."""
+
+        def val(name: str) -> str:
+            f = self.fields.get(name)
+            return "" if f is None or f.value is None else str(f.value)
+
+        def date(name: str) -> datetime.date | str:
+            f = self.fields[name]
+            return f.value if isinstance(f.value, datetime.date) else f.raw
+
+        sex = self.fields["sex"].value
+        return MRZData(
+            document_code=val("document_code"),
+            issuing_state=val("issuing_state"),
+            document_number=val("document_number"),
+            nationality=val("nationality"),
+            date_of_birth=date("date_of_birth"),
+            sex="<" if sex is None else str(sex),
+            date_of_expiry=date("date_of_expiry"),
+            primary_identifier=val("primary_identifier"),
+            secondary_identifier=val("secondary_identifier"),
+            optional_data=val("optional_data"),
+            optional_data_2=val("optional_data_2"),
+        )
+
+
+class _Plan:
+    """Everything about one format that does not depend on the text: built once at import."""
+
+    def __init__(self, layout: Layout) -> None:
+        self.format = layout.format
+        self.length = layout.format.length
+        self.layout = layout
+        self.spec = {f.name: f for f in layout.fields}
+        self.positions = {f.name: f.positions for f in layout.fields}
+        self.slices = tuple((f.name, f.line, f.start, f.stop) for f in layout.fields)
+        self.first = layout.document_code_first
+        self.long_number = layout.long_number
+        cds = {c.id: c for c in layout.check_digits}
+        self.number_cd = cds["mrz.check_digit.document_number"]
+        self.birth_cd = cds["mrz.check_digit.date_of_birth"]
+        self.expiry_cd = cds["mrz.check_digit.date_of_expiry"]
+        self.optional_cd = cds.get("mrz.check_digit.optional_data")
+        self.composite_cd = cds.get("mrz.check_digit.composite")
+        self.cd_positions = {c.id: c.positions for c in layout.check_digits}
+        self.cd_field = {c.id: c.field for c in layout.check_digits}
+        self.cd_pass: dict[tuple[str, str], Finding] = {
+            (c.id, d): Finding(c.id, PASS, c.field, c.positions, d, d, "check digit matches")
+            for c in layout.check_digits
+            for d in _DIGITS
+        }
+        self.na = {
+            cid: Finding(cid, NA, None, (), None, None, f"{self.format.value} has no such element")
+            for cid in CHECK_IDS
+        }
+        name = self.spec["name"]
+        self.name_positions = name.positions
+        sex = self.positions["sex"]
+        birth = self.positions["date_of_birth"]
+        expiry = self.positions["date_of_expiry"]
+        code = self.positions["document_code"]
+        self.passes = {
+            "mrz.line_length": Finding("mrz.line_length", PASS, None, (), str(self.length), None,
+                                       f"{layout.format.lines} lines of {self.length}"),
+            "mrz.charset": Finding("mrz.charset", PASS, None, (), None, None, "A-Z, 0-9 and <"),
+            "mrz.filler": Finding("mrz.filler", PASS, None, (), None, None,
+                                  "fillers only after field content"),
+            "mrz.document_code": Finding("mrz.document_code", PASS, "document_code", code, None,
+                                         None, "document code conforms"),
+            "mrz.date_of_birth": Finding("mrz.date_of_birth", PASS, "date_of_birth", birth, None,
+                                         None, "calendar date"),
+            "mrz.date_of_expiry": Finding("mrz.date_of_expiry", PASS, "date_of_expiry", expiry,
+                                          None, None, "calendar date"),
+            "mrz.expired": Finding("mrz.expired", PASS, "date_of_expiry", expiry, None, None,
+                                   "valid on the reference date"),
+            "mrz.name.format": Finding("mrz.name.format", PASS, "name", name.positions, None, None,
+                                       "primary<<secondary"),
+            "mrz.name.truncated": Finding("mrz.name.truncated", PASS, "name", name.positions,
+                                          None, None, "the name field ends in a filler"),
+            "optional_filler": Finding("mrz.check_digit.optional_data", PASS, "optional_data",
+                                       self.cd_positions.get("mrz.check_digit.optional_data", ()),
+                                       "<", "<", "filler allowed: the optional data is empty"),
+        }  # fmt: skip
+        self.sex_findings = {
+            s: Finding("mrz.sex", PASS, "sex", sex, None, s, "M, F or < (unspecified)")
+            for s in "MF<"
+        }
+        self.sex_findings["X"] = Finding(
+            "mrz.sex", WARN, "sex", sex, "M, F or <", "X",
+            "X is allowed in the visual zone only (Doc 9303-4/5); non-conformant in the MRZ",
+        )  # fmt: skip
+        self.country_cache: dict[tuple[str, str], Finding] = {}
+
+
+_PLANS = {fmt: _Plan(layout) for fmt, layout in LAYOUTS.items()}
+
+
+def parse(lines: str | Sequence[str], *, reference_date: datetime.date | None = None) -> MRZ:
+    """Parse and check MRZ ``lines`` (a sequence of lines, or one string with line breaks).
+
+    ``reference_date`` is the "today" for century inference and the expiry check (default: the
+    current date). Surrounding whitespace and blank lines are ignored; a single string of exactly
+    two or three lines' worth of characters is split. Raises :class:`~docsec.errors.NotAnMRZ`
+    when no format fits at all; everything else (wrong lengths, characters, digits, codes) is
+    reported as findings.
+    """
+    rows = _normalise(lines)
+    fmt = _detect(rows)
+    plan = _PLANS[fmt]
+    ref = reference_date if reference_date is not None else datetime.date.today()
+    n = plan.length
+    findings: list[Finding] = []
+    add = findings.append
+
+    # -- structure: line lengths and characters (Doc 9303-3 §4.1, §4.2) ----------------------
+    printed = rows
+    if all(len(r) == n for r in rows):
+        add(plan.passes["mrz.line_length"])
+    else:
+        bad_lines = [i for i, r in enumerate(rows) if len(r) != n]
+        add(Finding(
+            "mrz.line_length", FAIL, None,
+            tuple((i + 1, min(len(rows[i]), n) + 1) for i in bad_lines),
+            str(n), ",".join(str(len(rows[i])) for i in bad_lines),
+            f"line {', '.join(str(i + 1) for i in bad_lines)}: expected {n} characters",
+        ))  # fmt: skip
+        rows = tuple(r[:n].ljust(n, "<") for r in rows)
+    if all(_ALPHABET.issuperset(r) for r in printed):
+        add(plan.passes["mrz.charset"])
+    else:
+        bad = [(i + 1, j + 1, c) for i, r in enumerate(printed) for j, c in enumerate(r)
+               if c not in _ALPHABET]  # fmt: skip
+        add(Finding(
+            "mrz.charset", FAIL, None, tuple((i, j) for i, j, _ in bad), ALPHABET,
+            "".join(c for _, _, c in bad), "characters outside A-Z, 0-9 and the filler <",
+        ))  # fmt: skip
+
+    raw = {name: rows[line][start:stop] for name, line, start, stop in plan.slices}
+
+    # -- fillers: codes and the document number are left-aligned, filled with < ----------------
+    filler_bad: list[tuple[int, int]] = []
+    for name in ("issuing_state", "nationality", "document_number"):
+        value = raw[name]
+        stripped = value.rstrip("<")
+        if "<" in stripped:
+            field_pos = plan.positions[name]
+            filler_bad.extend(field_pos[i] for i, c in enumerate(stripped) if c == "<")
+    if filler_bad:
+        add(Finding("mrz.filler", FAIL, None, tuple(filler_bad), None, None,
+                    "a filler < inside a field: content must be left-aligned"))  # fmt: skip
+    else:
+        add(plan.passes["mrz.filler"])
+
+    # -- document code (Doc 9303-4/5/6/7, note k of 9303-5) -------------------------------------
+    code = raw["document_code"]
+    add(_document_code(plan, code))
+
+    # -- issuing state and nationality (Doc 9303-3 Part B-D) -----------------------------------
+    issuing_state = raw["issuing_state"].rstrip("<")
+    nationality = raw["nationality"].rstrip("<")
+    add(_country(plan, "mrz.issuing_state", "issuing_state", issuing_state))
+    add(_country(plan, "mrz.nationality", "nationality", nationality))
+
+    # -- check digits (Doc 9303-3 §4.9) ---------------------------------------------------------
+    number_raw = raw["document_number"]
+    number = number_raw.rstrip("<")
+    optional_key = "optional_data"
+    optional_raw = raw[optional_key]
+    optional = optional_raw.rstrip("<")
+    spec = plan.number_cd
+    digit = raw["document_number_check_digit"]
+    if digit == "<" and plan.long_number and "<" not in number_raw:
+        # Long number (9303-5 §4.2.4, 9303-4 §4.2.2.2): 9 characters here, '<' in the digit
+        # position, the rest at the start of the optional data, then the check digit of the
+        # whole number (without the '<'), then a filler.
+        end = optional_raw.find("<")
+        end = len(optional_raw) if end < 0 else end
+        if end >= 1:
+            number = number_raw + optional_raw[: end - 1]
+            found = optional_raw[end - 1]
+            optional = optional_raw[end + 1 :].rstrip("<")
+            opt_pos = plan.positions[optional_key]
+            positions = (*plan.positions["document_number"], *opt_pos[: end - 1], opt_pos[end - 1])
+            add(_cd_finding(plan, spec, number, found, positions, overflow=True))
+        else:
+            message = "'<' marks a long number, but the optional data holds no continuation"
+            add(Finding(spec.id, FAIL, spec.field, plan.cd_positions[spec.id],
+                        calc_check_digit(number_raw), "<", message))  # fmt: skip
+    else:
+        add(_cd_finding(plan, spec, number_raw, digit))
+    birth_raw = raw["date_of_birth"]
+    expiry_raw = raw["date_of_expiry"]
+    add(_cd_finding(plan, plan.birth_cd, birth_raw, raw["date_of_birth_check_digit"]))
+    add(_cd_finding(plan, plan.expiry_cd, expiry_raw, raw["date_of_expiry_check_digit"]))
+    if plan.optional_cd is None:
+        add(plan.na["mrz.check_digit.optional_data"])
+    else:
+        opt_digit = raw["optional_data_check_digit"]
+        if opt_digit == "<" and not optional_raw.strip("<"):
+            add(plan.passes["optional_filler"])
+        else:
+            add(_cd_finding(plan, plan.optional_cd, optional_raw, opt_digit))
+    composite = plan.composite_cd
+    if composite is None:
+        add(plan.na["mrz.check_digit.composite"])
+    else:
+        data = "".join(rows[s.line][s.start : s.stop] for s in composite.covers)
+        add(_cd_finding(plan, composite, data, raw["composite_check_digit"]))
+
+    # -- dates (Doc 9303-3 §4.8) ---------------------------------------------------------------
+    birth, problem = decode_date(birth_raw, kind="birth", reference_date=ref)
+    add(_date_finding(plan, "mrz.date_of_birth", "date_of_birth", birth_raw, birth, problem))
+    expiry, problem = decode_date(expiry_raw, kind="expiry", reference_date=ref)
+    add(_date_finding(plan, "mrz.date_of_expiry", "date_of_expiry", expiry_raw, expiry, problem))
+    if isinstance(expiry, datetime.date):
+        if expiry < ref:
+            message = f"expired on {expiry.isoformat()} (reference date {ref.isoformat()})"
+            add(Finding("mrz.expired", FAIL, "date_of_expiry", plan.positions["date_of_expiry"],
+                        f">= {ref.isoformat()}", expiry.isoformat(), message))  # fmt: skip
+        else:
+            add(plan.passes["mrz.expired"])
+    else:
+        add(Finding("mrz.expired", NA, "date_of_expiry", plan.positions["date_of_expiry"], None,
+                    expiry_raw, "no complete date of expiry"))  # fmt: skip
+
+    # -- sex (Doc 9303-4 §4.2.2: M, F or <) -----------------------------------------------------
+    sex_raw = raw["sex"]
+    sex_finding = plan.sex_findings.get(sex_raw)
+    if sex_finding is None:
+        sex_finding = Finding("mrz.sex", FAIL, "sex", plan.positions["sex"], "M, F or <", sex_raw,
+                              "sex must be M, F or <")  # fmt: skip
+    add(sex_finding)
+
+    # -- name (Doc 9303-3 §4.6, 9303-4 §4.2.3) --------------------------------------------------
+    name_raw = raw["name"]
+    primary, secondary, problem = decode_name(name_raw)
+    if problem is None:
+        add(plan.passes["mrz.name.format"])
+    else:
+        add(Finding("mrz.name.format", FAIL, "name", plan.name_positions, "PRIMARY<<SECONDARY",
+                    name_raw, problem))  # fmt: skip
+    truncated = not name_raw.endswith("<")
+    if truncated:
+        message = "the name field ends in a letter: the name may be truncated"
+        add(Finding("mrz.name.truncated", WARN, "name", plan.name_positions[-1:], "<",
+                    name_raw[-1:], message))  # fmt: skip
+    else:
+        add(plan.passes["mrz.name.truncated"])
+
+    # -- fields --------------------------------------------------------------------------------
+    pos = plan.positions
+    np_ = plan.name_positions
+    start2 = len(primary) + 2
+    fields: dict[str, MRZField] = {
+        "document_code": MRZField(code, code.rstrip("<"), pos["document_code"]),
+        "issuing_state": MRZField(raw["issuing_state"], issuing_state, pos["issuing_state"]),
+        "document_number": MRZField(number_raw, number.rstrip("<"), pos["document_number"]),
+        "document_number_check_digit": _digit_field(raw, pos, "document_number_check_digit"),
+        "nationality": MRZField(raw["nationality"], nationality, pos["nationality"]),
+        "date_of_birth": MRZField(birth_raw, birth, pos["date_of_birth"]),
+        "date_of_birth_check_digit": _digit_field(raw, pos, "date_of_birth_check_digit"),
+        "sex": MRZField(sex_raw, None if sex_raw == "<" else sex_raw, pos["sex"]),
+        "date_of_expiry": MRZField(expiry_raw, expiry, pos["date_of_expiry"]),
+        "date_of_expiry_check_digit": _digit_field(raw, pos, "date_of_expiry_check_digit"),
+        "optional_data": MRZField(optional_raw, optional, pos[optional_key]),
+    }
+    if plan.optional_cd is not None:
+        fields["optional_data_check_digit"] = _digit_field(raw, pos, "optional_data_check_digit")
+    if "optional_data_2" in raw:
+        od2 = raw["optional_data_2"]
+        fields["optional_data_2"] = MRZField(od2, od2.rstrip("<"), pos["optional_data_2"])
+    if plan.composite_cd is not None:
+        fields["composite_check_digit"] = _digit_field(raw, pos, "composite_check_digit")
+    fields["primary_identifier"] = MRZField(
+        primary, primary.replace("<", " "), np_[: len(primary)]
+    )
+    fields["secondary_identifier"] = MRZField(
+        secondary, secondary.replace("<", " "), np_[start2 : start2 + len(secondary)]
+    )
+
+    valid = True
+    for f in findings:
+        if f.status is FAIL:
+            valid = False
+            break
+    return MRZ(fmt, printed, fields, tuple(findings), valid, truncated, ref)
+
+
+def _normalise(lines: object) -> tuple[str, ...]:
+    if isinstance(lines, str):
+        parts: Sequence[object] = lines.splitlines()
+    elif isinstance(lines, Sequence):
+        parts = lines
+    else:
+        raise NotAnMRZ(f"expected MRZ lines as text, got {type(lines).__name__}")
+    rows: list[str] = []
+    for part in parts:
+        if not isinstance(part, str):
+            raise NotAnMRZ(f"expected MRZ lines as text, got a {type(part).__name__}")
+        text = part.strip()
+        if text:
+            rows.append(text)
+    return tuple(rows)
+
+
+def _detect(rows: tuple[str, ...]) -> MRZFormat:
+    count = len(rows)
+    if count == 1:
+        size = len(rows[0])
+        if size == 90:
+            rows = (rows[0][:30], rows[0][30:60], rows[0][60:])
+        elif size in (72, 88):
+            half = size // 2
+            rows = (rows[0][:half], rows[0][half:])
+        count = len(rows)
+    if count == 3:
+        fmt = MRZFormat.TD1
+    elif count == 2:
+        size = max(len(rows[0]), len(rows[1]))
+        visa = rows[0][:1] == "V"
+        if abs(size - 44) < abs(size - 36):
+            fmt = MRZFormat.MRVA if visa else MRZFormat.TD3
+        else:
+            fmt = MRZFormat.MRVB if visa else MRZFormat.TD2
+    else:
+        raise NotAnMRZ(f"an MRZ has 2 or 3 lines, found {count}")
+    n = fmt.length
+    low, high = n * (1 - _LENGTH_TOLERANCE), n * (1 + _LENGTH_TOLERANCE)
+    for r in rows:
+        if not low <= len(r) <= high:
+            raise NotAnMRZ(f"a line of {len(r)} characters fits no MRZ format ({fmt.value}: {n})")
+        if not _ALPHABET.issuperset(r) and sum(c in _ALPHABET for c in r) < _MIN_MRZ_SHARE * len(r):
+            raise NotAnMRZ("less than 80% of the characters are MRZ characters (A-Z, 0-9, <)")
+    return fmt
+
+
+def _document_code(plan: _Plan, code: str) -> Finding:
+    first, second = code[:1], code[1:2]
+    positions = plan.positions["document_code"]
+    if first in plan.first and first and (second == "<" or second in _LETTERS) and second != "V":
+        return plan.passes["mrz.document_code"]
+    expected = f"first character {' or '.join(plan.first)}, second A-Z or < but not V"
+    if code in _KNOWN_NONCONFORMANT_CODES:
+        return Finding("mrz.document_code", WARN, "document_code", positions, expected, code,
+                       f"{code!r} is used on genuine documents but breaks Doc 9303")  # fmt: skip
+    return Finding("mrz.document_code", FAIL, "document_code", positions, expected, code,
+                   f"{code!r} is no {plan.format.value} document code")  # fmt: skip
+
+
+def _country(plan: _Plan, check_id: str, field: str, code: str) -> Finding:
+    key = (check_id, code)
+    cached = plan.country_cache.get(key)
+    if cached is not None:
+        return cached
+    cat = countries.category(code)
+    positions = plan.positions[field]
+    if cat == "icao":
+        finding = Finding(check_id, PASS, field, positions, None, code, "ICAO code")
+    elif cat == "training":
+        finding = Finding(check_id, PASS, field, positions, None, code,
+                          f"fictional training issuer: {countries.country_name(code)}")  # fmt: skip
+    elif cat == "non_icao":
+        message = f"known but not ICAO-endorsed: {countries.country_name(code)}"
+        finding = Finding(check_id, WARN, field, positions, "an ICAO code", code, message)
+    elif cat == "fantasy":
+        finding = Finding(check_id, FAIL, field, positions, "an ICAO code", code,
+                          f"fantasy-document issuer: {countries.country_name(code)}")  # fmt: skip
+    else:
+        return Finding(check_id, FAIL, field, positions, "an ICAO code", code,
+                       f"{code!r} is no ICAO state or organisation code")  # fmt: skip
+    plan.country_cache[key] = finding
+    return finding
+
+
+def _cd_finding(
+    plan: _Plan,
+    spec: CheckDigitSpec,
+    data: str,
+    found: str,
+    positions: tuple[tuple[int, int], ...] | None = None,
+    *,
+    overflow: bool = False,
+) -> Finding:
+    try:
+        expected: str | None = calc_check_digit(data)
+    except InvalidFormat:
+        expected = None
+    if expected == found:
+        if not overflow:
+            return plan.cd_pass[(spec.id, found)]
+        return Finding(spec.id, PASS, spec.field, positions or (), expected, found,
+                       "check digit of the full (long) document number matches")  # fmt: skip
+    if expected is None:
+        message = "cannot compute: the covered characters are not all MRZ characters"
+    else:
+        message = f"check digit is {found!r}, the covered characters give {expected!r}"
+    return Finding(spec.id, FAIL, spec.field, positions or plan.cd_positions[spec.id], expected,
+                   found, message)  # fmt: skip
+
+
+def _date_finding(
+    plan: _Plan,
+    check_id: str,
+    field: str,
+    raw: str,
+    value: datetime.date | str | None,
+    problem: str | None,
+) -> Finding:
+    if isinstance(value, datetime.date):
+        return plan.passes[check_id]
+    if value is None:
+        return Finding(check_id, FAIL, field, plan.positions[field], "YYMMDD", raw,
+                       problem or "not a date")  # fmt: skip
+    return Finding(check_id, WARN, field, plan.positions[field], "YYMMDD", raw,
+                   f"partly unknown date {value} (00 or < parts, Doc 9303-3 §4.8)")  # fmt: skip
+
+
+def _digit_field(
+    raw: Mapping[str, str], pos: Mapping[str, tuple[tuple[int, int], ...]], name: str
+) -> MRZField:
+    r = raw[name]
+    return MRZField(r, int(r) if r.isdigit() and r.isascii() else None, pos[name])
