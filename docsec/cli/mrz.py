@@ -1,10 +1,117 @@
-"""``docsec mrz``: parse and render ICAO 9303 machine-readable zones."""
+"""``docsec mrz``: parse and render ICAO 9303 machine-readable zones.
+
+``docsec mrz parse LINE... [--json] [--reference-date YYYY-MM-DD]`` exits 0 when the MRZ is valid,
+1 when any finding fails and 2 when the text is no MRZ at all.
+"""
 
 from __future__ import annotations
 
+import datetime
+import json
+from typing import Annotated
+
 import typer
+
+from docsec.errors import NotAnMRZ, ValidationError
 
 app = typer.Typer(
     help="Parse and render ICAO 9303 machine-readable zones (TD1, TD2, TD3, MRV-A, MRV-B).",
     no_args_is_help=True,
 )
+
+_FORMATS = ("TD1", "TD2", "TD3", "MRVA", "MRVB")
+
+
+def _date(text: str, option: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(f"{text!r} is not a YYYY-MM-DD date", param_hint=option) from None
+
+
+@app.command("parse")
+def parse_command(
+    lines: Annotated[list[str], typer.Argument(help="The MRZ lines, one argument per line.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    reference_date: Annotated[
+        str | None,
+        typer.Option(help="'Today' for century inference and expiry (YYYY-MM-DD)."),
+    ] = None,
+) -> None:
+    """Parse and check an MRZ: exit 0 valid, 1 a check failed, 2 not an MRZ."""
+    from docsec.mrz import parse
+
+    ref = _date(reference_date, "--reference-date") if reference_date else None
+    try:
+        mrz = parse(lines, reference_date=ref)
+    except NotAnMRZ as exc:
+        typer.echo(f"error: not an MRZ: {exc}", err=True)
+        raise typer.Exit(2) from None
+    if as_json:
+        typer.echo(json.dumps(mrz.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        from rich.console import Console
+
+        from docsec.cli.demo import findings_table
+
+        console = Console()
+        console.print(f"[bold]{mrz.format.value}[/bold]  valid: {mrz.valid}")
+        for name, field in mrz.fields.items():
+            console.print(f"  {name:28} {field.raw!r:>20}  {field.value}", markup=False)
+        console.print(findings_table(mrz.findings, title="findings"))
+    raise typer.Exit(0 if mrz.valid else 1)
+
+
+@app.command("render")
+def render_command(
+    format: Annotated[str, typer.Option("--format", help="TD1, TD2, TD3, MRVA or MRVB.")],
+    document_code: Annotated[str, typer.Option(help="P, I, ID, AC, V ...")],
+    issuing_state: Annotated[str, typer.Option(help="Issuer code: UTO, D ...")],
+    surname: Annotated[str, typer.Option(help="Primary identifier (any supported script).")],
+    document_number: Annotated[str, typer.Option(help="Document number (>9: overflow rule).")],
+    nationality: Annotated[str, typer.Option(help="Nationality code.")],
+    birth_date: Annotated[str, typer.Option(help="YYYY-MM-DD, or raw YYMMDD ('680000').")],
+    sex: Annotated[str, typer.Option(help="M, F or <.")],
+    expiry_date: Annotated[str, typer.Option(help="YYYY-MM-DD, or raw YYMMDD.")],
+    given_names: Annotated[str, typer.Option(help="Secondary identifier.")] = "",
+    optional_data: Annotated[str, typer.Option(help="Optional data / personal number.")] = "",
+    optional_data_2: Annotated[str, typer.Option(help="TD1 line-2 optional data.")] = "",
+    language: Annotated[
+        str | None, typer.Option(help="Transliteration overrides: uk, tg, uz.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print lines and data as JSON.")] = False,
+) -> None:
+    """Render exact MRZ lines (check digits computed, names transliterated and truncated)."""
+    from docsec.mrz import MRZData, MRZFormat, render
+
+    fmt_name = format.upper().replace("-", "")
+    if fmt_name not in _FORMATS:
+        raise typer.BadParameter(f"{format!r}: one of {', '.join(_FORMATS)}", param_hint="--format")
+
+    def when(text: str, option: str) -> datetime.date | str:
+        return text if len(text) == 6 and "-" not in text else _date(text, option)
+
+    data = MRZData(
+        document_code=document_code,
+        issuing_state=issuing_state,
+        document_number=document_number,
+        nationality=nationality,
+        date_of_birth=when(birth_date, "--birth-date"),
+        sex=sex,
+        date_of_expiry=when(expiry_date, "--expiry-date"),
+        primary_identifier=surname,
+        secondary_identifier=given_names,
+        optional_data=optional_data,
+        optional_data_2=optional_data_2,
+    )
+    try:
+        lines = render(data, MRZFormat(fmt_name), language=language)
+    except ValidationError as exc:
+        typer.echo(f"error: cannot render: {exc}", err=True)
+        raise typer.Exit(2) from None
+    if as_json:
+        payload = {"format": fmt_name, "lines": list(lines), "data": data.to_dict()}
+        typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+    else:
+        for line in lines:
+            typer.echo(line)
