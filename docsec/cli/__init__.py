@@ -37,9 +37,11 @@ def _register() -> None:
     # Sub-command groups: one module each (keep imports of heavy libraries inside commands).
     from docsec.cli import demo as demo_cli
     from docsec.cli import mrz as mrz_cli
+    from docsec.cli import read as read_cli
 
     app.add_typer(mrz_cli.app, name="mrz")
     app.command("demo")(demo_cli.demo)
+    app.command("read")(read_cli.read)
 
 
 _register()

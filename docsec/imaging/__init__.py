@@ -1,0 +1,17 @@
+"""Images entering docsec: loading with limits, geometry (quads, homographies, warps)."""
+
+from __future__ import annotations
+
+from docsec.imaging.geometry import order_quad, quad_homography, to_gray, warp_quad
+from docsec.imaging.io import ALLOWED_FORMATS, DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS, load_image
+
+__all__ = [
+    "ALLOWED_FORMATS",
+    "DEFAULT_MAX_BYTES",
+    "DEFAULT_MAX_PIXELS",
+    "load_image",
+    "order_quad",
+    "quad_homography",
+    "to_gray",
+    "warp_quad",
+]

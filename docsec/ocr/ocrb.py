@@ -1,0 +1,165 @@
+"""Fixed-pitch OCR-B recogniser for MRZ character cells (ICAO 9303-3 §4.2: OCR-B size 1,
+pitch 2.54 mm, character set ``A``-``Z``, ``0``-``9``, ``<``).
+
+The reader rectifies every MRZ line to a *canonical strip*: the character pitch is
+:data:`PITCH` pixels, the line's vertical centre (middle of the capitals) is the strip's
+middle row, and the centre of character ``k`` (0-based) is at
+``x = MARGIN + PITCH * (k + 0.5)``. A cell is the :data:`CROP_H` x :data:`CROP_W`
+window around a character centre; its pixels, ink-normalised per line, are the
+classifier's features. ``scripts/train_ocrb.py`` renders OCR-B glyphs from
+``fonts-ocr-b`` into exactly this geometry, with augmentation, and trains the
+one-hidden-layer network whose weights live in ``data/ocrb_mlp.npz``. Inference is
+plain numpy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import numpy as np
+
+from docsec.errors import OCREngineUnavailable
+
+__all__ = [
+    "CLASSES",
+    "CROP_H",
+    "CROP_W",
+    "MARGIN",
+    "N_OUTPUTS",
+    "PITCH",
+    "STRIP_H",
+    "CellReading",
+    "OcrbClassifier",
+    "cell_features",
+    "load_classifier",
+    "normalise_strip",
+    "strip_width",
+]
+
+CLASSES = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<"
+#: The network has one more output, "junk": a misaligned or upside-down cell. Its
+#: probability mass lowers the confidence of every real character.
+N_OUTPUTS = len(CLASSES) + 1
+PITCH = 20
+CROP_W = 22
+CROP_H = 28
+STRIP_H = 36
+MARGIN = 12
+N_FEATURES = CROP_W * CROP_H
+
+
+def strip_width(n_chars: int) -> int:
+    """Width in pixels of the canonical strip of a line of ``n_chars`` characters."""
+    return 2 * MARGIN + PITCH * n_chars
+
+
+def normalise_strip(strip: np.ndarray) -> np.ndarray:
+    """Map a gray line strip to ``float32`` ink density: paper 0, ink 1 (clipped).
+
+    Paper is the 85th percentile of the strip, ink the 2nd percentile, so the scale is
+    set per line and the amount of ink in a cell stays meaningful (``<`` is light).
+    """
+    values = strip.astype(np.float32)
+    paper = float(np.percentile(values, 85))
+    ink = float(np.percentile(values, 2))
+    span = max(paper - ink, 12.0)
+    out = np.clip((paper - values) / span, 0.0, 1.0)
+    return np.asarray(out, dtype=np.float32)
+
+
+def cell_features(norm_strip: np.ndarray, n_chars: int, *, dx: float = 0.0) -> np.ndarray:
+    """Features ``(n_chars, CROP_H * CROP_W)`` of the cells of a normalised canonical strip."""
+    top = (STRIP_H - CROP_H) // 2
+    rows = norm_strip[top : top + CROP_H]
+    out = np.empty((n_chars, N_FEATURES), dtype=np.float32)
+    width = rows.shape[1]
+    for k in range(n_chars):
+        left = round(MARGIN + PITCH * (k + 0.5) + dx - CROP_W / 2)
+        left = min(max(left, 0), width - CROP_W)
+        out[k] = rows[:, left : left + CROP_W].reshape(-1)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class CellReading:
+    """Recognition of one character cell: best character, its probability, ranked candidates."""
+
+    char: str
+    confidence: float
+    candidates: tuple[tuple[str, float], ...]
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready mapping."""
+        return {
+            "char": self.char,
+            "confidence": round(self.confidence, 4),
+            "candidates": [[c, round(p, 4)] for c, p in self.candidates],
+        }
+
+
+@dataclass(frozen=True)
+class OcrbClassifier:
+    """One-hidden-layer network (ReLU, softmax) over cell pixels, trained by the script."""
+
+    mean: np.ndarray
+    scale: np.ndarray
+    w1: np.ndarray
+    b1: np.ndarray
+    w2: np.ndarray
+    b2: np.ndarray
+    version: str
+
+    def predict_proba(self, features: np.ndarray) -> np.ndarray:
+        """Probabilities ``(N, N_OUTPUTS)`` (classes, then junk) of feature rows ``(N, 616)``."""
+        x = (np.asarray(features, dtype=np.float32) - self.mean) * self.scale
+        hidden = np.maximum(x @ self.w1 + self.b1, 0.0)
+        logits = hidden @ self.w2 + self.b2
+        logits -= logits.max(axis=1, keepdims=True)
+        exp = np.exp(logits)
+        return np.asarray(exp / exp.sum(axis=1, keepdims=True), dtype=np.float64)
+
+    def read_cells(self, features: np.ndarray, *, top_k: int = 3) -> list[CellReading]:
+        """Best character, confidence and the ``top_k`` candidates of every cell."""
+        return self.read_cells_from_proba(self.predict_proba(features), top_k=top_k)
+
+    @staticmethod
+    def read_cells_from_proba(proba: np.ndarray, *, top_k: int = 3) -> list[CellReading]:
+        """:class:`CellReading` of every row of class probabilities (junk column ignored)."""
+        proba = proba[:, : len(CLASSES)]
+        order = np.argsort(-proba, axis=1)[:, :top_k]
+        readings = []
+        for row, idx in zip(proba, order, strict=True):
+            cands = tuple((CLASSES[i], float(row[i])) for i in idx)
+            readings.append(CellReading(cands[0][0], cands[0][1], cands))
+        return readings
+
+
+@cache
+def load_classifier() -> OcrbClassifier:
+    """Load the committed OCR-B classifier (``docsec/ocr/data/ocrb_mlp.npz``), cached."""
+    try:
+        ref = resources.files("docsec.ocr") / "data" / "ocrb_mlp.npz"
+        with resources.as_file(ref) as path, np.load(path, allow_pickle=False) as data:
+            arrays = {k: np.asarray(data[k]) for k in data.files}
+    except (OSError, ValueError, KeyError) as exc:
+        raise OCREngineUnavailable(
+            f"the OCR-B classifier weights cannot be loaded ({exc}); run scripts/train_ocrb.py"
+        ) from None
+    classes = str(arrays["classes"])
+    if (
+        classes != CLASSES
+        or arrays["w1"].shape[0] != N_FEATURES
+        or arrays["w2"].shape[1] != N_OUTPUTS
+    ):
+        raise OCREngineUnavailable("the OCR-B classifier weights do not match this code version")
+    return OcrbClassifier(
+        mean=arrays["mean"].astype(np.float32),
+        scale=arrays["scale"].astype(np.float32),
+        w1=arrays["w1"].astype(np.float32),
+        b1=arrays["b1"].astype(np.float32),
+        w2=arrays["w2"].astype(np.float32),
+        b2=arrays["b2"].astype(np.float32),
+        version=str(arrays["version"]),
+    )

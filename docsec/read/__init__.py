@@ -1,0 +1,153 @@
+"""Reading a capture: locate the MRZ band, read it, recognise the model, read the visual zone.
+
+:func:`read_document` is plain sequential code over the stages:
+
+``load_image`` (caller) -> :func:`docsec.read.locate.find_mrz_bands` ->
+:func:`docsec.read.mrz.read_band` (each band, both directions; the best reading by check
+digits and confidence wins) -> :func:`docsec.mrz.parse` (fields, findings) -> model from
+format and issuing state -> page homography from the MRZ grid and the model's MRZ box ->
+optional visual-zone OCR (:mod:`docsec.read.viz`).
+
+The result :class:`Reading` serialises to the JSON shape of issue 5::
+
+    {"image", "document": {"model", "quad", "orientation"},
+     "mrz": {"lines", "format", "char_confidence", "corrections", "fields", "findings"},
+     "viz": {...}, "timings_ms": {...}}
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from docsec.imaging.geometry import to_gray
+from docsec.ocr.ocrb import OcrbClassifier, load_classifier
+from docsec.read.locate import find_mrz_bands
+from docsec.read.mrz import BandRead, read_band
+from docsec.read.page import PageFit, fit_page
+from docsec.read.viz import VizField, read_viz
+
+__all__ = ["Reading", "read_document", "read_mrz"]
+
+#: Stop trying further bands once a reading is trusted with this mean confidence.
+_GOOD_ENOUGH = 0.93
+
+
+@dataclass(frozen=True)
+class Reading:
+    """Everything read from one capture (see the module docstring for the JSON shape)."""
+
+    image: str | None
+    mrz: BandRead | None
+    page: PageFit | None
+    parsed: Mapping[str, object] | None
+    viz: Mapping[str, VizField] | None
+    timings_ms: Mapping[str, float] = field(default_factory=dict)
+
+    @property
+    def mrz_lines(self) -> tuple[str, ...] | None:
+        """The MRZ lines read, or None when no MRZ was found."""
+        return self.mrz.lines if self.mrz is not None else None
+
+    @property
+    def valid(self) -> bool:
+        """An MRZ was read, all its check digits pass and no unverified character is unsure."""
+        return self.mrz is not None and self.mrz.trusted
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready mapping in the issue's shape."""
+        document: dict[str, object] = {"model": None, "quad": None, "orientation": None}
+        if self.page is not None:
+            document = self.page.to_dict()
+        mrz: dict[str, object] | None = None
+        if self.mrz is not None:
+            parsed = self.parsed or {}
+            mrz = {
+                "lines": list(self.mrz.lines),
+                "format": self.mrz.format.value,
+                "valid": self.valid,
+                "char_confidence": self.mrz.char_confidence(),
+                "candidates": [
+                    [[list(c) for c in cell.candidates] for cell in line]
+                    for line in self.mrz.cells
+                ],
+                "corrections": [c.to_dict() for c in self.mrz.corrections],
+                "quad": np.round(self.mrz.quad_xy, 1).tolist(),
+                "fields": parsed.get("fields", {}),
+                "findings": parsed.get("findings", []),
+            }
+        viz = None if self.viz is None else {k: v.to_dict() for k, v in self.viz.items()}
+        return {
+            "image": self.image,
+            "document": document,
+            "mrz": mrz,
+            "viz": viz,
+            "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()},
+        }
+
+
+def read_mrz(
+    image: np.ndarray, *, classifier: OcrbClassifier | None = None, max_bands: int = 8
+) -> BandRead | None:
+    """Locate and read the MRZ of a capture (RGB or gray ``uint8``); None if none is found."""
+    clf = classifier or load_classifier()
+    gray = to_gray(image)
+    best: BandRead | None = None
+    for band in find_mrz_bands(gray, max_candidates=max_bands):
+        for flip in (False, True):
+            for reading in read_band(gray, band, clf, flip=flip):
+                if best is None or reading.score > best.score:
+                    best = reading
+            if best is not None and best.trusted and best.mean_confidence >= _GOOD_ENOUGH:
+                return best
+    return best
+
+
+def _parse(lines: tuple[str, ...], reference_date: dt.date | None) -> dict[str, object]:
+    from docsec.errors import ValidationError
+    from docsec.mrz import parse
+
+    try:
+        parsed = parse(list(lines), reference_date=reference_date)
+    except ValidationError as exc:
+        return {"fields": {}, "findings": [], "error": str(exc)}
+    out = parsed.to_dict()
+    return {"fields": out.get("fields", {}), "findings": out.get("findings", [])}
+
+
+def read_document(
+    image: np.ndarray,
+    *,
+    name: str | None = None,
+    viz: bool = True,
+    reference_date: dt.date | None = None,
+    classifier: OcrbClassifier | None = None,
+) -> Reading:
+    """Read one capture: MRZ (always), model and page quad (when an MRZ is found), visual zone.
+
+    ``viz=False`` skips the Tesseract pass over the visual-zone fields (the MRZ itself
+    never needs Tesseract). ``reference_date`` is passed to the MRZ parser for the
+    expiry finding.
+    """
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    mrz = read_mrz(image, classifier=classifier)
+    timings["mrz"] = (time.perf_counter() - t0) * 1000
+    parsed = None
+    page = None
+    fields = None
+    if mrz is not None:
+        t1 = time.perf_counter()
+        parsed = _parse(mrz.lines, reference_date)
+        page = fit_page(mrz, image.shape[1], image.shape[0])
+        timings["parse"] = (time.perf_counter() - t1) * 1000
+        if viz and page is not None and page.model is not None:
+            t2 = time.perf_counter()
+            fields = read_viz(image, page)
+            timings["viz"] = (time.perf_counter() - t2) * 1000
+    timings["total"] = (time.perf_counter() - t0) * 1000
+    return Reading(name, mrz, page, parsed, fields, timings)

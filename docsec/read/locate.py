@@ -1,0 +1,198 @@
+"""Find MRZ bands in a capture without knowing the document model, at any quarter turn.
+
+The MRZ (ICAO 9303-3 §4: two or three lines of OCR-B at a fixed 2.54 mm pitch, every
+cell filled, fillers included) is the only text on a document whose lines have no
+word gaps. So: dark-on-light strokes are enhanced with a black-hat filter on a
+downscaled gray image, characters are joined along the line direction with a short
+line-shaped closing (once horizontally, once vertically, which covers any quarter turn
+plus about ±35° of skew and perspective), and the resulting bars are grouped into
+bands of two or three parallel bars of similar length. Each :class:`BandCandidate`
+is a rotated rectangle in the capture's pixel coordinates; the reader rectifies and
+reads it in both directions (0° and 180°).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+__all__ = ["BandCandidate", "find_mrz_bands", "WORK_SIZE"]
+
+#: Longest side of the downscaled image the band finder works on (pixels).
+WORK_SIZE = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class BandCandidate:
+    """A possible MRZ band: centre, size along / across the lines, direction, line count.
+
+    ``angle_deg`` is the direction of the lines in the capture (x right, y down), modulo
+    180°; ``thickness`` is the mean bar thickness (about one character height) in
+    capture pixels; ``score`` ranks candidates (larger is more MRZ-like).
+    """
+
+    centre_xy: tuple[float, float]
+    length: float
+    height: float
+    angle_deg: float
+    lines: int
+    thickness: float
+    score: float
+
+    def corners_xy(self) -> np.ndarray:
+        """The band's four corners ``(4, 2)`` in capture pixels."""
+        a = math.radians(self.angle_deg)
+        u = np.array([math.cos(a), math.sin(a)])
+        v = np.array([-math.sin(a), math.cos(a)])
+        c = np.array(self.centre_xy)
+        hl, hh = self.length / 2, self.height / 2
+        return np.array([c - hl * u - hh * v, c + hl * u - hh * v, c + hl * u + hh * v,
+                         c - hl * u + hh * v])  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class _Bar:
+    centre: np.ndarray
+    length: float
+    thickness: float
+    angle: float  # degrees, modulo 180, direction of the bar's long axis
+
+
+def _bars(binary: np.ndarray, integral: np.ndarray, vertical: bool, gap: int) -> list[_Bar]:
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (1, gap) if vertical else (gap, 1))
+    closed = cv2.morphologyEx(binary, cv2.MORPH_CLOSE, kernel)
+    contours, _ = cv2.findContours(closed, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    bars = []
+    for cnt in contours:
+        if len(cnt) < 5:
+            continue
+        (cx, cy), (w, h), ang = cv2.minAreaRect(cnt)
+        length, thick = (w, h) if w >= h else (h, w)
+        angle = ang if w >= h else ang + 90.0
+        if length < 60 or thick < 3 or length < 15 * thick:
+            continue
+        area = cv2.contourArea(cnt)
+        if area < 0.45 * length * thick:  # a bar is mostly filled; scribbles are not
+            continue
+        x, y, w_box, h_box = cv2.boundingRect(cnt)
+        ink = (
+            integral[y + h_box, x + w_box] - integral[y, x + w_box] - integral[y + h_box, x]
+            + integral[y, x]
+        ) / 255.0 / area  # fmt: skip
+        if not 0.12 < ink < 0.72:  # printed characters, not solid blocks or empty frames
+            continue
+        bars.append(_Bar(np.array([cx, cy]), length, thick, angle % 180.0))
+    return bars
+
+
+def _angle_diff(a: float, b: float) -> float:
+    d = abs(a - b) % 180.0
+    return min(d, 180.0 - d)
+
+
+def _group(bars: list[_Bar]) -> list[list[_Bar]]:
+    """Groups of 1-3 parallel bars of similar length stacked at line spacing."""
+    groups: list[list[_Bar]] = []
+    n = len(bars)
+    neighbours: list[list[int]] = [[] for _ in range(n)]
+    for i in range(n):
+        for j in range(i + 1, n):
+            a, b = bars[i], bars[j]
+            if _angle_diff(a.angle, b.angle) > 6:
+                continue
+            if not 0.75 < a.length / b.length < 1.33:
+                continue
+            rad = math.radians(a.angle)
+            u = np.array([math.cos(rad), math.sin(rad)])
+            d = b.centre - a.centre
+            along, across = float(d @ u), abs(float(d[0] * -u[1] + d[1] * u[0]))
+            thick = max(a.thickness, b.thickness)
+            if abs(along) > 0.2 * max(a.length, b.length):
+                continue
+            if not 0.9 * thick < across < 5.0 * thick:
+                continue
+            neighbours[i].append(j)
+            neighbours[j].append(i)
+    seen: set[frozenset[int]] = set()
+    for i in range(n):
+        groups.append([bars[i]])
+        for j in neighbours[i]:
+            pair = frozenset((i, j))
+            if pair not in seen:
+                seen.add(pair)
+                groups.append([bars[i], bars[j]])
+            for k in neighbours[j]:
+                triple = frozenset((i, j, k))
+                if len(triple) == 3 and triple not in seen:
+                    seen.add(triple)
+                    groups.append([bars[x] for x in sorted(triple)])
+    return groups
+
+
+def _candidate(group: list[_Bar], scale: float) -> BandCandidate:
+    pts = []
+    for bar in group:
+        rad = math.radians(bar.angle)
+        u = np.array([math.cos(rad), math.sin(rad)])
+        v = np.array([-u[1], u[0]])
+        for s in (-1, 1):
+            for t in (-1, 1):
+                pts.append(bar.centre + s * bar.length / 2 * u + t * bar.thickness / 2 * v)
+    (cx, cy), (w, h), ang = cv2.minAreaRect(np.array(pts, dtype=np.float32))
+    length, height = (w, h) if w >= h else (h, w)
+    angle = (ang if w >= h else ang + 90.0) % 180.0
+    thick = float(np.mean([b.thickness for b in group]))
+    ratio = length / max(thick, 1.0)
+    # MRZ lines hold 30-44 characters about as tall as their pitch: bars 25-55 times longer
+    # than thick score best; three- and two-line bands beat single bars.
+    shape = -3.0 * abs(math.log(ratio / 36.0))
+    lengths = [b.length for b in group]
+    evenness = -4.0 * (max(lengths) - min(lengths)) / max(lengths)
+    score = len(group) * 1.0 + shape + evenness + length / WORK_SIZE
+    return BandCandidate(
+        centre_xy=(cx / scale, cy / scale),
+        length=length / scale,
+        height=height / scale,
+        angle_deg=angle,
+        lines=len(group),
+        thickness=thick / scale,
+        score=score,
+    )
+
+
+def find_mrz_bands(gray: np.ndarray, *, max_candidates: int = 8) -> list[BandCandidate]:
+    """Candidate MRZ bands of a gray capture, best first (may be empty)."""
+    rows, cols = gray.shape[:2]
+    scale = min(1.0, WORK_SIZE / max(rows, cols))
+    small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if (
+        scale < 1.0
+    ) else gray
+    candidates: list[BandCandidate] = []
+    for pitch in (10, 16, 26):  # character pitch at the working scale, small to large
+        ksize = int(1.3 * pitch) | 1
+        kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (ksize, ksize))
+        hat = cv2.morphologyEx(small, cv2.MORPH_BLACKHAT, kernel)
+        level, _ = cv2.threshold(hat, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+        _, binary = cv2.threshold(hat, max(level, 18), 255, cv2.THRESH_BINARY)
+        gap = int(0.8 * pitch)
+        integral = cv2.integral(binary, sdepth=cv2.CV_64F)
+        for vertical in (False, True):
+            for group in _group(_bars(binary, integral, vertical, gap)):
+                candidates.append(_candidate(group, scale))
+    candidates.sort(key=lambda c: -c.score)
+    kept: list[BandCandidate] = []
+    for cand in candidates:
+        duplicate = any(
+            math.dist(cand.centre_xy, k.centre_xy) < 0.3 * k.height + 2
+            and _angle_diff(cand.angle_deg, k.angle_deg) < 5
+            and abs(cand.length - k.length) < 0.1 * k.length
+            for k in kept
+        )
+        if not duplicate:
+            kept.append(cand)
+        if len(kept) >= max_candidates:
+            break
+    return kept

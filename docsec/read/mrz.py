@@ -1,0 +1,484 @@
+"""MRZ recognition from a located band: rectify, fit the character grid, classify, decode.
+
+Geometry (ICAO 9303-3 §4.2): every MRZ cell holds one OCR-B character at a fixed pitch,
+2 lines of 44 (TD3, MRV-A), 2 of 36 (TD2, MRV-B) or 3 of 30 (TD1). The band is warped
+upright at about :data:`PATCH_PITCH` pixels a character; character blobs are found with
+a black-hat filter and Otsu; blobs are clustered into lines and numbered along each line
+by their spacing; a homography from grid coordinates ``(column, line)`` to the patch is
+fitted to all blob centres with RANSAC, so perspective foreshortening along a line is
+followed. Every line is then resampled to the canonical strip of :mod:`docsec.ocr.ocrb`
+and classified cell by cell.
+
+Decoding rules (the issue's contract):
+
+* every character keeps its confidence and ranked candidates;
+* a character read with confidence below :data:`UNSURE` may be replaced by a candidate
+  that satisfies the field's character set (Doc 9303-3 §4.2: dates and check digits are
+  numeric, names and codes alphabetic) or that makes a failing check digit pass;
+* a character read with confidence is never changed, check digits included, so a forged
+  check digit stays visible;
+* every replacement is reported as a :class:`Correction`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from docsec.checkdigit.icao9303 import calc_check_digit
+from docsec.mrz.formats import LAYOUTS, CheckDigitSpec, Layout, MRZFormat
+from docsec.ocr.ocrb import (
+    CLASSES,
+    MARGIN,
+    PITCH,
+    STRIP_H,
+    CellReading,
+    OcrbClassifier,
+    cell_features,
+    normalise_strip,
+    strip_width,
+)
+from docsec.read.locate import BandCandidate
+
+__all__ = [
+    "LOW_CONFIDENCE",
+    "UNSURE",
+    "BandRead",
+    "Correction",
+    "decode_cells",
+    "read_band",
+]
+
+#: Below this probability a character is "unsure": check digits and charsets may replace it.
+UNSURE = 0.90
+#: Below this probability an unverified character makes the whole reading untrusted.
+LOW_CONFIDENCE = 0.60
+#: Character pitch of the upright band patch, in pixels.
+PATCH_PITCH = 24.0
+_ALPHA = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ<")
+_NUMERIC = frozenset("0123456789<")
+_CLASS_INDEX = {c: i for i, c in enumerate(CLASSES)}
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """One character the decoder changed: where, from what, to what, and why."""
+
+    line: int  # 1-based
+    column: int  # 1-based
+    found: str
+    chosen: str
+    confidence: float  # of the character that was read
+    reason: str  # "check_digit:<check id>", "charset:<field>" or "tesseract"
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready mapping."""
+        return {
+            "position": [self.line, self.column],
+            "found": self.found,
+            "chosen": self.chosen,
+            "confidence": round(self.confidence, 4),
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True)
+class BandRead:
+    """The reading of one band in one direction.
+
+    ``quad_xy`` are the MRZ corners in capture pixels (top-left of the first character
+    cell, top-right of the last cell of line 1, bottom-right and bottom-left of the last
+    line), ``direction_deg`` the direction of the text lines in the capture (clockwise
+    from the x axis), ``grid_to_capture`` the homography from grid ``(column, line)``
+    (0-based, character centres) to capture pixels.
+    """
+
+    format: MRZFormat
+    lines: tuple[str, ...]
+    cells: tuple[tuple[CellReading, ...], ...]
+    corrections: tuple[Correction, ...]
+    checks_passed: int
+    checks_total: int
+    unverified_low: int
+    mean_confidence: float
+    quad_xy: np.ndarray
+    direction_deg: float
+    grid_to_capture: np.ndarray
+
+    @property
+    def score(self) -> float:
+        """Ranking among readings: checks passed first, then confidence."""
+        frac = self.checks_passed / self.checks_total if self.checks_total else 0.5
+        return 2.0 * frac + self.mean_confidence - 0.05 * self.unverified_low
+
+    @property
+    def trusted(self) -> bool:
+        """All check digits pass and no unverified character is below LOW_CONFIDENCE."""
+        return self.checks_passed == self.checks_total and self.unverified_low == 0
+
+    def char_confidence(self) -> list[list[float]]:
+        """Per-character confidence, line by line."""
+        return [[round(c.confidence, 4) for c in line] for line in self.cells]
+
+
+# ---------------------------------------------------------------------------- geometry
+
+
+def _band_patch(gray: np.ndarray, band: BandCandidate) -> tuple[np.ndarray, np.ndarray]:
+    """Upright patch of the band (lines horizontal) and the patch -> capture homography."""
+    scale = PATCH_PITCH / max(band.thickness, 4.0)
+    pad_x = 2.5 * band.thickness
+    pad_y = 1.2 * band.thickness
+    width = int(round((band.length + 2 * pad_x) * scale))
+    height = int(round((band.height + 2 * pad_y) * scale))
+    a = math.radians(band.angle_deg)
+    u = np.array([math.cos(a), math.sin(a)])
+    v = np.array([-math.sin(a), math.cos(a)])
+    c = np.array(band.centre_xy)
+    # patch (px, py) -> capture: c + ((px - w/2) u + (py - h/2) v) / scale
+    lin = np.column_stack([u, v]) / scale
+    origin = c - lin @ np.array([width / 2, height / 2])
+    patch_to_cap = np.array([[*lin[0], origin[0]], [*lin[1], origin[1]], [0.0, 0.0, 1.0]])
+    patch = cv2.warpAffine(
+        gray, patch_to_cap[:2], (width, height),
+        flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP, borderMode=cv2.BORDER_REPLICATE,
+    )  # fmt: skip
+    return patch, patch_to_cap
+
+
+@dataclass(frozen=True, slots=True)
+class _Blob:
+    x: float
+    y: float
+    w: float
+    h: float
+
+
+def _blobs(patch: np.ndarray) -> list[_Blob]:
+    k = int(PATCH_PITCH * 1.6) | 1
+    hat = cv2.morphologyEx(
+        patch, cv2.MORPH_BLACKHAT, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k))
+    )
+    level, binary = cv2.threshold(hat, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    if level < 10:
+        _, binary = cv2.threshold(hat, 10, 255, cv2.THRESH_BINARY)
+    n, _, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
+    out = []
+    for i in range(1, n):
+        x, y, w, h, area = (int(v) for v in stats[i])
+        if not 0.45 * PATCH_PITCH <= h <= 1.6 * PATCH_PITCH:
+            continue
+        if w < 0.2 * PATCH_PITCH or area < 0.08 * w * h:
+            continue
+        out.append(_Blob(x + w / 2, y + h / 2, float(w), float(h)))
+    return out
+
+
+def _cluster_lines(blobs: list[_Blob]) -> list[list[_Blob]]:
+    blobs = sorted(blobs, key=lambda b: b.y)
+    lines: list[list[_Blob]] = []
+    for blob in blobs:
+        if lines and blob.y - float(np.median([b.y for b in lines[-1]])) < 0.5 * PATCH_PITCH:
+            lines[-1].append(blob)
+        else:
+            lines.append([blob])
+    return [sorted(line, key=lambda b: b.x) for line in lines if len(line) >= 12]
+
+
+def _index_line(line: list[_Blob]) -> list[tuple[float, float, float]]:
+    """``(index, x, y)`` of the characters of one line, numbered by their spacing."""
+    centres: list[tuple[float, float]] = []
+    for blob in line:
+        k = max(1, round(blob.w / PATCH_PITCH)) if blob.w > 1.4 * PATCH_PITCH else 1
+        for t in range(k):
+            centres.append((blob.x - blob.w / 2 + (t + 0.5) * blob.w / k, blob.y))
+    gaps = np.diff([c[0] for c in centres])
+    good = gaps[(gaps > 0.6 * PATCH_PITCH) & (gaps < 1.5 * PATCH_PITCH)]
+    pitch = float(np.median(good)) if good.size else PATCH_PITCH
+    out = [(0.0, *centres[0])]
+    index = 0
+    for prev, cur in itertools.pairwise(centres):
+        if cur[0] - prev[0] < 0.45 * pitch:
+            continue  # a broken glyph: keep its first part
+        index += max(1, round((cur[0] - prev[0]) / pitch))
+        out.append((float(index), *cur))
+    # every MRZ cell is printed: a gap of 3 pitches or more separates the MRZ from other ink
+    segments: list[list[tuple[float, float, float]]] = [[out[0]]]
+    for prev_i, cur_i in itertools.pairwise(out):
+        if cur_i[0] - prev_i[0] >= 3:
+            segments.append([])
+        segments[-1].append(cur_i)
+    best = max(segments, key=lambda seg: (len(seg), seg[-1][0] - seg[0][0]))
+    first = best[0][0]
+    return [(i - first, x, y) for i, x, y in best]
+
+
+def _fit_grid(
+    indexed: Sequence[list[tuple[float, float, float]]], n: int
+) -> list[np.ndarray]:
+    """Grid -> patch homographies for each way the observed columns can sit in ``n`` cells."""
+    observed = max(int(line[-1][0]) for line in indexed) + 1
+    if not n - 4 <= observed <= n + 2:
+        return []
+    low, high = min(0, n - observed), max(0, n - observed)
+    out = []
+    for shift in range(low, high + 1):
+        src, dst = [], []
+        for j, line in enumerate(indexed):
+            for i, x, y in line:
+                if 0 <= i + shift < n:
+                    src.append((i + shift, float(j)))
+                    dst.append((x, y))
+        if len(src) < 8:
+            continue
+        hom, _ = cv2.findHomography(
+            np.array(src, dtype=np.float32), np.array(dst, dtype=np.float32),
+            cv2.RANSAC, 0.3 * PATCH_PITCH,
+        )  # fmt: skip
+        if hom is not None:
+            out.append(np.asarray(hom, dtype=np.float64))
+    return out
+
+
+def _map(hom: np.ndarray, pts: np.ndarray) -> np.ndarray:
+    p = np.hstack([pts, np.ones((len(pts), 1))]) @ hom.T
+    return np.asarray(p[:, :2] / p[:, 2:3])
+
+
+def _line_strips(patch: np.ndarray, hom: np.ndarray, n: int, n_lines: int) -> list[np.ndarray]:
+    mid_col = (n - 1) / 2
+    a, b = _map(hom, np.array([[mid_col, 0.0], [mid_col + 1, 0.0]]))
+    pitch_img = float(np.hypot(*(b - a)))
+    if n_lines > 1:
+        c = _map(hom, np.array([[mid_col, 1.0]]))[0]
+        spacing = float(np.hypot(*(c - a))) / max(pitch_img, 1e-6)
+    else:
+        spacing = 1.7
+    strips = []
+    for j in range(n_lines):
+        # canonical (u, v) -> grid (col, line)
+        s = np.array([
+            [1.0 / PITCH, 0.0, -MARGIN / PITCH - 0.5],
+            [0.0, 1.0 / (PITCH * spacing), j - STRIP_H / 2 / (PITCH * spacing)],
+            [0.0, 0.0, 1.0],
+        ])  # fmt: skip
+        strips.append(
+            cv2.warpPerspective(
+                patch, hom @ s, (strip_width(n), STRIP_H),
+                flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP, borderMode=cv2.BORDER_REPLICATE,
+            )  # fmt: skip
+        )
+    return strips
+
+
+# ---------------------------------------------------------------------------- decoding
+
+
+def _allowed(layout: Layout) -> dict[tuple[int, int], frozenset[str]]:
+    allowed: dict[tuple[int, int], frozenset[str]] = {}
+    for spec in layout.fields:
+        chars = {"alpha": _ALPHA, "numeric": _NUMERIC}.get(spec.charset)
+        if chars is None:
+            continue
+        for col in range(spec.start, spec.stop):
+            allowed[(spec.line, col)] = chars
+    return allowed
+
+
+def _covered(spec: CheckDigitSpec) -> list[tuple[int, int]]:
+    return [(f.line, c) for f in spec.covers for c in range(f.start, f.stop)]
+
+
+def _check_ok(spec: CheckDigitSpec, text: list[list[str]]) -> bool:
+    data = "".join(text[line][col] for line, col in _covered(spec))
+    digit = text[spec.digit.line][spec.digit.start]
+    if spec.filler_when_empty and digit == "<" and set(data) <= {"<"}:
+        return True
+    try:
+        return calc_check_digit(data) == digit
+    except ValueError:
+        return False
+
+
+def decode_cells(
+    proba: Sequence[np.ndarray], fmt: MRZFormat
+) -> tuple[list[str], list[Correction], int, int, int]:
+    """Decode per-line class probabilities ``(n, len(CLASSES))`` of one format.
+
+    Returns the lines, the corrections, checks passed, checks total, and the number of
+    characters below :data:`LOW_CONFIDENCE` not verified by a passing check digit.
+    """
+    layout = LAYOUTS[fmt]
+    text = [[CLASSES[int(i)] for i in p.argmax(axis=1)] for p in proba]
+    conf = [p.max(axis=1) for p in proba]
+    corrections: list[Correction] = []
+    allowed = _allowed(layout)
+    for (line, col), chars in sorted(allowed.items()):
+        ch = text[line][col]
+        if ch in chars or conf[line][col] >= UNSURE:
+            continue
+        row = proba[line][col]
+        best = max(chars, key=lambda c: row[_CLASS_INDEX[c]])
+        corrections.append(
+            Correction(line + 1, col + 1, ch, best, float(conf[line][col]), "charset")
+        )
+        text[line][col] = best
+    verified: set[tuple[int, int]] = set()
+    passed = 0
+    ordered = sorted(layout.check_digits, key=lambda s: s.id == "mrz.check_digit.composite")
+    for spec in ordered:
+        positions = [*_covered(spec), (spec.digit.line, spec.digit.start)]
+        if not _check_ok(spec, text):
+            fixed = _choose(spec, positions, text, proba, conf, allowed, verified)
+            for line, col, old, new in fixed:
+                corrections.append(
+                    Correction(line + 1, col + 1, old, new, float(conf[line][col]),
+                               f"check_digit:{spec.id}")  # fmt: skip
+                )
+        if _check_ok(spec, text):
+            passed += 1
+            verified.update(positions)
+    low = sum(
+        1
+        for line, row in enumerate(conf)
+        for col, c in enumerate(row)
+        if c < LOW_CONFIDENCE and (line, col) not in verified
+    )
+    return ["".join(t) for t in text], corrections, passed, len(layout.check_digits), low
+
+
+def _choose(
+    spec: CheckDigitSpec,
+    positions: list[tuple[int, int]],
+    text: list[list[str]],
+    proba: Sequence[np.ndarray],
+    conf: Sequence[np.ndarray],
+    allowed: dict[tuple[int, int], frozenset[str]],
+    verified: set[tuple[int, int]],
+) -> list[tuple[int, int, str, str]]:
+    """Best change of unsure characters making ``spec`` pass; applied to ``text``."""
+    unsure = sorted(
+        (p for p in positions if conf[p[0]][p[1]] < UNSURE and p not in verified),
+        key=lambda p: conf[p[0]][p[1]],
+    )[:4]
+    if not unsure:
+        return []
+    options: list[list[tuple[str, float]]] = []
+    for line, col in unsure:
+        row = proba[line][col]
+        chars = allowed.get((line, col), frozenset(CLASSES))
+        cands = [
+            (c, math.log(max(float(row[_CLASS_INDEX[c]]), 1e-9)))
+            for c in chars
+            if row[_CLASS_INDEX[c]] >= 0.01 or c == text[line][col]
+        ]
+        options.append(sorted(cands, key=lambda t: -t[1])[:4])
+    best: tuple[float, tuple[str, ...]] | None = None
+    original = [text[line][col] for line, col in unsure]
+    for combo in itertools.product(*options):
+        chars_ = tuple(c for c, _ in combo)
+        if sum(a != b for a, b in zip(chars_, original, strict=True)) > 2:
+            continue
+        for (line, col), ch in zip(unsure, chars_, strict=True):
+            text[line][col] = ch
+        if _check_ok(spec, text):
+            score = sum(lp for _, lp in combo)
+            if best is None or score > best[0]:
+                best = (score, chars_)
+    for (line, col), ch in zip(unsure, original, strict=True):
+        text[line][col] = ch
+    if best is None:
+        return []
+    changes = []
+    for (line, col), ch, old in zip(unsure, best[1], original, strict=True):
+        if ch != old:
+            text[line][col] = ch
+            changes.append((line, col, old, ch))
+    return changes
+
+
+# ---------------------------------------------------------------------------- reading
+
+
+_FORMATS_BY_SHAPE: dict[tuple[int, int], tuple[MRZFormat, ...]] = {
+    (3, 30): (MRZFormat.TD1,),
+    (2, 44): (MRZFormat.TD3, MRZFormat.MRVA),
+    (2, 36): (MRZFormat.TD2, MRZFormat.MRVB),
+}
+
+
+def _format_for(lines: Sequence[str], shape: tuple[int, int]) -> MRZFormat:
+    """TD3 vs MRV-A and TD2 vs MRV-B by the document code (Doc 9303-7: visas start with V)."""
+    options = _FORMATS_BY_SHAPE[shape]
+    if len(options) == 1:
+        return options[0]
+    return options[1] if lines[0][:1] == "V" else options[0]
+
+
+def read_band(
+    gray: np.ndarray, band: BandCandidate, classifier: OcrbClassifier, *, flip: bool
+) -> list[BandRead]:
+    """Read a band (turned by 180° when ``flip``); one reading per plausible grid."""
+    patch, patch_to_cap = _band_patch(gray, band)
+    if flip:
+        h, w = patch.shape
+        turn = np.array([[-1.0, 0.0, w - 1.0], [0.0, -1.0, h - 1.0], [0.0, 0.0, 1.0]])
+        patch = np.ascontiguousarray(patch[::-1, ::-1])
+        patch_to_cap = patch_to_cap @ turn
+    lines = _cluster_lines(_blobs(patch))
+    if len(lines) < 2:
+        return []
+    results: list[BandRead] = []
+    groups = [lines[i : i + 3] for i in range(len(lines) - 2)] if len(lines) >= 3 else []
+    groups += [lines[i : i + 2] for i in range(len(lines) - 1)]
+    for group in groups[:4]:
+        indexed = [_index_line(line) for line in group]
+        n_lines = len(group)
+        for n in ((30,) if n_lines == 3 else (44, 36)):
+            for hom in _fit_grid(indexed, n):
+                results.append(_read_grid(patch, patch_to_cap, hom, n, n_lines, classifier))
+    return results
+
+
+def _read_grid(
+    patch: np.ndarray,
+    patch_to_cap: np.ndarray,
+    hom: np.ndarray,
+    n: int,
+    n_lines: int,
+    classifier: OcrbClassifier,
+) -> BandRead:
+    strips = _line_strips(patch, hom, n, n_lines)
+    feats = np.vstack([cell_features(normalise_strip(s), n) for s in strips])
+    proba_all = classifier.predict_proba(feats)[:, : len(CLASSES)]
+    proba = [proba_all[j * n : (j + 1) * n] for j in range(n_lines)]
+    raw = ["".join(CLASSES[int(i)] for i in p.argmax(axis=1)) for p in proba]
+    fmt = _format_for(raw, (n_lines, n))
+    lines, corrections, passed, total, low = decode_cells(proba, fmt)
+    cells = tuple(
+        tuple(classifier.read_cells_from_proba(p)) for p in proba
+    )
+    grid_to_cap = patch_to_cap @ hom
+    corners = np.array([[-0.5, -0.6], [n - 0.5, -0.6], [n - 0.5, n_lines - 0.4],
+                        [-0.5, n_lines - 0.4]])  # fmt: skip
+    quad = _map(grid_to_cap, corners)
+    a, b = _map(grid_to_cap, np.array([[0.0, 0.0], [n - 1.0, 0.0]]))
+    direction = math.degrees(math.atan2(b[1] - a[1], b[0] - a[0])) % 360.0
+    return BandRead(
+        format=fmt,
+        lines=tuple(lines),
+        cells=cells,
+        corrections=tuple(corrections),
+        checks_passed=passed,
+        checks_total=total,
+        unverified_low=low,
+        mean_confidence=float(np.mean(proba_all.max(axis=1))),
+        quad_xy=quad,
+        direction_deg=direction,
+        grid_to_capture=grid_to_cap,
+    )

@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from docsec.mrz.formats import MRZFormat
+from docsec.ocr.ocrb import CLASSES
+from docsec.read import read_document, read_mrz
+from docsec.read.mrz import UNSURE, decode_cells
+
+from .conftest import TD1, TD3, render_mrz_page
+
+
+@pytest.mark.parametrize("turn", [0, 90, 180, 270])
+def test_reads_td3_at_every_quarter_turn(turn: int) -> None:
+    r = read_mrz(render_mrz_page(TD3, turn=turn))
+    assert r is not None
+    assert r.lines == TD3
+    assert r.format is MRZFormat.TD3
+    assert r.trusted and not r.corrections
+    assert round(r.direction_deg / 90) % 4 * 90 == turn
+
+
+def test_reads_td1() -> None:
+    r = read_mrz(render_mrz_page(TD1))
+    assert r is not None and r.lines == TD1 and r.format is MRZFormat.TD1
+
+
+def test_forged_check_digit_stays_visible() -> None:
+    forged = (TD3[0], TD3[1][:19] + "5" + TD3[1][20:])  # date-of-birth check digit 2 -> 5
+    r = read_mrz(render_mrz_page(forged))
+    assert r is not None
+    assert r.lines == forged  # read as printed, never "corrected"
+    assert not r.trusted
+    assert all(c.column != 20 for c in r.corrections)
+
+
+def test_blank_page_has_no_mrz() -> None:
+    assert read_mrz(np.full((400, 600, 3), 230, np.uint8)) is None
+
+
+def _one_hot(text: str, conf: float = 0.99) -> np.ndarray:
+    p = np.full((len(text), len(CLASSES)), (1 - conf) / (len(CLASSES) - 1))
+    for i, c in enumerate(text):
+        p[i, CLASSES.index(c)] = conf
+    return p
+
+
+def test_unsure_character_chosen_by_check_digit_and_reported() -> None:
+    lines = [_one_hot(TD3[0]), _one_hot(TD3[1])]
+    # position 17 of line 2 (a date of birth digit, "8") read as "3" with low confidence,
+    # '8' as the runner-up
+    row = lines[1][16]
+    row[:] = 0.001
+    row[CLASSES.index("3")] = 0.55
+    row[CLASSES.index("8")] = 0.40
+    text, corrections, passed, total, _ = decode_cells(lines, MRZFormat.TD3)
+    assert tuple(text) == TD3
+    assert passed == total == 5
+    assert [(c.line, c.column, c.found, c.chosen) for c in corrections] == [(2, 17, "3", "8")]
+    assert corrections[0].reason == "check_digit:mrz.check_digit.date_of_birth"
+
+
+def test_confident_check_digit_never_corrected() -> None:
+    forged = TD3[1][:19] + "5" + TD3[1][20:]
+    lines = [_one_hot(TD3[0]), _one_hot(forged, conf=UNSURE + 0.02)]
+    text, corrections, passed, total, _ = decode_cells(lines, MRZFormat.TD3)
+    assert text[1] == forged
+    assert passed == total - 2  # date of birth and composite fail
+    assert corrections == []
+
+
+def test_read_document_json_shape() -> None:
+    out = read_document(render_mrz_page(TD3, turn=90), name="x.png", viz=False).to_dict()
+    assert set(out) == {"image", "document", "mrz", "viz", "timings_ms"}
+    assert out["document"]["orientation"] == 90
+    mrz = out["mrz"]
+    assert mrz["lines"] == list(TD3) and mrz["format"] == "TD3"
+    assert len(mrz["char_confidence"]) == 2 and len(mrz["char_confidence"][0]) == 44
+    assert {"corrections", "fields", "findings"} <= set(mrz)
+    assert out["viz"] is None and out["timings_ms"]["mrz"] > 0
