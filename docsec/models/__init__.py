@@ -28,14 +28,16 @@ docsec.errors.InvalidComponent: unknown document model 'xxx_passport'
 from __future__ import annotations
 
 import functools
-import importlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from docsec.errors import InvalidComponent
+
+if TYPE_CHECKING:
+    from docsec.mrz import MRZFormat
 
 __all__ = [
     "CANONICAL_DPI",
@@ -192,12 +194,13 @@ class DocumentModel:
     vin_plate_mm: tuple[float, float] | None = None
 
     @property
-    def format(self) -> Any:
+    def format(self) -> MRZFormat | None:
         """The MRZ format (a ``docsec.mrz.MRZFormat``), None for documents without an MRZ."""
         if self.format_name is None:
             return None
-        mrz = importlib.import_module("docsec.mrz")
-        return mrz.MRZFormat[self.format_name]
+        from docsec.mrz.formats import MRZFormat
+
+        return MRZFormat(self.format_name)
 
     def canonical_px(self, dpi: int = CANONICAL_DPI) -> tuple[int, int]:
         """Pixel size ``(width, height)`` of one side at ``dpi``."""

@@ -1,0 +1,329 @@
+"""Compose the views of a document from its design layers and its personalisation plan.
+
+Views (DOMAIN.md §2.2): ``white`` (RGB, reflected white light), ``uv365`` (RGB, UV-A 365 nm
+fluorescence), ``ir`` (gray, ~900 nm "B900": carbon inks absorb, dye inks drop out),
+``transmitted`` (gray, light from behind: watermark, thread, perforation), ``tilt_1`` ..
+``tilt_k`` (RGB, white light under tilt: hologram frames move, OVI shifts colour, the latent
+image appears in ``tilt_2``). A second side adds the same names with ``_back``; the vehicle
+certificate adds ``vin_plate``, a photo of the vehicle's VIN plate.
+
+The design (cached per model, side and dpi in :mod:`docsec.generate.design`) is copied and
+the plan's items are composited into small boxes with numpy, so a document with all its views
+costs a few full-frame copies plus box-sized work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from numpy.typing import NDArray
+from PIL import Image, ImageDraw, ImageFilter
+
+from docsec.errors import InvalidComponent
+from docsec.generate.design import Overlay, SideDesign, side_design
+from docsec.generate.plan import GENUINE_STATES, ImageItem, Plan, TextItem
+from docsec.generate.text import font
+from docsec.models import DocumentModel, get_model, mm_to_px
+
+__all__ = ["BASE_VIEWS", "TILT_FRAMES", "render_views", "side_of", "view_family"]
+
+BASE_VIEWS = ("white", "uv365", "ir", "transmitted")
+TILT_FRAMES = 3
+
+Image8 = NDArray[np.uint8]
+
+
+def side_of(view: str) -> str:
+    """The side a view name belongs to (``white_back`` -> ``back``)."""
+    return "back" if view.endswith("_back") else "front"
+
+
+def view_family(view: str) -> str:
+    """The light of a view without side suffix and frame number (``tilt_2_back`` -> ``tilt``)."""
+    base = view.removesuffix("_back")
+    return "tilt" if base.startswith("tilt_") else base
+
+
+def _blend_rgb(dst: Image8, box: tuple[int, int, int, int], a: NDArray[np.float32],
+               colour: NDArray[np.float32]) -> None:
+    x, y, w, h = box
+    h = min(h, dst.shape[0] - y, a.shape[0])
+    w = min(w, dst.shape[1] - x, a.shape[1])
+    if h <= 0 or w <= 0:
+        return
+    a = a[:h, :w]
+    col = colour[:h, :w] if colour.ndim == 3 else colour
+    region = dst[y : y + h, x : x + w].astype(np.float32)
+    dst[y : y + h, x : x + w] = (region + (col - region) * a[..., None] + 0.5).astype(np.uint8)
+
+
+def _blend_gray(dst: Image8, box: tuple[int, int, int, int], a: NDArray[np.float32],
+                level: float | NDArray[np.float32]) -> None:
+    x, y, w, h = box
+    h = min(h, dst.shape[0] - y, a.shape[0])
+    w = min(w, dst.shape[1] - x, a.shape[1])
+    if h <= 0 or w <= 0:
+        return
+    a = a[:h, :w]
+    lv = level[:h, :w] if isinstance(level, np.ndarray) else level
+    region = dst[y : y + h, x : x + w].astype(np.float32)
+    dst[y : y + h, x : x + w] = np.clip(region + (lv - region) * a + 0.5, 0, 255).astype(np.uint8)
+
+
+def _overlay(dst: Image8, ov: Overlay) -> None:
+    _blend_rgb(dst, ov.box_px, ov.alpha, ov.colour.astype(np.float32))
+
+
+def render_views(plan: Plan, *, views: Sequence[str] | None = None) -> dict[str, Image8]:
+    """Render the requested views of ``plan`` (all views of the model when ``views`` is None).
+
+    Raises :class:`~docsec.errors.InvalidComponent` for a view name the model does not have.
+    """
+    model = get_model(plan.model_id)
+    names = model.view_names(tilt_frames=TILT_FRAMES)
+    wanted = tuple(names) if views is None else tuple(views)
+    for v in wanted:
+        if v not in names:
+            raise InvalidComponent(f"model {model.id!r} has no view {v!r}; views: {names}")
+    out: dict[str, Image8] = {}
+    for side in model.sides:
+        suffix = "" if side == "front" else f"_{side}"
+        mine = [v for v in wanted if side_of(v) == side and v != "vin_plate"]
+        if mine:
+            out.update(_render_side(model, plan, side, suffix, mine))
+    if "vin_plate" in wanted:
+        out["vin_plate"] = _vin_plate(model, plan)
+    return {v: out[v] for v in wanted}
+
+
+def _alternates(design: SideDesign, plan: Plan, kind: str, base: str, img: Image8) -> None:
+    state = plan.states.get(kind, GENUINE_STATES.get(kind, ""))
+    if state == GENUINE_STATES.get(kind):
+        return
+    for patch in design.alternates.get((kind, state), ()):
+        if patch.base == base:
+            x, y, w, h = patch.box_px
+            img[y : y + h, x : x + w] = patch.pixels
+
+
+_KINDS = (
+    "uv_substrate",
+    "rainbow",
+    "guilloche",
+    "microprint",
+    "uv_emblem",
+    "watermark",
+    "security_thread",
+)
+_KIND_OF = {
+    "uv_substrate": "uv_dull_substrate",
+}
+
+
+def _base(design: SideDesign, plan: Plan, base: str) -> Image8:
+    src = {"under": design.under, "uv": design.uv, "ir": design.ir,
+           "transmitted": design.transmitted}[base]
+    img = src.copy()
+    for feature in _KINDS:
+        _alternates(design, plan, feature, base, img)
+    return img
+
+
+def _render_side(model: DocumentModel, plan: Plan, side: str, suffix: str,
+                 views: list[str]) -> dict[str, Image8]:
+    design = side_design(model.id, side, plan.dpi)
+    texts = [t for t in plan.texts if t.side == side]
+    images = [i for i in plan.images if i.side == side]
+    families = {view_family(v) for v in views}
+    out: dict[str, Image8] = {}
+    spec_a = design.specimen.astype(np.float32) * (0.28 / 255.0)
+    spec_colour = np.asarray(model.palette["specimen"], np.float32)
+    full = (0, 0, design.size_xy[0], design.size_xy[1])
+    fibres = _fibres(model, plan, side, design)
+
+    if families & {"white", "tilt"}:
+        under = _base(design, plan, "under")
+        for img_item in images:
+            _put_image(under, img_item, "white")
+        for t in texts:
+            ink = model.inks[t.ink]
+            _blend_rgb(under, t.box_px, t.mask.astype(np.float32) / 255.0,
+                       np.asarray(ink.white, np.float32))
+        if plan.perforation is not None and plan.perforation[0] == side:
+            m, box = _perforation_mask(plan.perforation[1], plan.perforation[2], plan.dpi)
+            _blend_rgb(under, box, m * 0.55, np.asarray([120, 95, 70], np.float32))
+        if fibres is not None and plan.states.get("uv_fibres") == "printed":
+            _blend_rgb(under, full, fibres[1] * 0.45, fibres[0])
+        _blend_rgb(under, full, spec_a, spec_colour)
+        holo = design.hologram
+        hstate = plan.states.get("hologram", "dynamic")
+        if "white" in families:
+            white = under.copy()
+            if holo and hstate != "absent":
+                _overlay(white, holo[0])
+            if design.ovi is not None:
+                _overlay(white, design.ovi[0])
+            out[f"white{suffix}"] = white
+        for k in range(1, TILT_FRAMES + 1):
+            name = f"tilt_{k}{suffix}"
+            if name not in views:
+                continue
+            tilt = under.copy()
+            if holo and hstate != "absent":
+                _overlay(tilt, holo[0] if hstate == "static" else holo[min(k, len(holo) - 1)])
+            if design.ovi is not None:
+                shift = plan.states.get("ovi", "shift") == "shift"
+                _overlay(tilt, design.ovi[1] if shift else design.ovi[0])
+            if (design.latent is not None and k == 2
+                    and plan.states.get("latent_image", "present") == "present"):
+                _overlay(tilt, design.latent)
+            out[name] = tilt
+    if "uv365" in families:
+        uv = _base(design, plan, "uv")
+        for t in texts:
+            ink = model.inks[t.ink]
+            a = t.mask.astype(np.float32) * (ink.uv / 255.0)
+            _blend_rgb(uv, t.box_px, a, np.zeros(3, np.float32))
+        for img_item in images:
+            _put_image(uv, img_item, "uv365")
+        if fibres is not None and plan.states.get("uv_fibres") != "absent":
+            _blend_rgb(uv, full, fibres[1], fibres[0])
+        _blend_rgb(uv, full, spec_a * 0.5, np.zeros(3, np.float32))
+        out[f"uv365{suffix}"] = uv
+    if "ir" in families:
+        ir = _base(design, plan, "ir")
+        for t in texts:
+            ink = model.inks[t.ink]
+            if ink.ir > 0:
+                _blend_gray(ir, t.box_px, t.mask.astype(np.float32) * (ink.ir / 255.0), 15.0)
+        for img_item in images:
+            _put_image(ir, img_item, "ir")
+        out[f"ir{suffix}"] = ir
+    if "transmitted" in families:
+        tr = _base(design, plan, "transmitted")
+        for t in texts:
+            ink = model.inks[t.ink]
+            _blend_gray(tr, t.box_px, t.mask.astype(np.float32) * (ink.transmitted / 255.0), 40.0)
+        for img_item in images:
+            _put_image(tr, img_item, "transmitted")
+        if plan.perforation is not None and plan.perforation[0] == side:
+            m, box = _perforation_mask(plan.perforation[1], plan.perforation[2], plan.dpi)
+            _blend_gray(tr, box, m, 255.0)
+        out[f"transmitted{suffix}"] = tr
+    return out
+
+
+def _put_image(dst: Image8, item: ImageItem, view: str) -> None:
+    """Composite a portrait (RGB) or ghost image (gray) the way it looks in ``view``."""
+    img = item.image
+    box = item.box_px
+    ones = np.ones(img.shape[:2], np.float32)
+    if item.key == "portrait":
+        if view == "white":
+            _blend_rgb(dst, box, ones, img.astype(np.float32))
+        elif view == "uv365":
+            dim = img.astype(np.float32) * 0.18
+            _blend_rgb(dst, box, ones * 0.85, dim)
+        elif view == "ir":
+            gray = img.astype(np.float32) @ np.asarray([0.3, 0.5, 0.2], np.float32)
+            _blend_gray(dst, box, ones * 0.9, gray * 0.8 + 30)
+        elif view == "transmitted":
+            gray = img.astype(np.float32) @ np.asarray([0.3, 0.5, 0.2], np.float32)
+            _blend_gray(dst, box, ones * 0.25, gray * 0.6)
+    elif item.key == "ghost":
+        g = img.astype(np.float32) / 255.0  # 1 = paper, 0 = darkest
+        ink = 1.0 - g
+        if view == "white":
+            _blend_rgb(dst, box, ink * 0.45, np.asarray([150, 120, 110], np.float32))
+        elif view == "uv365":
+            _blend_rgb(dst, box, ink * 0.8, np.asarray([255, 150, 210], np.float32))
+        elif view == "transmitted":
+            _blend_gray(dst, box, ink * 0.12, 60.0)
+
+
+def _fibres(model: DocumentModel, plan: Plan, side: str,
+            design: SideDesign) -> tuple[NDArray[np.float32], NDArray[np.float32]] | None:
+    """Per-document UV fibres: (per-pixel colour, alpha) over the whole side, or None."""
+    feats = [f for f in model.features if f.kind == "uv_fibres" and f.side == side]
+    if not feats:
+        return None
+    state = plan.states.get("uv_fibres", "embedded")
+    # Printed fibres repeat the same positions on every copy (one fixed seed per design).
+    seed = plan.fibre_seed if state != "printed" else int(model.palette["design_seed"])
+    rng = np.random.default_rng(seed)
+    w, h = design.size_xy
+    count = int(feats[0].params.get("count", 50))
+    img = Image.new("RGB", (w, h), (0, 0, 0))
+    draw = ImageDraw.Draw(img)
+    length = 3.0 * plan.dpi / 25.4
+    width = max(1, round(plan.dpi / 300))
+    for _ in range(count):
+        x, y = rng.random() * w, rng.random() * h
+        ang = rng.random() * np.pi
+        ln = length * (0.5 + rng.random())
+        bend = (rng.random() - 0.5) * 0.6
+        pts = []
+        for s in np.linspace(0.0, 1.0, 5):
+            a = ang + bend * s
+            pts.append((x + np.cos(a) * ln * s, y + np.sin(a) * ln * s))
+        colour = design.fibre_colours[int(rng.integers(len(design.fibre_colours)))]
+        draw.line(pts, fill=colour, width=width)
+    arr = np.asarray(img, np.float32)
+    alpha = np.clip(arr.max(axis=2) / 255.0, 0.0, 1.0)
+    colour_px = np.where(alpha[..., None] > 0, arr / np.maximum(alpha[..., None], 1e-3), 0.0)
+    return colour_px.astype(np.float32), alpha.astype(np.float32)
+
+
+def _perforation_mask(number: str, box: tuple[int, int, int, int],
+                      dpi: int) -> tuple[NDArray[np.float32], tuple[int, int, int, int]]:
+    """Holes of a laser-perforated number: a 7-row dot matrix filling ``box``."""
+    x, y, w, h = box
+    glyph = Image.new("L", (len(number) * 6 + 2, 9), 0)
+    ImageDraw.Draw(glyph).text((1, 0), number, fill=255, font=font("mono", 9))
+    cells = np.asarray(glyph) > 110
+    rows, cols = cells.shape
+    pitch = min(w / cols, h / rows)
+    radius = max(1.0, pitch * 0.32)
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    cy = np.clip((yy / pitch).astype(int), 0, rows - 1)
+    cx = np.clip((xx / pitch).astype(int), 0, cols - 1)
+    dy = yy - (cy + 0.5) * pitch
+    dx = xx - (cx + 0.5) * pitch
+    inside = (dx * dx + dy * dy) <= radius * radius
+    m = (cells[cy, cx] & inside & (yy < rows * pitch) & (xx < cols * pitch)).astype(np.float32)
+    del dpi
+    return m, box
+
+
+def _vin_plate(model: DocumentModel, plan: Plan) -> Image8:
+    """A photo-like view of the vehicle's riveted VIN plate (stamped characters)."""
+    if model.vin_plate_mm is None or plan.vin_plate is None:
+        raise InvalidComponent(f"model {model.id!r} has no VIN plate")
+    dpi = plan.dpi
+    w, h = mm_to_px(model.vin_plate_mm[0], dpi), mm_to_px(model.vin_plate_mm[1], dpi)
+    img = Image.new("RGB", (w, h), (168, 172, 176))
+    draw = ImageDraw.Draw(img)
+    # Brushed metal: fixed streaks per design, not per document.
+    rng = np.random.default_rng(int(model.palette["design_seed"]) + 99)
+    for _ in range(60):
+        yy = int(rng.integers(0, h))
+        shade = int(rng.integers(150, 195))
+        draw.line([(0, yy), (w, yy)], fill=(shade, shade + 3, shade + 6), width=1)
+    r = max(2, mm_to_px(1.6, dpi))
+    for cx, cy in ((r * 2, r * 2), (w - r * 2, r * 2), (r * 2, h - r * 2), (w - r * 2, h - r * 2)):
+        draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=(120, 122, 126), outline=(80, 80, 84))
+    f_small = font("sans_bold", mm_to_px(2.4, dpi))
+    maker = f"{model.issuer_name.upper()} MOTOR WORKS"
+    draw.text((r * 4, mm_to_px(3, dpi)), maker, fill=(60, 60, 66), font=f_small)
+    f_vin = font("mono", mm_to_px(5.0, dpi))
+    draw.text((r * 3, mm_to_px(12, dpi)), plan.vin_plate, fill=(35, 35, 40), font=f_vin)
+    draw.text((r * 3 + 1, mm_to_px(12, dpi) + 1), plan.vin_plate, fill=(205, 208, 212), font=f_vin)
+    blurred = img.filter(ImageFilter.GaussianBlur(max(0.5, dpi / 400)))
+    return np.asarray(blurred, dtype=np.uint8).copy()
+
+
+def text_item(key: str, side: str, box_px: tuple[int, int, int, int], mask: Image8,
+              ink: str) -> TextItem:
+    """Convenience constructor used by the generator and the defects."""
+    return TextItem(key=key, side=side, box_px=box_px, mask=mask, ink=ink)
