@@ -63,7 +63,8 @@ class SideDesign:
     hologram: tuple[Overlay, ...]
     ovi: tuple[Overlay, Overlay] | None
     latent: Overlay | None
-    specimen: NDArray[np.uint8]
+    specimen_idx: tuple[NDArray[np.intp], NDArray[np.float32]]
+    """Flat pixel indices of the SPECIMEN mark and its coverage (0..1)."""
     alternates: Mapping[tuple[str, str], tuple[Patch, ...]]
     """(feature kind, counterfeit state) -> replacement patches."""
     fibre_colours: tuple[tuple[int, int, int], ...]
@@ -250,7 +251,9 @@ def side_design(model_id: str, side: str, dpi: int) -> SideDesign:
         colour = np.broadcast_to(np.asarray([90, 90, 110], np.uint8), (*m.shape, 3)).copy()
         latent = Overlay(box, m / 255.0 * 0.55, colour)
 
-    specimen = _specimen(size, dpi)
+    specimen = _specimen(size, dpi).ravel()
+    spec_idx = np.flatnonzero(specimen)
+    specimen_idx = (spec_idx, specimen[spec_idx].astype(np.float32) / 255.0)
     return SideDesign(
         size_xy=size,
         under=under,
@@ -260,7 +263,7 @@ def side_design(model_id: str, side: str, dpi: int) -> SideDesign:
         hologram=hologram,
         ovi=ovi,
         latent=latent,
-        specimen=specimen,
+        specimen_idx=specimen_idx,
         alternates=alternates,
         fibre_colours=tuple(tuple(int(v) for v in c) for c in pal["uv_fibres"]),  # type: ignore[misc]
     )

@@ -180,7 +180,9 @@ def ghost_from(portrait: NDArray[np.uint8], size_xy: tuple[int, int]) -> NDArray
 
     gray = np.asarray(Image.fromarray(portrait).convert("L").resize(size_xy,
                       Image.Resampling.BILINEAR), np.float32)
-    ghost: NDArray[np.uint8] = np.clip(gray * 0.55 + 115, 0, 255).astype(np.uint8)
+    lo, hi = np.percentile(gray, (2, 98))
+    norm = np.clip((gray - lo) / max(1.0, hi - lo), 0.0, 1.0)
+    ghost: NDArray[np.uint8] = (95 + norm * 155).astype(np.uint8)
     return ghost
 
 

@@ -137,9 +137,7 @@ def _render_side(model: DocumentModel, plan: Plan, side: str, suffix: str,
     images = [i for i in plan.images if i.side == side]
     families = {view_family(v) for v in views}
     out: dict[str, Image8] = {}
-    spec_a = design.specimen.astype(np.float32) * (0.28 / 255.0)
     spec_colour = np.asarray(model.palette["specimen"], np.float32)
-    full = (0, 0, design.size_xy[0], design.size_xy[1])
     fibres = _fibres(model, plan, side, design)
 
     if families & {"white", "tilt"}:
@@ -154,8 +152,8 @@ def _render_side(model: DocumentModel, plan: Plan, side: str, suffix: str,
             m, box = _perforation_mask(plan.perforation[1], plan.perforation[2], plan.dpi)
             _blend_rgb(under, box, m * 0.55, np.asarray([120, 95, 70], np.float32))
         if fibres is not None and plan.states.get("uv_fibres") == "printed":
-            _blend_rgb(under, full, fibres[1] * 0.45, fibres[0])
-        _blend_rgb(under, full, spec_a, spec_colour)
+            _put_fibres(under, fibres, 0.5)
+        _put_specimen(under, design, spec_colour, 0.28)
         holo = design.hologram
         hstate = plan.states.get("hologram", "dynamic")
         if "white" in families:
@@ -188,8 +186,8 @@ def _render_side(model: DocumentModel, plan: Plan, side: str, suffix: str,
         for img_item in images:
             _put_image(uv, img_item, "uv365")
         if fibres is not None and plan.states.get("uv_fibres") != "absent":
-            _blend_rgb(uv, full, fibres[1], fibres[0])
-        _blend_rgb(uv, full, spec_a * 0.5, np.zeros(3, np.float32))
+            _put_fibres(uv, fibres, 1.0)
+        _put_specimen(uv, design, np.zeros(3, np.float32), 0.14)
         out[f"uv365{suffix}"] = uv
     if "ir" in families:
         ir = _base(design, plan, "ir")
@@ -235,7 +233,7 @@ def _put_image(dst: Image8, item: ImageItem, view: str) -> None:
         g = img.astype(np.float32) / 255.0  # 1 = paper, 0 = darkest
         ink = 1.0 - g
         if view == "white":
-            _blend_rgb(dst, box, ink * 0.45, np.asarray([150, 120, 110], np.float32))
+            _blend_rgb(dst, box, ink * 0.6, np.asarray([140, 110, 100], np.float32))
         elif view == "uv365":
             _blend_rgb(dst, box, ink * 0.8, np.asarray([255, 150, 210], np.float32))
         elif view == "transmitted":
@@ -243,36 +241,64 @@ def _put_image(dst: Image8, item: ImageItem, view: str) -> None:
 
 
 def _fibres(model: DocumentModel, plan: Plan, side: str,
-            design: SideDesign) -> tuple[NDArray[np.float32], NDArray[np.float32]] | None:
-    """Per-document UV fibres: (per-pixel colour, alpha) over the whole side, or None."""
+            design: SideDesign) -> tuple[NDArray[np.intp], NDArray[np.float32]] | None:
+    """Per-document UV fibres as flat pixel indices and their RGB colours, or None.
+
+    Each fibre is a short curved stroke (2-4.5 mm) sampled every half pixel; a stroke of two
+    pixels' width at 300 dpi and above. Genuine fibres are placed by the document's own seed;
+    printed imitations repeat the design's fixed positions on every copy.
+    """
     feats = [f for f in model.features if f.kind == "uv_fibres" and f.side == side]
     if not feats:
         return None
     state = plan.states.get("uv_fibres", "embedded")
-    # Printed fibres repeat the same positions on every copy (one fixed seed per design).
     seed = plan.fibre_seed if state != "printed" else int(model.palette["design_seed"])
     rng = np.random.default_rng(seed)
     w, h = design.size_xy
     count = int(feats[0].params.get("count", 50))
-    img = Image.new("RGB", (w, h), (0, 0, 0))
-    draw = ImageDraw.Draw(img)
-    length = 3.0 * plan.dpi / 25.4
-    width = max(1, round(plan.dpi / 300))
-    for _ in range(count):
-        x, y = rng.random() * w, rng.random() * h
-        ang = rng.random() * np.pi
-        ln = length * (0.5 + rng.random())
-        bend = (rng.random() - 0.5) * 0.6
-        pts = []
-        for s in np.linspace(0.0, 1.0, 5):
-            a = ang + bend * s
-            pts.append((x + np.cos(a) * ln * s, y + np.sin(a) * ln * s))
-        colour = design.fibre_colours[int(rng.integers(len(design.fibre_colours)))]
-        draw.line(pts, fill=colour, width=width)
-    arr = np.asarray(img, np.float32)
-    alpha = np.clip(arr.max(axis=2) / 255.0, 0.0, 1.0)
-    colour_px = np.where(alpha[..., None] > 0, arr / np.maximum(alpha[..., None], 1e-3), 0.0)
-    return colour_px.astype(np.float32), alpha.astype(np.float32)
+    px_mm = plan.dpi / 25.4
+    x0 = rng.random(count) * w
+    y0 = rng.random(count) * h
+    ang = rng.random(count) * np.pi
+    length = (2.0 + rng.random(count) * 2.5) * px_mm
+    bend = (rng.random(count) - 0.5) * 0.8
+    hue = rng.integers(0, len(design.fibre_colours), size=count)
+    n = max(4, int(4.5 * px_mm * 2))
+    s = np.linspace(0.0, 1.0, n)[None, :]
+    a = ang[:, None] + bend[:, None] * s
+    xs = x0[:, None] + np.cos(a) * length[:, None] * s
+    ys = y0[:, None] + np.sin(a) * length[:, None] * s
+    offsets = [(0, 0)] if plan.dpi < 300 else [(0, 0), (1, 0), (0, 1)]
+    cols = []
+    idx = []
+    palette = np.asarray(design.fibre_colours, np.float32)
+    for dx, dy in offsets:
+        xi = np.clip(np.round(xs).astype(np.intp) + dx, 0, w - 1)
+        yi = np.clip(np.round(ys).astype(np.intp) + dy, 0, h - 1)
+        idx.append((yi * w + xi).ravel())
+        cols.append(np.repeat(palette[hue], n, axis=0))
+    flat = np.concatenate(idx)
+    colours = np.concatenate(cols)
+    flat, first = np.unique(flat, return_index=True)
+    return flat, colours[first]
+
+
+def _put_fibres(dst: Image8, fibres: tuple[NDArray[np.intp], NDArray[np.float32]],
+                strength: float) -> None:
+    flat_img = dst.reshape(-1, 3)
+    idx, colours = fibres
+    old = flat_img[idx].astype(np.float32)
+    flat_img[idx] = (old + (colours - old) * strength + 0.5).astype(np.uint8)
+
+
+def _put_specimen(dst: Image8, design: SideDesign, colour: NDArray[np.float32],
+                  strength: float) -> None:
+    idx, alpha = design.specimen_idx
+    a = alpha * strength
+    if dst.ndim == 3:
+        flat_img = dst.reshape(-1, 3)
+        old = flat_img[idx].astype(np.float32)
+        flat_img[idx] = (old + (colour - old) * a[:, None] + 0.5).astype(np.uint8)
 
 
 def _perforation_mask(number: str, box: tuple[int, int, int, int],
