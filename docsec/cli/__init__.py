@@ -38,10 +38,14 @@ def _register() -> None:
     from docsec.cli import demo as demo_cli
     from docsec.cli import mrz as mrz_cli
     from docsec.cli import read as read_cli
+    from docsec.cli import registry as registry_cli
+    from docsec.cli import vin as vin_cli
 
     app.add_typer(mrz_cli.app, name="mrz")
     app.command("demo")(demo_cli.demo)
     app.command("read")(read_cli.read)
+    app.add_typer(vin_cli.app, name="vin")
+    app.add_typer(registry_cli.app, name="registry")
 
 
 _register()

@@ -13,9 +13,11 @@ Index design (works in SQL and in memory):
   true weighted distance.
 * blocking keys for the remaining substitutions: the folded VIN is cut into four blocks
   A = positions 1-8, B = 9-11, C = 12-14, D = 15-17. Two substitutions touch at most two
-  blocks, so at least one of the six block pairs (AB, AC, AD, BC, BD, CD) is intact.
-  AB is a prefix of ``fold`` and CD a prefix of the reversed fold (range scans); AC, AD,
-  BC, BD are stored keys. The query side also tries its 16 adjacent transpositions.
+  blocks, so at least one of the six block pairs (AB, AC, AD, BC, BD, CD) is intact:
+  each pair is a stored, indexed key. The query side also tries its 16 adjacent
+  transpositions, so a transposition on top of two substitutions is found too. AB (the
+  make, model and year part) is the least selective key: its candidates are pre-filtered
+  on the serial (positions 12-17) before the weighted distance.
 
 >>> fold('1M8GDM9AXKPO42788')
 '1M860M9AXKP042788'
@@ -39,6 +41,7 @@ __all__ = [
     "fold",
     "query_keys",
     "record_keys",
+    "serial_mismatches",
 ]
 
 CLASSES: tuple[str, ...] = ("0OQD", "1IL", "2Z", "5S", "8B", "6G", "UV")
@@ -47,8 +50,8 @@ MAX_SUBSTITUTIONS = 2
 MAX_TRANSPOSITIONS = 1
 _FOLD = str.maketrans({c: cls[0] for cls in CLASSES for c in cls[1:]})
 _CLASS_OF = {c: i for i, cls in enumerate(CLASSES) for c in cls}
-#: Stored blocking keys (AB and CD are served by prefix scans of fold and reversed fold).
-KEY_NAMES: tuple[str, ...] = ("k_ac", "k_ad", "k_bc", "k_bd")
+#: Stored blocking keys: block pairs of the folded VIN (``k_cd`` is also the last six).
+KEY_NAMES: tuple[str, ...] = ("k_ab", "k_cd", "k_ac", "k_ad", "k_bc", "k_bd")
 
 
 def fold(vin: str) -> str:
@@ -57,39 +60,33 @@ def fold(vin: str) -> str:
 
 
 def record_keys(folded: str) -> dict[str, str]:
-    """Stored blocking keys of a folded 17-character VIN (empty strings otherwise)."""
+    """Blocking keys of a folded VIN; chassis numbers get only ``k_cd`` (their last six)."""
     if len(folded) != 17:
-        return dict.fromkeys(KEY_NAMES, "")
+        return {**dict.fromkeys(KEY_NAMES, ""), "k_cd": folded[-6:]}
     a, b, c, d = folded[:8], folded[8:11], folded[11:14], folded[14:]
-    return {"k_ac": a + c, "k_ad": a + d, "k_bc": b + c, "k_bd": b + d}
+    return {
+        "k_ab": a + b, "k_cd": c + d, "k_ac": a + c,
+        "k_ad": a + d, "k_bc": b + c, "k_bd": b + d,
+    }  # fmt: skip
 
 
-def query_keys(folded: str) -> tuple[set[str], set[str], dict[str, set[str]]]:
-    """Keys to probe for a folded 17-character query.
-
-    Returns ``(fold prefixes AB, reversed-fold prefixes of CD, {key name: values})`` over
-    the query and its 16 adjacent transpositions.
-    """
+def query_keys(folded: str) -> dict[str, set[str]]:
+    """Blocking keys to probe for a folded 17-character query and its 16 adjacent
+    transpositions (so that a transposition plus two substitutions is still found)."""
     variants = {folded}
     for i in range(16):
         if folded[i] != folded[i + 1]:
             variants.add(folded[:i] + folded[i + 1] + folded[i] + folded[i + 2 :])
-    prefixes = {v[:11] for v in variants}
-    suffixes = {v[11:][::-1] for v in variants}
     keys: dict[str, set[str]] = {name: set() for name in KEY_NAMES}
     for v in variants:
         for name, value in record_keys(v).items():
             keys[name].add(value)
-    return prefixes, suffixes, keys
+    return keys
 
 
-def _sub_cost(a: str, b: str) -> tuple[float, int]:
-    if a == b:
-        return 0.0, 0
-    ca, cb = _CLASS_OF.get(a), _CLASS_OF.get(b)
-    if ca is not None and ca == cb:
-        return LOOKALIKE_COST, 0
-    return 1.0, 1
+def serial_mismatches(a: str, b: str) -> int:
+    """Differing characters between two equal-length strings (a cheap pre-filter)."""
+    return sum(x != y for x, y in zip(a, b, strict=True))
 
 
 def distance(query: str, candidate: str) -> float | None:
@@ -97,32 +94,32 @@ def distance(query: str, candidate: str) -> float | None:
 
     Look-alike substitution 0.25, other substitution 1, adjacent transposition 1; at most
     :data:`MAX_SUBSTITUTIONS` other substitutions and :data:`MAX_TRANSPOSITIONS`
-    transposition (optimal string alignment, no insertions or deletions: a VIN has a
-    fixed length).
+    transposition (no insertions or deletions: a VIN has a fixed length).
     """
-    n = len(query)
-    if n != len(candidate):
+    if len(query) != len(candidate):
         return None
-    # best[i] maps (substitutions, transpositions) -> lowest cost for the first i characters
-    best: list[dict[tuple[int, int], float]] = [{(0, 0): 0.0}] + [{} for _ in range(n)]
-    for i in range(1, n + 1):
-        cost, subs = _sub_cost(query[i - 1], candidate[i - 1])
-        here = best[i]
-        for (s, t), c in best[i - 1].items():
-            key = (s + subs, t)
-            if key[0] <= MAX_SUBSTITUTIONS and c + cost < here.get(key, 99.0):
-                here[key] = c + cost
-        if (
-            i >= 2
-            and query[i - 1] != query[i - 2]
-            and query[i - 1] == candidate[i - 2]
-            and query[i - 2] == candidate[i - 1]
-        ):
-            for (s, t), c in best[i - 2].items():
-                key = (s, t + 1)
-                if key[1] <= MAX_TRANSPOSITIONS and c + 1.0 < here.get(key, 99.0):
-                    here[key] = c + 1.0
-        if not here:
-            return None
-    return min(best[n].values())
+    diffs = [i for i, (a, b) in enumerate(zip(query, candidate, strict=True)) if a != b]
+    if not diffs:
+        return 0.0
+    cost = 0.0
+    hard = 0
+    costs: dict[int, float] = {}
+    for i in diffs:
+        c = _cost(query[i], candidate[i])
+        costs[i] = c
+        cost += c
+        hard += c == 1.0
+    best = cost if hard <= MAX_SUBSTITUTIONS else None
+    for i in diffs:  # one adjacent transposition replaces two substitutions
+        j = i + 1
+        if j in costs and query[i] == candidate[j] and query[j] == candidate[i]:
+            t_hard = hard - (costs[i] == 1.0) - (costs[j] == 1.0)
+            t_cost = cost - costs[i] - costs[j] + 1.0
+            if t_hard <= MAX_SUBSTITUTIONS and (best is None or t_cost < best):
+                best = t_cost
+    return best
 
+
+def _cost(a: str, b: str) -> float:
+    ca = _CLASS_OF.get(a)
+    return LOOKALIKE_COST if ca is not None and ca == _CLASS_OF.get(b) else 1.0

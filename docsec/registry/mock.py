@@ -64,6 +64,7 @@ REGIONS: tuple[str, ...] = (
 _LATIN = "ABCEHKMNPTXYZDFGJLRSUVW"  # plate letters (no I, O, Q)
 _CYRILLIC = "АВЕКМНОРСТУХ"  # the twelve Cyrillic letters Russian plates use
 _LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"  # VIN letters
+_DIGITS = "0123456789"
 # Plate patterns: D digit, L Latin letter, C Cyrillic letter, R region code, A area code.
 _PLATES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "KAZ": ("DDD LLL R", tuple(f"{i:02d}" for i in range(1, 21)), ()),
@@ -166,30 +167,43 @@ def _choices(region: str | None, year_range: tuple[int, int]) -> tuple[CatalogEn
     return rows
 
 
-def _vehicle_type(wmi: str) -> str:
-    entry = load_wmi().get(wmi)
-    return entry.vehicle_type if entry and entry.vehicle_type else "car"
+@cache
+def _compiled(e: CatalogEntry) -> tuple[tuple[str, ...], tuple[str, ...], str]:
+    """Per-position options of the VDS before and from MY2010, and the vehicle type."""
+
+    def options(ch: str, modern: bool) -> str:
+        if ch == "#":
+            return _DIGITS
+        if ch == "@":
+            return _LETTERS
+        if ch == "*":  # 49 CFR 565.15(b): numeric before MY2010, a letter from MY2010
+            return _LETTERS if modern else _DIGITS
+        return ch
+
+    entry = load_wmi().get(e.wmi)
+    vtype = entry.vehicle_type if entry and entry.vehicle_type else "car"
+    return (
+        tuple(options(c, False) for c in e.vds),
+        tuple(options(c, True) for c in e.vds),
+        vtype,
+    )
+
+
+@cache
+def _plate_options(country: str) -> tuple[tuple[str, ...] | str, ...]:
+    pattern, regions, areas = _PLATES[country]
+    table: dict[str, tuple[str, ...] | str] = {
+        "D": _DIGITS, "L": _LATIN, "C": _CYRILLIC, "R": regions, "A": areas,
+    }  # fmt: skip
+    return tuple(table.get(ch, ch) for ch in pattern)
 
 
 def make_plate(u: Sequence[int], country: str) -> str:
     """A plate in the format of ``country`` from random integers ``u`` (one per character)."""
-    pattern, regions, areas = _PLATES[country]
-    out: list[str] = []
-    for i, ch in enumerate(pattern):
-        r = u[i % len(u)] + i
-        if ch == "D":
-            out.append(str(r % 10))
-        elif ch == "L":
-            out.append(_LATIN[r % len(_LATIN)])
-        elif ch == "C":
-            out.append(_CYRILLIC[r % len(_CYRILLIC)])
-        elif ch == "R":
-            out.append(regions[r % len(regions)])
-        elif ch == "A":
-            out.append(areas[r % len(areas)])
-        else:
-            out.append(ch)
-    return "".join(out)
+    n = len(u)
+    return "".join(
+        o[(u[i % n] + i) % len(o)] for i, o in enumerate(_plate_options(country))
+    )
 
 
 def _build(
@@ -202,22 +216,14 @@ def _build(
     e = rows[u[0] % len(rows)]
     lo, hi = max(e.year_from, year_range[0]), min(e.year_to, year_range[1])
     year = lo + u[1] % (hi - lo + 1)
-    vds = []
-    for k, ch in enumerate(e.vds):
-        r = u[2 + k]
-        if ch == "#":
-            vds.append(str(r % 10))
-        elif ch == "@":
-            vds.append(_LETTERS[r % len(_LETTERS)])
-        elif ch == "*":  # 49 CFR 565.15(b): numeric before MY2010, a letter from MY2010
-            vds.append(str(r % 10) if year < 2010 else _LETTERS[r % len(_LETTERS)])
-        else:
-            vds.append(ch)
+    old, modern, vehicle_type = _compiled(e)
+    opts = modern if year >= 2010 else old
+    vds = "".join(o[u[2 + k] % len(o)] for k, o in enumerate(opts))
     serial_digits = 6 - len(e.serial_prefix)
     serial = e.serial_prefix + str(u[8] % 10**serial_digits).zfill(serial_digits)
     body = (
         e.wmi
-        + "".join(vds)
+        + vds
         + ("0" if e.pos9 == "check" else e.pos9)
         + MODEL_YEAR_CODES[(year - 1980) % 30]
         + e.plants[u[9] % len(e.plants)]
@@ -237,7 +243,7 @@ def _build(
         plate_country=country,
         engine_number=engine,
         body=e.body,
-        vehicle_type=_vehicle_type(e.wmi),
+        vehicle_type=vehicle_type,
     )
 
 

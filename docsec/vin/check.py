@@ -225,7 +225,6 @@ def check(
     answer = None
     if registry is not None and not (set(vin) - _CHASSIS_SET):
         answer = registry.search(vin=vin, fuzzy=True)
-        findings.append(_registry_finding(answer))
     if bad or kind == "chassis":
         if kind == "chassis":
             findings.append(
@@ -235,6 +234,8 @@ def check(
                     "17-character VIN; no check digit or model-year rules apply",
                 )  # fmt: skip
             )
+        if answer is not None:
+            findings.append(_registry_finding(answer))
         return VINCheck(echo, vin, kind, tuple(findings), _NA_DIGIT, None, suggestions, answer)
     decoded = _decode(vin, reference_year)
     verdict = _check_digit(vin, findings)
@@ -247,6 +248,8 @@ def check(
                 message=f"WMI {decoded.wmi} is not in the table ({len(load_wmi())} codes)",
             )  # fmt: skip
         )
+    if answer is not None:
+        findings.append(_registry_finding(answer))
     return VINCheck(echo, vin, "vin", tuple(findings), verdict, decoded, (), answer)
 
 

@@ -66,6 +66,7 @@ HOMOGLYPHS: dict[str, str] = {
     "Ν": "N", "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X",
 }  # fmt: skip
 _STRIP = frozenset(" \t\r\n\v\f-\u2010\u2011\u2012\u2013\u2014\u2212\u00a0\u202f")
+_ASCII_STRIP = str.maketrans("", "", "".join(c for c in _STRIP if c.isascii()))
 
 #: Letters outside the VIN alphabet and the digit they are usually a misreading of.
 LOOKALIKE_SUGGESTIONS: dict[str, str] = {"O": "0", "Q": "0", "I": "1"}
@@ -85,6 +86,8 @@ def normalize_with_changes(text: str) -> tuple[str, tuple[tuple[int, str, str], 
     """
     if not isinstance(text, str):
         raise InvalidFormat(f"a VIN is text, got {type(text).__name__}")
+    if text.isascii():  # fast path: no look-alikes possible
+        return text.translate(_ASCII_STRIP).upper(), ()
     out: list[str] = []
     changes: list[tuple[int, str, str]] = []
     for raw in text:
