@@ -36,6 +36,7 @@ def _root(
 def _register() -> None:
     # Sub-command groups: one module each (keep imports of heavy libraries inside commands).
     from docsec.cli import demo as demo_cli
+    from docsec.cli import generate as generate_cli
     from docsec.cli import mrz as mrz_cli
     from docsec.cli import read as read_cli
     from docsec.cli import registry as registry_cli
@@ -46,6 +47,8 @@ def _register() -> None:
     app.command("read")(read_cli.read)
     app.add_typer(vin_cli.app, name="vin")
     app.add_typer(registry_cli.app, name="registry")
+    app.command("generate")(generate_cli.generate)
+    app.add_typer(generate_cli.exercise_app, name="exercise")
 
 
 _register()
