@@ -48,16 +48,28 @@ def decode_date(
     ``value`` is a :class:`datetime.date`, a partial ``'YYYY-MM-DD'`` string with ``XX``/``XXXX``
     for unknown parts, or None when the field is no valid date; ``problem`` explains why.
     """
+    return _decode_date(raw, kind, reference_date)
+
+
+def _decode_date(
+    raw: str, kind: DateKind, reference_date: datetime.date
+) -> tuple[datetime.date | str | None, str | None]:
+    """:func:`decode_date` with positional arguments (the parser's hot path)."""
     if len(raw) != 6:
         return None, f"a date has 6 characters, found {len(raw)}"
     if raw.isdigit() and raw.isascii():
-        yy = int(raw[0:2])
-        mm = int(raw[2:4])
-        dd = int(raw[4:6])
+        yymm, dd = divmod(int(raw), 100)
+        yy, mm = divmod(yymm, 100)
         if mm and dd:
-            year = _century(yy, mm, dd, kind, reference_date)
             if mm > 12:
                 return None, f"month {raw[2:4]} does not exist"
+            if kind == "birth":
+                year = 2000 + yy
+                if (year, mm, dd) > (reference_date.year, reference_date.month, reference_date.day):
+                    year -= 100
+            else:
+                low = reference_date.year - 50
+                year = low + (yy - low) % 100
             try:
                 return datetime.date(year, mm, dd), None
             except ValueError:
@@ -69,6 +81,7 @@ def decode_date(
 
 
 def _century(yy: int, mm: int, dd: int, kind: DateKind, ref: datetime.date) -> int:
+    """Birth: latest century not after ``ref``; expiry: within 50 years of ``ref``."""
     if kind == "birth":
         year = 2000 + yy
         return year - 100 if (year, mm, dd) > (ref.year, ref.month, ref.day) else year

@@ -23,15 +23,16 @@ datetime.date(1974, 8, 12)
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from operator import attrgetter, itemgetter
 from typing import NamedTuple
 
 from docsec.checkdigit.icao9303 import ALPHABET, calc_check_digit
 from docsec.errors import InvalidFormat, NotAnMRZ
 from docsec.mrz import countries
 from docsec.mrz.checks import CHECK_IDS
-from docsec.mrz.fields import decode_date, decode_name
+from docsec.mrz.fields import _decode_date, decode_name
 from docsec.mrz.formats import LAYOUTS, CheckDigitSpec, Layout, MRZFormat
 from docsec.mrz.render import MRZData
 from docsec.report import Finding, Status
@@ -130,6 +131,14 @@ class MRZ:
         )
 
 
+_CANONICAL = (
+    "document_code", "issuing_state", "document_number", "document_number_check_digit",
+    "nationality", "date_of_birth", "date_of_birth_check_digit", "sex", "date_of_expiry",
+    "date_of_expiry_check_digit", "optional_data", "optional_data_check_digit",
+    "composite_check_digit", "name",
+)  # fmt: skip
+
+
 class _Plan:
     """Everything about one format that does not depend on the text: built once at import."""
 
@@ -139,7 +148,14 @@ class _Plan:
         self.layout = layout
         self.spec = {f.name: f for f in layout.fields}
         self.positions = {f.name: f.positions for f in layout.fields}
-        self.slices = tuple((f.name, f.line, f.start, f.stop) for f in layout.fields)
+        n = self.length
+        # One C-level call cuts every field out of the joined lines.
+        self.names = tuple(f.name for f in layout.fields)
+        self.getter = itemgetter(*(slice(f.line * n + f.start, f.line * n + f.stop)
+                                   for f in layout.fields))  # fmt: skip
+        # The same fields in one fixed order for every format (absent ones cut as "").
+        by_name = {f.name: slice(f.line * n + f.start, f.line * n + f.stop) for f in layout.fields}
+        self.canonical = itemgetter(*(by_name.get(name, slice(0, 0)) for name in _CANONICAL))
         self.first = layout.document_code_first
         self.long_number = layout.long_number
         cds = {c.id: c for c in layout.check_digits}
@@ -148,6 +164,9 @@ class _Plan:
         self.expiry_cd = cds["mrz.check_digit.date_of_expiry"]
         self.optional_cd = cds.get("mrz.check_digit.optional_data")
         self.composite_cd = cds.get("mrz.check_digit.composite")
+        covers = self.composite_cd.covers if self.composite_cd else ()
+        self.composite_getter = itemgetter(*(slice(c.line * n + c.start, c.line * n + c.stop)
+                                             for c in covers)) if covers else None  # fmt: skip
         self.cd_positions = {c.id: c.positions for c in layout.check_digits}
         self.cd_field = {c.id: c.field for c in layout.check_digits}
         self.cd_pass: dict[tuple[str, str], Finding] = {
@@ -195,10 +214,21 @@ class _Plan:
             "mrz.sex", WARN, "sex", sex, "M, F or <", "X",
             "X is allowed in the visual zone only (Doc 9303-4/5); non-conformant in the MRZ",
         )  # fmt: skip
-        self.country_cache: dict[tuple[str, str], Finding] = {}
+        self.issuer_cache: dict[str, Finding] = {}
+        self.nationality_cache: dict[str, Finding] = {}
+        self.code_cache: dict[str, Finding] = {}
+        self.pass_birth = self.passes["mrz.date_of_birth"]
+        self.pass_number = {d: self.cd_pass[(self.number_cd.id, d)] for d in _DIGITS}
+        self.pass_birth_cd = {d: self.cd_pass[(self.birth_cd.id, d)] for d in _DIGITS}
+        self.pass_expiry_cd = {d: self.cd_pass[(self.expiry_cd.id, d)] for d in _DIGITS}
+        self.pass_expiry = self.passes["mrz.date_of_expiry"]
 
 
 _PLANS = {fmt: _Plan(layout) for fmt, layout in LAYOUTS.items()}
+_EXACT = {(30, 30, 30): MRZFormat.TD1, (36, 36): MRZFormat.TD2, (44, 44): MRZFormat.TD3}
+_VISA = {MRZFormat.TD2: MRZFormat.MRVB, MRZFormat.TD3: MRZFormat.MRVA}
+_DIGIT_VALUE = {str(d): d for d in range(10)}
+_STATUS = attrgetter("status")
 
 
 def parse(lines: str | Sequence[str], *, reference_date: datetime.date | None = None) -> MRZ:
@@ -211,7 +241,13 @@ def parse(lines: str | Sequence[str], *, reference_date: datetime.date | None = 
     reported as findings.
     """
     rows = _normalise(lines)
-    fmt = _detect(rows)
+    clean = all(map(_ALPHABET.issuperset, rows))
+    fmt = _EXACT.get(tuple(map(len, rows))) if clean else None
+    exact = fmt is not None
+    if fmt is None:
+        fmt = _detect(rows)
+    elif rows[0][:1] == "V" and fmt is not MRZFormat.TD1:
+        fmt = _VISA[fmt]
     plan = _PLANS[fmt]
     ref = reference_date if reference_date is not None else datetime.date.today()
     n = plan.length
@@ -220,7 +256,7 @@ def parse(lines: str | Sequence[str], *, reference_date: datetime.date | None = 
 
     # -- structure: line lengths and characters (Doc 9303-3 §4.1, §4.2) ----------------------
     printed = rows
-    if all(len(r) == n for r in rows):
+    if exact or all(len(r) == n for r in rows):
         add(plan.passes["mrz.line_length"])
     else:
         bad_lines = [i for i, r in enumerate(rows) if len(r) != n]
@@ -231,7 +267,7 @@ def parse(lines: str | Sequence[str], *, reference_date: datetime.date | None = 
             f"line {', '.join(str(i + 1) for i in bad_lines)}: expected {n} characters",
         ))  # fmt: skip
         rows = tuple(r[:n].ljust(n, "<") for r in rows)
-    if all(_ALPHABET.issuperset(r) for r in printed):
+    if clean:
         add(plan.passes["mrz.charset"])
     else:
         bad = [(i + 1, j + 1, c) for i, r in enumerate(printed) for j, c in enumerate(r)
@@ -241,40 +277,41 @@ def parse(lines: str | Sequence[str], *, reference_date: datetime.date | None = 
             "".join(c for _, _, c in bad), "characters outside A-Z, 0-9 and the filler <",
         ))  # fmt: skip
 
-    raw = {name: rows[line][start:stop] for name, line, start, stop in plan.slices}
+    flat = "".join(rows)
+    (code, issuing_raw, number_raw, number_digit, nationality_raw, birth_raw, birth_digit,
+     sex_raw, expiry_raw, expiry_digit, optional_raw, optional_digit, composite_digit,
+     name_raw) = plan.canonical(flat)  # fmt: skip
+
+    issuing_state = issuing_raw.rstrip("<")
+    nationality = nationality_raw.rstrip("<")
+    number = number_raw.rstrip("<")
 
     # -- fillers: codes and the document number are left-aligned, filled with < ----------------
-    filler_bad: list[tuple[int, int]] = []
-    for name in ("issuing_state", "nationality", "document_number"):
-        value = raw[name]
-        stripped = value.rstrip("<")
-        if "<" in stripped:
+    if "<" in issuing_state or "<" in nationality or "<" in number:
+        filler_bad: list[tuple[int, int]] = []
+        for name, stripped in (("issuing_state", issuing_state), ("nationality", nationality),
+                               ("document_number", number)):  # fmt: skip
             field_pos = plan.positions[name]
             filler_bad.extend(field_pos[i] for i, c in enumerate(stripped) if c == "<")
-    if filler_bad:
         add(Finding("mrz.filler", FAIL, None, tuple(filler_bad), None, None,
                     "a filler < inside a field: content must be left-aligned"))  # fmt: skip
     else:
         add(plan.passes["mrz.filler"])
 
     # -- document code (Doc 9303-4/5/6/7, note k of 9303-5) -------------------------------------
-    code = raw["document_code"]
-    add(_document_code(plan, code))
+    add(plan.code_cache.get(code) or _document_code(plan, code))
 
     # -- issuing state and nationality (Doc 9303-3 Part B-D) -----------------------------------
-    issuing_state = raw["issuing_state"].rstrip("<")
-    nationality = raw["nationality"].rstrip("<")
-    add(_country(plan, "mrz.issuing_state", "issuing_state", issuing_state))
-    add(_country(plan, "mrz.nationality", "nationality", nationality))
+    add(plan.issuer_cache.get(issuing_state)
+        or _country(plan, "mrz.issuing_state", "issuing_state", issuing_state))
+    add(plan.nationality_cache.get(nationality)
+        or _country(plan, "mrz.nationality", "nationality", nationality))  # fmt: skip
 
     # -- check digits (Doc 9303-3 §4.9) ---------------------------------------------------------
-    number_raw = raw["document_number"]
-    number = number_raw.rstrip("<")
     optional_key = "optional_data"
-    optional_raw = raw[optional_key]
     optional = optional_raw.rstrip("<")
     spec = plan.number_cd
-    digit = raw["document_number_check_digit"]
+    digit = number_digit
     if digit == "<" and plan.long_number and "<" not in number_raw:
         # Long number (9303-5 §4.2.4, 9303-4 §4.2.2.2): 9 characters here, '<' in the digit
         # position, the rest at the start of the optional data, then the check digit of the
@@ -292,33 +329,56 @@ def parse(lines: str | Sequence[str], *, reference_date: datetime.date | None = 
             message = "'<' marks a long number, but the optional data holds no continuation"
             add(Finding(spec.id, FAIL, spec.field, plan.cd_positions[spec.id],
                         calc_check_digit(number_raw), "<", message))  # fmt: skip
+    elif clean and digit == calc_check_digit(number_raw):
+        add(plan.pass_number[digit])
     else:
         add(_cd_finding(plan, spec, number_raw, digit))
-    birth_raw = raw["date_of_birth"]
-    expiry_raw = raw["date_of_expiry"]
-    add(_cd_finding(plan, plan.birth_cd, birth_raw, raw["date_of_birth_check_digit"]))
-    add(_cd_finding(plan, plan.expiry_cd, expiry_raw, raw["date_of_expiry_check_digit"]))
+    digit = birth_digit
+    if clean and digit == calc_check_digit(birth_raw):
+        add(plan.pass_birth_cd[digit])
+    else:
+        add(_cd_finding(plan, plan.birth_cd, birth_raw, digit))
+    digit = expiry_digit
+    if clean and digit == calc_check_digit(expiry_raw):
+        add(plan.pass_expiry_cd[digit])
+    else:
+        add(_cd_finding(plan, plan.expiry_cd, expiry_raw, digit))
     if plan.optional_cd is None:
         add(plan.na["mrz.check_digit.optional_data"])
     else:
-        opt_digit = raw["optional_data_check_digit"]
-        if opt_digit == "<" and not optional_raw.strip("<"):
+        digit = optional_digit
+        if digit == "<" and not optional_raw.strip("<"):
             add(plan.passes["optional_filler"])
+        elif clean and digit == calc_check_digit(optional_raw):
+            add(plan.cd_pass[("mrz.check_digit.optional_data", digit)])
         else:
-            add(_cd_finding(plan, plan.optional_cd, optional_raw, opt_digit))
+            add(_cd_finding(plan, plan.optional_cd, optional_raw, digit))
     composite = plan.composite_cd
     if composite is None:
         add(plan.na["mrz.check_digit.composite"])
     else:
-        data = "".join(rows[s.line][s.start : s.stop] for s in composite.covers)
-        add(_cd_finding(plan, composite, data, raw["composite_check_digit"]))
+        assert plan.composite_getter is not None
+        data = "".join(plan.composite_getter(flat))
+        digit = composite_digit
+        if clean and digit == calc_check_digit(data):
+            add(plan.cd_pass[("mrz.check_digit.composite", digit)])
+        else:
+            add(_cd_finding(plan, composite, data, digit))
 
     # -- dates (Doc 9303-3 §4.8) ---------------------------------------------------------------
-    birth, problem = decode_date(birth_raw, kind="birth", reference_date=ref)
-    add(_date_finding(plan, "mrz.date_of_birth", "date_of_birth", birth_raw, birth, problem))
-    expiry, problem = decode_date(expiry_raw, kind="expiry", reference_date=ref)
-    add(_date_finding(plan, "mrz.date_of_expiry", "date_of_expiry", expiry_raw, expiry, problem))
-    if isinstance(expiry, datetime.date):
+    birth, problem = _decode_date(birth_raw, "birth", ref)
+    if birth.__class__ is datetime.date:
+        add(plan.pass_birth)
+    else:
+        add(_date_finding(plan, "mrz.date_of_birth", "date_of_birth", birth_raw, birth, problem))
+    expiry, problem = _decode_date(expiry_raw, "expiry", ref)
+    is_date = expiry.__class__ is datetime.date
+    if is_date:
+        add(plan.pass_expiry)
+    else:
+        add(_date_finding(plan, "mrz.date_of_expiry", "date_of_expiry", expiry_raw, expiry,
+                          problem))  # fmt: skip
+    if is_date and isinstance(expiry, datetime.date):
         if expiry < ref:
             message = f"expired on {expiry.isoformat()} (reference date {ref.isoformat()})"
             add(Finding("mrz.expired", FAIL, "date_of_expiry", plan.positions["date_of_expiry"],
@@ -330,7 +390,6 @@ def parse(lines: str | Sequence[str], *, reference_date: datetime.date | None = 
                     expiry_raw, "no complete date of expiry"))  # fmt: skip
 
     # -- sex (Doc 9303-4 §4.2.2: M, F or <) -----------------------------------------------------
-    sex_raw = raw["sex"]
     sex_finding = plan.sex_findings.get(sex_raw)
     if sex_finding is None:
         sex_finding = Finding("mrz.sex", FAIL, "sex", plan.positions["sex"], "M, F or <", sex_raw,
@@ -338,7 +397,6 @@ def parse(lines: str | Sequence[str], *, reference_date: datetime.date | None = 
     add(sex_finding)
 
     # -- name (Doc 9303-3 §4.6, 9303-4 §4.2.3) --------------------------------------------------
-    name_raw = raw["name"]
     primary, secondary, problem = decode_name(name_raw)
     if problem is None:
         add(plan.passes["mrz.name.format"])
@@ -353,46 +411,107 @@ def parse(lines: str | Sequence[str], *, reference_date: datetime.date | None = 
     else:
         add(plan.passes["mrz.name.truncated"])
 
-    # -- fields --------------------------------------------------------------------------------
-    pos = plan.positions
-    np_ = plan.name_positions
-    start2 = len(primary) + 2
-    fields: dict[str, MRZField] = {
-        "document_code": MRZField(code, code.rstrip("<"), pos["document_code"]),
-        "issuing_state": MRZField(raw["issuing_state"], issuing_state, pos["issuing_state"]),
-        "document_number": MRZField(number_raw, number.rstrip("<"), pos["document_number"]),
-        "document_number_check_digit": _digit_field(raw, pos, "document_number_check_digit"),
-        "nationality": MRZField(raw["nationality"], nationality, pos["nationality"]),
-        "date_of_birth": MRZField(birth_raw, birth, pos["date_of_birth"]),
-        "date_of_birth_check_digit": _digit_field(raw, pos, "date_of_birth_check_digit"),
-        "sex": MRZField(sex_raw, None if sex_raw == "<" else sex_raw, pos["sex"]),
-        "date_of_expiry": MRZField(expiry_raw, expiry, pos["date_of_expiry"]),
-        "date_of_expiry_check_digit": _digit_field(raw, pos, "date_of_expiry_check_digit"),
-        "optional_data": MRZField(optional_raw, optional, pos[optional_key]),
-    }
-    if plan.optional_cd is not None:
-        fields["optional_data_check_digit"] = _digit_field(raw, pos, "optional_data_check_digit")
-    if "optional_data_2" in raw:
-        od2 = raw["optional_data_2"]
-        fields["optional_data_2"] = MRZField(od2, od2.rstrip("<"), pos["optional_data_2"])
-    if plan.composite_cd is not None:
-        fields["composite_check_digit"] = _digit_field(raw, pos, "composite_check_digit")
-    fields["primary_identifier"] = MRZField(
-        primary, primary.replace("<", " "), np_[: len(primary)]
-    )
-    fields["secondary_identifier"] = MRZField(
-        secondary, secondary.replace("<", " "), np_[start2 : start2 + len(secondary)]
-    )
-
-    valid = True
-    for f in findings:
-        if f.status is FAIL:
-            valid = False
-            break
+    fields = _Fields(
+        (plan, flat, number, optional, birth, expiry, primary, secondary, issuing_state,
+         nationality)
+    )  # fmt: skip
+    valid = FAIL not in list(map(_STATUS, findings))
     return MRZ(fmt, printed, fields, tuple(findings), valid, truncated, ref)
 
 
+_FieldArgs = tuple[
+    _Plan, str, str, str, datetime.date | str | None, datetime.date | str | None,
+    str, str, str, str,
+]  # fmt: skip
+
+
+class _Fields(Mapping[str, MRZField]):
+    """The fields of one MRZ, materialised on first access (findings never need them)."""
+
+    __slots__ = ("_args", "_built")
+
+    def __init__(self, args: _FieldArgs) -> None:
+        self._args = args
+        self._built: dict[str, MRZField] | None = None
+
+    def _get(self) -> dict[str, MRZField]:
+        if self._built is None:
+            self._built = _build_fields(*self._args)
+        return self._built
+
+    def __getitem__(self, key: str) -> MRZField:
+        return self._get()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._get())
+
+    def __len__(self) -> int:
+        return len(self._get())
+
+    def __repr__(self) -> str:
+        return repr(self._get())
+
+
+def _build_fields(
+    plan: _Plan,
+    flat: str,
+    number: str,
+    optional: str,
+    birth: datetime.date | str | None,
+    expiry: datetime.date | str | None,
+    primary: str,
+    secondary: str,
+    issuing_state: str,
+    nationality: str,
+) -> dict[str, MRZField]:
+    """Every field, raw and interpreted, in Doc 9303 order and names."""
+    pos = plan.positions
+    raw = dict(zip(plan.names, plan.getter(flat), strict=True))
+    out: dict[str, MRZField] = {}
+    for name in plan.names:
+        r = raw[name]
+        value: FieldValue
+        if name == "name":
+            np_ = plan.name_positions
+            start2 = len(primary) + 2
+            out["primary_identifier"] = MRZField(
+                primary, primary.replace("<", " "), np_[: len(primary)]
+            )
+            out["secondary_identifier"] = MRZField(
+                secondary, secondary.replace("<", " "), np_[start2 : start2 + len(secondary)]
+            )
+            continue
+        if name.endswith("check_digit"):
+            value = _DIGIT_VALUE.get(r)
+        elif name == "document_number":
+            value = number.rstrip("<")
+        elif name == "optional_data":
+            value = optional
+        elif name == "date_of_birth":
+            value = birth
+        elif name == "date_of_expiry":
+            value = expiry
+        elif name == "issuing_state":
+            value = issuing_state
+        elif name == "nationality":
+            value = nationality
+        elif name == "sex":
+            value = None if r == "<" else r
+        else:
+            value = r.rstrip("<")
+        out[name] = MRZField(r, value, pos[name])
+    return out
+
+
 def _normalise(lines: object) -> tuple[str, ...]:
+    if lines.__class__ is tuple or lines.__class__ is list:
+        assert isinstance(lines, tuple | list)
+        try:
+            stripped = tuple(map(str.strip, lines))
+        except TypeError:
+            stripped = ()
+        if stripped and all(stripped):
+            return stripped
     if isinstance(lines, str):
         parts: Sequence[object] = lines.splitlines()
     elif isinstance(lines, Sequence):
@@ -444,6 +563,9 @@ def _document_code(plan: _Plan, code: str) -> Finding:
     first, second = code[:1], code[1:2]
     positions = plan.positions["document_code"]
     if first in plan.first and first and (second == "<" or second in _LETTERS) and second != "V":
+        # Two characters from a 37-letter alphabet: the cache stays small.
+        if _ALPHABET.issuperset(code):
+            plan.code_cache[code] = plan.passes["mrz.document_code"]
         return plan.passes["mrz.document_code"]
     expected = f"first character {' or '.join(plan.first)}, second A-Z or < but not V"
     if code in _KNOWN_NONCONFORMANT_CODES:
@@ -454,10 +576,6 @@ def _document_code(plan: _Plan, code: str) -> Finding:
 
 
 def _country(plan: _Plan, check_id: str, field: str, code: str) -> Finding:
-    key = (check_id, code)
-    cached = plan.country_cache.get(key)
-    if cached is not None:
-        return cached
     cat = countries.category(code)
     positions = plan.positions[field]
     if cat == "icao":
@@ -474,7 +592,9 @@ def _country(plan: _Plan, check_id: str, field: str, code: str) -> Finding:
     else:
         return Finding(check_id, FAIL, field, positions, "an ICAO code", code,
                        f"{code!r} is no ICAO state or organisation code")  # fmt: skip
-    plan.country_cache[key] = finding
+    # Only known codes are cached, so the caches stay bounded by the country table.
+    cache = plan.issuer_cache if check_id == "mrz.issuing_state" else plan.nationality_cache
+    cache[code] = finding
     return finding
 
 
@@ -521,8 +641,3 @@ def _date_finding(
                    f"partly unknown date {value} (00 or < parts, Doc 9303-3 §4.8)")  # fmt: skip
 
 
-def _digit_field(
-    raw: Mapping[str, str], pos: Mapping[str, tuple[tuple[int, int], ...]], name: str
-) -> MRZField:
-    r = raw[name]
-    return MRZField(r, int(r) if r.isdigit() and r.isascii() else None, pos[name])
