@@ -39,6 +39,7 @@ __all__ = [
     "MAX_TRANSPOSITIONS",
     "distance",
     "fold",
+    "key_tuple",
     "query_keys",
     "record_keys",
     "serial_mismatches",
@@ -68,6 +69,14 @@ def record_keys(folded: str) -> dict[str, str]:
         "k_ab": a + b, "k_cd": c + d, "k_ac": a + c,
         "k_ad": a + d, "k_bc": b + c, "k_bd": b + d,
     }  # fmt: skip
+
+
+def key_tuple(folded: str) -> tuple[str, str, str, str, str, str]:
+    """:func:`record_keys` as a tuple in :data:`KEY_NAMES` order (bulk loads)."""
+    if len(folded) != 17:
+        return ("", folded[-6:], "", "", "", "")
+    a, b, c, d = folded[:8], folded[8:11], folded[11:14], folded[14:]
+    return (a + b, c + d, a + c, a + d, b + c, b + d)
 
 
 def query_keys(folded: str) -> dict[str, set[str]]:

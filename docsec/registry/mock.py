@@ -35,6 +35,7 @@ from functools import cache
 from importlib import resources
 
 import numpy as np
+from numpy.typing import NDArray
 
 from docsec.checkdigit import vin_mod11
 from docsec.errors import InvalidComponent
@@ -81,6 +82,7 @@ PLATE_COUNTRIES: tuple[str, ...] = tuple(_PLATES)
 _DRAWS = 48  # random integers consumed per vehicle
 _DAY0 = datetime.date(2015, 1, 1).toordinal()
 _DAYS = datetime.date(2026, 6, 30).toordinal() - _DAY0
+_YEAR_START = {y: datetime.date(y, 1, 1).toordinal() for y in range(1950, 2041)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,84 +169,131 @@ def _choices(region: str | None, year_range: tuple[int, int]) -> tuple[CatalogEn
     return rows
 
 
+_Bytes = NDArray[np.uint8]
+
+
+def _as_array(options: str | Sequence[str]) -> NDArray[np.str_]:
+    return np.array(list(options), dtype=np.str_)
+
+
 @cache
-def _compiled(e: CatalogEntry) -> tuple[tuple[str, ...], tuple[str, ...], str]:
-    """Per-position options of the VDS before and from MY2010, and the vehicle type."""
+def _compiled(e: CatalogEntry) -> tuple[tuple[_Bytes, ...], tuple[_Bytes, ...]]:
+    """Byte options of each VDS position, before MY2010 and from MY2010."""
 
-    def options(ch: str, modern: bool) -> str:
+    def options(ch: str, modern: bool) -> NDArray[np.uint8]:
         if ch == "#":
-            return _DIGITS
-        if ch == "@":
-            return _LETTERS
-        if ch == "*":  # 49 CFR 565.15(b): numeric before MY2010, a letter from MY2010
-            return _LETTERS if modern else _DIGITS
-        return ch
+            text = _DIGITS
+        elif ch == "@":
+            text = _LETTERS
+        elif ch == "*":  # 49 CFR 565.15(b): numeric before MY2010, a letter from MY2010
+            text = _LETTERS if modern else _DIGITS
+        else:
+            text = ch
+        return np.frombuffer(text.encode("ascii"), dtype=np.uint8)
 
-    entry = load_wmi().get(e.wmi)
-    vtype = entry.vehicle_type if entry and entry.vehicle_type else "car"
     return (
         tuple(options(c, False) for c in e.vds),
         tuple(options(c, True) for c in e.vds),
-        vtype,
     )
 
 
+def _vehicle_type(wmi: str) -> str:
+    entry = load_wmi().get(wmi)
+    return entry.vehicle_type if entry and entry.vehicle_type else "car"
+
+
 @cache
-def _plate_options(country: str) -> tuple[tuple[str, ...] | str, ...]:
+def _plate_columns(country: str) -> tuple[NDArray[np.str_], ...]:
     pattern, regions, areas = _PLATES[country]
-    table: dict[str, tuple[str, ...] | str] = {
+    table: dict[str, str | tuple[str, ...]] = {
         "D": _DIGITS, "L": _LATIN, "C": _CYRILLIC, "R": regions, "A": areas,
     }  # fmt: skip
-    return tuple(table.get(ch, ch) for ch in pattern)
+    return tuple(_as_array(table.get(ch, ch)) for ch in pattern)
+
+
+def _plates(u: NDArray[np.int64], country: str) -> NDArray[np.str_]:
+    """Plates in the format of ``country``; ``u`` holds one random column per character."""
+    out: NDArray[np.str_] | None = None
+    for i, options in enumerate(_plate_columns(country)):
+        col = options[(u[:, i % u.shape[1]] + i) % len(options)]
+        out = col if out is None else np.strings.add(out, col)
+    assert out is not None
+    return out
 
 
 def make_plate(u: Sequence[int], country: str) -> str:
     """A plate in the format of ``country`` from random integers ``u`` (one per character)."""
-    n = len(u)
-    return "".join(
-        o[(u[i % n] + i) % len(o)] for i, o in enumerate(_plate_options(country))
-    )
+    return str(_plates(np.asarray([u], dtype=np.int64), country)[0])
 
 
-def _build(
-    u: Sequence[int],
+_YEAR_CODES = np.frombuffer(MODEL_YEAR_CODES.encode("ascii"), dtype=np.uint8)
+_Row = tuple[str, str, str, str, int, str, str, str, str, str]
+
+
+def _batch(
+    u: NDArray[np.int64],
     rows: Sequence[CatalogEntry],
     year_range: tuple[int, int],
     plate_country: str | None,
-) -> Vehicle:
-    """Assemble one vehicle from ``_DRAWS`` random non-negative integers."""
-    e = rows[u[0] % len(rows)]
-    lo, hi = max(e.year_from, year_range[0]), min(e.year_to, year_range[1])
-    year = lo + u[1] % (hi - lo + 1)
-    old, modern, vehicle_type = _compiled(e)
-    opts = modern if year >= 2010 else old
-    vds = "".join(o[u[2 + k] % len(o)] for k, o in enumerate(opts))
-    serial_digits = 6 - len(e.serial_prefix)
-    serial = e.serial_prefix + str(u[8] % 10**serial_digits).zfill(serial_digits)
-    body = (
-        e.wmi
-        + vds
-        + ("0" if e.pos9 == "check" else e.pos9)
-        + MODEL_YEAR_CODES[(year - 1980) % 30]
-        + e.plants[u[9] % len(e.plants)]
-        + serial
-    )
-    vin = body[:8] + vin_mod11.calc_check_digit(body) + body[9:] if e.pos9 == "check" else body
-    country = plate_country or PLATE_COUNTRIES[u[10] % len(PLATE_COUNTRIES)]
-    plate = make_plate(u[12:24], country)
-    engine = f"{e.engine_code}{u[11] % 10**7:07d}"
-    return Vehicle(
-        vin=vin,
-        make=e.make,
-        model=e.model,
-        colour=COLOURS[u[24] % len(COLOURS)],
-        year=year,
-        plate=plate,
-        plate_country=country,
-        engine_number=engine,
-        body=e.body,
-        vehicle_type=vehicle_type,
-    )
+) -> list[_Row]:
+    """Assemble vehicles from random draws, one row of ``_DRAWS`` integers per vehicle.
+
+    Returns ``(vin, make, model, colour, year, plate, plate_country, engine_number, body,
+    vehicle_type)`` tuples. The VIN is built as bytes, column by column (numpy), then the
+    check digit is computed by :mod:`docsec.checkdigit.vin_mod11` where the maker uses it.
+    """
+    n = u.shape[0]
+    entry = u[:, 0] % len(rows)
+    vin = np.empty((n, 17), dtype=np.uint8)
+    years = np.empty(n, dtype=np.int64)
+    for k in np.unique(entry).tolist():
+        e = rows[k]
+        m = np.nonzero(entry == k)[0]
+        um = u[m]
+        lo, hi = max(e.year_from, year_range[0]), min(e.year_to, year_range[1])
+        year = lo + um[:, 1] % (hi - lo + 1)
+        years[m] = year
+        modern = year >= 2010
+        block = np.empty((m.size, 17), dtype=np.uint8)
+        block[:, :3] = np.frombuffer(e.wmi.encode("ascii"), dtype=np.uint8)
+        for j, (old, new) in enumerate(zip(*_compiled(e), strict=True)):
+            r = um[:, 2 + j]
+            block[:, 3 + j] = np.where(modern, new[r % len(new)], old[r % len(old)])
+        block[:, 8] = ord("0") if e.pos9 == "check" else ord(e.pos9)
+        block[:, 9] = _YEAR_CODES[(year - 1980) % 30]
+        plants = np.frombuffer(e.plants.encode("ascii"), dtype=np.uint8)
+        block[:, 10] = plants[um[:, 9] % len(plants)]
+        prefix = e.serial_prefix.encode("ascii")
+        block[:, 11 : 11 + len(prefix)] = np.frombuffer(prefix, dtype=np.uint8)
+        serial = um[:, 8]
+        for pos in range(16, 10 + len(prefix), -1):
+            block[:, pos] = ord("0") + serial % 10
+            serial = serial // 10
+        vin[m] = block
+    vins = [str(v) for v in vin.view("S17").reshape(n).astype(np.str_).tolist()]
+    for i, k in enumerate(entry.tolist()):
+        if rows[k].pos9 == "check":
+            v = vins[i]
+            vins[i] = v[:8] + vin_mod11.calc_check_digit(v) + v[9:]
+    if plate_country is None:
+        countries = np.asarray(PLATE_COUNTRIES)[u[:, 10] % len(PLATE_COUNTRIES)]
+    else:
+        countries = np.full(n, plate_country)
+    plates = np.empty(n, dtype=object)
+    for c in np.unique(countries).tolist():
+        m = np.nonzero(countries == c)[0]
+        plates[m] = _plates(u[m, 12:24], c).tolist()
+    codes = _as_array([e.engine_code for e in rows])[entry]
+    engines = np.strings.add(codes, np.strings.zfill((u[:, 11] % 10**7).astype(np.str_), 7))
+    colours = _as_array(COLOURS)[u[:, 24] % len(COLOURS)]
+    return [
+        (v, rows[k].make, rows[k].model, col, y, p, c, eng, rows[k].body,
+         _vehicle_type(rows[k].wmi))
+        for v, k, col, y, p, c, eng in zip(
+            vins, entry.tolist(), colours.tolist(), years.tolist(), plates.tolist(),
+            countries.tolist(), engines.tolist(), strict=True,
+        )
+    ]  # fmt: skip
 
 
 def _resolve(region: str | None) -> tuple[str | None, str | None]:
@@ -293,8 +342,8 @@ def make_vehicle(
     gen = np.random.default_rng(rng)
     vin_region, plate_country = _resolve(region)
     rows = _choices(vin_region, (int(year_range[0]), int(year_range[1])))
-    u = gen.integers(0, 2**31, size=_DRAWS).tolist()
-    return _build(u, rows, (int(year_range[0]), int(year_range[1])), plate_country)
+    u = gen.integers(0, 2**31, size=(1, _DRAWS), dtype=np.int64)
+    return Vehicle(*_batch(u, rows, (int(year_range[0]), int(year_range[1])), plate_country)[0])
 
 
 # Pre-1981 chassis numbers: (make, model, frame prefix, serial digits, year range)
@@ -317,48 +366,41 @@ def make_records(n: int, *, seed: int) -> Iterator[StolenRecord]:
     """
     gen = np.random.default_rng(seed)
     rows = _choices(None, (1995, 2026))
-    chunk = 8192
     previous: StolenRecord | None = None
     done = 0
     while done < n:
-        size = min(chunk, n - done)
-        block = gen.integers(0, 2**31, size=(size, _DRAWS)).tolist()
-        for u in block:
+        size = min(8192, n - done)
+        draws = gen.integers(0, 2**31, size=(size, _DRAWS), dtype=np.int64)
+        vehicles = _batch(draws, rows, (1995, 2026), None)
+        for u, v in zip(draws[:, 30:37].tolist(), vehicles, strict=True):
             done += 1
-            kind = u[30] % 100
-            day = datetime.date.fromordinal(_DAY0 + u[31] % _DAYS)
+            kind = u[0] % 100
             if kind < 1:
-                make, model, frame, digits, (y0, y1) = _CHASSIS[u[32] % len(_CHASSIS)]
-                country = PLATE_COUNTRIES[u[10] % len(PLATE_COUNTRIES)]
+                make, model, frame, digits, (y0, y1) = _CHASSIS[u[2] % len(_CHASSIS)]
+                day = datetime.date.fromordinal(_DAY0 + u[1] % _DAYS)
                 record = StolenRecord(
-                    vin=frame + str(u[33] % 10**digits).zfill(digits),
-                    make=make, model=model, colour=COLOURS[u[24] % len(COLOURS)],
-                    year=y0 + u[34] % (y1 - y0 + 1), plate=make_plate(u[12:24], country),
-                    plate_country=country, engine_number=f"E{u[11] % 10**6:06d}",
-                    reporting_country=country, date_reported=day,
-                    case_ref=f"{country}-{day.year}-{done:07d}", status="stolen",
+                    vin=frame + str(u[3] % 10**digits).zfill(digits),
+                    make=make, model=model, colour=v[3], year=y0 + u[4] % (y1 - y0 + 1),
+                    plate=v[5], plate_country=v[6], engine_number=f"E{u[3] % 10**6:06d}",
+                    reporting_country=v[6], date_reported=day,
+                    case_ref=f"{v[6]}-{day.year}-{done:07d}", status="stolen",
                 )  # fmt: skip
             else:
-                v = _build(u, rows, (1995, 2026), None)
-                abroad = u[35] % 10 == 0  # stolen in one country, registered in another
-                reporter = PLATE_COUNTRIES[u[36] % len(PLATE_COUNTRIES)] if abroad else (
-                    v.plate_country
-                )
+                abroad = u[5] % 10 == 0  # stolen in one country, registered in another
+                reporter = PLATE_COUNTRIES[u[6] % len(PLATE_COUNTRIES)] if abroad else v[6]
+                vin, make, model, year = v[0], v[1], v[2], v[4]
                 if kind < 4 and previous is not None and previous.kind == "vin":
-                    v = Vehicle(
-                        previous.vin, previous.make, previous.model, v.colour,
-                        previous.year or v.year, v.plate, v.plate_country, v.engine_number,
-                        v.body, v.vehicle_type,
-                    )  # fmt: skip
+                    # a clone: the VIN (and identity) of an earlier, legal-looking vehicle
+                    vin, make, model = previous.vin, previous.make, previous.model
+                    year = previous.year or year
                     status = "cloned_vin"
                 else:
                     status = "recovered" if kind >= 92 else "stolen"
-                first = max(_DAY0, datetime.date(v.year, 1, 1).toordinal())
-                day = datetime.date.fromordinal(first + u[31] % (_DAY0 + _DAYS - first + 1))
+                first = max(_DAY0, _YEAR_START[year])
+                day = datetime.date.fromordinal(first + u[1] % (_DAY0 + _DAYS - first + 1))
                 record = StolenRecord(
-                    vin=v.vin, make=v.make, model=v.model, colour=v.colour, year=v.year,
-                    plate=v.plate, plate_country=v.plate_country,
-                    engine_number=v.engine_number, reporting_country=reporter,
+                    vin=vin, make=make, model=model, colour=v[3], year=year, plate=v[5],
+                    plate_country=v[6], engine_number=v[7], reporting_country=reporter,
                     date_reported=day, case_ref=f"{reporter}-{day.year}-{done:07d}",
                     status=status,
                 )  # fmt: skip

@@ -49,9 +49,15 @@ from sqlalchemy import (
 from sqlalchemy.exc import SQLAlchemyError
 
 from docsec.errors import RegistryError
-from docsec.registry.base import RECORD_FIELDS, SearchAnswer, StolenRecord
-from docsec.registry.lookalike import KEY_NAMES, fold, query_keys, serial_mismatches
-from docsec.registry.search import answer, index_columns, parse_query, rank
+from docsec.registry.base import RECORD_FIELDS, SearchAnswer, StolenRecord, normalize_key
+from docsec.registry.lookalike import (
+    KEY_NAMES,
+    fold,
+    key_tuple,
+    query_keys,
+    serial_mismatches,
+)
+from docsec.registry.search import answer, parse_query, rank
 
 __all__ = ["SqlRegistry", "stolen_vehicles", "to_url"]
 
@@ -258,15 +264,15 @@ def _row(rec: StolenRecord, iso_dates: bool) -> tuple[object, ...]:
     """Insert parameters in table column order (``id`` left to the database).
 
     SQLite stores dates as ISO 8601 text (what SQLAlchemy's Date reads back); other
-    drivers get ``datetime.date``.
+    drivers get ``datetime.date``. Same columns as :func:`~docsec.registry.search.index_columns`.
     """
-    cols = index_columns(rec)
+    folded = fold(rec.vin)
     return (
         rec.vin, rec.make, rec.model, rec.colour, rec.year, rec.plate, rec.plate_country,
         rec.engine_number, rec.reporting_country,
         rec.date_reported.isoformat() if iso_dates else rec.date_reported, rec.case_ref,
-        rec.status, cols["fold"], *(cols[name] for name in KEY_NAMES), cols["plate_norm"],
-        cols["engine_norm"],
+        rec.status, folded, *key_tuple(folded), normalize_key(rec.plate),
+        normalize_key(rec.engine_number),
     )  # fmt: skip
 
 

@@ -38,14 +38,23 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import time
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
 from docsec.errors import InvalidFormat, InvalidLength
-from docsec.vin.number import ALPHABET, MODEL_YEAR_CODES, check_digit_required
+from docsec.vin.number import ALPHABET, MODEL_YEAR_CODES, check_digit_required, normalize
 
-__all__ = ["VINDecode", "WMIEntry", "decode", "load_wmi", "lookup_country", "model_years"]
+__all__ = [
+    "VINDecode",
+    "WMIEntry",
+    "WMIFacts",
+    "decode",
+    "load_wmi",
+    "lookup_country",
+    "model_years",
+]
 
 #: Region by the first WMI character (ISO 3780), used when no country range matches.
 _REGION_BY_FIRST = {
@@ -76,26 +85,96 @@ class WMIEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class WMIFacts:
+    """What the first three characters (or the 6-character WMI) say about any VIN."""
+
+    entry: WMIEntry | None
+    country: str | None
+    country_code: str | None  # ISO 3166 alpha-3 of the plant country
+    region: str
+    check_digit_required: bool
+    vehicle_type: str | None
+    position_7_rule: bool  # 49 CFR 565.15(b) applies (North-American car or light truck)
+    year_not_encoded: bool
+
+
+@dataclass(frozen=True, slots=True)
 class VINDecode:
-    """What a 17-character VIN says about the vehicle (nothing here is a verdict)."""
+    """What a 17-character VIN says about the vehicle (nothing here is a verdict).
+
+    Fields hold what needs computing; the rest are plain accessors (positions cited).
+    """
 
     vin: str
     wmi: str
-    region: str
-    country: str | None
-    country_code: str | None  # ISO 3166 alpha-3 of the plant country
-    manufacturer: str | None
-    makes: tuple[str, ...]
-    vehicle_type: str | None
-    small_manufacturer: bool
-    vds: str
-    vis: str
-    check_digit_required: bool
-    model_year_code: str
+    facts: WMIFacts
     model_years: tuple[int, ...]
     model_year_status: str  # "single", "candidates", "not_encoded", "invalid"
-    plant: str
-    serial: str
+
+    @property
+    def region(self) -> str:
+        """Region of position 1 (ISO 3780)."""
+        return self.facts.region
+
+    @property
+    def country(self) -> str | None:
+        """Plant country of positions 1-2 (ISO 3780 ranges)."""
+        return self.facts.country
+
+    @property
+    def country_code(self) -> str | None:
+        """ISO 3166 alpha-3 of the plant country."""
+        return self.facts.country_code
+
+    @property
+    def manufacturer(self) -> str | None:
+        """Manufacturer or assembler the WMI is assigned to."""
+        return self.facts.entry.manufacturer if self.facts.entry else None
+
+    @property
+    def makes(self) -> tuple[str, ...]:
+        """Brands built under the WMI."""
+        return self.facts.entry.makes if self.facts.entry else ()
+
+    @property
+    def vehicle_type(self) -> str | None:
+        """Vehicle type known for the WMI (car, light_truck, heavy_truck, bus...)."""
+        return self.facts.vehicle_type
+
+    @property
+    def check_digit_required(self) -> bool:
+        """Position 9 must compute (North America, China)."""
+        return self.facts.check_digit_required
+
+    @property
+    def small_manufacturer(self) -> bool:
+        """Position 3 is ``9``: a small maker (6-character WMI, positions 1-3 + 12-14)."""
+        return self.vin[2] == "9"
+
+    @property
+    def vds(self) -> str:
+        """Vehicle descriptor section, positions 4-9."""
+        return self.vin[3:9]
+
+    @property
+    def vis(self) -> str:
+        """Vehicle identifier section, positions 10-17."""
+        return self.vin[9:]
+
+    @property
+    def model_year_code(self) -> str:
+        """Position 10."""
+        return self.vin[9]
+
+    @property
+    def plant(self) -> str:
+        """Position 11, the plant code (manufacturer-specific)."""
+        return self.vin[10]
+
+    @property
+    def serial(self) -> str:
+        """Positions 12-17 (15-17 for a small manufacturer with a 6-character WMI)."""
+        return self.vin[14:] if len(self.wmi) == 6 else self.vin[11:]
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready mapping."""
@@ -214,8 +293,6 @@ def decode(vin: str, *, reference_year: int | None = None) -> VINDecode:
     InvalidFormat
         Characters outside the VIN alphabet.
     """
-    from docsec.vin.number import normalize
-
     if not isinstance(vin, str):
         raise InvalidFormat(f"a VIN is text, got {type(vin).__name__}")
     if len(vin) != 17 or not _ALPHABET_SET.issuperset(vin):
@@ -228,45 +305,51 @@ def decode(vin: str, *, reference_year: int | None = None) -> VINDecode:
     return _decode(vin, reference_year)
 
 
-def _decode(vin: str, reference_year: int | None) -> VINDecode:
-    """Decode a VIN already known to be 17 characters of the VIN alphabet."""
-    table = load_wmi()
-    small = vin[2] == "9"
-    entry = table.get(vin[:3] + vin[11:14]) if small else None
-    wmi = vin[:3] + vin[11:14] if entry is not None else vin[:3]
-    if entry is None:
-        entry = table.get(vin[:3]) or table.get(vin[:2])
-    country, iso3, region = lookup_country(vin)
-    required = check_digit_required(vin)
+_FACTS: dict[str, WMIFacts] = {}
+_YEARS: dict[tuple[str, str | None, int], tuple[int, ...]] = {}
+_CLOCK: list[float] = [0.0, 0.0]  # [current year, valid until (epoch seconds)]
+
+
+def _this_year() -> int:
+    """The current year, re-read at most once a minute (hot path)."""
+    now = time.time()
+    if now >= _CLOCK[1]:
+        _CLOCK[0], _CLOCK[1] = float(datetime.date.today().year), now + 60.0
+    return int(_CLOCK[0])
+
+
+def _facts(prefix: str, entry: WMIEntry | None) -> WMIFacts:
+    country, iso3, region = lookup_country(prefix)
     vehicle_type = entry.vehicle_type if entry and entry.vehicle_type else None
+    return WMIFacts(
+        entry, country, iso3, region, check_digit_required(prefix), vehicle_type,
+        region == "North America" and vehicle_type not in _NO_POSITION_7_RULE,
+        entry is not None and entry.model_year == "not_encoded",
+    )  # fmt: skip
+
+
+def _decode(vin: str, reference_year: int | None) -> VINDecode:
+    """Decode a VIN already known to be 17 characters of the VIN alphabet.
+
+    Hot path: per-WMI facts and model-year candidates come from memo tables.
+    """
+    wmi = vin[:3]
+    if vin[2] == "9" and wmi + vin[11:14] in load_wmi():
+        wmi += vin[11:14]
+    facts = _FACTS.get(wmi)
+    if facts is None:
+        table = load_wmi()
+        facts = _FACTS[wmi] = _facts(vin[:3], table.get(wmi) or table.get(wmi[:2]))
     code = vin[9]
-    year_rule = region == "North America" and vehicle_type not in _NO_POSITION_7_RULE
     if code not in _YEAR_INDEX:
-        years: tuple[int, ...] = ()
-        status = "invalid" if region == "North America" else "not_encoded"
-    elif entry is not None and entry.model_year == "not_encoded":
-        years, status = (), "not_encoded"
-    else:
-        years = model_years(
-            code, position_7=vin[6] if year_rule else None, reference_year=reference_year
+        return VINDecode(
+            vin, wmi, facts, (), "invalid" if facts.region == "North America" else "not_encoded"
         )
-        status = "single" if len(years) == 1 else "candidates"
-    return VINDecode(
-        vin=vin,
-        wmi=wmi,
-        region=region,
-        country=country,
-        country_code=iso3,
-        manufacturer=entry.manufacturer if entry else None,
-        makes=entry.makes if entry else (),
-        vehicle_type=vehicle_type,
-        small_manufacturer=small,
-        vds=vin[3:9],
-        vis=vin[9:],
-        check_digit_required=required,
-        model_year_code=code,
-        model_years=years,
-        model_year_status=status,
-        plant=vin[10],
-        serial=vin[14:] if small else vin[11:],
-    )
+    if facts.year_not_encoded:
+        return VINDecode(vin, wmi, facts, (), "not_encoded")
+    p7 = ("A" if vin[6].isalpha() else "0") if facts.position_7_rule else None
+    ref = reference_year or _this_year()
+    years = _YEARS.get((code, p7, ref))
+    if years is None:
+        years = _YEARS[(code, p7, ref)] = model_years(code, position_7=p7, reference_year=ref)
+    return VINDecode(vin, wmi, facts, years, "single" if len(years) == 1 else "candidates")

@@ -201,8 +201,8 @@ def validate(
     if len(vin) != 17:
         hint = " (a chassis number: use docsec.vin.check)" if len(vin) in CHASSIS_LENGTHS else ""
         raise InvalidLength(f"a VIN has 17 characters, got {len(vin)}{hint}", length=len(vin))
-    bad = [(i + 1, c) for i, c in enumerate(vin) if c not in _ALPHABET_SET]
-    if bad:
+    if not _ALPHABET_SET.issuperset(vin):
+        bad = [(i + 1, c) for i, c in enumerate(vin) if c not in _ALPHABET_SET]
         pos, char = bad[0]
         digit = LOOKALIKE_SUGGESTIONS.get(char)
         extra = f"; did you mean {digit!r}?" if digit else ""

@@ -179,3 +179,14 @@ def test_sql_registry_bad_target(tmp_path: os.PathLike[str]) -> None:
         SqlRegistry(os.path.join(blocker, "sub", "r.sqlite"))
     with pytest.raises(RegistryError):
         SqlRegistry("nosuchdialect://x")
+
+
+def test_sql_rows_match_index_columns() -> None:
+    from docsec.registry.search import index_columns
+    from docsec.registry.sql import _row, stolen_vehicles
+
+    names = [c.name for c in stolen_vehicles.columns if c.name != "id"]
+    for rec in RECORDS[:200]:
+        row = dict(zip(names, _row(rec, True), strict=True))
+        for name, value in index_columns(rec).items():
+            assert row[name] == value
