@@ -110,7 +110,7 @@ def render_page(model_id: str, lines: tuple[str, ...], rng: np.random.Generator)
     dejavu = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
     small = ImageFont.truetype(dejavu, 28) if Path(dejavu).exists() else ImageFont.load_default()
     for f in model.fields:
-        if f.side == "front":
+        if f.side == model.mrz.side if model.mrz else "front":
             x, y, *_ = model.box_px(f.box_mm, dpi)
             draw.text((x, y), _rand(rng, "ABCDEFGHIJKLMNOPQRSTUVWXYZ ", 12), font=small,
                       fill=(30, 30, 60))  # fmt: skip

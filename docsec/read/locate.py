@@ -22,7 +22,7 @@ import numpy as np
 __all__ = ["BandCandidate", "find_mrz_bands", "WORK_SIZE"]
 
 #: Longest side of the downscaled image the band finder works on (pixels).
-WORK_SIZE = 1000
+WORK_SIZE = 800
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,27 +61,28 @@ class _Bar:
     angle: float  # degrees, modulo 180, direction of the bar's long axis
 
 
-def _bars(binary: np.ndarray, integral: np.ndarray, vertical: bool, gap: int) -> list[_Bar]:
+def _bars(binary: np.ndarray, vertical: bool, gap: int) -> list[_Bar]:
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (1, gap) if vertical else (gap, 1))
     closed = cv2.morphologyEx(binary, cv2.MORPH_CLOSE, kernel)
     contours, _ = cv2.findContours(closed, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     bars = []
     for cnt in contours:
-        if len(cnt) < 5:
+        if len(cnt) < 8:  # specks, fibres and glyph fragments
             continue
         (cx, cy), (w, h), ang = cv2.minAreaRect(cnt)
         length, thick = (w, h) if w >= h else (h, w)
         angle = ang if w >= h else ang + 90.0
-        if length < 60 or thick < 3 or length < 15 * thick:
+        if length < 50 or thick < 3 or length < 15 * thick:
             continue
         area = cv2.contourArea(cnt)
         if area < 0.45 * length * thick:  # a bar is mostly filled; scribbles are not
             continue
         x, y, w_box, h_box = cv2.boundingRect(cnt)
-        ink = (
-            integral[y + h_box, x + w_box] - integral[y, x + w_box] - integral[y + h_box, x]
-            + integral[y, x]
-        ) / 255.0 / area  # fmt: skip
+        mask = np.zeros((h_box, w_box), np.uint8)
+        cv2.drawContours(mask, [cnt - np.array([x, y])], -1, 255, thickness=-1)
+        inside = cv2.countNonZero(mask)
+        ink = cv2.countNonZero(cv2.bitwise_and(binary[y : y + h_box, x : x + w_box], mask))
+        ink /= max(inside, 1)
         if not 0.12 < ink < 0.72:  # printed characters, not solid blocks or empty frames
             continue
         bars.append(_Bar(np.array([cx, cy]), length, thick, angle % 180.0))
@@ -171,16 +172,16 @@ def find_mrz_bands(gray: np.ndarray, *, max_candidates: int = 8) -> list[BandCan
         scale < 1.0
     ) else gray
     candidates: list[BandCandidate] = []
-    for pitch in (10, 16, 26):  # character pitch at the working scale, small to large
+    for pitch in (8, 13, 21):  # character pitch at the working scale, small to large
         ksize = int(1.3 * pitch) | 1
         kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (ksize, ksize))
         hat = cv2.morphologyEx(small, cv2.MORPH_BLACKHAT, kernel)
-        level, _ = cv2.threshold(hat, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
-        _, binary = cv2.threshold(hat, max(level, 18), 255, cv2.THRESH_BINARY)
-        gap = int(0.8 * pitch)
-        integral = cv2.integral(binary, sdepth=cv2.CV_64F)
+        # locally relative threshold: faint print under glare or in shade still counts
+        local_max = cv2.dilate(hat, cv2.getStructuringElement(cv2.MORPH_RECT, (4 * ksize,) * 2))
+        binary = ((hat > 0.45 * local_max) & (hat > 12)).astype(np.uint8) * 255
+        gap = int(1.15 * pitch)  # runs of "<" leave almost a pitch of paper per row
         for vertical in (False, True):
-            for group in _group(_bars(binary, integral, vertical, gap)):
+            for group in _group(_bars(binary, vertical, gap)):
                 candidates.append(_candidate(group, scale))
     candidates.sort(key=lambda c: -c.score)
     kept: list[BandCandidate] = []

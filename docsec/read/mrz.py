@@ -129,11 +129,19 @@ class BandRead:
 # ---------------------------------------------------------------------------- geometry
 
 
-def _band_patch(gray: np.ndarray, band: BandCandidate) -> tuple[np.ndarray, np.ndarray]:
-    """Upright patch of the band (lines horizontal) and the patch -> capture homography."""
-    scale = PATCH_PITCH / max(band.thickness, 4.0)
-    pad_x = 2.5 * band.thickness
-    pad_y = 1.2 * band.thickness
+def _band_patch(
+    gray: np.ndarray, band: BandCandidate, pitch: float | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Upright patch of the band (lines horizontal) and the patch -> capture homography.
+
+    ``pitch`` is the character pitch in capture pixels when known; the band's bar
+    thickness (about one character height, blur included) stands in for it otherwise.
+    """
+    scale = PATCH_PITCH / max(pitch or band.thickness, 4.0)
+    # generous margins: bars can stop short of faint line ends, and a band of two found
+    # bars may be the first two of three lines
+    pad_x = 0.2 * band.length + 2.0 * band.thickness
+    pad_y = 2.6 * band.thickness
     width = int(round((band.length + 2 * pad_x) * scale))
     height = int(round((band.height + 2 * pad_y) * scale))
     a = math.radians(band.angle_deg)
@@ -425,6 +433,12 @@ def read_band(
 ) -> list[BandRead]:
     """Read a band (turned by 180° when ``flip``); one reading per plausible grid."""
     patch, patch_to_cap = _band_patch(gray, band)
+    heights = [b.h for b in _blobs(patch)]
+    if len(heights) >= 12:
+        # OCR-B capitals are about one pitch tall: rescale so the pitch is PATCH_PITCH
+        pitch = float(np.median(heights)) * band.thickness / PATCH_PITCH
+        if abs(pitch / band.thickness - 1.0) > 0.12:
+            patch, patch_to_cap = _band_patch(gray, band, pitch)
     if flip:
         h, w = patch.shape
         turn = np.array([[-1.0, 0.0, w - 1.0], [0.0, -1.0, h - 1.0], [0.0, 0.0, 1.0]])
