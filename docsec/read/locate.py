@@ -81,8 +81,8 @@ def _bars(binary: np.ndarray, vertical: bool, gap: int) -> list[_Bar]:
         mask = np.zeros((h_box, w_box), np.uint8)
         cv2.drawContours(mask, [cnt - np.array([x, y])], -1, 255, thickness=-1)
         inside = cv2.countNonZero(mask)
-        ink = cv2.countNonZero(cv2.bitwise_and(binary[y : y + h_box, x : x + w_box], mask))
-        ink /= max(inside, 1)
+        inked = cv2.countNonZero(cv2.bitwise_and(binary[y : y + h_box, x : x + w_box], mask))
+        ink = inked / max(inside, 1)
         if not 0.12 < ink < 0.72:  # printed characters, not solid blocks or empty frames
             continue
         bars.append(_Bar(np.array([cx, cy]), length, thick, angle % 180.0))
