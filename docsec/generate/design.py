@@ -21,8 +21,9 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from PIL import Image, ImageDraw, ImageFilter
+from PIL import Image, ImageDraw
 
+from docsec.generate import patterns
 from docsec.generate.text import font, text_mask
 from docsec.models import DocumentModel, FeatureSpec, get_model, mm_to_px
 
@@ -132,18 +133,25 @@ def side_design(model_id: str, side: str, dpi: int) -> SideDesign:
     if "rainbow" in feats:
         box = _box(feats["rainbow"], dpi, size)
         r0, r1 = (np.asarray(c, np.float32) for c in pal["rainbow"])
-        grad = _rainbow(box[2:4], r0, r1)
+        mid = np.clip((r0 + r1) / 2 + np.asarray([10, -8, 12], np.float32), 0, 255)
+        grad = patterns.rainbow(box[2:4], [tuple(int(v) for v in c) for c in (r0, mid, r1)])
         _tint(under, box, np.full(box[3:1:-1], 0.85, np.float32), grad.astype(np.float32))
     if "guilloche" in feats:
         box = _box(feats["guilloche"], dpi, size)
         for i, colour in enumerate(pal["guilloche"]):
-            lines = _guilloche(box[2:4], seed=seed + i, line_px=max(1.0, dpi / 300))
-            _tint(under, box, lines * 0.8, np.asarray(colour, np.float32))
+            layer = patterns.guilloche(box[2:4], rng=seed + i, colour=colour,
+                                       line_px=max(0.8, dpi / 300),
+                                       style="net" if i == 0 else "rosettes")
+            # Fine-line background prints light: keep the personalisation legible on top.
+            layer[..., 3] = (layer[..., 3].astype(np.float32) * 0.45).astype(np.uint8)
+            _paste(under, box, patterns.alpha_over(_crop(under, box), layer))
     if "microprint" in feats:
         f = feats["microprint"]
         box = _box(f, dpi, size)
-        mp = _microprint(str(f.params.get("text", model.issuer_name)), box[2:4])
-        _tint(under, box, mp, np.asarray(pal["guilloche"][0], np.float32) * 0.5)
+        colour = tuple(int(v * 0.5) for v in pal["guilloche"][0])
+        mp = patterns.microprint(str(f.params.get("text", model.issuer_name)), box[2:4],
+                                 height_px=max(3.0, box[3] * 0.7), colour=colour)
+        _paste(under, box, patterns.alpha_over(_crop(under, box), mp))
     for t in model.titles:
         if t.side != side:
             continue
@@ -163,13 +171,13 @@ def side_design(model_id: str, side: str, dpi: int) -> SideDesign:
         _tint(under, lb, m / 255.0 * 0.9, label_ink)
     if "uv_emblem" in feats:
         box = _box(feats["uv_emblem"], dpi, size)
-        emblem = _emblem(box[2:4], seed=seed)
+        emblem = _alpha(patterns.emblem(box[2:4], design=seed))
         no_emblem = _crop(uv, box)
         _tint(uv, box, emblem * 0.9, np.asarray(pal["uv_emblem"], np.float32))
         keep("uv_emblem", "absent", Patch("uv", box, no_emblem))
     if "watermark" in feats:
         box = _box(feats["watermark"], dpi, size)
-        wm = _watermark(box[2:4], seed=seed)  # -1..1: darker / lighter than paper
+        wm = _watermark_tone(box[2:4], seed)  # -1..1: darker / lighter than paper
         no_wm = _crop(transmitted, box)
         region = transmitted[box[1] : box[1] + box[3], box[0] : box[0] + box[2]].astype(np.float32)
         _paste(transmitted, box, np.clip(region + wm * 45, 0, 255).astype(np.uint8))
@@ -177,7 +185,8 @@ def side_design(model_id: str, side: str, dpi: int) -> SideDesign:
     if "security_thread" in feats:
         f = feats["security_thread"]
         box = _box(f, dpi, size)
-        band = _security_thread(box[2:4], str(f.params.get("text", model.issuer)))
+        band = patterns.security_thread(box[2:4], text=str(f.params.get("text", model.issuer)),
+                                        width_px=float(box[2])).astype(np.float32) / 255.0
         no_t = _crop(transmitted, box)
         no_uv = _crop(uv, box)
         _darken(transmitted, box, band, 70.0)
@@ -187,30 +196,26 @@ def side_design(model_id: str, side: str, dpi: int) -> SideDesign:
     # everything printed in the box goes through the same counterfeit process.
     if "rainbow" in feats:
         box = _box(feats["rainbow"], dpi, size)
-        screened = _halftone(_crop(under, box), cell_px=max(3, dpi // 60), rng=rng)
+        screened = patterns.halftone(_crop(under, box), cell_px=max(3.0, dpi / 60))
         keep("rainbow", "halftone", Patch("under", box, screened))
     if "guilloche" in feats:
         box = _box(feats["guilloche"], dpi, size)
-        counterfeit = _scan_print(_crop(under, box), rng=np.random.default_rng(seed))
+        counterfeit = patterns.scan_print(_crop(under, box), rng=seed)
         keep("guilloche", "scan_print", Patch("under", box, counterfeit))
     if "microprint" in feats:
         box = _box(feats["microprint"], dpi, size)
-        blurred = np.asarray(
-            Image.fromarray(_crop(under, box)).filter(
-                ImageFilter.GaussianBlur(max(1.0, dpi / 220))
-            )
-        )
+        blurred = patterns.blur_microprint(_crop(under, box), factor=3.0)
         keep("microprint", "blurred", Patch("under", box, blurred))
     if "uv_emblem" in feats:
         box = _box(feats["uv_emblem"], dpi, size)
         tmp = _crop(under, box)
-        _tint(tmp, (0, 0, box[2], box[3]), _emblem(box[2:4], seed=seed) * 0.35,
+        _tint(tmp, (0, 0, box[2], box[3]), _alpha(patterns.emblem(box[2:4], design=seed)) * 0.35,
               np.asarray(pal["uv_emblem"], np.float32) * 0.8)
         keep("uv_emblem", "visible_in_white", Patch("under", box, tmp))
     if "watermark" in feats:
         box = _box(feats["watermark"], dpi, size)
         tmp = _crop(under, box)
-        wm = _watermark(box[2:4], seed=seed)
+        wm = _watermark_tone(box[2:4], seed)
         wm_alpha = (np.abs(wm) * 0.35).astype(np.float32)
         _tint(tmp, (0, 0, box[2], box[3]), wm_alpha, (paper * 0.72).astype(np.float32))
         keep("watermark", "on_surface", *alternates[("watermark", "on_surface")],
@@ -226,14 +231,14 @@ def side_design(model_id: str, side: str, dpi: int) -> SideDesign:
         box = _box(f, dpi, size)
         frames = int(f.params.get("frames", 3))
         hologram = tuple(
-            Overlay(box, *_hologram_frame(box[2:4], k, frames, seed=seed))
-            for k in range(frames + 1)
+            Overlay(box, _alpha(layer) * 0.8, np.ascontiguousarray(layer[..., :3]))
+            for layer in patterns.hologram_frames(box[2:4], frames + 1, design=seed)
         )
     ovi: tuple[Overlay, Overlay] | None = None
     if "ovi" in feats:
         box = _box(feats["ovi"], dpi, size)
-        shape = _emblem(box[2:4], seed=seed + 7) * 0.9
-        a, b = (np.asarray(c, np.uint8) for c in pal["ovi"])
+        shape = _alpha(patterns.emblem(box[2:4], design=seed + 7)) * 0.9
+        a, b = (np.asarray(patterns.ovi_colours(k), np.uint8) for k in (0, 1))
         ovi = (
             Overlay(box, shape, np.broadcast_to(a, (*shape.shape, 3)).copy()),
             Overlay(box, shape, np.broadcast_to(b, (*shape.shape, 3)).copy()),
@@ -285,135 +290,17 @@ def _specimen(size_xy: tuple[int, int], dpi: int) -> NDArray[np.uint8]:
     return np.asarray(big, dtype=np.uint8)
 
 
-# --- design art -------------------------------------------------------------------------------
-# Small vectorised renderings of the printed security features (DOMAIN.md §2.3 rows 3, 5-7,
-# 9, 10, 14); each returns a coverage/alpha array of the box size (float32 0..1).
+# --- helpers over the primitives of docsec.generate.patterns ----------------------------------
 
 
-def _rainbow(size_xy: tuple[int, int], c0: NDArray[np.float32],
-             c1: NDArray[np.float32]) -> NDArray[np.float32]:
-    """Split-duct (iris) printing: a smooth horizontal blend from ``c0`` to ``c1`` via a hue."""
-    w, h = size_xy
-    t = np.linspace(0.0, 1.0, w, dtype=np.float32)
-    mid = (c0 + c1) / 2 + np.asarray([10, -8, 12], np.float32)
-    row = np.where(
-        t[:, None] < 0.5,
-        c0[None, :] + (mid - c0)[None, :] * (t[:, None] * 2),
-        mid[None, :] + (c1 - mid)[None, :] * (t[:, None] * 2 - 1),
-    )
-    return np.broadcast_to(row[None, :, :], (h, w, 3)).astype(np.float32)
-
-
-def _halftone(img: RGB, *, cell_px: int, rng: np.random.Generator) -> RGB:
-    """CMYK-like dot screen imitation of a continuous tone (counterfeit rainbow printing)."""
-    h, w = img.shape[:2]
-    yy, xx = np.mgrid[0:h, 0:w]
-    cy = (yy % cell_px) - cell_px / 2 + 0.5
-    cx = (xx % cell_px) - cell_px / 2 + 0.5
-    dist = np.sqrt(cx * cx + cy * cy) / (cell_px / 2)
-    ink = 1.0 - img.astype(np.float32) / 255.0  # ink coverage per channel
-    dots = (dist[..., None] < np.sqrt(ink) * 1.25 * 1.6).astype(np.float32)
-    out = 255.0 * (1.0 - dots * np.clip(ink * 3.0, 0.0, 1.0))
-    out += rng.normal(0, 2.0, size=out.shape)
-    # Stepped hue: quantise the tone in coarse steps as a 4-colour print would.
-    screened: RGB = np.clip(np.round(out / 24.0) * 24.0, 0, 255).astype(np.uint8)
-    return screened
-
-
-def _guilloche(size_xy: tuple[int, int], *, seed: int, line_px: float) -> NDArray[np.float32]:
-    """Interlaced hypotrochoid/rosette lines (anti-aliased via supersampled PIL drawing)."""
-    w, h = size_xy
-    rng = np.random.default_rng(seed)
-    ss = 2
-    img = Image.new("L", (w * ss, h * ss), 0)
-    draw = ImageDraw.Draw(img)
-    t = np.linspace(0, 2 * np.pi * 7, 5000)
-    big_r, r = 1.0, 0.28 + 0.12 * rng.random()
-    d = 0.5 + 0.3 * rng.random()
-    for k in range(6):
-        phase = k * np.pi / 18
-        x = (big_r - r) * np.cos(t + phase) + d * np.cos((big_r - r) / r * t + phase)
-        y = (big_r - r) * np.sin(t + phase) - d * np.sin((big_r - r) / r * t + phase)
-        sx = (x / (big_r - r + d) * 0.5 + 0.5) * w * ss
-        sy = (y / (big_r - r + d) * 0.5 + 0.5) * h * ss
-        draw.line(list(zip(sx.tolist(), sy.tolist(), strict=True)), fill=255,
-                  width=max(1, round(line_px * ss * 0.6)))
-    small = img.resize((w, h), Image.Resampling.BOX)
-    return np.asarray(small, np.float32) / 255.0 * 0.7
-
-
-def _scan_print(img: RGB, *, rng: np.random.Generator) -> RGB:
-    """Scan-and-print counterfeit of a fine-line area: blur, dot screen, colour shift."""
-    blurred = np.asarray(Image.fromarray(img).filter(ImageFilter.GaussianBlur(1.6)))
-    shifted = np.clip(blurred.astype(np.float32) * np.asarray([0.97, 1.0, 0.93], np.float32)
-                      + np.asarray([4, 2, -6], np.float32), 0, 255).astype(np.uint8)
-    return _halftone(shifted, cell_px=4, rng=rng)
-
-
-def _microprint(text: str, size_xy: tuple[int, int]) -> NDArray[np.float32]:
-    """A line of repeated ~1 pt text filling the box (readable only under magnification)."""
-    w, h = size_xy
-    line = (text.replace(" ", "") + " ") * (w // max(1, h) + 4)
-    m = text_mask(line, (w, h), font="condensed", size_px=max(4, h))
-    return m.astype(np.float32) / 255.0
-
-
-def _emblem(size_xy: tuple[int, int], *, seed: int) -> NDArray[np.float32]:
-    """A fictional emblem: rings and a star of rays (no real state's arms)."""
-    w, h = size_xy
-    rng = np.random.default_rng(seed)
-    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
-    cx, cy, rad = w / 2, h / 2, min(w, h) / 2
-    rr = np.sqrt((xx - cx) ** 2 + (yy - cy) ** 2) / rad
-    th = np.arctan2(yy - cy, xx - cx)
-    rays = int(rng.integers(7, 13))
-    star = (np.cos(th * rays) * 0.5 + 0.5) > (rr * 1.2)
-    ring = (np.abs(rr - 0.88) < 0.05) | (np.abs(rr - 0.74) < 0.025)
-    out: NDArray[np.float32] = ((star | ring) & (rr < 1.0)).astype(np.float32)
+def _alpha(layer: NDArray[np.uint8]) -> NDArray[np.float32]:
+    """Coverage (0..1) of an RGBA ink layer."""
+    out: NDArray[np.float32] = layer[..., 3].astype(np.float32) / 255.0
     return out
 
 
-def _watermark(size_xy: tuple[int, int], *, seed: int) -> NDArray[np.float32]:
-    """Multitone watermark: a soft emblem lighter than the paper with a darker ring (-1..1)."""
-    e = _emblem(size_xy, seed=seed + 3)
-    soft = np.asarray(Image.fromarray((e * 255).astype(np.uint8)).filter(
-        ImageFilter.GaussianBlur(max(1.0, min(size_xy) / 40))), np.float32) / 255.0
-    h, w = soft.shape
-    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
-    rr = np.sqrt(((xx - w / 2) / (w / 2)) ** 2 + ((yy - h / 2) / (h / 2)) ** 2)
-    dark = np.clip(1.0 - np.abs(rr - 0.95) * 8, 0.0, 1.0)
-    wm: NDArray[np.float32] = np.clip(soft - dark * 0.6, -1.0, 1.0).astype(np.float32)
-    return wm
-
-
-def _security_thread(size_xy: tuple[int, int], text: str) -> NDArray[np.float32]:
-    """Embedded thread: a band with negative microtext (text lighter than the band)."""
-    w, h = size_xy
-    band = np.ones((h, w), np.float32) * 0.75
-    if w >= 6:
-        m = text_mask((text + " ") * (h // max(1, w) + 2), (h, w), font="condensed",
-                      size_px=max(4, w - 2))
-        band -= np.rot90(m.astype(np.float32) / 255.0)[:h, :w] * 0.35
-    return band
-
-
-def _hologram_frame(size_xy: tuple[int, int], k: int, frames: int, *,
-                    seed: int) -> tuple[NDArray[np.float32], RGB]:
-    """Frame ``k`` of an OVD: diffractive rainbow bands whose hue and kinematic shape move."""
-    w, h = size_xy
-    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
-    phase = k / max(1, frames) * 2 * np.pi
-    diag = (xx / max(1, w) + yy / max(1, h)) * 6 * np.pi + phase
-    rgb = np.stack(
-        [np.sin(diag + shift) * 0.5 + 0.5 for shift in (0.0, 2.09, 4.19)],
-        axis=-1,
-    )
-    colour = (140 + rgb * 110).astype(np.uint8)
-    # Kinematic element: the emblem slides across the patch with the tilt.
-    e = _emblem((max(2, w // 2), max(2, h // 2)), seed=seed + 11)
-    shape = np.zeros((h, w), np.float32)
-    ox = int((w - e.shape[1]) * (k / max(1, frames)))
-    oy = (h - e.shape[0]) // 2
-    shape[oy : oy + e.shape[0], ox : ox + e.shape[1]] = e
-    alpha = (0.28 + 0.35 * shape).astype(np.float32)
-    return alpha, colour
+def _watermark_tone(size_xy: tuple[int, int], seed: int) -> NDArray[np.float32]:
+    """The multitone watermark as -1..1 (darker / lighter than the paper in transmitted light)."""
+    wm = patterns.watermark(size_xy, design=seed).astype(np.float32)
+    out: NDArray[np.float32] = np.clip((wm - 128.0) / 127.0, -1.0, 1.0)
+    return out

@@ -21,6 +21,7 @@ from numpy.typing import NDArray
 from PIL import Image, ImageDraw, ImageFilter
 
 from docsec.errors import InvalidComponent
+from docsec.generate import patterns
 from docsec.generate.design import Overlay, SideDesign, side_design
 from docsec.generate.plan import GENUINE_STATES, ImageItem, Plan, TextItem
 from docsec.generate.text import font
@@ -139,6 +140,9 @@ def _render_side(model: DocumentModel, plan: Plan, side: str, suffix: str,
     out: dict[str, Image8] = {}
     spec_colour = np.asarray(model.palette["specimen"], np.float32)
     fibres = _fibres(model, plan, side, design)
+    perforation = None
+    if plan.perforation is not None and plan.perforation[0] == side:
+        perforation = _perforation_mask(plan.perforation[1], plan.perforation[2], plan.dpi)
 
     if families & {"white", "tilt"}:
         under = _base(design, plan, "under")
@@ -148,9 +152,9 @@ def _render_side(model: DocumentModel, plan: Plan, side: str, suffix: str,
             ink = model.inks[t.ink]
             _blend_rgb(under, t.box_px, t.mask.astype(np.float32) / 255.0,
                        np.asarray(ink.white, np.float32))
-        if plan.perforation is not None and plan.perforation[0] == side:
-            m, box = _perforation_mask(plan.perforation[1], plan.perforation[2], plan.dpi)
-            _blend_rgb(under, box, m * 0.55, np.asarray([120, 95, 70], np.float32))
+        if perforation is not None:
+            _blend_rgb(under, perforation[1], perforation[0] * 0.55,
+                       np.asarray([120, 95, 70], np.float32))
         if fibres is not None and plan.states.get("uv_fibres") == "printed":
             _put_fibres(under, fibres, 0.5)
         _put_specimen(under, design, spec_colour, 0.28)
@@ -205,9 +209,8 @@ def _render_side(model: DocumentModel, plan: Plan, side: str, suffix: str,
             _blend_gray(tr, t.box_px, t.mask.astype(np.float32) * (ink.transmitted / 255.0), 40.0)
         for img_item in images:
             _put_image(tr, img_item, "transmitted")
-        if plan.perforation is not None and plan.perforation[0] == side:
-            m, box = _perforation_mask(plan.perforation[1], plan.perforation[2], plan.dpi)
-            _blend_gray(tr, box, m, 255.0)
+        if perforation is not None:
+            _blend_gray(tr, perforation[1], perforation[0], 255.0)
         out[f"transmitted{suffix}"] = tr
     return out
 
@@ -242,53 +245,38 @@ def _put_image(dst: Image8, item: ImageItem, view: str) -> None:
 
 def _fibres(model: DocumentModel, plan: Plan, side: str,
             design: SideDesign) -> tuple[NDArray[np.intp], NDArray[np.float32]] | None:
-    """Per-document UV fibres as flat pixel indices and their RGB colours, or None.
+    """Per-document UV fibres as flat pixel indices and RGBA values (0..1 alpha), or None.
 
-    Each fibre is a short curved stroke (2-4.5 mm) sampled every half pixel; a stroke of two
-    pixels' width at 300 dpi and above. Genuine fibres are placed by the document's own seed;
-    printed imitations repeat the design's fixed positions on every copy.
+    Fibres (:func:`docsec.generate.patterns.uv_fibres`, 2-4.5 mm Bézier strokes) are placed by
+    the document's own seed; printed imitations repeat the design's fixed positions on every
+    copy.
     """
     feats = [f for f in model.features if f.kind == "uv_fibres" and f.side == side]
     if not feats:
         return None
     state = plan.states.get("uv_fibres", "embedded")
     seed = plan.fibre_seed if state != "printed" else int(model.palette["design_seed"])
-    rng = np.random.default_rng(seed)
-    w, h = design.size_xy
-    count = int(feats[0].params.get("count", 50))
     px_mm = plan.dpi / 25.4
-    x0 = rng.random(count) * w
-    y0 = rng.random(count) * h
-    ang = rng.random(count) * np.pi
-    length = (2.0 + rng.random(count) * 2.5) * px_mm
-    bend = (rng.random(count) - 0.5) * 0.8
-    hue = rng.integers(0, len(design.fibre_colours), size=count)
-    n = max(4, int(4.5 * px_mm * 2))
-    s = np.linspace(0.0, 1.0, n)[None, :]
-    a = ang[:, None] + bend[:, None] * s
-    xs = x0[:, None] + np.cos(a) * length[:, None] * s
-    ys = y0[:, None] + np.sin(a) * length[:, None] * s
-    offsets = [(0, 0)] if plan.dpi < 300 else [(0, 0), (1, 0), (0, 1)]
-    cols = []
-    idx = []
-    palette = np.asarray(design.fibre_colours, np.float32)
-    for dx, dy in offsets:
-        xi = np.clip(np.round(xs).astype(np.intp) + dx, 0, w - 1)
-        yi = np.clip(np.round(ys).astype(np.intp) + dy, 0, h - 1)
-        idx.append((yi * w + xi).ravel())
-        cols.append(np.repeat(palette[hue], n, axis=0))
-    flat = np.concatenate(idx)
-    colours = np.concatenate(cols)
-    flat, first = np.unique(flat, return_index=True)
-    return flat, colours[first]
+    layer, _ = patterns.uv_fibres(
+        design.size_xy,
+        rng=seed,
+        count=int(feats[0].params.get("count", 50)),
+        colours=design.fibre_colours,
+        length_px=(2.0 * px_mm, 4.5 * px_mm),
+        width_px=max(1.0, plan.dpi / 220),
+    )
+    flat = layer.reshape(-1, 4)
+    idx = np.flatnonzero(flat[:, 3])
+    return idx, flat[idx].astype(np.float32)
 
 
 def _put_fibres(dst: Image8, fibres: tuple[NDArray[np.intp], NDArray[np.float32]],
                 strength: float) -> None:
     flat_img = dst.reshape(-1, 3)
-    idx, colours = fibres
+    idx, rgba = fibres
     old = flat_img[idx].astype(np.float32)
-    flat_img[idx] = (old + (colours - old) * strength + 0.5).astype(np.uint8)
+    a = rgba[:, 3:4] * (strength / 255.0)
+    flat_img[idx] = (old + (rgba[:, :3] - old) * a + 0.5).astype(np.uint8)
 
 
 def _put_specimen(dst: Image8, design: SideDesign, colour: NDArray[np.float32],
@@ -303,23 +291,14 @@ def _put_specimen(dst: Image8, design: SideDesign, colour: NDArray[np.float32],
 
 def _perforation_mask(number: str, box: tuple[int, int, int, int],
                       dpi: int) -> tuple[NDArray[np.float32], tuple[int, int, int, int]]:
-    """Holes of a laser-perforated number: a 7-row dot matrix filling ``box``."""
+    """Holes of the laser-perforated number in ``box`` (:func:`patterns.perforation`)."""
     x, y, w, h = box
-    glyph = Image.new("L", (len(number) * 6 + 2, 9), 0)
-    ImageDraw.Draw(glyph).text((1, 0), number, fill=255, font=font("mono", 9))
-    cells = np.asarray(glyph) > 110
-    rows, cols = cells.shape
-    pitch = min(w / cols, h / rows)
-    radius = max(1.0, pitch * 0.32)
-    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
-    cy = np.clip((yy / pitch).astype(int), 0, rows - 1)
-    cx = np.clip((xx / pitch).astype(int), 0, cols - 1)
-    dy = yy - (cy + 0.5) * pitch
-    dx = xx - (cx + 0.5) * pitch
-    inside = (dx * dx + dy * dy) <= radius * radius
-    m = (cells[cy, cx] & inside & (yy < rows * pitch) & (xx < cols * pitch)).astype(np.float32)
+    rows = 9
+    pitch = min(h / rows, w / max(1, len(number) * 6))
+    holes = patterns.perforation(number, (w, h), hole_px=max(1.0, pitch * 0.62),
+                                 pitch_px=max(1.5, pitch), rows=rows)
     del dpi
-    return m, box
+    return holes.astype(np.float32), box
 
 
 def _vin_plate(model: DocumentModel, plan: Plan) -> Image8:
