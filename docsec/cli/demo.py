@@ -23,18 +23,19 @@ _SHORT = {"pass": "pass", "fail": "FAIL", "warn": "warn", "not_applicable": "-"}
 
 
 def findings_table(findings: Sequence[Finding], *, title: str = "") -> Table:
-    """A Rich table of findings: check ID, status, field, expected, found, message."""
+    """A Rich table of findings: check ID, status, expected, found, message."""
     from rich.table import Table
 
     table = Table(title=title or None)
-    for column in ("check", "status", "field", "expected", "found", "message"):
+    table.add_column("check", no_wrap=True)
+    table.add_column("status", no_wrap=True)
+    for column in ("expected", "found", "message"):
         table.add_column(column, overflow="fold")
     for f in findings:
         style = _STYLE[f.status.value]
         table.add_row(
             f.id,
-            f"[{style}]{f.status.value}[/{style}]",
-            f.field or "",
+            f"[{style}]{_SHORT[f.status.value]}[/{style}]",
             f.expected or "",
             f.found or "",
             f.message,
