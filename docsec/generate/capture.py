@@ -593,25 +593,26 @@ def _light_and_noise(
     ramp = (xx * math.cos(a) + yy * math.sin(a)) / math.sqrt(0.5)  # in [-1, 1]
     gain = 1.0 - drop * (0.5 + 0.5 * ramp) - 0.5 * drop * (xx * xx + yy * yy)
     cast = 1.0 + gen.uniform(-p.colour_cast, p.colour_cast, size=3)
-    gain3 = np.clip(np.rint(gain[:, :, None] * cast * _GAIN_ONE), 0, 255).astype(np.uint8)
-    out = cv2.multiply(frame, _upsample(gain3, w, h), scale=1.0 / _GAIN_ONE)
     params["gradient"] = drop
 
+    glare = np.zeros_like(gain)
     if p.glare_prob > 0 and gen.random() < p.glare_prob:
-        # glare blends towards white: out = 255 - (255 - out) * (1 - g)
+        # an elliptical highlight with a saturated core
         strength = _uniform(gen, p.glare_strength)
         cx, cy = gen.uniform(0.15, 0.85, size=2)
         sx, sy = gen.uniform(0.05, 0.18, size=2)
         theta = _uniform(gen, (0.0, math.pi))
         u = (xx + 0.5 - cx) * math.cos(theta) + (yy + 0.5 - cy) * math.sin(theta)
         v = -(xx + 0.5 - cx) * math.sin(theta) + (yy + 0.5 - cy) * math.cos(theta)
-        g = np.clip(strength * 1.6 * np.exp(-0.5 * ((u / sx) ** 2 + (v / sy) ** 2)), 0.0, 1.0)
-        keep = np.rint((1.0 - g) * 255.0).astype(np.uint8)
-        keep3 = np.repeat(keep[:, :, None], 3, axis=2)
-        out = cv2.bitwise_not(
-            cv2.multiply(cv2.bitwise_not(out), _upsample(keep3, w, h), scale=1.0 / 255.0)
-        )
+        glare = np.clip(strength * 1.6 * np.exp(-0.5 * ((u / sx) ** 2 + (v / sy) ** 2)), 0, 1)
         params["glare"] = strength
+    # glare blends the lit image towards white: out = f * gain * (1 - g) + 255 * g
+    mul = gain[:, :, None] * cast * (1.0 - glare[:, :, None])
+    mul3 = np.clip(np.rint(mul * _GAIN_ONE), 0, 255).astype(np.uint8)
+    out = cv2.multiply(frame, _upsample(mul3, w, h), scale=1.0 / _GAIN_ONE)
+    if glare.max() > 0:
+        white = np.rint(np.repeat(glare[:, :, None], 3, axis=2) * 255.0).astype(np.uint8)
+        out = cv2.add(out, _upsample(white, w, h))
 
     sigma = _uniform(gen, p.noise_sigma)
     params["noise_sigma"] = sigma
