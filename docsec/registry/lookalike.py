@@ -11,13 +11,16 @@ Index design (works in SQL and in memory):
   ``0``...). Any number of look-alike confusions leaves the folded VIN unchanged.
   Folding merges legal letters (``D`` and ``0``), so candidates are re-ranked by the
   true weighted distance.
-* blocking keys for the remaining substitutions: the folded VIN is cut into four blocks
-  A = positions 1-8, B = 9-11, C = 12-14, D = 15-17. Two substitutions touch at most two
-  blocks, so at least one of the six block pairs (AB, AC, AD, BC, BD, CD) is intact:
-  each pair is a stored, indexed key. The query side also tries its 16 adjacent
-  transpositions, so a transposition on top of two substitutions is found too. AB (the
-  make, model and year part) is the least selective key: its candidates are pre-filtered
-  on the serial (positions 12-17) before the weighted distance.
+* blocking keys for the remaining substitutions: the folded VIN is cut into five blocks
+  A = positions 1-8 (WMI, VDS), B = 9-11 (check digit, year, plant), C = 12-13,
+  D = 14-15, E = 16-17 (the serial). Two substitutions touch at most two blocks, so at
+  least three blocks are intact: each of the ten block triples is a stored, indexed key
+  (``k_abc`` .. ``k_cde``). Triples keep about 20 bits of the VIN each, so a key matches
+  about one unrelated record in a million; pairs would not (the WMI and model part of a
+  VIN carries little information). The query side also tries its 16 adjacent
+  transpositions, so a transposition on top of two substitutions is found too.
+  ``k_cde`` is the last six characters (every record, chassis numbers included): it also
+  serves exact and last-N lookups.
 
 >>> fold('1M8GDM9AXKPO42788')
 '1M860M9AXKP042788'
@@ -31,18 +34,20 @@ True
 
 from __future__ import annotations
 
+from itertools import combinations
+
 __all__ = [
     "CLASSES",
     "KEY_NAMES",
     "LOOKALIKE_COST",
     "MAX_SUBSTITUTIONS",
     "MAX_TRANSPOSITIONS",
+    "SERIAL_KEY",
     "distance",
     "fold",
     "key_tuple",
     "query_keys",
     "record_keys",
-    "serial_mismatches",
 ]
 
 CLASSES: tuple[str, ...] = ("0OQD", "1IL", "2Z", "5S", "8B", "6G", "UV")
@@ -51,8 +56,13 @@ MAX_SUBSTITUTIONS = 2
 MAX_TRANSPOSITIONS = 1
 _FOLD = str.maketrans({c: cls[0] for cls in CLASSES for c in cls[1:]})
 _CLASS_OF = {c: i for i, cls in enumerate(CLASSES) for c in cls}
-#: Stored blocking keys: block pairs of the folded VIN (``k_cd`` is also the last six).
-KEY_NAMES: tuple[str, ...] = ("k_ab", "k_cd", "k_ac", "k_ad", "k_bc", "k_bd")
+_BLOCKS = {"a": (0, 8), "b": (8, 11), "c": (11, 13), "d": (13, 15), "e": (15, 17)}
+_TRIPLES = tuple(combinations("abcde", 3))
+#: Stored blocking keys: the ten triples of blocks of the folded VIN.
+KEY_NAMES: tuple[str, ...] = tuple("k_" + "".join(t) for t in _TRIPLES)
+#: The key holding the last six characters (suffix and exact lookups).
+SERIAL_KEY = "k_cde"
+_SLICES = tuple(tuple(slice(*_BLOCKS[b]) for b in t) for t in _TRIPLES)
 
 
 def fold(vin: str) -> str:
@@ -60,23 +70,17 @@ def fold(vin: str) -> str:
     return vin.translate(_FOLD)
 
 
+def key_tuple(folded: str) -> tuple[str, ...]:
+    """Blocking keys of a folded VIN in :data:`KEY_NAMES` order; a chassis number (not 17
+    characters) gets only its last six characters, as ``k_cde``."""
+    if len(folded) != 17:
+        return ("",) * 9 + (folded[-6:],)
+    return tuple(folded[x] + folded[y] + folded[z] for x, y, z in _SLICES)
+
+
 def record_keys(folded: str) -> dict[str, str]:
-    """Blocking keys of a folded VIN; chassis numbers get only ``k_cd`` (their last six)."""
-    if len(folded) != 17:
-        return {**dict.fromkeys(KEY_NAMES, ""), "k_cd": folded[-6:]}
-    a, b, c, d = folded[:8], folded[8:11], folded[11:14], folded[14:]
-    return {
-        "k_ab": a + b, "k_cd": c + d, "k_ac": a + c,
-        "k_ad": a + d, "k_bc": b + c, "k_bd": b + d,
-    }  # fmt: skip
-
-
-def key_tuple(folded: str) -> tuple[str, str, str, str, str, str]:
-    """:func:`record_keys` as a tuple in :data:`KEY_NAMES` order (bulk loads)."""
-    if len(folded) != 17:
-        return ("", folded[-6:], "", "", "", "")
-    a, b, c, d = folded[:8], folded[8:11], folded[11:14], folded[14:]
-    return (a + b, c + d, a + c, a + d, b + c, b + d)
+    """:func:`key_tuple` as a mapping from key name to value."""
+    return dict(zip(KEY_NAMES, key_tuple(folded), strict=True))
 
 
 def query_keys(folded: str) -> dict[str, set[str]]:
@@ -88,14 +92,9 @@ def query_keys(folded: str) -> dict[str, set[str]]:
             variants.add(folded[:i] + folded[i + 1] + folded[i] + folded[i + 2 :])
     keys: dict[str, set[str]] = {name: set() for name in KEY_NAMES}
     for v in variants:
-        for name, value in record_keys(v).items():
+        for name, value in zip(KEY_NAMES, key_tuple(v), strict=True):
             keys[name].add(value)
     return keys
-
-
-def serial_mismatches(a: str, b: str) -> int:
-    """Differing characters between two equal-length strings (a cheap pre-filter)."""
-    return sum(x != y for x, y in zip(a, b, strict=True))
 
 
 def distance(query: str, candidate: str) -> float | None:

@@ -19,7 +19,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from docsec.registry.base import SearchAnswer, StolenRecord
-from docsec.registry.lookalike import KEY_NAMES, fold, query_keys
+from docsec.registry.lookalike import KEY_NAMES, SERIAL_KEY, fold, query_keys
 from docsec.registry.search import answer, index_columns, parse_query, rank
 
 __all__ = ["InMemoryRegistry"]
@@ -76,7 +76,7 @@ class InMemoryRegistry:
                     for v in values:
                         ids.update(idx[name].get(v, ()))
         elif q.kind == "suffix":
-            ids.update(idx["k_cd"].get(fold(q.value[-6:]), ()))
+            ids.update(idx[SERIAL_KEY].get(fold(q.value[-6:]), ()))
         else:
             ids.update(idx[f"{q.kind}_norm"].get(q.value, ()))
         return answer(q, rank(q, (self._records[i] for i in sorted(ids))))

@@ -1,10 +1,11 @@
 """SQL stolen-vehicle registry through SQLAlchemy: an SQLite file by default, PostgreSQL by URL.
 
 One table, ``stolen_vehicles``: the record fields plus derived search columns (see
-:mod:`docsec.registry.lookalike`): ``fold`` (look-alike folded VIN, exact and look-alike
-lookups), six blocking keys ``k_ab`` .. ``k_bd`` (substitutions and transpositions;
-``k_cd`` is also the last six characters, which serves the suffix search), the
-normalised plate and engine number. Each is indexed.
+:mod:`docsec.registry.lookalike`): ``fold`` (the look-alike folded VIN), ten blocking keys
+``k_abc`` .. ``k_cde`` (look-alike search with substitutions and transpositions; ``k_cde``
+is the last six characters and also serves exact and last-N lookups), the normalised
+plate and engine number. Keys, plate and engine number are indexed. Searches run as
+plain SQL through the DB-API (portable: SQLite and PostgreSQL).
 
 Bulk loads into an empty table run in one transaction with the indexes dropped and
 rebuilt afterwards; on SQLite with ``journal_mode=WAL`` and ``synchronous=OFF`` during
@@ -43,7 +44,6 @@ from sqlalchemy import (
     create_engine,
     event,
     func,
-    or_,
     select,
 )
 from sqlalchemy.exc import SQLAlchemyError
@@ -52,10 +52,11 @@ from docsec.errors import RegistryError
 from docsec.registry.base import RECORD_FIELDS, SearchAnswer, StolenRecord, normalize_key
 from docsec.registry.lookalike import (
     KEY_NAMES,
+    SERIAL_KEY,
+    distance,
     fold,
     key_tuple,
     query_keys,
-    serial_mismatches,
 )
 from docsec.registry.search import answer, parse_query, rank
 
@@ -86,17 +87,15 @@ stolen_vehicles = Table(
 )
 _c = stolen_vehicles.c
 _INDEXES = (
-    Index("ix_sv_fold", _c.fold),
-    Index("ix_sv_ab_cd", _c.k_ab, _c.k_cd),  # covering: AB candidates are pre-filtered on CD
-    *(Index(f"ix_sv_{name}", _c[name]) for name in KEY_NAMES if name != "k_ab"),
+    *(Index(f"ix_sv_{name}", _c[name]) for name in KEY_NAMES),
     Index("ix_sv_plate", _c.plate_norm),
     Index("ix_sv_engine", _c.engine_norm),
 )
 _RECORD_COLUMNS = tuple(_c[name] for name in RECORD_FIELDS)
 _BATCH = 20_000
-# Serial positions 12-17 may differ in at most this many places for an AB candidate:
-# two substitutions plus one transposition touch four characters.
-_AB_MAX_SERIAL_MISMATCHES = 4
+# Column and key names are our own constants; every value goes through bound parameters.
+_SELECT = f"SELECT {', '.join(RECORD_FIELDS)} FROM {stolen_vehicles.name} WHERE "  # noqa: S608
+_SELECT_VIN = f"SELECT id, vin FROM {stolen_vehicles.name} WHERE "  # noqa: S608
 
 
 def to_url(target: str | os.PathLike[str]) -> str:
@@ -188,10 +187,7 @@ class SqlRegistry:
         return n
 
     def _insert_sql(self) -> str:
-        style = self._engine.dialect.paramstyle
-        mark = {"qmark": "?", "format": "%s", "pyformat": "%s"}.get(style)
-        if mark is None:
-            raise RegistryError(f"unsupported DB-API parameter style {style!r}")
+        mark = self._mark()
         names = [c.name for c in stolen_vehicles.columns if c.name != "id"]
         return (
             f"INSERT INTO {stolen_vehicles.name} ({', '.join(names)}) "  # noqa: S608 (own schema)
@@ -217,39 +213,53 @@ class SqlRegistry:
     ) -> SearchAnswer:
         """Search by exactly one key; hits ranked by distance, then newest report."""
         q = parse_query(vin=vin, last=last, plate=plate, engine=engine, fuzzy=fuzzy, limit=limit)
+        mark = self._mark()
+        params: list[str]
+        if q.kind == "vin":
+            folded = fold(q.value)
+            if q.fuzzy and len(folded) == 17:
+                terms, params = [], []
+                for name, values in query_keys(folded).items():
+                    terms.append(f"{name} IN ({', '.join([mark] * len(values))})")
+                    params.extend(sorted(values))
+                where = " OR ".join(terms)
+            else:
+                where = f"{SERIAL_KEY} = {mark} AND fold = {mark}"
+                params = [folded[-6:], folded]
+        elif q.kind == "suffix":
+            where, params = f"{SERIAL_KEY} = {mark}", [fold(q.value[-6:])]
+        else:
+            column = "plate_norm" if q.kind == "plate" else "engine_norm"
+            where, params = f"{column} = {mark}", [q.value]
         try:
             with self._engine.connect() as conn:
-                if q.kind == "vin":
-                    rows = self._vin_candidates(conn, q.value, q.fuzzy)
-                elif q.kind == "suffix":
-                    rows = conn.execute(
-                        select(*_RECORD_COLUMNS).where(_c.k_cd == fold(q.value[-6:]))
-                    ).all()
+                if q.kind == "vin" and q.fuzzy:
+                    # two phases: VINs of the blocking-key candidates, then full rows
+                    # of those within the look-alike distance only
+                    keep = [
+                        rid
+                        for rid, cand in conn.exec_driver_sql(_SELECT_VIN + where, tuple(params))
+                        if distance(q.value, cand) is not None
+                    ]
+                    if not keep:
+                        rows: Sequence[Any] = []
+                    else:
+                        marks = ", ".join([mark] * len(keep))
+                        rows = conn.exec_driver_sql(
+                            _SELECT + f"id IN ({marks})", tuple(keep)
+                        ).all()
                 else:
-                    column = _c.plate_norm if q.kind == "plate" else _c.engine_norm
-                    rows = conn.execute(select(*_RECORD_COLUMNS).where(column == q.value)).all()
+                    rows = conn.exec_driver_sql(_SELECT + where, tuple(params)).all()
         except SQLAlchemyError as exc:
             raise RegistryError(f"registry search failed: {exc}") from exc
         return answer(q, rank(q, (_record(r) for r in rows)))
 
-    def _vin_candidates(self, conn: Any, vin: str, fuzzy: bool) -> Sequence[Any]:
-        folded = fold(vin)
-        if not fuzzy or len(folded) != 17:
-            return list(conn.execute(select(*_RECORD_COLUMNS).where(_c.fold == folded)).all())
-        keys = query_keys(folded)
-        serial = folded[11:]
-        ab_ids = [
-            rid
-            for rid, cd in conn.execute(
-                select(_c.id, _c.k_cd).where(_c.k_ab.in_(sorted(keys["k_ab"])))
-            )
-            if len(cd) == 6 and serial_mismatches(cd, serial) <= _AB_MAX_SERIAL_MISMATCHES
-        ]
-        conditions = [_c.fold == folded]
-        conditions += [_c[name].in_(sorted(keys[name])) for name in KEY_NAMES if name != "k_ab"]
-        if ab_ids:
-            conditions.append(_c.id.in_(ab_ids))
-        return list(conn.execute(select(*_RECORD_COLUMNS).where(or_(*conditions))).all())
+    def _mark(self) -> str:
+        style = self._engine.dialect.paramstyle
+        mark = {"qmark": "?", "format": "%s", "pyformat": "%s"}.get(style)
+        if mark is None:
+            raise RegistryError(f"unsupported DB-API parameter style {style!r}")
+        return mark
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
