@@ -328,7 +328,7 @@ def parse(lines: str | Sequence[str], *, reference_date: datetime.date | None = 
         else:
             message = "'<' marks a long number, but the optional data holds no continuation"
             add(Finding(spec.id, FAIL, spec.field, plan.cd_positions[spec.id],
-                        calc_check_digit(number_raw), "<", message))  # fmt: skip
+                        _calc_or_none(number_raw), "<", message))  # fmt: skip
     elif clean and digit == calc_check_digit(number_raw):
         add(plan.pass_number[digit])
     else:
@@ -598,6 +598,13 @@ def _country(plan: _Plan, check_id: str, field: str, code: str) -> Finding:
     return finding
 
 
+def _calc_or_none(data: str) -> str | None:
+    try:
+        return calc_check_digit(data)
+    except InvalidFormat:
+        return None
+
+
 def _cd_finding(
     plan: _Plan,
     spec: CheckDigitSpec,
@@ -607,10 +614,7 @@ def _cd_finding(
     *,
     overflow: bool = False,
 ) -> Finding:
-    try:
-        expected: str | None = calc_check_digit(data)
-    except InvalidFormat:
-        expected = None
+    expected = _calc_or_none(data)
     if expected == found:
         if not overflow:
             return plan.cd_pass[(spec.id, found)]
