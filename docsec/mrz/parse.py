@@ -56,7 +56,13 @@ _MIN_MRZ_SHARE = 0.8
 
 
 class MRZField(NamedTuple):
-    """One field as printed (``raw``) and as understood (``value``), with its 1-based positions."""
+    """One field as printed (``raw``) and as understood (``value``), with its 1-based positions.
+
+    Values: codes and texts without their fillers (``'D<<'`` -> ``'D'``); the full document
+    number (long-number rule applied); dates as :class:`datetime.date`, partly unknown dates as
+    ``'1968-XX-XX'``, invalid dates None; check digits as ``int`` (None for ``<`` or junk); sex
+    ``'M'``/``'F'``/``'X'``, None for ``<``; names with spaces between components.
+    """
 
     raw: str
     value: FieldValue
