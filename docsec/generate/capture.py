@@ -622,10 +622,14 @@ def _light_and_noise(
     if sigma > 0:
         # a band of fresh Gaussian noise repeated down the frame: drawing per-pixel noise
         # for the whole frame costs ~5x more and looks the same after blur and JPEG
+        # (split into its positive and negative parts: two saturating 8-bit operations)
         band = min(h, 61)
-        tile = np.rint(gen.standard_normal((band, w, 3), dtype=np.float32) * sigma)
-        noise = cv2.repeat(tile.astype(np.int16), h // band + 1, 1)[:h]
-        out = cv2.add(out, noise, dtype=cv2.CV_8U)
+        tile = np.rint(gen.standard_normal((band, w, 3), dtype=np.float32) * np.float32(sigma))
+        np.clip(tile, -255, 255, out=tile)
+        reps = h // band + 1
+        up = cv2.repeat(np.maximum(tile, 0).astype(np.uint8), reps, 1)[:h]
+        down = cv2.repeat(np.maximum(-tile, 0).astype(np.uint8), reps, 1)[:h]
+        out = cv2.subtract(cv2.add(out, up), down)
     return np.asarray(out, dtype=np.uint8)
 
 
