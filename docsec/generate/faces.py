@@ -3,10 +3,10 @@
 A face is a :class:`FaceParams` vector (head shape, skin tone, hair style and colour,
 eye/brow/nose/mouth geometry, facial hair, glasses, clothing) drawn from an rng and
 rendered with anti-aliased OpenCV primitives as a passport-style head-and-shoulders
-on a light plain background (ICAO 9303-3 §3.9 portrait conventions: frontal,
-centred, head about 70-80 % of the height, neutral expression, plain light
-background). No photograph or face model is involved, so no real person's likeness
-can appear.
+following the usual travel-document portrait conventions (ICAO Doc 9303 Part 3 and the
+ICAO portrait-quality guidance: frontal, centred, head about three quarters of the
+height, neutral expression, plain light background). No photograph or face model is
+involved, so no real person's likeness can appear.
 
 Faces support the document drills of DOMAIN.md §3: a *substituted* photo is a new
 random face, an *impostor* is a :func:`lookalike` (nearby parameters), and
