@@ -23,7 +23,7 @@ sysdeps:  ## install the Debian packages docsec needs, only when missing
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev]'
+	$(BIN)/python -m pip install -q -e '.[dev,postgres]'
 	@touch $@
 
 venv: $(BIN)/.installed
