@@ -231,8 +231,12 @@ class _Plan:
 
 
 _PLANS = {fmt: _Plan(layout) for fmt, layout in LAYOUTS.items()}
-_EXACT = {(30, 30, 30): MRZFormat.TD1, (36, 36): MRZFormat.TD2, (44, 44): MRZFormat.TD3}
-_VISA = {MRZFormat.TD2: MRZFormat.MRVB, MRZFormat.TD3: MRZFormat.MRVA}
+# (plan, plan if the document code starts with V) by exact line lengths.
+_BY_SHAPE = {
+    (30, 30, 30): (_PLANS[MRZFormat.TD1], _PLANS[MRZFormat.TD1]),
+    (36, 36): (_PLANS[MRZFormat.TD2], _PLANS[MRZFormat.MRVB]),
+    (44, 44): (_PLANS[MRZFormat.TD3], _PLANS[MRZFormat.MRVA]),
+}
 _DIGIT_VALUE = {str(d): d for d in range(10)}
 _STATUS = attrgetter("status")
 
@@ -248,13 +252,11 @@ def parse(lines: str | Sequence[str], *, reference_date: datetime.date | None = 
     """
     rows = _normalise(lines)
     clean = all(map(_ALPHABET.issuperset, rows))
-    fmt = _EXACT.get(tuple(map(len, rows))) if clean else None
-    exact = fmt is not None
-    if fmt is None:
-        fmt = _detect(rows)
-    elif rows[0][:1] == "V" and fmt is not MRZFormat.TD1:
-        fmt = _VISA[fmt]
-    plan = _PLANS[fmt]
+    # Fast path: exact line lengths pick the plan directly (a visa starts with V).
+    pair = _BY_SHAPE.get(tuple(map(len, rows))) if clean else None
+    exact = pair is not None
+    plan = pair[rows[0][:1] == "V"] if pair is not None else _PLANS[_detect(rows)]
+    fmt = plan.format
     ref = reference_date if reference_date is not None else datetime.date.today()
     n = plan.length
     findings: list[Finding] = []
@@ -386,9 +388,10 @@ def parse(lines: str | Sequence[str], *, reference_date: datetime.date | None = 
                           problem))  # fmt: skip
     if is_date and isinstance(expiry, datetime.date):
         if expiry < ref:
-            message = f"expired on {expiry.isoformat()} (reference date {ref.isoformat()})"
+            on, today = expiry.isoformat(), ref.isoformat()
+            message = f"expired on {on} (reference date {today})"
             add(Finding("mrz.expired", FAIL, "date_of_expiry", plan.positions["date_of_expiry"],
-                        f">= {ref.isoformat()}", expiry.isoformat(), message))  # fmt: skip
+                        ">= " + today, on, message))  # fmt: skip
         else:
             add(plan.passes["mrz.expired"])
     else:
