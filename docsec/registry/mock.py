@@ -101,6 +101,7 @@ class CatalogEntry:
     year_to: int
     engine_code: str
     region: str
+    weight: int  # relative frequency in mock lists (small makers are rare)
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,7 +147,7 @@ def load_catalog() -> tuple[CatalogEntry, ...]:
                 vds=row["vds"], pos9=row["pos9"], plants=row["plants"],
                 serial_prefix=row["serial_prefix"], year_from=int(row["year_from"]),
                 year_to=int(row["year_to"]), engine_code=row["engine_code"],
-                region=lookup_country(row["wmi"])[2],
+                region=lookup_country(row["wmi"])[2], weight=int(row["weight"]),
             )  # fmt: skip
         )
     return tuple(rows)
@@ -226,6 +227,11 @@ def make_plate(u: Sequence[int], country: str) -> str:
     return str(_plates(np.asarray([u], dtype=np.int64), country)[0])
 
 
+@cache
+def _cumulative(rows: tuple[CatalogEntry, ...]) -> NDArray[np.int64]:
+    return np.cumsum([e.weight for e in rows], dtype=np.int64)
+
+
 _YEAR_CODES = np.frombuffer(MODEL_YEAR_CODES.encode("ascii"), dtype=np.uint8)
 _Row = tuple[str, str, str, str, int, str, str, str, str, str]
 
@@ -243,7 +249,8 @@ def _batch(
     check digit is computed by :mod:`docsec.checkdigit.vin_mod11` where the maker uses it.
     """
     n = u.shape[0]
-    entry = u[:, 0] % len(rows)
+    cumulative = _cumulative(tuple(rows))
+    entry = np.searchsorted(cumulative, u[:, 0] % cumulative[-1], side="right")
     vin = np.empty((n, 17), dtype=np.uint8)
     years = np.empty(n, dtype=np.int64)
     for k in np.unique(entry).tolist():
