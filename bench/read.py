@@ -27,9 +27,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+# one core: no BLAS, OpenMP or OpenCV worker threads (the goal is per image on one core)
+for _var in ("OMP_THREAD_LIMIT", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import cv2  # noqa: E402
 import numpy as np  # noqa: E402
 from PIL import Image, ImageDraw, ImageFont  # noqa: E402
 
@@ -241,6 +244,7 @@ def evaluate(name: str, reader: Callable[[np.ndarray], tuple[tuple[str, ...] | N
 
 
 def main() -> None:
+    cv2.setNumThreads(1)
     parser = argparse.ArgumentParser(description="MRZ reading benchmark")
     parser.add_argument("--per-tier", type=int, default=100)
     parser.add_argument("--pe", type=int, default=20, help="PassportEye images per tier")

@@ -43,7 +43,7 @@ from docsec.ocr.ocrb import (
 
 FONT = "/usr/share/fonts/opentype/ocr-b/OCRB.otf"
 SEED = 20261126
-VERSION = "ocrb-mlp-1"
+VERSION = "ocrb-mlp-2"
 HI_SIZE = 66  # font size of the high-resolution rendering
 # Characters that look like another character (or themselves) when turned by 180 degrees.
 ROTATION_AMBIGUOUS = set("HINOSXZ08MW69<")
@@ -116,9 +116,17 @@ def degrade(
     period = rng.uniform(3, 40)
     pattern = rng.uniform(0, 18) * np.sin((xx * rng.uniform(-1, 1) + yy) / period * 2 * np.pi)
     img = paper + gradient + pattern - (paper - ink) * low
-    sigma = rng.uniform(0, 1.4)
+    sigma = rng.uniform(0, 1.6)
     if sigma > 0.3:
         img = cv2.GaussianBlur(img, (0, 0), sigma)
+    if rng.random() < 0.35:  # camera shake: a line kernel up to 0.45 pitch long
+        length = max(2, int(round(rng.uniform(0.1, 0.45) * pitch)))
+        kernel = np.zeros((length * 2 + 1, length * 2 + 1), np.float32)
+        ang = rng.uniform(0, np.pi)
+        dx, dy = np.cos(ang) * length, np.sin(ang) * length
+        cv2.line(kernel, (int(round(length - dx)), int(round(length - dy))),
+                 (int(round(length + dx)), int(round(length + dy))), 1.0, 1)  # fmt: skip
+        img = cv2.filter2D(img, -1, kernel / kernel.sum())
     img += rng.normal(0, rng.uniform(0, 9), img.shape)
     img8 = np.clip(img, 0, 255).astype(np.uint8)
     if rng.random() < 0.6:
@@ -199,8 +207,8 @@ def make_samples(blocks: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--blocks", type=int, default=900)
-    parser.add_argument("--hidden", type=int, default=160)
+    parser.add_argument("--blocks", type=int, default=1400)
+    parser.add_argument("--hidden", type=int, default=192)
     parser.add_argument(
         "--out", type=Path,
         default=Path(__file__).resolve().parent.parent / "docsec/ocr/data/ocrb_mlp.npz",
@@ -216,7 +224,7 @@ def main() -> None:
     scale = 1.0 / (x.std(axis=0) + 0.05)
     clf = MLPClassifier(
         hidden_layer_sizes=(args.hidden,), alpha=1e-4, batch_size=256, learning_rate_init=1e-3,
-        max_iter=30, random_state=SEED, early_stopping=False, tol=1e-5,
+        max_iter=40, random_state=SEED, early_stopping=False, tol=1e-5,
     )
     clf.fit((x - mean) * scale, y)
     proba = clf.predict_proba((xv - mean) * scale)

@@ -37,10 +37,13 @@ def read(
 ) -> None:
     """Read each IMAGE: document model, quad, orientation, MRZ lines, confidences, findings."""
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    import cv2
+
     from docsec.errors import DocsecError
     from docsec.imaging import load_image
     from docsec.read import read_document
 
+    cv2.setNumThreads(1)  # one image at a time: worker threads only add latency
     ref = dt.date.fromisoformat(reference_date) if reference_date else dt.date.today()
     failures = 0
     for path in images:

@@ -14,6 +14,7 @@ plain numpy.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -69,16 +70,28 @@ def normalise_strip(strip: np.ndarray) -> np.ndarray:
     return np.asarray(out, dtype=np.float32)
 
 
-def cell_features(norm_strip: np.ndarray, n_chars: int, *, dx: float = 0.0) -> np.ndarray:
-    """Features ``(n_chars, CROP_H * CROP_W)`` of the cells of a normalised canonical strip."""
-    top = (STRIP_H - CROP_H) // 2
+def cell_features(
+    norm_strip: np.ndarray,
+    n_chars: int,
+    *,
+    dx: float = 0.0,
+    dy: int = 0,
+    cells: Sequence[int] | None = None,
+) -> np.ndarray:
+    """Features ``(len(cells), CROP_H * CROP_W)`` of cells of a normalised canonical strip.
+
+    ``cells`` defaults to all ``n_chars`` cells; ``dx``/``dy`` shift every crop window
+    (pixels of the canonical strip), for a local search around the fitted grid.
+    """
+    index = range(n_chars) if cells is None else cells
+    top = min(max((STRIP_H - CROP_H) // 2 + dy, 0), STRIP_H - CROP_H)
     rows = norm_strip[top : top + CROP_H]
-    out = np.empty((n_chars, N_FEATURES), dtype=np.float32)
+    out = np.empty((len(index), N_FEATURES), dtype=np.float32)
     width = rows.shape[1]
-    for k in range(n_chars):
+    for row, k in enumerate(index):
         left = round(MARGIN + PITCH * (k + 0.5) + dx - CROP_W / 2)
         left = min(max(left, 0), width - CROP_W)
-        out[k] = rows[:, left : left + CROP_W].reshape(-1)
+        out[row] = rows[:, left : left + CROP_W].reshape(-1)
     return out
 
 

@@ -98,8 +98,8 @@ def read_mrz(
     gray = to_gray(image)
     best: BandRead | None = None
     for band in find_mrz_bands(gray, max_candidates=max_bands):
-        for flip in (False, True):
-            for reading in read_band(gray, band, clf, flip=flip):
+        for readings in read_band(gray, band, clf):
+            for reading in readings:
                 if best is None or reading.score > best.score:
                     best = reading
             if best is not None and best.trusted and best.mean_confidence >= _GOOD_ENOUGH:

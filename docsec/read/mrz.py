@@ -24,13 +24,14 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import cv2
 import numpy as np
 
 from docsec.checkdigit.icao9303 import calc_check_digit
+from docsec.mrz.countries import category
 from docsec.mrz.formats import LAYOUTS, CheckDigitSpec, Layout, MRZFormat
 from docsec.ocr.ocrb import (
     CLASSES,
@@ -50,7 +51,9 @@ __all__ = [
     "UNSURE",
     "BandRead",
     "Correction",
+    "Decoded",
     "decode_cells",
+    "name_structure_ok",
     "read_band",
 ]
 
@@ -105,6 +108,7 @@ class BandRead:
     checks_passed: int
     checks_total: int
     unverified_low: int
+    syntax_ok: bool
     mean_confidence: float
     quad_xy: np.ndarray
     direction_deg: float
@@ -114,12 +118,17 @@ class BandRead:
     def score(self) -> float:
         """Ranking among readings: checks passed first, then confidence."""
         frac = self.checks_passed / self.checks_total if self.checks_total else 0.5
-        return 2.0 * frac + self.mean_confidence - 0.05 * self.unverified_low
+        penalty = 0.05 * self.unverified_low + (0.0 if self.syntax_ok else 0.3)
+        return 2.0 * frac + self.mean_confidence - penalty
 
     @property
     def trusted(self) -> bool:
-        """All check digits pass and no unverified character is below LOW_CONFIDENCE."""
-        return self.checks_passed == self.checks_total and self.unverified_low == 0
+        """All check digits pass, the name is well formed, no unverified character is unsure."""
+        return (
+            self.checks_passed == self.checks_total
+            and self.unverified_low == 0
+            and self.syntax_ok
+        )
 
     def char_confidence(self) -> list[list[float]]:
         """Per-character confidence, line by line."""
@@ -287,6 +296,76 @@ def _line_strips(patch: np.ndarray, hom: np.ndarray, n: int, n_lines: int) -> li
 # ---------------------------------------------------------------------------- decoding
 
 
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    """Result of :func:`decode_cells`.
+
+    ``unverified_low`` counts characters below :data:`LOW_CONFIDENCE` that no passing
+    check digit covers; ``syntax_ok`` is False when the name field breaks the ICAO
+    structure (Doc 9303-3 §4.6: primary ``<<`` secondary, components joined by one
+    ``<``, fillers only at the end) - the name has no check digit, so its structure is
+    the only guard against a misread there.
+    """
+
+    lines: tuple[str, ...]
+    corrections: tuple[Correction, ...]
+    checks_passed: int
+    checks_total: int
+    unverified_low: int
+    syntax_ok: bool
+
+
+def name_structure_ok(name: str) -> bool:
+    """Whether an MRZ name field is well formed (see :class:`Decoded`).
+
+    >>> name_structure_ok("ERIKSSON<<ANNA<MARIA<<<<<<"), name_structure_ok("ERIKSSON<<ANNA<<<<H")
+    (True, False)
+    """
+    core = name.rstrip("<")
+    if not core or core.startswith("<") or "<<<" in core:
+        return False
+    return core.count("<<") <= 1
+
+
+def _choose_code(
+    spec_line: int,
+    start: int,
+    text: list[list[str]],
+    proba: Sequence[np.ndarray],
+    conf: Sequence[np.ndarray],
+) -> list[tuple[int, str, str]]:
+    """Replace unsure letters of a 3-letter state code so that it becomes a known code."""
+    cols = [c for c in range(start, start + 3) if conf[spec_line][c] < UNSURE]
+    code = "".join(text[spec_line][start : start + 3])
+    if not cols or category(code.rstrip("<")) is not None:
+        return []
+    options = []
+    for col in cols:
+        row = proba[spec_line][col]
+        options.append([c for c in _ALPHA if row[_CLASS_INDEX[c]] >= 0.01])
+    best: tuple[float, tuple[str, ...]] | None = None
+    for combo in itertools.product(*options):
+        chars = list(code)
+        for col, ch in zip(cols, combo, strict=True):
+            chars[col - start] = ch
+        if category("".join(chars).rstrip("<")) is None:
+            continue
+        score = sum(
+            math.log(float(proba[spec_line][col][_CLASS_INDEX[ch]]))
+            for col, ch in zip(cols, combo, strict=True)
+        )
+        if best is None or score > best[0]:
+            best = (score, combo)
+    if best is None:
+        return []
+    changes = []
+    for col, ch in zip(cols, best[1], strict=True):
+        if text[spec_line][col] != ch:
+            changes.append((col, text[spec_line][col], ch))
+            text[spec_line][col] = ch
+    return changes
+
+
 def _allowed(layout: Layout) -> dict[tuple[int, int], frozenset[str]]:
     allowed: dict[tuple[int, int], frozenset[str]] = {}
     for spec in layout.fields:
@@ -313,13 +392,12 @@ def _check_ok(spec: CheckDigitSpec, text: list[list[str]]) -> bool:
         return False
 
 
-def decode_cells(
-    proba: Sequence[np.ndarray], fmt: MRZFormat
-) -> tuple[list[str], list[Correction], int, int, int]:
+def decode_cells(proba: Sequence[np.ndarray], fmt: MRZFormat) -> Decoded:
     """Decode per-line class probabilities ``(n, len(CLASSES))`` of one format.
 
-    Returns the lines, the corrections, checks passed, checks total, and the number of
-    characters below :data:`LOW_CONFIDENCE` not verified by a passing check digit.
+    Order: field character sets, then state codes (issuing state, nationality) against
+    :mod:`docsec.mrz.countries`, then check digits (each digit's own field first, the
+    composite last). Only characters below :data:`UNSURE` ever change.
     """
     layout = LAYOUTS[fmt]
     text = [[CLASSES[int(i)] for i in p.argmax(axis=1)] for p in proba]
@@ -336,6 +414,15 @@ def decode_cells(
             Correction(line + 1, col + 1, ch, best, float(conf[line][col]), "charset")
         )
         text[line][col] = best
+    for name in ("issuing_state", "nationality"):
+        if layout.has(name):
+            code_spec = layout.field(name)
+            line = code_spec.line
+            for col, old, new in _choose_code(line, code_spec.start, text, proba, conf):
+                corrections.append(
+                    Correction(line + 1, col + 1, old, new, float(conf[line][col]),
+                               f"code:{name}")  # fmt: skip
+                )
     verified: set[tuple[int, int]] = set()
     passed = 0
     ordered = sorted(layout.check_digits, key=lambda s: s.id == "mrz.check_digit.composite")
@@ -357,7 +444,24 @@ def decode_cells(
         for col, c in enumerate(row)
         if c < LOW_CONFIDENCE and (line, col) not in verified
     )
-    return ["".join(t) for t in text], corrections, passed, len(layout.check_digits), low
+    name_spec = layout.field("name")
+    name = "".join(text[name_spec.line][name_spec.start : name_spec.stop])
+    syntax_ok = name_structure_ok(name) and all(
+        text[line][col] in chars for (line, col), chars in allowed.items()
+    )
+    for code_field in ("issuing_state", "nationality"):
+        if layout.has(code_field):
+            cf = layout.field(code_field)
+            code = "".join(text[cf.line][cf.start : cf.stop]).rstrip("<")
+            syntax_ok = syntax_ok and category(code) is not None
+    return Decoded(
+        tuple("".join(t) for t in text),
+        tuple(corrections),
+        passed,
+        len(layout.check_digits),
+        low,
+        syntax_ok,
+    )
 
 
 def _choose(
@@ -429,22 +533,43 @@ def _format_for(lines: Sequence[str], shape: tuple[int, int]) -> MRZFormat:
 
 
 def read_band(
-    gray: np.ndarray, band: BandCandidate, classifier: OcrbClassifier, *, flip: bool
-) -> list[BandRead]:
-    """Read a band (turned by 180° when ``flip``); one reading per plausible grid."""
+    gray: np.ndarray,
+    band: BandCandidate,
+    classifier: OcrbClassifier,
+    *,
+    flips: Sequence[bool] = (False, True),
+) -> Iterator[list[BandRead]]:
+    """Read a band upright, then turned by 180°: one list of readings (one per plausible
+    grid) per direction, lazily, so a caller can stop after a trusted upright reading.
+
+    The patch and its character blobs are computed once; turning only mirrors them.
+    """
     patch, patch_to_cap = _band_patch(gray, band)
-    heights = [b.h for b in _blobs(patch)]
-    if len(heights) >= 12:
+    blobs = _blobs(patch)
+    if len(blobs) >= 12:
         # OCR-B capitals are about one pitch tall: rescale so the pitch is PATCH_PITCH
-        pitch = float(np.median(heights)) * band.thickness / PATCH_PITCH
+        pitch = float(np.median([b.h for b in blobs])) * band.thickness / PATCH_PITCH
         if abs(pitch / band.thickness - 1.0) > 0.12:
             patch, patch_to_cap = _band_patch(gray, band, pitch)
-    if flip:
-        h, w = patch.shape
-        turn = np.array([[-1.0, 0.0, w - 1.0], [0.0, -1.0, h - 1.0], [0.0, 0.0, 1.0]])
-        patch = np.ascontiguousarray(patch[::-1, ::-1])
-        patch_to_cap = patch_to_cap @ turn
-    lines = _cluster_lines(_blobs(patch))
+            blobs = _blobs(patch)
+    h, w = patch.shape
+    for flip in flips:
+        if flip:
+            turn = np.array([[-1.0, 0.0, w - 1.0], [0.0, -1.0, h - 1.0], [0.0, 0.0, 1.0]])
+            yield _read_blobs(
+                np.ascontiguousarray(patch[::-1, ::-1]),
+                patch_to_cap @ turn,
+                [_Blob(w - b.x, h - b.y, b.w, b.h) for b in blobs],
+                classifier,
+            )
+        else:
+            yield _read_blobs(patch, patch_to_cap, blobs, classifier)
+
+
+def _read_blobs(
+    patch: np.ndarray, patch_to_cap: np.ndarray, blobs: list[_Blob], classifier: OcrbClassifier
+) -> list[BandRead]:
+    lines = _cluster_lines(blobs)
     if len(lines) < 2:
         return []
     results: list[BandRead] = []
@@ -467,13 +592,13 @@ def _read_grid(
     n_lines: int,
     classifier: OcrbClassifier,
 ) -> BandRead:
-    strips = _line_strips(patch, hom, n, n_lines)
-    feats = np.vstack([cell_features(normalise_strip(s), n) for s in strips])
-    proba_all = classifier.predict_proba(feats)[:, : len(CLASSES)]
-    proba = [proba_all[j * n : (j + 1) * n] for j in range(n_lines)]
+    norms = [normalise_strip(s) for s in _line_strips(patch, hom, n, n_lines)]
+    full = [classifier.predict_proba(cell_features(norm, n)) for norm in norms]
+    proba = [p[:, : len(CLASSES)] for p in full]
+    proba_all = np.vstack(proba)
     raw = ["".join(CLASSES[int(i)] for i in p.argmax(axis=1)) for p in proba]
     fmt = _format_for(raw, (n_lines, n))
-    lines, corrections, passed, total, low = decode_cells(proba, fmt)
+    decoded = decode_cells(proba, fmt)
     cells = tuple(
         tuple(classifier.read_cells_from_proba(p)) for p in proba
     )
@@ -485,12 +610,13 @@ def _read_grid(
     direction = math.degrees(math.atan2(b[1] - a[1], b[0] - a[0])) % 360.0
     return BandRead(
         format=fmt,
-        lines=tuple(lines),
+        lines=decoded.lines,
         cells=cells,
-        corrections=tuple(corrections),
-        checks_passed=passed,
-        checks_total=total,
-        unverified_low=low,
+        corrections=decoded.corrections,
+        checks_passed=decoded.checks_passed,
+        checks_total=decoded.checks_total,
+        unverified_low=decoded.unverified_low,
+        syntax_ok=decoded.syntax_ok,
         mean_confidence=float(np.mean(proba_all.max(axis=1))),
         quad_xy=quad,
         direction_deg=direction,

@@ -18,10 +18,24 @@ from docsec.imaging.geometry import apply_homography
 from docsec.models import DocumentModel, load_models
 from docsec.read.mrz import BandRead
 
-__all__ = ["MRZ_PITCH_MM", "PageFit", "fit_page", "mrz_grid_to_page_mm", "recognise_model"]
+__all__ = [
+    "MRZ_LEFT_MM",
+    "MRZ_LINE_PITCH_MM",
+    "MRZ_PITCH_MM",
+    "PageFit",
+    "fit_page",
+    "mrz_grid_to_page_mm",
+    "recognise_model",
+]
 
 #: Character pitch of the MRZ: 10 characters per 25.4 mm (ICAO 9303-3 §4.2.2).
 MRZ_PITCH_MM = 2.54
+#: Left margin of the first MRZ cell inside the model's MRZ box, and the line pitch.
+MRZ_LEFT_MM = 1.0
+MRZ_LINE_PITCH_MM = 4.3
+# Centre of an OCR-B glyph from its drawing origin: half the advance of a font whose
+# capitals are 2.42 mm high (capitals are 0.73 em, the advance 0.723 em).
+_GLYPH_CENTRE_MM = 0.5 * 0.723 * 2.42 / 0.73
 
 
 @dataclass(frozen=True)
@@ -58,16 +72,19 @@ def recognise_model(reading: BandRead) -> DocumentModel | None:
 
 
 def mrz_grid_to_page_mm(model: DocumentModel, n_chars: int, n_lines: int) -> np.ndarray:
-    """Affine map (3x3) from MRZ grid ``(column, line)`` to page millimetres.
+    """Affine map (3x3) from MRZ grid ``(column, line)`` (character centres) to page mm.
 
-    The lines are centred in the model's MRZ box both ways, at the ICAO pitch.
+    Layout of docsec documents (:func:`docsec.generate.text.mrz_mask`): the first cell
+    starts :data:`MRZ_LEFT_MM` inside the MRZ box, characters 2.42 mm high on the ICAO
+    pitch, lines :data:`MRZ_LINE_PITCH_MM` apart (closer if the box is short), the block
+    centred vertically in the box.
     """
     if model.mrz is None:
         raise ValueError(f"model {model.id} has no MRZ")
     x, y, w, h = model.mrz.box_mm
-    first_x = x + (w - n_chars * MRZ_PITCH_MM) / 2 + MRZ_PITCH_MM / 2
-    line_step = h / n_lines
-    first_y = y + line_step / 2
+    first_x = x + MRZ_LEFT_MM + _GLYPH_CENTRE_MM
+    line_step = min(MRZ_LINE_PITCH_MM, h / n_lines)
+    first_y = y + h / 2 - line_step * (n_lines - 1) / 2
     return np.array([[MRZ_PITCH_MM, 0.0, first_x], [0.0, line_step, first_y], [0.0, 0.0, 1.0]])
 
 

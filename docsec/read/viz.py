@@ -1,10 +1,12 @@
 """Visual-zone OCR: Tesseract on the model's field boxes of the rectified page.
 
 The page is rectified from the capture to the model's frame at :data:`VIZ_DPI` with
-the page homography found from the MRZ (:mod:`docsec.read.page`). The boxes of all
-front-side fields are cut out with a small margin and stacked into one image with
-white gaps, so a single Tesseract call (``--psm 6``) reads every field; each word is
-assigned back to the field whose slot contains it. Models whose visual zone is
+the page homography found from the MRZ (:mod:`docsec.read.page`). The fields printed
+on the captured side (the side that carries the MRZ) are cut out below their labels
+(:data:`LABEL_MM`, the label line docsec documents print at the top of every field
+box), binarised with Otsu's threshold to drop the guilloche, and stacked into one image
+with white gaps, so a single Tesseract call (``--psm 6``) reads every field; each word
+is assigned back to the field whose slot contains it. Models whose visual zone is
 Cyrillic (``script == "cyrillic"``) are read with ``rus+eng``.
 """
 
@@ -21,10 +23,12 @@ from docsec.models import mm_to_px
 from docsec.ocr.tesseract import ocr_words
 from docsec.read.page import PageFit
 
-__all__ = ["VIZ_DPI", "VizField", "read_viz"]
+__all__ = ["LABEL_MM", "VIZ_DPI", "VizField", "read_viz"]
 
 VIZ_DPI = 300
-_MARGIN_MM = 0.6
+#: Height of the label line at the top of a field box; the value is printed below it.
+LABEL_MM = 1.9
+_MARGIN_MM = 0.5
 _GAP_PX = 24
 
 
@@ -42,11 +46,15 @@ class VizField:
 
 
 def read_viz(image: np.ndarray, page: PageFit, *, timeout: float = 10.0) -> dict[str, VizField]:
-    """Values of the front-side fields of ``page.model`` (empty if Tesseract is unavailable)."""
+    """Values of the fields on the captured side of ``page.model``.
+
+    Empty when Tesseract or a needed language pack is unavailable or times out.
+    """
     model = page.model
     if model is None or page.page_mm_to_capture is None:
         return {}
-    fields = [f for f in model.fields if f.side == "front"]
+    side = model.mrz.side if model.mrz is not None else "front"
+    fields = [f for f in model.fields if f.side == side]
     if not fields:
         return {}
     scale = np.diag([25.4 / VIZ_DPI, 25.4 / VIZ_DPI, 1.0])  # page px at VIZ_DPI -> mm
@@ -61,12 +69,14 @@ def read_viz(image: np.ndarray, page: PageFit, *, timeout: float = 10.0) -> dict
     for f in fields:
         x, y, w, h = f.box_mm
         x0 = max(mm_to_px(x - _MARGIN_MM, VIZ_DPI), 0)
-        y0 = max(mm_to_px(y - _MARGIN_MM, VIZ_DPI), 0)
+        y0 = max(mm_to_px(y + LABEL_MM - 0.2, VIZ_DPI), 0)
         x1 = min(mm_to_px(x + w + _MARGIN_MM, VIZ_DPI), size[0])
-        y1 = min(mm_to_px(y + h + _MARGIN_MM, VIZ_DPI), size[1])
+        y1 = min(mm_to_px(y + h, VIZ_DPI), size[1])
         if x1 <= x0 or y1 <= y0:
             continue
-        crop = rectified[y0:y1, x0:x1]
+        _, crop = cv2.threshold(
+            rectified[y0:y1, x0:x1], 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU
+        )
         crops.append((top, crop))
         slots.append((top, top + crop.shape[0], f))
         top += crop.shape[0] + _GAP_PX

@@ -54,20 +54,38 @@ def test_unsure_character_chosen_by_check_digit_and_reported() -> None:
     row[:] = 0.001
     row[CLASSES.index("3")] = 0.55
     row[CLASSES.index("8")] = 0.40
-    text, corrections, passed, total, _ = decode_cells(lines, MRZFormat.TD3)
-    assert tuple(text) == TD3
-    assert passed == total == 5
-    assert [(c.line, c.column, c.found, c.chosen) for c in corrections] == [(2, 17, "3", "8")]
-    assert corrections[0].reason == "check_digit:mrz.check_digit.date_of_birth"
+    d = decode_cells(lines, MRZFormat.TD3)
+    assert d.lines == TD3
+    assert d.checks_passed == d.checks_total == 5
+    assert [(c.line, c.column, c.found, c.chosen) for c in d.corrections] == [(2, 17, "3", "8")]
+    assert d.corrections[0].reason == "check_digit:mrz.check_digit.date_of_birth"
 
 
 def test_confident_check_digit_never_corrected() -> None:
     forged = TD3[1][:19] + "5" + TD3[1][20:]
     lines = [_one_hot(TD3[0]), _one_hot(forged, conf=UNSURE + 0.02)]
-    text, corrections, passed, total, _ = decode_cells(lines, MRZFormat.TD3)
-    assert text[1] == forged
-    assert passed == total - 2  # date of birth and composite fail
-    assert corrections == []
+    d = decode_cells(lines, MRZFormat.TD3)
+    assert d.lines[1] == forged
+    assert d.checks_passed == d.checks_total - 2  # date of birth and composite fail
+    assert d.corrections == ()
+
+
+def test_unsure_state_code_becomes_a_known_code() -> None:
+    misread = TD3[1][:12] + "D" + TD3[1][13:]  # nationality UTO read as UTD, unsure
+    lines = [_one_hot(TD3[0]), _one_hot(misread)]
+    row = lines[1][12]
+    row[:] = 0.001
+    row[CLASSES.index("D")] = 0.6
+    row[CLASSES.index("O")] = 0.3
+    d = decode_cells(lines, MRZFormat.TD3)
+    assert d.lines == TD3
+    assert [c.reason for c in d.corrections] == ["code:nationality"]
+
+
+def test_malformed_name_is_not_trusted() -> None:
+    bad = TD3[0][:-1] + "H"  # a letter after the fillers: no check digit covers it
+    d = decode_cells([_one_hot(bad), _one_hot(TD3[1])], MRZFormat.TD3)
+    assert d.checks_passed == d.checks_total and not d.syntax_ok
 
 
 def test_read_document_json_shape() -> None:
