@@ -145,6 +145,22 @@ _CANONICAL = (
 )  # fmt: skip
 
 
+_KIND_TEXT, _KIND_DIGIT, _KIND_KNOWN, _KIND_SEX, _KIND_NAME = range(5)
+_KNOWN_VALUES = frozenset({"document_number", "optional_data", "date_of_birth", "date_of_expiry",
+                           "issuing_state", "nationality"})  # fmt: skip
+
+
+def _field_kind(name: str) -> int:
+    """How a field's value is derived (see :func:`_build_fields`)."""
+    if name == "name":
+        return _KIND_NAME
+    if name.endswith("check_digit"):
+        return _KIND_DIGIT
+    if name in _KNOWN_VALUES:
+        return _KIND_KNOWN
+    return _KIND_SEX if name == "sex" else _KIND_TEXT
+
+
 class _Plan:
     """Everything about one format that does not depend on the text: built once at import."""
 
@@ -157,6 +173,7 @@ class _Plan:
         n = self.length
         # One C-level call cuts every field out of the joined lines.
         self.names = tuple(f.name for f in layout.fields)
+        self.field_kinds = tuple((f.name, _field_kind(f.name), f.positions) for f in layout.fields)
         self.getter = itemgetter(*(slice(f.line * n + f.start, f.line * n + f.stop)
                                    for f in layout.fields))  # fmt: skip
         # The same fields in one fixed order for every format (absent ones cut as "").
@@ -474,13 +491,17 @@ def _build_fields(
     nationality: str,
 ) -> dict[str, MRZField]:
     """Every field, raw and interpreted, in Doc 9303 order and names."""
-    pos = plan.positions
-    raw = dict(zip(plan.names, plan.getter(flat), strict=True))
+    values: dict[str, FieldValue] = {
+        "document_number": number.rstrip("<"),
+        "optional_data": optional,
+        "date_of_birth": birth,
+        "date_of_expiry": expiry,
+        "issuing_state": issuing_state,
+        "nationality": nationality,
+    }
     out: dict[str, MRZField] = {}
-    for name in plan.names:
-        r = raw[name]
-        value: FieldValue
-        if name == "name":
+    for (name, kind, positions), r in zip(plan.field_kinds, plan.getter(flat), strict=True):
+        if kind == _KIND_NAME:
             np_ = plan.name_positions
             start2 = len(primary) + 2
             out["primary_identifier"] = MRZField(
@@ -489,26 +510,14 @@ def _build_fields(
             out["secondary_identifier"] = MRZField(
                 secondary, secondary.replace("<", " "), np_[start2 : start2 + len(secondary)]
             )
-            continue
-        if name.endswith("check_digit"):
-            value = _DIGIT_VALUE.get(r)
-        elif name == "document_number":
-            value = number.rstrip("<")
-        elif name == "optional_data":
-            value = optional
-        elif name == "date_of_birth":
-            value = birth
-        elif name == "date_of_expiry":
-            value = expiry
-        elif name == "issuing_state":
-            value = issuing_state
-        elif name == "nationality":
-            value = nationality
-        elif name == "sex":
-            value = None if r == "<" else r
+        elif kind == _KIND_DIGIT:
+            out[name] = MRZField(r, _DIGIT_VALUE.get(r), positions)
+        elif kind == _KIND_KNOWN:
+            out[name] = MRZField(r, values[name], positions)
+        elif kind == _KIND_SEX:
+            out[name] = MRZField(r, None if r == "<" else r, positions)
         else:
-            value = r.rstrip("<")
-        out[name] = MRZField(r, value, pos[name])
+            out[name] = MRZField(r, r.rstrip("<"), positions)
     return out
 
 
