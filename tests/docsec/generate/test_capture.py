@@ -7,6 +7,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from docsec.errors import ImageError, ValidationError
 from docsec.generate.capture import PROFILES, Capture, capture, project_xy
@@ -197,3 +199,26 @@ def test_capture_rejects_bad_kind_and_level() -> None:
         capture(PAGE, kind="fax", level=1, rng=0)  # type: ignore[arg-type]
     with pytest.raises(ValidationError):
         capture(PAGE, kind="scan", level=4, rng=0)  # type: ignore[arg-type]
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    w=st.integers(8, 260),
+    h=st.integers(8, 260),
+    gray=st.booleans(),
+    kind=st.sampled_from(["scan", "photo"]),
+    level=st.sampled_from([1, 2, 3]),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_any_page_size_lands_inside_the_capture(
+    w: int, h: int, gray: bool, kind: str, level: int, seed: int
+) -> None:
+    page = np.random.default_rng(seed).integers(0, 256, (h, w) if gray else (h, w, 3), np.uint8)
+    c = capture(page, kind=kind, level=level, rng=seed)  # type: ignore[arg-type]
+    assert c.image.dtype == np.uint8 and c.image.shape[2] == 3
+    corners = np.array([[-0.5, -0.5], [w - 0.5, -0.5], [w - 0.5, h - 0.5], [-0.5, h - 0.5]])
+    quad = project_xy(corners, c.homography)
+    assert quad.min() >= -0.5 - 1e-6
+    assert np.all(quad.max(axis=0) <= np.array(c.size_xy) - 0.5 + 1e-6)
+    back = project_xy(quad, np.linalg.inv(c.homography))
+    np.testing.assert_allclose(back, corners, atol=1e-6)
