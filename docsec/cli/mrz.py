@@ -37,11 +37,19 @@ def parse_command(
         str | None,
         typer.Option(help="'Today' for century inference and expiry (YYYY-MM-DD)."),
     ] = None,
+    typed: Annotated[
+        bool,
+        typer.Option(
+            "--typed", help="Typed input: fix Cyrillic look-alikes, lower case and spaces first."
+        ),
+    ] = False,
 ) -> None:
     """Parse and check an MRZ: exit 0 valid, 1 a check failed, 2 not an MRZ."""
-    from docsec.mrz import parse
+    from docsec.mrz import normalize_typed, parse
 
     ref = _date(reference_date, "--reference-date") if reference_date else None
+    if typed:
+        lines = [normalize_typed(line) for line in lines]
     try:
         mrz = parse(lines, reference_date=ref)
     except NotAnMRZ as exc:

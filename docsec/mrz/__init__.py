@@ -15,6 +15,7 @@ Every parse answers each check of :data:`CHECK_IDS` once (see :mod:`docsec.mrz.c
 from __future__ import annotations
 
 from docsec.mrz.checks import CHECK_IDS, CHECKS
+from docsec.mrz.clean import normalize_typed
 from docsec.mrz.formats import LAYOUTS, MRZFormat
 from docsec.mrz.parse import MRZ, MRZField, parse
 from docsec.mrz.render import MRZData, render
@@ -29,6 +30,7 @@ __all__ = [
     "MRZData",
     "MRZField",
     "MRZFormat",
+    "normalize_typed",
     "parse",
     "render",
     "transliterate",

@@ -51,8 +51,9 @@ _DIGITS = "0123456789"
 _KNOWN_NONCONFORMANT_CODES = frozenset({"RP", "ME"})
 # Line-length tolerance before text stops being "an MRZ with wrong lengths" and becomes no MRZ.
 _LENGTH_TOLERANCE = 0.25
-# Minimum share of MRZ characters for text to count as a (damaged) MRZ at all.
-_MIN_MRZ_SHARE = 0.8
+# Minimum share of MRZ characters for text to count as a (damaged) MRZ at all: half, so a line
+# typed on a Cyrillic layout (a quarter of look-alike letters) is still an MRZ with findings.
+_MIN_MRZ_SHARE = 0.5
 
 
 class MRZField(NamedTuple):
@@ -573,7 +574,7 @@ def _detect(rows: tuple[str, ...]) -> MRZFormat:
         if not low <= len(r) <= high:
             raise NotAnMRZ(f"a line of {len(r)} characters fits no MRZ format ({fmt.value}: {n})")
         if not _ALPHABET.issuperset(r) and sum(c in _ALPHABET for c in r) < _MIN_MRZ_SHARE * len(r):
-            raise NotAnMRZ("less than 80% of the characters are MRZ characters (A-Z, 0-9, <)")
+            raise NotAnMRZ("less than half of the characters are MRZ characters (A-Z, 0-9, <)")
     return fmt
 
 

@@ -8,7 +8,8 @@ import importlib
 import pytest
 
 MODULES = ["docsec.mrz", "docsec.mrz.formats", "docsec.mrz.fields", "docsec.mrz.translit",
-           "docsec.mrz.countries", "docsec.mrz.parse", "docsec.mrz.render"]  # fmt: skip
+           "docsec.mrz.countries", "docsec.mrz.parse", "docsec.mrz.render",
+           "docsec.mrz.clean"]  # fmt: skip
 
 
 @pytest.mark.parametrize("name", MODULES)
