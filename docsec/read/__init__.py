@@ -27,7 +27,7 @@ import numpy as np
 from docsec.imaging.geometry import to_gray
 from docsec.ocr.ocrb import OcrbClassifier, load_classifier
 from docsec.read.locate import find_mrz_bands
-from docsec.read.mrz import BandRead, read_band
+from docsec.read.mrz import BandRead, read_band, second_opinion
 from docsec.read.page import PageFit, fit_page
 from docsec.read.viz import VizField, read_viz
 
@@ -91,9 +91,17 @@ class Reading:
 
 
 def read_mrz(
-    image: np.ndarray, *, classifier: OcrbClassifier | None = None, max_bands: int = 8
+    image: np.ndarray,
+    *,
+    classifier: OcrbClassifier | None = None,
+    max_bands: int = 8,
+    tesseract: bool = True,
 ) -> BandRead | None:
-    """Locate and read the MRZ of a capture (RGB or gray ``uint8``); None if none is found."""
+    """Locate and read the MRZ of a capture (RGB or gray ``uint8``); None if none is found.
+
+    Tesseract is consulted (:func:`docsec.read.mrz.second_opinion`) only when the best
+    OCR-B reading is not trusted, and only about its unsure characters.
+    """
     clf = classifier or load_classifier()
     gray = to_gray(image)
     best: BandRead | None = None
@@ -104,6 +112,10 @@ def read_mrz(
                     best = reading
             if best is not None and best.trusted and best.mean_confidence >= _GOOD_ENOUGH:
                 return best
+    if best is not None and not best.trusted and tesseract:
+        other = second_opinion(best)
+        if other is not None and other.score > best.score:
+            best = other
     return best
 
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -55,6 +55,7 @@ __all__ = [
     "decode_cells",
     "name_structure_ok",
     "read_band",
+    "second_opinion",
 ]
 
 #: Below this probability a character is "unsure": check digits and charsets may replace it.
@@ -98,7 +99,9 @@ class BandRead:
     cell, top-right of the last cell of line 1, bottom-right and bottom-left of the last
     line), ``direction_deg`` the direction of the text lines in the capture (clockwise
     from the x axis), ``grid_to_capture`` the homography from grid ``(column, line)``
-    (0-based, character centres) to capture pixels.
+    (0-based, character centres) to capture pixels. ``strips`` are the
+    rectified gray lines (canonical strips) and ``proba`` the per-line class
+    probabilities, kept for the Tesseract second opinion.
     """
 
     format: MRZFormat
@@ -113,6 +116,8 @@ class BandRead:
     quad_xy: np.ndarray
     direction_deg: float
     grid_to_capture: np.ndarray
+    strips: tuple[np.ndarray, ...] = ()
+    proba: tuple[np.ndarray, ...] = ()
 
     @property
     def score(self) -> float:
@@ -592,7 +597,8 @@ def _read_grid(
     n_lines: int,
     classifier: OcrbClassifier,
 ) -> BandRead:
-    norms = [normalise_strip(s) for s in _line_strips(patch, hom, n, n_lines)]
+    strips = _line_strips(patch, hom, n, n_lines)
+    norms = [normalise_strip(s) for s in strips]
     full = [classifier.predict_proba(cell_features(norm, n)) for norm in norms]
     proba = [p[:, : len(CLASSES)] for p in full]
     proba_all = np.vstack(proba)
@@ -621,4 +627,71 @@ def _read_grid(
         quad_xy=quad,
         direction_deg=direction,
         grid_to_capture=grid_to_cap,
+        strips=tuple(strips),
+        proba=tuple(proba),
+    )
+
+
+def second_opinion(reading: BandRead, *, timeout: float = 3.0) -> BandRead | None:
+    """Ask Tesseract about the unsure characters of an untrusted reading.
+
+    The canonical strips are stacked, enlarged twice and read with the MRZ character
+    whitelist. Where a line comes back at the right length, each character the OCR-B
+    recogniser was unsure of (below :data:`UNSURE`) and whose Tesseract reading is
+    among its candidates (probability >= 0.01) gets that candidate's probability
+    raised five-fold; the lines are then decoded again (charsets, codes, check digits).
+    Confident characters are never touched. Returns the new reading with every change
+    reported (reason ``"tesseract"``), or None when Tesseract changed nothing or is
+    unavailable.
+    """
+    from docsec.errors import OCRError
+    from docsec.ocr.tesseract import MRZ_WHITELIST, ocr_words
+
+    if not reading.strips or not reading.proba:
+        return None
+    n = len(reading.lines[0])
+    gap = 16
+    width = max(s.shape[1] for s in reading.strips)
+    sheet = np.full(((STRIP_H + gap) * len(reading.strips) + gap, width), 255, np.uint8)
+    for j, strip in enumerate(reading.strips):
+        top = gap + j * (STRIP_H + gap)
+        sheet[top : top + STRIP_H, : strip.shape[1]] = strip
+    sheet = cv2.resize(sheet, None, fx=2.0, fy=2.0, interpolation=cv2.INTER_CUBIC)
+    try:
+        words = ocr_words(sheet, psm=6, whitelist=MRZ_WHITELIST, timeout=timeout)
+    except OCRError:
+        return None
+    by_line: dict[tuple[int, int, int], list[tuple[int, str]]] = {}
+    for w in words:
+        by_line.setdefault(w.line, []).append((w.box[0], w.text))
+    texts = ["".join(t for _, t in sorted(v)) for _, v in sorted(by_line.items())]
+    if len(texts) != len(reading.lines):
+        return None
+    proba = [p.copy() for p in reading.proba]
+    changes: list[Correction] = []
+    for j, (text, p) in enumerate(zip(texts, proba, strict=True)):
+        if len(text) != n:
+            continue
+        for col, ch in enumerate(text):
+            row = p[col]
+            conf = float(row.max())
+            first = CLASSES[int(row.argmax())]
+            k = _CLASS_INDEX.get(ch)
+            if k is None or conf >= UNSURE or ch == first or row[k] < 0.01:
+                continue
+            row[k] *= 5.0
+            row /= row.sum()
+            if CLASSES[int(row.argmax())] != first:
+                changes.append(Correction(j + 1, col + 1, first, ch, conf, "tesseract"))
+    if not changes:
+        return None
+    decoded = decode_cells(proba, reading.format)
+    return replace(
+        reading,
+        lines=decoded.lines,
+        corrections=tuple(changes) + decoded.corrections,
+        checks_passed=decoded.checks_passed,
+        checks_total=decoded.checks_total,
+        unverified_low=decoded.unverified_low,
+        syntax_ok=decoded.syntax_ok,
     )
