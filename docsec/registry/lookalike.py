@@ -34,7 +34,9 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from itertools import combinations
+from operator import ne
 
 __all__ = [
     "CLASSES",
@@ -48,6 +50,7 @@ __all__ = [
     "key_tuple",
     "query_keys",
     "record_keys",
+    "within",
 ]
 
 CLASSES: tuple[str, ...] = ("0OQD", "1IL", "2Z", "5S", "8B", "6G", "UV")
@@ -126,6 +129,25 @@ def distance(query: str, candidate: str) -> float | None:
             if t_hard <= MAX_SUBSTITUTIONS and (best is None or t_cost < best):
                 best = t_cost
     return best
+
+
+def within(query: str) -> Callable[[str], float | None]:
+    """``distance`` to ``query`` with a cheap pre-filter, for scoring many candidates.
+
+    Folded strings may differ in at most four places (two substitutions and the two
+    characters of one transposition); most blocking-key candidates fail that test at C
+    speed, before the exact weighted distance runs.
+    """
+    folded = fold(query)
+    limit = MAX_SUBSTITUTIONS + 2 * MAX_TRANSPOSITIONS
+    n = len(query)
+
+    def score(candidate: str) -> float | None:
+        if len(candidate) != n or sum(map(ne, folded, fold(candidate))) > limit:
+            return None
+        return distance(query, candidate)
+
+    return score
 
 
 def _cost(a: str, b: str) -> float:

@@ -53,10 +53,10 @@ from docsec.registry.base import RECORD_FIELDS, SearchAnswer, StolenRecord, norm
 from docsec.registry.lookalike import (
     KEY_NAMES,
     SERIAL_KEY,
-    distance,
     fold,
     key_tuple,
     query_keys,
+    within,
 )
 from docsec.registry.search import answer, parse_query, rank
 
@@ -236,10 +236,11 @@ class SqlRegistry:
                 if q.kind == "vin" and q.fuzzy:
                     # two phases: VINs of the blocking-key candidates, then full rows
                     # of those within the look-alike distance only
+                    score = within(q.value)
                     keep = [
                         rid
                         for rid, cand in conn.exec_driver_sql(_SELECT_VIN + where, tuple(params))
-                        if distance(q.value, cand) is not None
+                        if score(cand) is not None
                     ]
                     if not keep:
                         rows: Sequence[Any] = []

@@ -190,3 +190,15 @@ def test_sql_rows_match_index_columns() -> None:
         row = dict(zip(names, _row(rec, True), strict=True))
         for name, value in index_columns(rec).items():
             assert row[name] == value
+
+
+def test_prefiltered_score_equals_distance() -> None:
+    from docsec.registry.lookalike import within
+
+    rng = np.random.default_rng(3)
+    for rec in VINS[:300]:
+        swap = bool(rng.random() < 0.5)
+        q = _mutate(rec.vin, rng, int(rng.integers(4)), int(rng.integers(4)), swap)
+        score = within(q)
+        for other in (rec.vin, VINS[int(rng.integers(len(VINS)))].vin):
+            assert score(other) == distance(q, other)
