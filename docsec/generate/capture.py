@@ -332,7 +332,8 @@ def _scan_geometry(
     corners = np.array([[-0.5, -0.5], [w - 0.5, -0.5], [w - 0.5, h - 0.5], [-0.5, h - 0.5]])
     q = project_xy(corners, m)
     margins = [_uniform(gen, p.fill) * s for s in (w, h, w, h)]  # left, top, right, bottom
-    shift = np.array([margins[0] - q[:, 0].min(), margins[1] - q[:, 1].min()])
+    # pixel edges run from -0.5 to size - 0.5: the page starts a margin in from the edge
+    shift = np.array([margins[0] - 0.5 - q[:, 0].min(), margins[1] - 0.5 - q[:, 1].min()])
     m = np.array([[1.0, 0.0, shift[0]], [0.0, 1.0, shift[1]], [0.0, 0.0, 1.0]]) @ m
     fw = math.ceil(q[:, 0].max() - q[:, 0].min() + margins[0] + margins[2])
     fh = math.ceil(q[:, 1].max() - q[:, 1].min() + margins[1] + margins[3])
@@ -366,7 +367,7 @@ def _photo_geometry(
     size = (hi - lo) * scale
     margin = 0.02 * np.array([fw, fh])
     room = np.maximum(np.array([fw, fh]) - size - 2 * margin, 0.0)
-    offset = margin + room * gen.uniform(0.0, 1.0, size=2)
+    offset = margin - 0.5 + room * gen.uniform(0.0, 1.0, size=2)  # pixel edges from -0.5
     dst = (proj - lo) * scale + offset
     hom = cv2.getPerspectiveTransform(corners.astype(np.float32), dst.astype(np.float32))
     params.update(skew_deg=skew, tilt_deg=tilt, fill=fill)
@@ -620,16 +621,16 @@ def _light_and_noise(
     sigma = _uniform(gen, p.noise_sigma)
     params["noise_sigma"] = sigma
     if sigma > 0:
-        # a band of fresh Gaussian noise repeated down the frame: drawing per-pixel noise
-        # for the whole frame costs ~5x more and looks the same after blur and JPEG
-        # (split into its positive and negative parts: two saturating 8-bit operations)
-        band = min(h, 61)
-        tile = np.rint(gen.standard_normal((band, w, 3), dtype=np.float32) * np.float32(sigma))
-        np.clip(tile, -255, 255, out=tile)
+        # a band of fresh noise repeated down the frame (per-pixel noise for the whole frame
+        # costs several times more and looks the same after blur and JPEG); the noise is the
+        # difference of two uniform integers (triangular, s.d. ``sigma``), added and
+        # subtracted with saturating 8-bit operations
+        band = min(h, 97)
+        k = max(1, round(math.sqrt(1.0 + 6.0 * sigma * sigma) - 1.0))  # k(k+2)/6 = sigma^2
         reps = h // band + 1
-        up = cv2.repeat(np.maximum(tile, 0).astype(np.uint8), reps, 1)[:h]
-        down = cv2.repeat(np.maximum(-tile, 0).astype(np.uint8), reps, 1)[:h]
-        out = cv2.subtract(cv2.add(out, up), down)
+        up = cv2.repeat(gen.integers(0, k + 1, size=(band, w, 3), dtype=np.uint8), reps, 1)
+        down = cv2.repeat(gen.integers(0, k + 1, size=(band, w, 3), dtype=np.uint8), reps, 1)
+        out = cv2.subtract(cv2.add(out, up[:h]), down[:h])
     return np.asarray(out, dtype=np.uint8)
 
 
