@@ -146,8 +146,12 @@ def decode_name(raw: str) -> tuple[str, str, str | None]:
 
     >>> decode_name('ERIKSSON<<ANNA<MARIA<<<<<<<<<<')
     ('ERIKSSON', 'ANNA<MARIA', None)
+    >>> decode_name('VAN<DER<BERG<')
+    ('VAN<DER<BERG', '', None)
     """
-    primary, _, rest = raw.partition("<<")
+    primary, separator, rest = raw.partition("<<")
+    if not separator:
+        primary = primary.rstrip("<")  # one filler left after a primary identifier alone
     secondary = rest.rstrip("<")
     if not primary:
         return primary, secondary, "the name field must start with the primary identifier"

@@ -24,9 +24,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from operator import attrgetter, itemgetter
-from typing import NamedTuple
 
 from docsec.checkdigit.icao9303 import ALPHABET, calc_check_digit
 from docsec.errors import InvalidFormat, NotAnMRZ
@@ -34,12 +32,10 @@ from docsec.mrz import countries
 from docsec.mrz.checks import CHECK_IDS
 from docsec.mrz.fields import _decode_date, decode_name
 from docsec.mrz.formats import LAYOUTS, CheckDigitSpec, Layout, MRZFormat
-from docsec.mrz.render import MRZData
+from docsec.mrz.result import MRZ, FieldValue, MRZField
 from docsec.report import Finding, Status
 
 __all__ = ["MRZ", "MRZField", "parse"]
-
-FieldValue = str | int | datetime.date | None
 
 PASS, FAIL, WARN, NA = Status.PASS, Status.FAIL, Status.WARN, Status.NOT_APPLICABLE
 
@@ -54,88 +50,6 @@ _LENGTH_TOLERANCE = 0.25
 # Minimum share of MRZ characters for text to count as a (damaged) MRZ at all: half, so a line
 # typed on a Cyrillic layout (a quarter of look-alike letters) is still an MRZ with findings.
 _MIN_MRZ_SHARE = 0.5
-
-
-class MRZField(NamedTuple):
-    """One field as printed (``raw``) and as understood (``value``), with its 1-based positions.
-
-    Values: codes and texts without their fillers (``'D<<'`` -> ``'D'``); the full document
-    number (long-number rule applied); dates as :class:`datetime.date`, partly unknown dates as
-    ``'1968-XX-XX'``, invalid dates None; check digits as ``int`` (None for ``<`` or junk); sex
-    ``'M'``/``'F'``/``'X'``, None for ``<``; names with spaces between components.
-    """
-
-    raw: str
-    value: FieldValue
-    positions: tuple[tuple[int, int], ...]
-
-
-@dataclass(frozen=True, slots=True)
-class MRZ:
-    """A parsed machine-readable zone: its fields and one finding per check ID."""
-
-    format: MRZFormat
-    lines: tuple[str, ...]
-    fields: Mapping[str, MRZField]
-    findings: tuple[Finding, ...]
-    valid: bool
-    """No finding failed."""
-    truncated_name: bool
-    """The name field ends in a letter: the name may have been truncated (Doc 9303-4 §4.2.3)."""
-    reference_date: datetime.date
-
-    def finding(self, check_id: str) -> Finding:
-        """The finding of one check ID (``KeyError`` if the ID is unknown)."""
-        for f in self.findings:
-            if f.id == check_id:
-                return f
-        raise KeyError(check_id)
-
-    def to_dict(self) -> dict[str, object]:
-        """JSON-ready mapping: format, valid, fields (raw and value), findings."""
-        return {
-            "format": self.format.value,
-            "valid": self.valid,
-            "lines": list(self.lines),
-            "reference_date": self.reference_date.isoformat(),
-            "truncated_name": self.truncated_name,
-            "fields": {
-                name: {
-                    "raw": f.raw,
-                    "value": f.value.isoformat()
-                    if isinstance(f.value, datetime.date)
-                    else f.value,
-                }
-                for name, f in self.fields.items()
-            },
-            "findings": [f.to_dict() for f in self.findings],
-        }
-
-    def to_data(self) -> MRZData:
-        """The fields as :class:`~docsec.mrz.render.MRZData` (``render`` gives the lines back)."""
-
-        def val(name: str) -> str:
-            f = self.fields.get(name)
-            return "" if f is None or f.value is None else str(f.value)
-
-        def date(name: str) -> datetime.date | str:
-            f = self.fields[name]
-            return f.value if isinstance(f.value, datetime.date) else f.raw
-
-        sex = self.fields["sex"].value
-        return MRZData(
-            document_code=val("document_code"),
-            issuing_state=val("issuing_state"),
-            document_number=val("document_number"),
-            nationality=val("nationality"),
-            date_of_birth=date("date_of_birth"),
-            sex="<" if sex is None else str(sex),
-            date_of_expiry=date("date_of_expiry"),
-            primary_identifier=val("primary_identifier"),
-            secondary_identifier=val("secondary_identifier"),
-            optional_data=val("optional_data"),
-            optional_data_2=val("optional_data_2"),
-        )
 
 
 _CANONICAL = (

@@ -196,3 +196,13 @@ def test_render_rejects_what_cannot_be_printed() -> None:
     for data, fmt in bad:
         with pytest.raises(InvalidFormat):
             render(data, fmt)
+
+
+def test_primary_identifier_alone_with_one_filler_left() -> None:
+    data = MRZData("I", "UTO", "D23145890", "UTO", datetime.date(1974, 8, 12), "F",
+                   datetime.date(2030, 1, 1), "AAAAAAAAA AAAAAAAAA AAAAAAAAA", "")  # fmt: skip
+    lines = render(data, MRZFormat.TD1)
+    assert lines[2] == "AAAAAAAAA<AAAAAAAAA<AAAAAAAAA<"
+    mrz = parse(lines, reference_date=REF)
+    assert mrz.fields["primary_identifier"].value == "AAAAAAAAA AAAAAAAAA AAAAAAAAA"
+    assert mrz.to_data() == data
