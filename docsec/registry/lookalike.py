@@ -131,20 +131,30 @@ def distance(query: str, candidate: str) -> float | None:
     return best
 
 
-def within(query: str) -> Callable[[str], float | None]:
+def within(query: str) -> Callable[[str, str], float | None]:
     """``distance`` to ``query`` with a cheap pre-filter, for scoring many candidates.
 
-    Folded strings may differ in at most four places (two substitutions and the two
-    characters of one transposition); most blocking-key candidates fail that test at C
-    speed, before the exact weighted distance runs.
+    The returned function takes a candidate VIN and its folded form (stored by the
+    registries). Folded strings may differ in at most four places (two substitutions and
+    the two characters of one transposition); most blocking-key candidates fail that test
+    at C speed, before the exact weighted distance runs.
     """
     folded = fold(query)
     limit = MAX_SUBSTITUTIONS + 2 * MAX_TRANSPOSITIONS
     n = len(query)
 
-    def score(candidate: str) -> float | None:
-        if len(candidate) != n or sum(map(ne, folded, fold(candidate))) > limit:
+    def score(candidate: str, candidate_fold: str) -> float | None:
+        if len(candidate) != n:
             return None
+        mismatches = sum(map(ne, folded, candidate_fold))
+        if mismatches > limit:
+            return None
+        cf = candidate_fold
+        if mismatches > MAX_SUBSTITUTIONS and not any(
+            a == d and b == c and a != b
+            for a, b, c, d in zip(folded, folded[1:], cf, cf[1:], strict=False)
+        ):
+            return None  # more differences than substitutions allow, and no swap
         return distance(query, candidate)
 
     return score

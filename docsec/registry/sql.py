@@ -95,7 +95,7 @@ _RECORD_COLUMNS = tuple(_c[name] for name in RECORD_FIELDS)
 _BATCH = 20_000
 # Column and key names are our own constants; every value goes through bound parameters.
 _SELECT = f"SELECT {', '.join(RECORD_FIELDS)} FROM {stolen_vehicles.name} WHERE "  # noqa: S608
-_SELECT_VIN = f"SELECT id, vin FROM {stolen_vehicles.name} WHERE "  # noqa: S608
+_SELECT_VIN = f"SELECT id, vin, fold FROM {stolen_vehicles.name} WHERE "  # noqa: S608
 
 
 def to_url(target: str | os.PathLike[str]) -> str:
@@ -236,12 +236,14 @@ class SqlRegistry:
                 if q.kind == "vin" and q.fuzzy:
                     # two phases: VINs of the blocking-key candidates, then full rows
                     # of those within the look-alike distance only
+                    # (plain DB-API cursor: hundreds of candidate rows, no Row objects)
                     score = within(q.value)
-                    keep = [
-                        rid
-                        for rid, cand in conn.exec_driver_sql(_SELECT_VIN + where, tuple(params))
-                        if score(cand) is not None
-                    ]
+                    cursor: Any = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+                    try:
+                        cursor.execute(_SELECT_VIN + where, tuple(params))
+                        keep = [rid for rid, cand, cf in cursor if score(cand, cf) is not None]
+                    finally:
+                        cursor.close()
                     if not keep:
                         rows: Sequence[Any] = []
                     else:

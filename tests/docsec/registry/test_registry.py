@@ -193,7 +193,7 @@ def test_sql_rows_match_index_columns() -> None:
 
 
 def test_prefiltered_score_equals_distance() -> None:
-    from docsec.registry.lookalike import within
+    from docsec.registry.lookalike import fold, within
 
     rng = np.random.default_rng(3)
     for rec in VINS[:300]:
@@ -201,4 +201,4 @@ def test_prefiltered_score_equals_distance() -> None:
         q = _mutate(rec.vin, rng, int(rng.integers(4)), int(rng.integers(4)), swap)
         score = within(q)
         for other in (rec.vin, VINS[int(rng.integers(len(VINS)))].vin):
-            assert score(other) == distance(q, other)
+            assert score(other, fold(other)) == distance(q, other)
