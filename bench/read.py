@@ -184,7 +184,11 @@ def docsec_reader() -> Callable[[np.ndarray], tuple[tuple[str, ...] | None, bool
 
 
 def passporteye_reader() -> Callable[[np.ndarray], tuple[tuple[str, ...] | None, bool]]:
+    import warnings
+
+    warnings.filterwarnings("ignore", category=FutureWarning)  # skimage deprecations inside it
     from passporteye import read_mrz as pe_read
+    from passporteye.mrz.text import MRZOCRCleaner
 
     def run(img: np.ndarray) -> tuple[tuple[str, ...] | None, bool]:
         buf = io.BytesIO()
@@ -196,8 +200,8 @@ def passporteye_reader() -> Callable[[np.ndarray], tuple[tuple[str, ...] | None,
             return None, False
         if m is None:
             return None, False
-        text = tuple(m.aux.get("text", "").split("\n")) if hasattr(m, "aux") else ()
-        return (text if text else None), bool(m.valid)
+        lines = tuple(MRZOCRCleaner.apply(m.aux.get("raw_text", "")))  # its own clean-up
+        return (lines if lines else None), bool(m.valid)
 
     return run
 

@@ -43,7 +43,7 @@ from docsec.ocr.ocrb import (
 
 FONT = "/usr/share/fonts/opentype/ocr-b/OCRB.otf"
 SEED = 20261126
-VERSION = "ocrb-mlp-2"
+VERSION = "ocrb-mlp-3"
 HI_SIZE = 66  # font size of the high-resolution rendering
 # Characters that look like another character (or themselves) when turned by 180 degrees.
 ROTATION_AMBIGUOUS = set("HINOSXZ08MW69<")
@@ -59,11 +59,27 @@ def glyph_geometry(font: ImageFont.FreeTypeFont) -> tuple[float, float, float]:
     return advance, (xs.min() + xs.max()) / 2 - 50, (ys.min() + ys.max()) / 2 - 50
 
 
+_FONTS: dict[int, tuple[ImageFont.FreeTypeFont, tuple[float, float, float]]] = {}
+
+
+def _font(size: int) -> tuple[ImageFont.FreeTypeFont, tuple[float, float, float]]:
+    if size not in _FONTS:
+        f = ImageFont.truetype(FONT, size)
+        _FONTS[size] = (f, glyph_geometry(f))
+    return _FONTS[size]
+
+
 def render_block(
     rng: np.random.Generator, font: ImageFont.FreeTypeFont, geom: tuple[float, float, float]
 ) -> tuple[np.ndarray, list[str], np.ndarray, float, float]:
-    """High-resolution ink mask of three lines; their texts, first centres, advance, spacing."""
-    advance, ox, oy = geom
+    """High-resolution ink mask of three lines; their texts, first centres, advance, spacing.
+
+    Cells are one advance of the reference font wide; the glyphs are drawn from a font
+    scaled by 0.88-1.03, from "one advance per cell" down to ICAO's 2.42 mm capitals on
+    the 2.54 mm pitch (about 0.94, the docsec generator's choice).
+    """
+    advance = geom[0]
+    font, (_, ox, oy) = _font(int(round(HI_SIZE * rng.uniform(0.88, 1.03))))
     n = int(rng.integers(30, 45))
     spacing = advance * rng.uniform(1.4, 2.1)
     texts = []
@@ -97,7 +113,7 @@ def degrade(
     """Low-resolution gray capture of an ink mask and the 2x3 affine map high -> low."""
     pitch = float(np.exp(rng.uniform(np.log(7.0), np.log(30.0))))
     s = pitch / advance
-    sx, sy = s * rng.uniform(0.93, 1.07), s * rng.uniform(0.93, 1.07)
+    sx, sy = s * rng.uniform(0.95, 1.05), s * rng.uniform(0.95, 1.05)
     shear = rng.uniform(-0.1, 0.1)
     theta = np.deg2rad(rng.uniform(-3, 3))
     rot = np.array([[np.cos(theta), -np.sin(theta)], [np.sin(theta), np.cos(theta)]])
@@ -207,7 +223,7 @@ def make_samples(blocks: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--blocks", type=int, default=1400)
+    parser.add_argument("--blocks", type=int, default=1100)
     parser.add_argument("--hidden", type=int, default=192)
     parser.add_argument(
         "--out", type=Path,
@@ -224,7 +240,7 @@ def main() -> None:
     scale = 1.0 / (x.std(axis=0) + 0.05)
     clf = MLPClassifier(
         hidden_layer_sizes=(args.hidden,), alpha=1e-4, batch_size=256, learning_rate_init=1e-3,
-        max_iter=40, random_state=SEED, early_stopping=False, tol=1e-5,
+        max_iter=32, random_state=SEED, early_stopping=False, tol=1e-5,
     )
     clf.fit((x - mean) * scale, y)
     proba = clf.predict_proba((xv - mean) * scale)
