@@ -89,14 +89,16 @@ def search_command(
 ) -> None:
     """Search by VIN (with look-alikes), last 6-16 characters, plate or engine number."""
     from docsec.errors import RegistryError, ValidationError
+    from docsec.registry.base import normalize_key
 
     suffix = None
     if last is not None and last[1] is not None:
         n, value = last
-        if n is None or value is None or not 6 <= n <= 16 or len(value.strip()) < n:
+        text = normalize_key(value) if value is not None else ""
+        if n is None or not 6 <= n <= 16 or len(text) < n:
             typer.echo("error: --last N V needs 6 <= N <= 16 and at least N characters", err=True)
             raise typer.Exit(2)
-        suffix = value.strip()[-n:]
+        suffix = text[-n:]
     reg = open_registry(registry, must_exist=True)
     assert reg is not None
     try:

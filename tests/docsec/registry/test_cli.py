@@ -84,3 +84,12 @@ def test_import_bad_file_names_the_line(tmp_path: Path, reg_path: Path) -> None:
     assert out.exit_code == 2 and "date_reported" in out.output
     out = runner.invoke(app, ["registry", "import", str(tmp_path / "missing.csv")])
     assert out.exit_code == 2
+
+
+def test_last_n_normalises_before_cutting(reg_path: Path) -> None:
+    runner.invoke(app, ["registry", "seed", "--records", "200", "--seed", "6"])
+    rec = next(r for r in make_records(200, seed=6) if r.kind == "vin")
+    spaced = rec.vin[:9].lower() + " - " + rec.vin[9:13] + "-" + rec.vin[13:]
+    out = runner.invoke(app, ["registry", "search", "--last", "8", spaced, "--json"])
+    assert out.exit_code == 3
+    assert json.loads(out.output)["query"]["value"] == rec.vin[-8:]
