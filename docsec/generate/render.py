@@ -294,10 +294,15 @@ def _perforation_mask(number: str, box: tuple[int, int, int, int],
     """Holes of the laser-perforated number in ``box`` (:func:`patterns.perforation`)."""
     x, y, w, h = box
     rows = 9
-    pitch = min(h / rows, w / max(1, len(number) * 6))
-    holes = patterns.perforation(number, (w, h), hole_px=max(1.0, pitch * 0.62),
-                                 pitch_px=max(1.5, pitch), rows=rows)
-    del dpi
+    # Below about 200 dpi a hole is smaller than a pixel: draw at a multiple of the box size
+    # and area-average down (the holes then show as partial transparency, as a scan would).
+    scale = max(1, int(np.ceil(200 / dpi)))
+    sw, sh = w * scale, h * scale
+    pitch = min(sh / rows, sw / max(1, len(number) * 6))
+    holes = patterns.perforation(number, (sw, sh), hole_px=max(1.0, pitch * 0.62),
+                                 pitch_px=max(1.5, pitch), rows=rows).astype(np.float32)
+    if scale > 1:
+        holes = holes.reshape(h, scale, w, scale).mean(axis=(1, 3))
     return holes.astype(np.float32), box
 
 

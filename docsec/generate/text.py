@@ -93,7 +93,8 @@ def mrz_mask(
     img = Image.new("L", (max(1, w), max(1, h)), 0)
     draw = ImageDraw.Draw(img)
     pitch = pitch_mm * dpi / 25.4
-    # OCR-B advance is 0.723 em: size the font so one advance is one cell.
+    # OCR-B is drawn for 10 characters per inch: its advance is 0.723 em, so the font size
+    # that makes one advance one 2.54 mm cell is the size the font was designed for.
     f = _font(font_name, round(pitch / 0.723))
     top, bottom = f.getbbox("M")[1], f.getbbox("M")[3]
     cap = bottom - top

@@ -1,0 +1,45 @@
+"""docsec generate and docsec exercise generate."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from docsec.cli import app
+
+runner = CliRunner()
+
+
+def test_generate_list() -> None:
+    result = runner.invoke(app, ["generate", "--list"])
+    assert result.exit_code == 0
+    assert "uto_vehicle_registration" in result.output
+    assert "uv.bright_substrate" in result.output
+
+
+def test_generate_one_document(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["generate", "uto_id_td1", "--seed", "3", "--defect",
+                                 "uv.emblem_missing", "--dpi", "60", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    data = json.loads((tmp_path / "document.json").read_text())
+    assert data["defects"][0]["id"] == "uv.emblem_missing"
+    assert (tmp_path / "uv365_back.png").is_file()
+
+
+def test_generate_errors() -> None:
+    assert runner.invoke(app, ["generate"]).exit_code == 2
+    result = runner.invoke(app, ["generate", "uto_id_td1", "--defect", "nope"])
+    assert result.exit_code == 2
+    assert "unknown defect" in result.output
+
+
+def test_exercise_generate(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["exercise", "generate", "--topic", "document", "--level", "1",
+                                 "--count", "2", "--forgery-rate", "0.5", "--seed", "4",
+                                 "--dpi", "50", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "manifest.json").is_file() and (tmp_path / "answer_key.json").is_file()
+    assert runner.invoke(app, ["exercise", "generate", "--topic", "x",
+                               "--out", str(tmp_path)]).exit_code == 2

@@ -1,0 +1,150 @@
+"""The defect catalogue and its planting: each defect changes only what it declares and trips
+exactly the MRZ/VIN checks it declares."""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import json
+from importlib import resources
+
+import numpy as np
+import pytest
+
+from docsec.generate import SyntheticDocument, make_document
+from docsec.generate.defects import applicable, catalogue
+from docsec.models import MODEL_IDS, feature_checks, get_model
+from docsec.mrz import CHECK_IDS, parse
+from docsec.vin import check as vin_check
+
+REF = datetime.date(2026, 1, 15)
+DPI = 60
+SEED = 17
+VEHICLE_CHECKS = {"vin.check_digit", "vin.model_year", "vehicle.stolen"}
+FORGERY_TYPES = {
+    "check-digit error", "visual zone vs MRZ mismatch", "expired document", "impossible date",
+    "photo substitution", "counterfeit substrate", "counterfeit printing", "MRZ reprinted",
+    "data alteration", "counterfeit (scan and print)", "counterfeit OVD", "inconsistent fonts",
+    "fantasy document", "VIN check-digit error", "certificate VIN differs from VIN plate",
+    "stolen vehicle", "cloned VIN",
+}  # fmt: skip
+
+
+def test_catalogue_shape() -> None:
+    cat = catalogue()
+    assert len(cat) >= 22
+    raw = json.loads((resources.files("docsec.generate") / "data" / "defects.json").read_text())
+    ids = [d["id"] for d in raw["defects"]]
+    assert len(ids) == len(set(ids))
+    assert {d.forgery_type for d in cat.values()} >= FORGERY_TYPES
+    for spec in cat.values():
+        assert 1 <= spec.difficulty <= 3
+        assert spec.prado and spec.reveal_views and spec.checks
+        assert spec.feedback["en"].endswith(".") and spec.feedback["ru"]
+
+
+def test_declared_checks_are_real_ids() -> None:
+    features = set(feature_checks())
+    for spec in catalogue().values():
+        for cid in spec.checks:
+            if cid.startswith("mrz."):
+                assert cid in CHECK_IDS, cid
+            elif cid.startswith("feature."):
+                assert cid in features, cid
+            else:
+                assert cid in VEHICLE_CHECKS, cid
+
+
+def test_every_model_has_many_defects() -> None:
+    for model_id in MODEL_IDS:
+        assert len(applicable(get_model(model_id))) >= 15, model_id
+
+
+@functools.cache
+def _genuine(model_id: str) -> SyntheticDocument:
+    return make_document(model_id, rng=SEED, reference_date=REF, dpi=DPI)
+
+
+PAIRS = [(m, d) for m in MODEL_IDS for d in applicable(get_model(m))]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("model_id", "defect_id"), PAIRS)
+def test_defect_changes_only_what_it_declares(model_id: str, defect_id: str) -> None:
+    genuine = _genuine(model_id)
+    doc = make_document(model_id, rng=SEED, reference_date=REF, dpi=DPI, defects=[defect_id])
+    (planted,) = doc.answer_key
+    assert planted.id == defect_id and not doc.genuine
+    # Pixels: differ only inside the declared regions of the declared views.
+    changed_views = []
+    for view, img in doc.views.items():
+        diff = img != genuine.views[view]
+        if diff.ndim == 3:
+            diff = diff.any(axis=2)
+        if not diff.any():
+            continue
+        changed_views.append(view)
+        assert view in planted.views, f"{view} changed but is not declared"
+        space = "vin_plate" if view == "vin_plate" else (
+            "back" if view.endswith("_back") else "front")
+        inside = np.zeros_like(diff)
+        for s, poly in planted.regions:
+            if s == space and poly:
+                xs = [p[0] for p in poly]
+                ys = [p[1] for p in poly]
+                inside[int(min(ys)) : int(max(ys)) + 1, int(min(xs)) : int(max(xs)) + 1] = True
+        assert not (diff & ~inside).any(), f"{view}: pixels changed outside the declared region"
+    # Every declared view really changed (the answer key is exact, not generous).
+    assert set(planted.views) == set(changed_views)
+    # Data: only the declared fields differ.
+    changed_fields = {k for k in genuine.fields if genuine.fields[k] != doc.fields[k]}
+    if genuine.mrz_lines != doc.mrz_lines:
+        changed_fields.add("mrz")
+    assert changed_fields <= set(planted.fields)
+    # The declared MRZ checks are exactly the MRZ checks that fail.
+    if doc.mrz_lines is not None:
+        declared = {c for c in planted.checks if c.startswith("mrz.")}
+        result = parse(doc.mrz_lines, reference_date=REF)
+        failed = {f.id for f in result.findings if f.status == "fail"}
+        assert failed == declared, (doc.mrz_lines, failed, declared)
+    if doc.vehicle is not None:
+        result_v = vin_check(str(doc.fields["E"]), reference_year=REF.year)
+        failed_v = {f.id for f in result_v.findings if f.status == "fail"}
+        declared_v = {c for c in planted.checks if c.startswith("vin.")}
+        assert failed_v == declared_v
+
+
+def test_regions_and_views_in_answer_key() -> None:
+    doc = make_document("uto_id_td1", rng=3, reference_date=REF, dpi=DPI,
+                        defects=["ir.mrz_transparent"])
+    entry = doc.answer_key[0].to_dict(dpi=DPI)
+    assert entry["views"] == ["white_back", "uv365_back", "ir_back", "transmitted_back",
+                              "tilt_1_back", "tilt_2_back", "tilt_3_back"]
+    region = entry["region"]
+    assert isinstance(region, dict) and region["space"] == "back"
+    assert len(region["polygon_xy"]) == 4
+    canonical = entry["regions_canonical"]
+    assert isinstance(canonical, list)
+    assert canonical[0]["polygon_xy"][2][0] == pytest.approx(region["polygon_xy"][2][0] * 10)
+
+
+def test_photo_substitution_keeps_the_ghost() -> None:
+    model = get_model("uto_passport_td3")
+    a = make_document(model.id, rng=5, reference_date=REF, dpi=100)
+    b = make_document(model.id, rng=5, reference_date=REF, dpi=100, defects=["photo.substitution"])
+    px, py, pw, ph = model.box_px(model.portrait.box_mm, 100) if model.portrait else (0, 0, 0, 0)
+    gx, gy, gw, gh = model.box_px(model.feature("ghost_image").box_mm, 100)
+    assert not np.array_equal(a.views["white"][py : py + ph, px : px + pw],
+                              b.views["white"][py : py + ph, px : px + pw])
+    assert np.array_equal(a.views["white"][gy : gy + gh, gx : gx + gw],
+                          b.views["white"][gy : gy + gh, gx : gx + gw])
+
+
+def test_vehicle_scenarios_carry_registry_records() -> None:
+    doc = make_document("uto_vehicle_registration", rng=8, reference_date=REF, dpi=DPI,
+                        defects=["vehicle.cloned_vin"])
+    assert doc.vehicle is not None
+    record = doc.vehicle["registry_record"]
+    assert isinstance(record, dict)
+    assert record["vin"] == doc.fields["E"] and record["status"] == "cloned_vin"
+    assert record["plate"] != doc.fields["A"]
