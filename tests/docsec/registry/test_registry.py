@@ -8,6 +8,8 @@ from collections.abc import Iterator
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from docsec.errors import InvalidFormat, InvalidLength, RegistryError
 from docsec.registry.base import ADVICE, StolenRecord, VehicleRegistry
@@ -202,3 +204,19 @@ def test_prefiltered_score_equals_distance() -> None:
         score = within(q)
         for other in (rec.vin, VINS[int(rng.integers(len(VINS)))].vin):
             assert score(other, fold(other)) == distance(q, other)
+
+
+_MEMORY = InMemoryRegistry(RECORDS[:300])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    key=st.sampled_from(["vin", "last", "plate", "engine"]),
+    text=st.text(max_size=30),
+)
+def test_search_never_crashes(key: str, text: str) -> None:
+    try:
+        ans = _MEMORY.search(**{key: text})  # type: ignore[arg-type]
+    except (InvalidFormat, InvalidLength):
+        return
+    assert ans.advice == ADVICE
