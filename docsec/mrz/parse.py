@@ -392,6 +392,10 @@ class _Fields(Mapping[str, MRZField]):
     def __repr__(self) -> str:
         return repr(self._get())
 
+    def __reduce__(self) -> tuple[type[dict[str, MRZField]], tuple[dict[str, MRZField]]]:
+        # Pickle and copy as the plain mapping, not the per-format plan behind it.
+        return (dict, (dict(self._get()),))
+
 
 def _build_fields(
     plan: _Plan,

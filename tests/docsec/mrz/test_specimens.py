@@ -190,3 +190,14 @@ def test_long_number_marker_without_continuation_fails() -> None:
     line1 = "I<UTOD23145890<<<<<<<<<<<<<<<<"
     mrz = parse((line1, TD1[1], TD1[2]), reference_date=REF)
     assert mrz.finding("mrz.check_digit.document_number").status is Status.FAIL
+
+
+def test_results_pickle_and_compare() -> None:
+    import copy
+    import pickle
+
+    mrz = parse(TD3, reference_date=REF)
+    again = pickle.loads(pickle.dumps(mrz))  # noqa: S301 (our own bytes)
+    assert again == mrz and again.fields == mrz.fields
+    assert len(pickle.dumps(mrz)) < 6000
+    assert copy.deepcopy(mrz) == mrz
