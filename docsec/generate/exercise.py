@@ -43,7 +43,15 @@ from docsec.generate.defects import applicable, catalogue
 from docsec.generate.document import SyntheticDocument, make_document
 from docsec.models import MODEL_IDS, get_model
 
-__all__ = ["ExerciseItem", "ExerciseSet", "TOPICS", "make_exercise", "save_png", "save_jpeg"]
+__all__ = [
+    "TOPICS",
+    "ExerciseItem",
+    "ExerciseSet",
+    "make_exercise",
+    "save_jpeg",
+    "save_png",
+    "write_registry",
+]
 
 Topic = Literal["document", "vehicle", "mixed"]
 TOPICS: Mapping[str, tuple[str, ...]] = {
@@ -223,7 +231,7 @@ def make_exercise(
     files_common: dict[str, str] = {}
     if topic in ("vehicle", "mixed"):
         files_common["registry"] = "registry.csv"
-        _write_registry(root / "registry.csv", registry_rows, seed)
+        write_registry(root / "registry.csv", registry_rows, seed)
     header = {
         "topic": topic,
         "level": level,
@@ -336,7 +344,7 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def _write_registry(path: Path, planted: list[dict[str, Any]], seed: int) -> None:
+def write_registry(path: Path, planted: list[dict[str, Any]], seed: int) -> None:
     """Registry extract: generated stolen-list records with the planted ones mixed in."""
     from docsec.registry.mock import make_records
 
