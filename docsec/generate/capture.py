@@ -164,7 +164,8 @@ class Capture:
 
     ``homography`` (3×3 float64) maps source-image ``[x, y]`` to capture ``[x, y]``;
     ``page_quad_xy`` (4×2) holds the page corners (source top-left, top-right,
-    bottom-right, bottom-left) in capture pixels; ``params`` records the values drawn.
+    bottom-right, bottom-left) in capture pixels; ``params`` records the values drawn;
+    ``jpeg_bytes`` is the encoded file whose decoding is ``image``.
     """
 
     image: RGBImage
@@ -175,6 +176,9 @@ class Capture:
     jpeg_quality: int | None
     page_quad_xy: NDArray[np.float64]
     params: Mapping[str, float] = field(default_factory=dict)
+    jpeg_bytes: bytes | None = field(default=None, repr=False)
+    """The JPEG file the capture was decoded from (None for lossless scans): write it as is
+    rather than re-encoding ``image``, which would compress the capture twice."""
 
     @property
     def size_xy(self) -> tuple[int, int]:
@@ -275,10 +279,11 @@ def capture(
     frame = _light_and_noise(frame, profile, gen, params)
 
     quality: int | None = None
+    encoded: bytes | None = None
     if profile.jpeg_quality is not None:
         lo, hi = profile.jpeg_quality
         quality = int(gen.integers(lo, hi + 1))
-        frame = _jpeg_roundtrip(frame, quality)
+        frame, encoded = _jpeg_roundtrip(frame, quality)
 
     return Capture(
         image=frame,
@@ -289,6 +294,7 @@ def capture(
         jpeg_quality=quality,
         page_quad_xy=quad,
         params=params,
+        jpeg_bytes=encoded,
     )
 
 
@@ -627,10 +633,14 @@ def _light_and_noise(
         # subtracted with saturating 8-bit operations
         band = min(h, 97)
         k = max(1, round(math.sqrt(1.0 + 6.0 * sigma * sigma) - 1.0))  # k(k+2)/6 = sigma^2
-        reps = h // band + 1
-        up = cv2.repeat(gen.integers(0, k + 1, size=(band, w, 3), dtype=np.uint8), reps, 1)
-        down = cv2.repeat(gen.integers(0, k + 1, size=(band, w, 3), dtype=np.uint8), reps, 1)
-        out = cv2.subtract(cv2.add(out, up[:h]), down[:h])
+        up = gen.integers(0, k + 1, size=(band, w, 3), dtype=np.uint8)
+        down = gen.integers(0, k + 1, size=(band, w, 3), dtype=np.uint8)
+        out = np.ascontiguousarray(out, dtype=np.uint8)
+        for y0 in range(0, h, band):
+            rows = out[y0 : y0 + band]  # a contiguous view: OpenCV writes in place
+            n = rows.shape[0]
+            cv2.add(rows, up[:n], dst=rows)
+            cv2.subtract(rows, down[:n], dst=rows)
     return np.asarray(out, dtype=np.uint8)
 
 
@@ -638,8 +648,8 @@ def _upsample(coarse: NDArray[np.uint8], w: int, h: int) -> NDArray[np.uint8]:
     return np.asarray(cv2.resize(coarse, (w, h), interpolation=cv2.INTER_LINEAR), np.uint8)
 
 
-def _jpeg_roundtrip(frame: RGBImage, quality: int) -> RGBImage:
-    """Encode and decode as JPEG (libjpeg expects BGR order for its colour transform)."""
+def _jpeg_roundtrip(frame: RGBImage, quality: int) -> tuple[RGBImage, bytes]:
+    """Encode as JPEG and decode again (libjpeg expects BGR order for its colour transform)."""
     ok, buf = cv2.imencode(
         ".jpg", cv2.cvtColor(frame, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, quality]
     )
@@ -648,4 +658,4 @@ def _jpeg_roundtrip(frame: RGBImage, quality: int) -> RGBImage:
     dec = cv2.imdecode(buf, cv2.IMREAD_COLOR)
     if dec is None:
         raise ImageError("JPEG decoding failed", quality=quality)
-    return np.asarray(cv2.cvtColor(dec, cv2.COLOR_BGR2RGB), np.uint8)
+    return np.asarray(cv2.cvtColor(dec, cv2.COLOR_BGR2RGB), np.uint8), buf.tobytes()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 
+import cv2
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -63,10 +64,14 @@ def test_shapes_and_dtypes(kind: str, level: int) -> None:
     assert c.page_quad_xy.min() >= -0.5
     assert np.all(c.page_quad_xy.max(axis=0) <= np.array(c.size_xy) - 0.5 + 1e-6)
     if kind == "scan" and level == 1:
-        assert c.jpeg_quality is None
+        assert c.jpeg_quality is None and c.jpeg_bytes is None
     else:
         lo, hi = PROFILES[(kind, level)].jpeg_quality or (0, 0)
         assert c.jpeg_quality is not None and lo <= c.jpeg_quality <= hi
+        # the JPEG file decodes to exactly the capture's pixels
+        assert c.jpeg_bytes is not None and c.jpeg_bytes[:2] == b"\xff\xd8"
+        decoded = cv2.imdecode(np.frombuffer(c.jpeg_bytes, np.uint8), cv2.IMREAD_COLOR)
+        assert np.array_equal(cv2.cvtColor(decoded, cv2.COLOR_BGR2RGB), c.image)
     json.dumps(c.to_dict())
 
 
