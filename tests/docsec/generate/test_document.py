@@ -115,3 +115,17 @@ def test_bad_input_raises_typed_errors(args: dict[str, object], message: str) ->
     model_id = str(args.pop("model_id"))
     with pytest.raises(InvalidComponent, match=message):
         make_document(model_id, rng=1, reference_date=REF, **args)  # type: ignore[arg-type]
+
+
+def test_vehicle_agrees_with_the_vin_decoder() -> None:
+    from docsec.vin import decode
+
+    for seed in range(8):
+        doc = make_document("uto_vehicle_registration", rng=seed, reference_date=REF, dpi=50,
+                            views=["white", "vin_plate"])
+        assert doc.vehicle is not None
+        decoded = decode(doc.fields["E"], reference_year=REF.year)
+        assert doc.fields["D.1"] in decoded.facts.entry.makes
+        assert doc.vehicle["year"] in decoded.model_years
+        assert doc.fields["A"].startswith("UT")
+        assert doc.views["vin_plate"].ndim == 3
