@@ -101,7 +101,8 @@ class BandRead:
     from the x axis), ``grid_to_capture`` the homography from grid ``(column, line)``
     (0-based, character centres) to capture pixels. ``strips`` are the
     rectified gray lines (canonical strips) and ``proba`` the per-line class
-    probabilities, kept for the Tesseract second opinion.
+    probabilities, kept for the Tesseract second opinion. ``complete`` is False when
+    the line held more printed cells than the format (the reading is a window).
     """
 
     format: MRZFormat
@@ -118,21 +119,25 @@ class BandRead:
     grid_to_capture: np.ndarray
     strips: tuple[np.ndarray, ...] = ()
     proba: tuple[np.ndarray, ...] = ()
+    complete: bool = True
 
     @property
     def score(self) -> float:
         """Ranking among readings: checks passed first, then confidence."""
         frac = self.checks_passed / self.checks_total if self.checks_total else 0.5
         penalty = 0.05 * self.unverified_low + (0.0 if self.syntax_ok else 0.3)
+        penalty += 0.0 if self.complete else 0.5
         return 2.0 * frac + self.mean_confidence - penalty
 
     @property
     def trusted(self) -> bool:
-        """All check digits pass, the name is well formed, no unverified character is unsure."""
+        """All check digits pass, the fields are well formed, no unverified character is
+        unsure, and the grid covered the whole printed line (``complete``)."""
         return (
             self.checks_passed == self.checks_total
             and self.unverified_low == 0
             and self.syntax_ok
+            and self.complete
         )
 
     def char_confidence(self) -> list[list[float]]:
@@ -181,7 +186,8 @@ class _Blob:
     h: float
 
 
-def _blobs(patch: np.ndarray) -> list[_Blob]:
+def _blobs(patch: np.ndarray, *, loose: bool = False) -> list[_Blob]:
+    """Character-sized ink blobs of a band patch (``loose``: any size, to measure the scale)."""
     k = int(PATCH_PITCH * 1.6) | 1
     hat = cv2.morphologyEx(
         patch, cv2.MORPH_BLACKHAT, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k))
@@ -193,6 +199,10 @@ def _blobs(patch: np.ndarray) -> list[_Blob]:
     out = []
     for i in range(1, n):
         x, y, w, h, area = (int(v) for v in stats[i])
+        if loose:
+            if 4 <= h <= 3 * PATCH_PITCH and 2 <= w <= 3 * PATCH_PITCH:
+                out.append(_Blob(x + w / 2, y + h / 2, float(w), float(h)))
+            continue
         if not 0.45 * PATCH_PITCH <= h <= 1.6 * PATCH_PITCH:
             continue
         if w < 0.2 * PATCH_PITCH or area < 0.08 * w * h:
@@ -245,7 +255,7 @@ def _fit_grid(
 ) -> list[np.ndarray]:
     """Grid -> patch homographies for each way the observed columns can sit in ``n`` cells."""
     observed = max(int(line[-1][0]) for line in indexed) + 1
-    if not n - 4 <= observed <= n + 2:
+    if not n - 4 <= observed <= n + 8:
         return []
     low, high = min(0, n - observed), max(0, n - observed)
     out = []
@@ -551,9 +561,13 @@ def read_band(
     """
     patch, patch_to_cap = _band_patch(gray, band)
     blobs = _blobs(patch)
-    if len(blobs) >= 12:
-        # OCR-B capitals are about one pitch tall: rescale so the pitch is PATCH_PITCH
-        pitch = float(np.median([b.h for b in blobs])) * band.thickness / PATCH_PITCH
+    sized = blobs if len(blobs) >= 24 else _blobs(patch, loose=True)
+    if len(sized) >= 12:
+        # OCR-B capitals are about one pitch tall: rescale so the pitch is PATCH_PITCH (the
+        # bar thickness misleads when blur merged two lines into one bar)
+        heights = np.array([b.h for b in sized])
+        typical = float(np.median(heights[heights <= np.percentile(heights, 90)]))
+        pitch = typical * band.thickness / PATCH_PITCH
         if abs(pitch / band.thickness - 1.0) > 0.12:
             patch, patch_to_cap = _band_patch(gray, band, pitch)
             blobs = _blobs(patch)
@@ -583,9 +597,17 @@ def _read_blobs(
     for group in groups[:4]:
         indexed = [_index_line(line) for line in group]
         n_lines = len(group)
+        observed = max(int(line[-1][0]) for line in indexed) + 1
         for n in ((30,) if n_lines == 3 else (44, 36)):
+            if n == 36 and observed > 40:
+                continue  # a 44-character line: never read a 36-character window of it
             for hom in _fit_grid(indexed, n):
-                results.append(_read_grid(patch, patch_to_cap, hom, n, n_lines, classifier))
+                reading = _read_grid(patch, patch_to_cap, hom, n, n_lines, classifier)
+                if observed > n + 1:
+                    # more printed cells than the format holds: this is a window of a longer
+                    # text, whose check digits may pass by accident - never trust it
+                    reading = replace(reading, complete=False)
+                results.append(reading)
     return results
 
 
