@@ -65,7 +65,6 @@ _TRIPLES = tuple(combinations("abcde", 3))
 KEY_NAMES: tuple[str, ...] = tuple("k_" + "".join(t) for t in _TRIPLES)
 #: The key holding the last six characters (suffix and exact lookups).
 SERIAL_KEY = "k_cde"
-_SLICES = tuple(tuple(slice(*_BLOCKS[b]) for b in t) for t in _TRIPLES)
 
 
 def fold(vin: str) -> str:
@@ -78,7 +77,11 @@ def key_tuple(folded: str) -> tuple[str, ...]:
     characters) gets only its last six characters, as ``k_cde``."""
     if len(folded) != 17:
         return ("",) * 9 + (folded[-6:],)
-    return tuple(folded[x] + folded[y] + folded[z] for x, y, z in _SLICES)
+    a, b, c, d, e = folded[:8], folded[8:11], folded[11:13], folded[13:15], folded[15:]
+    ab, cd = a + b, c + d
+    # the ten triples of A B C D E, in KEY_NAMES order (written out: bulk-load hot path)
+    return (ab + c, ab + d, ab + e, a + cd, a + c + e, a + d + e, b + cd, b + c + e,
+            b + d + e, cd + e)  # fmt: skip
 
 
 def record_keys(folded: str) -> dict[str, str]:

@@ -293,9 +293,9 @@ def _batch(
     codes = _as_array([e.engine_code for e in rows])[entry]
     engines = np.strings.add(codes, np.strings.zfill((u[:, 11] % 10**7).astype(np.str_), 7))
     colours = _as_array(COLOURS)[u[:, 24] % len(COLOURS)]
+    vtypes = [_vehicle_type(e.wmi) for e in rows]
     return [
-        (v, rows[k].make, rows[k].model, col, y, p, c, eng, rows[k].body,
-         _vehicle_type(rows[k].wmi))
+        (v, rows[k].make, rows[k].model, col, y, p, c, eng, rows[k].body, vtypes[k])
         for v, k, col, y, p, c, eng in zip(
             vins, entry.tolist(), colours.tolist(), years.tolist(), plates.tolist(),
             countries.tolist(), engines.tolist(), strict=True,

@@ -220,3 +220,17 @@ def test_search_never_crashes(key: str, text: str) -> None:
     except (InvalidFormat, InvalidLength):
         return
     assert ans.advice == ADVICE
+
+
+def test_key_tuple_is_the_ten_block_triples() -> None:
+    from itertools import combinations
+
+    from docsec.registry.lookalike import _BLOCKS, KEY_NAMES, fold, key_tuple
+
+    assert [n[2:] for n in KEY_NAMES] == ["".join(t) for t in combinations("abcde", 3)]
+    for rec in VINS[:50]:
+        f = fold(rec.vin)
+        blocks = {name: f[slice(*span)] for name, span in _BLOCKS.items()}
+        expected = tuple("".join(blocks[b] for b in t) for t in combinations("abcde", 3))
+        assert key_tuple(f) == expected
+    assert key_tuple("KE701234567") == ("",) * 9 + ("234567",)
