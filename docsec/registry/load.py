@@ -93,8 +93,15 @@ def read_records(stream: IO[str], *, format: Literal["csv", "jsonl"]) -> Iterato
     """
     if format == "csv":
         reader = csv.DictReader(stream)
-        if reader.fieldnames is None:
-            return
+        header = [name.strip() for name in reader.fieldnames or ()]
+        missing = [name for name in _REQUIRED if name not in header]
+        unknown = sorted(set(header) - set(RECORD_FIELDS) - {"kind"})
+        if missing or unknown:
+            raise RegistryError(
+                f"line 1: the CSV header must name the record fields; missing "
+                f"{', '.join(missing) or 'none'}, unknown {', '.join(unknown) or 'none'}"
+            )
+        reader.fieldnames = header
         for line, row in enumerate(reader, start=2):
             try:
                 yield record_from_mapping({k: v for k, v in row.items() if k is not None})

@@ -93,3 +93,13 @@ def test_last_n_normalises_before_cutting(reg_path: Path) -> None:
     out = runner.invoke(app, ["registry", "search", "--last", "8", spaced, "--json"])
     assert out.exit_code == 3
     assert json.loads(out.output)["query"]["value"] == rec.vin[-8:]
+
+
+def test_import_rejects_a_csv_without_the_record_header(tmp_path: Path, reg_path: Path) -> None:
+    other = tmp_path / "notes.csv"
+    other.write_text("hostname\nexample\n")
+    out = runner.invoke(app, ["registry", "import", str(other)])
+    assert out.exit_code == 2 and "header" in out.output
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    assert runner.invoke(app, ["registry", "import", str(empty)]).exit_code == 2
