@@ -62,3 +62,15 @@ def test_records_are_deterministic_and_mixed() -> None:
         assert len(r.reporting_country) == 3 and r.reporting_country.isupper()
         if r.kind == "vin" and r.status != "cloned_vin":
             assert check(r.vin, reference_year=2026).valid
+
+
+def test_generated_vins_cross_checked_with_vininfo() -> None:
+    """An independent implementation agrees: mandatory check digits compute, years decode."""
+    vininfo = pytest.importorskip("vininfo")
+    rng = np.random.default_rng(17)
+    for _ in range(300):
+        v = make_vehicle(rng, region="North America")
+        assert vininfo.Vin(v.vin).verify_checksum(), v.vin
+        corrupted = v.vin[:12] + ("1" if v.vin[12] != "1" else "2") + v.vin[13:]
+        assert not vininfo.Vin(corrupted).verify_checksum()
+        assert not check(corrupted, reference_year=2026).valid
