@@ -12,7 +12,9 @@
    or two look-alike confusions plus one other substitution or an adjacent transposition;
    recall is printed too). Peak RSS from ``resource.getrusage``. The machine is shared: each
    figure is also given in CPU time (process CPU for the seed, thread CPU per query), which
-   scheduler delays from other jobs do not inflate; the verdict is printed for both.
+   scheduler delays from other jobs do not inflate, and as the p99 of each query's best
+   wall time over the rounds (a query slow in every round stays slow; one preempted by
+   another job once does not); the verdict is printed for each.
    Goals: seed <= 60 s, exact p99 <= 1 ms, last-8 p99 <= 5 ms, look-alike p99 <= 5 ms,
    peak RSS <= 1.5 GB.
 
@@ -168,9 +170,11 @@ def bench_registry(records: int) -> None:
             cpus = [latencies(fn, queries, time.thread_time) for _ in range(ROUNDS)]
             p50 = statistics.median(statistics.median(r) for r in walls) * 1e3
             wall99 = statistics.median(p99(r) for r in walls) * 1e3
+            best99 = p99([min(t) for t in zip(*walls, strict=True)]) * 1e3
             cpu99 = statistics.median(p99(r) for r in cpus) * 1e3
-            print(f"  {name:11} lookup: p50 {p50:6.3f} ms, p99 {wall99:7.3f} ms wall "
-                  f"{verdict(wall99 <= goal_ms)}, p99 {cpu99:6.3f} ms CPU "
+            print(f"  {name:11} lookup: p50 {p50:6.3f} ms | p99 {wall99:7.3f} ms wall "
+                  f"{verdict(wall99 <= goal_ms)} | p99 {best99:6.3f} ms wall, best of "
+                  f"{ROUNDS} per query {verdict(best99 <= goal_ms)} | p99 {cpu99:6.3f} ms CPU "
                   f"{verdict(cpu99 <= goal_ms)}  (goal p99 <= {goal_ms:g} ms)")  # fmt: skip
         found = sum(
             any(m.record.vin == v for m in reg.search(vin=q, limit=1000).hits)
