@@ -24,7 +24,7 @@ import numpy as np
 
 from docsec.generate import make_document
 from docsec.generate.capture import capture, project_xy
-from docsec.generate.exercise import save_jpeg, save_png, write_registry
+from docsec.generate.exercise import save_capture, save_png, write_registry
 
 OUT = Path(__file__).resolve().parents[1] / "samples"
 REF = datetime.date(2026, 1, 15)
@@ -66,7 +66,7 @@ def main() -> None:
             captures: dict[str, Any] = {}
             for kind, level in (("scan", 1), ("photo", 3)):
                 c = capture(doc.views["white"], kind=kind, level=level, rng=seed * 10 + level)
-                save_jpeg(c.image, folder / f"capture_{kind}.jpg", quality=85)
+                save_capture(c, folder / f"capture_{kind}.jpg")
                 files[f"capture_{kind}"] = f"{sid}/capture_{kind}.jpg"
                 captures[f"capture_{kind}"] = c
             truth = doc.to_dict()

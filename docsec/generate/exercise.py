@@ -48,6 +48,7 @@ __all__ = [
     "ExerciseItem",
     "ExerciseSet",
     "make_exercise",
+    "save_capture",
     "save_jpeg",
     "save_png",
     "write_registry",
@@ -286,8 +287,16 @@ def _write_item(root: Path, item_id: str, doc: SyntheticDocument, kind: Literal[
 def _capture_and_save(image: NDArray[np.uint8], kind: Literal["scan", "photo"],
                       level: Literal[1, 2, 3], rng: np.random.Generator, path: Path) -> Capture:
     c = capture(image, kind=kind, level=level, rng=rng)
-    save_jpeg(c.image, path)
+    save_capture(c, path)
     return c
+
+
+def save_capture(c: Capture, path: Path) -> None:
+    """Write a capture as JPEG: its own encoded file when it has one (no second compression)."""
+    if c.jpeg_bytes is not None:
+        path.write_bytes(c.jpeg_bytes)
+    else:
+        save_jpeg(c.image, path)
 
 
 def _entries(item_id: str, doc: SyntheticDocument, files: dict[str, str],
