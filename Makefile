@@ -45,3 +45,6 @@ bench: venv
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+
+samples: venv  ## regenerate the committed samples (byte-identical for the same code)
+	$(BIN)/python scripts/make_samples.py
