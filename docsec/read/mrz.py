@@ -246,6 +246,11 @@ def _index_line(line: list[_Blob]) -> list[tuple[float, float, float]]:
             segments.append([])
         segments[-1].append(cur_i)
     best = max(segments, key=lambda seg: (len(seg), seg[-1][0] - seg[0][0]))
+    # an end blob a whole cell away from the rest is foreign ink (page edge, other print)
+    while len(best) > 28 and best[-1][0] - best[-2][0] >= 2:
+        best = best[:-1]
+    while len(best) > 28 and best[1][0] - best[0][0] >= 2:
+        best = best[1:]
     first = best[0][0]
     return [(i - first, x, y) for i, x, y in best]
 
