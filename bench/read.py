@@ -247,6 +247,35 @@ def evaluate(name: str, reader: Callable[[np.ndarray], tuple[tuple[str, ...] | N
                 print("   ", w)
 
 
+def viz_latency(samples: list[Sample], count: int) -> None:
+    """Whole ``read_document`` latency with and without the visual zone (Tesseract)."""
+    from docsec.read import read_document
+
+    if count <= 0:
+        return
+    print(f"\nread_document on the first {count} images per tier (MRZ + parse + page fit; "
+          "--viz adds one Tesseract call on the field boxes)")  # fmt: skip
+    print(f"{'tier':6} {'no-viz median':>14} {'p95':>6} {'viz median':>11} {'p95':>6} "
+          f"{'viz fields':>11}")  # fmt: skip
+    for tier in TIERS:
+        group = [s for s in samples if s.tier == tier][:count]
+        plain, full = [], []
+        fields = 0
+        for s in group:
+            t0 = time.perf_counter()
+            read_document(s.image, viz=False, reference_date=REFERENCE_DATE)
+            plain.append((time.perf_counter() - t0) * 1000)
+            t0 = time.perf_counter()
+            r = read_document(s.image, viz=True, reference_date=REFERENCE_DATE)
+            full.append((time.perf_counter() - t0) * 1000)
+            fields += sum(1 for v in (r.viz or {}).values() if v.value)
+        plain.sort()
+        full.sort()
+        k = min(len(group) - 1, int(round(0.95 * (len(group) - 1))))
+        print(f"{tier:6} {statistics.median(plain):14.0f} {plain[k]:6.0f} "
+              f"{statistics.median(full):11.0f} {full[k]:6.0f} {fields:11d}")  # fmt: skip
+
+
 def main() -> None:
     cv2.setNumThreads(1)
     parser = argparse.ArgumentParser(description="MRZ reading benchmark")
@@ -254,6 +283,7 @@ def main() -> None:
     parser.add_argument("--pe", type=int, default=20, help="PassportEye images per tier")
     parser.add_argument("--runs", type=int, default=3, help="timed runs per image (median)")
     parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument("--viz", type=int, default=10, help="images per tier timed with --viz")
     args = parser.parse_args()
     t0 = time.perf_counter()
     samples = make_samples(args.per_tier, args.seed)
@@ -263,6 +293,7 @@ def main() -> None:
     reader = docsec_reader()
     reader(samples[0].image)  # warm-up: classifier weights
     evaluate("docsec (MRZ read, OCR-B recogniser; goal applies here)", reader, samples, args.runs)
+    viz_latency(samples, args.viz)
     if args.pe:
         subset = [s for t in TIERS for s in [x for x in samples if x.tier == t][: args.pe]]
         evaluate(f"PassportEye (stock Tesseract; first {args.pe} images per tier)",
