@@ -105,13 +105,17 @@ def read_mrz(
     clf = classifier or load_classifier()
     gray = to_gray(image)
     best: BandRead | None = None
-    for band in find_mrz_bands(gray, max_candidates=max_bands):
-        for readings in read_band(gray, band, clf):
-            for reading in readings:
-                if best is None or reading.score > best.score:
-                    best = reading
-            if best is not None and best.trusted and best.mean_confidence >= _GOOD_ENOUGH:
-                return best
+    bands = find_mrz_bands(gray, max_candidates=max_bands)
+    # first with Otsu's global ink threshold; if nothing is trusted, again with a locally
+    # relative one (print faded by a lighting gradient or glare)
+    for local in (False, True):
+        for band in bands:
+            for readings in read_band(gray, band, clf, local=local):
+                for reading in readings:
+                    if best is None or reading.score > best.score:
+                        best = reading
+                if best is not None and best.trusted and best.mean_confidence >= _GOOD_ENOUGH:
+                    return best
     if best is not None and not best.trusted and tesseract:
         other = second_opinion(best)
         if other is not None and other.score > best.score:

@@ -186,15 +186,25 @@ class _Blob:
     h: float
 
 
-def _blobs(patch: np.ndarray, *, loose: bool = False) -> list[_Blob]:
-    """Character-sized ink blobs of a band patch (``loose``: any size, to measure the scale)."""
+def _blobs(patch: np.ndarray, *, loose: bool = False, local: bool = False) -> list[_Blob]:
+    """Character-sized ink blobs of a band patch (``loose``: any size, to measure the scale;
+    ``local``: locally relative threshold instead of Otsu's global one)."""
     k = int(PATCH_PITCH * 1.6) | 1
     hat = cv2.morphologyEx(
         patch, cv2.MORPH_BLACKHAT, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k))
     )
-    level, binary = cv2.threshold(hat, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
-    if level < 10:
-        _, binary = cv2.threshold(hat, 10, 255, cv2.THRESH_BINARY)
+    if local:
+        # threshold relative to the strongest ink within a few pitches: print fading under
+        # a lighting gradient or glare keeps its blobs (more noise blobs too: a fallback)
+        window = cv2.getStructuringElement(
+            cv2.MORPH_RECT, (int(4 * PATCH_PITCH), int(2 * PATCH_PITCH))
+        )
+        local_max = cv2.dilate(hat, window)
+        binary: np.ndarray = ((hat > 0.4 * local_max) & (hat > 10)).astype(np.uint8)
+    else:
+        level, binary = cv2.threshold(hat, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+        if level < 10:
+            _, binary = cv2.threshold(hat, 10, 255, cv2.THRESH_BINARY)
     n, _, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
     out = []
     for i in range(1, n):
@@ -558,14 +568,16 @@ def read_band(
     classifier: OcrbClassifier,
     *,
     flips: Sequence[bool] = (False, True),
+    local: bool = False,
 ) -> Iterator[list[BandRead]]:
     """Read a band upright, then turned by 180°: one list of readings (one per plausible
     grid) per direction, lazily, so a caller can stop after a trusted upright reading.
 
     The patch and its character blobs are computed once; turning only mirrors them.
+    ``local`` selects the locally relative ink threshold (for faded print).
     """
     patch, patch_to_cap = _band_patch(gray, band)
-    blobs = _blobs(patch)
+    blobs = _blobs(patch, local=local)
     sized = blobs if len(blobs) >= 24 else _blobs(patch, loose=True)
     if len(sized) >= 12:
         # OCR-B capitals are about one pitch tall: rescale so the pitch is PATCH_PITCH (the
@@ -575,7 +587,7 @@ def read_band(
         pitch = typical * band.thickness / PATCH_PITCH
         if abs(pitch / band.thickness - 1.0) > 0.12:
             patch, patch_to_cap = _band_patch(gray, band, pitch)
-            blobs = _blobs(patch)
+            blobs = _blobs(patch, local=local)
     h, w = patch.shape
     for flip in flips:
         if flip:
