@@ -21,10 +21,10 @@ from numpy.typing import NDArray
 from PIL import Image, ImageDraw, ImageFont
 
 from docsec.errors import DocsecError
+from docsec.models import MRZ_LEFT_MM, MRZ_LINE_PITCH_MM, MRZ_PITCH_MM
 
 __all__ = ["FONT_FILES", "MRZ_PITCH_MM", "font", "mrz_mask", "text_mask"]
 
-MRZ_PITCH_MM = 2.54
 _DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
 FONT_FILES = {
     "sans": _DEJAVU / "DejaVuSans.ttf",
@@ -82,12 +82,12 @@ def mrz_mask(
     dpi: int,
     font_name: str = "ocrb",
     pitch_mm: float = MRZ_PITCH_MM,
-    line_pitch_mm: float = 4.3,
+    line_pitch_mm: float = MRZ_LINE_PITCH_MM,
 ) -> Mask:
     """Coverage mask of the MRZ lines in a ``size_xy`` box: one character per 2.54 mm cell.
 
     Lines are centred vertically in the box at ``line_pitch_mm`` (or closer if the box is
-    short); the first character starts 1 mm from the left edge of the box.
+    short); the first character starts :data:`MRZ_LEFT_MM` from the left edge of the box.
     """
     w, h = size_xy
     img = Image.new("L", (max(1, w), max(1, h)), 0)
@@ -102,7 +102,7 @@ def mrz_mask(
     step = min(line_pitch_mm * dpi / 25.4, h / n)
     block = step * (n - 1) + cap
     y0 = (h - block) / 2 - top
-    x0 = 1.0 * dpi / 25.4
+    x0 = MRZ_LEFT_MM * dpi / 25.4
     for i, line in enumerate(lines):
         y = y0 + i * step
         for j, ch in enumerate(line):

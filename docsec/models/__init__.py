@@ -42,6 +42,9 @@ if TYPE_CHECKING:
 __all__ = [
     "CANONICAL_DPI",
     "MODEL_IDS",
+    "MRZ_LEFT_MM",
+    "MRZ_LINE_PITCH_MM",
+    "MRZ_PITCH_MM",
     "DocumentModel",
     "FeatureCheck",
     "FeatureSpec",
@@ -65,6 +68,15 @@ MODEL_IDS = (
     "zzb_id_td1",
     "uto_vehicle_registration",
 )
+
+# How docsec prints an MRZ inside a model's MRZ box: one definition for the generator (which
+# prints it) and the reader (which maps the read grid back onto the page).
+#: Character pitch: 10 characters per 25.4 mm (ICAO 9303-3 §4.2.2).
+MRZ_PITCH_MM = 2.54
+#: Line pitch; the block of lines is centred vertically in the box (closer if the box is short).
+MRZ_LINE_PITCH_MM = 4.3
+#: Left edge of the first character cell inside the MRZ box.
+MRZ_LEFT_MM = 1.0
 
 BoxMM = tuple[float, float, float, float]
 

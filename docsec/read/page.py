@@ -15,24 +15,22 @@ from dataclasses import dataclass
 import numpy as np
 
 from docsec.imaging.geometry import apply_homography
-from docsec.models import DocumentModel, load_models
+from docsec.models import (
+    MRZ_LEFT_MM,
+    MRZ_LINE_PITCH_MM,
+    MRZ_PITCH_MM,
+    DocumentModel,
+    load_models,
+)
 from docsec.read.mrz import BandRead
 
 __all__ = [
-    "MRZ_LEFT_MM",
-    "MRZ_LINE_PITCH_MM",
-    "MRZ_PITCH_MM",
     "PageFit",
     "fit_page",
     "mrz_grid_to_page_mm",
     "recognise_model",
 ]
 
-#: Character pitch of the MRZ: 10 characters per 25.4 mm (ICAO 9303-3 §4.2.2).
-MRZ_PITCH_MM = 2.54
-#: Left margin of the first MRZ cell inside the model's MRZ box, and the line pitch.
-MRZ_LEFT_MM = 1.0
-MRZ_LINE_PITCH_MM = 4.3
 # Centre of an OCR-B glyph from its drawing origin: half the advance of a font whose
 # capitals are 2.42 mm high (capitals are 0.73 em, the advance 0.723 em).
 _GLYPH_CENTRE_MM = 0.5 * 0.723 * 2.42 / 0.73
@@ -74,10 +72,10 @@ def recognise_model(reading: BandRead) -> DocumentModel | None:
 def mrz_grid_to_page_mm(model: DocumentModel, n_chars: int, n_lines: int) -> np.ndarray:
     """Affine map (3x3) from MRZ grid ``(column, line)`` (character centres) to page mm.
 
-    Layout of docsec documents (:func:`docsec.generate.text.mrz_mask`): the first cell
-    starts :data:`MRZ_LEFT_MM` inside the MRZ box, characters 2.42 mm high on the ICAO
-    pitch, lines :data:`MRZ_LINE_PITCH_MM` apart (closer if the box is short), the block
-    centred vertically in the box.
+    Layout of docsec documents (:data:`docsec.models.MRZ_LEFT_MM` and its siblings, which
+    the generator prints with): the first cell starts :data:`MRZ_LEFT_MM` inside the MRZ
+    box, characters 2.42 mm high on the ICAO pitch, lines :data:`MRZ_LINE_PITCH_MM` apart
+    (closer if the box is short), the block centred vertically in the box.
     """
     if model.mrz is None:
         raise ValueError(f"model {model.id} has no MRZ")
