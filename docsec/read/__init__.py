@@ -5,7 +5,9 @@
 ``load_image`` (caller) -> :func:`docsec.read.locate.find_mrz_bands` ->
 :func:`docsec.read.mrz.read_band` (each band, both directions; the best reading by check
 digits and confidence wins) -> :func:`docsec.mrz.parse` (fields, findings) -> model from
-format and issuing state -> page homography from the MRZ grid and the model's MRZ box ->
+format and issuing state -> page homography from the MRZ grid and the model's MRZ box,
+snapped onto the page edges (:func:`docsec.read.page.locate_page`); without an MRZ, the
+page found from its edges and design (:mod:`docsec.read.pagefind`) -> :func:`rectify` ->
 optional visual-zone OCR (:mod:`docsec.read.viz`).
 
 The result :class:`Reading` serialises to the JSON shape of issue 5::
@@ -28,10 +30,10 @@ from docsec.imaging.geometry import to_gray
 from docsec.ocr.ocrb import OcrbClassifier, load_classifier
 from docsec.read.locate import find_mrz_bands
 from docsec.read.mrz import BandRead, read_band, second_opinion
-from docsec.read.page import PageFit, fit_page
+from docsec.read.page import PageFit, fit_page, locate_page, rectify
 from docsec.read.viz import VizField, read_viz
 
-__all__ = ["Reading", "read_document", "read_mrz"]
+__all__ = ["PageFit", "Reading", "read_document", "read_mrz", "rectify"]
 
 #: Stop trying further bands once a reading is trusted with this mean confidence.
 _GOOD_ENOUGH = 0.93
@@ -135,6 +137,11 @@ def _parse(lines: tuple[str, ...], reference_date: dt.date | None) -> dict[str, 
     return {"fields": out.get("fields", {}), "findings": out.get("findings", [])}
 
 
+def _has_mrz(page: PageFit) -> bool:
+    model = page.model
+    return model is not None and model.mrz is not None and model.mrz.side == page.side
+
+
 def read_document(
     image: np.ndarray,
     *,
@@ -143,27 +150,36 @@ def read_document(
     reference_date: dt.date | None = None,
     classifier: OcrbClassifier | None = None,
 ) -> Reading:
-    """Read one capture: MRZ (always), model and page quad (when an MRZ is found), visual zone.
+    """Read one capture: MRZ (always), model and page quad, visual zone.
 
-    ``viz=False`` skips the Tesseract pass over the visual-zone fields (the MRZ itself
-    never needs Tesseract). ``reference_date`` is passed to the MRZ parser for the
-    expiry finding.
+    The page comes from the MRZ grid snapped onto the page edges, or, for pages without
+    an MRZ (vehicle registration certificate, TD1 front), from the page edges and the
+    design alone. ``viz=False`` skips the Tesseract pass over the visual-zone fields (the
+    MRZ itself never needs Tesseract). ``reference_date`` is passed to the MRZ parser for
+    the expiry finding.
     """
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     mrz = read_mrz(image, classifier=classifier)
     timings["mrz"] = (time.perf_counter() - t0) * 1000
     parsed = None
-    page = None
     fields = None
+    t1 = time.perf_counter()
+    mrz_page = None
     if mrz is not None:
-        t1 = time.perf_counter()
         parsed = _parse(mrz.lines, reference_date)
-        page = fit_page(mrz, image.shape[1], image.shape[0])
+        mrz_page = fit_page(mrz, image.shape[1], image.shape[0])
         timings["parse"] = (time.perf_counter() - t1) * 1000
-        if viz and page is not None and page.model is not None:
-            t2 = time.perf_counter()
-            fields = read_viz(image, page)
-            timings["viz"] = (time.perf_counter() - t2) * 1000
+    page = locate_page(image, mrz_page)
+    if page is None:
+        page = mrz_page
+    elif mrz is not None and not mrz.trusted and page.source == "edges" and not _has_mrz(page):
+        # an untrusted "MRZ" on a recognised side that carries none is other print
+        mrz, parsed = None, None
+    timings["page"] = (time.perf_counter() - t1) * 1000
+    if viz and page is not None and page.model is not None:
+        t2 = time.perf_counter()
+        fields = read_viz(image, page)
+        timings["viz"] = (time.perf_counter() - t2) * 1000
     timings["total"] = (time.perf_counter() - t0) * 1000
     return Reading(name, mrz, page, parsed, fields, timings)

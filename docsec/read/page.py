@@ -1,35 +1,51 @@
 """Which document model a reading belongs to, and where its page is in the capture.
 
-The model is recognised from the MRZ itself: its format (line count and length) and its
-issuing state (line 1, positions 3-5, ICAO 9303-3 §4.2) select one of the models in
-:mod:`docsec.models`. The page homography then follows from the MRZ grid: the OCR-B
-cells sit at a 2.54 mm pitch (10 characters per inch, ICAO 9303-3 §4.2.2) inside the
+Two routes give the page. With an MRZ, the model is recognised from the MRZ itself: its
+format (line count and length) and its issuing state (line 1, positions 3-5, ICAO 9303-3
+§4.2) select one of the models in :mod:`docsec.models`. The page homography then
+follows from the MRZ grid: the OCR-B cells sit at a 2.54 mm pitch (10 characters per
+inch, ICAO 9303-3 §4.2.2) inside the
 model's MRZ box, so grid coordinates map to page millimetres by a known affine map and
-``page -> capture = grid -> capture  o  page -> grid``.
+``page -> capture = grid -> capture  o  page -> grid``; that quad is then snapped onto the
+page's own edges when they are clear (:func:`docsec.read.pagefind.find_page` with the MRZ
+quad as prior). Without an MRZ (vehicle registration certificates, the front of a TD1
+card) the page is found from its edges and contrast against the background and the model
+and side are recognised from the design (:mod:`docsec.read.pagefind`).
+:func:`rectify` warps the page to the model's canonical frame.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 
 from docsec.imaging.geometry import apply_homography
 from docsec.models import (
+    CANONICAL_DPI,
     MRZ_LEFT_MM,
     MRZ_LINE_PITCH_MM,
     MRZ_PITCH_MM,
     DocumentModel,
     load_models,
+    mm_to_px,
 )
 from docsec.read.mrz import BandRead
+from docsec.read.pagefind import PageMatch, find_page
 
 __all__ = [
     "PageFit",
     "fit_page",
+    "locate_page",
     "mrz_grid_to_page_mm",
     "recognise_model",
+    "rectify",
 ]
+
+#: Largest distance (share of the page diagonal) between the MRZ-derived page corners and
+#: the page edges found near them for the edges to replace the MRZ prediction.
+_SNAP_SHARE = 0.06
 
 # Centre of an OCR-B glyph from its drawing origin: half the advance of a font whose
 # capitals are 2.42 mm high (capitals are 0.73 em, the advance 0.723 em).
@@ -41,20 +57,30 @@ class PageFit:
     """The recognised model (or None), the page quad in capture pixels, the page's turn.
 
     ``orientation`` is the clockwise quarter turn of the page in the capture (0, 90,
-    180, 270); ``page_mm_to_capture`` maps page millimetres ``[x, y]`` to capture pixels.
+    180, 270); ``page_mm_to_capture`` maps page millimetres ``[x, y]`` to capture pixels;
+    ``side`` is the captured side of the model; ``source`` says where the quad came from:
+    ``"mrz"`` (the MRZ grid), ``"mrz+edges"`` (the MRZ grid snapped onto the page edges)
+    or ``"edges"`` (the page edges and design alone); ``score`` is the template
+    correlation of the page (None when not measured).
     """
 
     model: DocumentModel | None
     quad_xy: np.ndarray | None
     orientation: int
     page_mm_to_capture: np.ndarray | None
+    side: str = "front"
+    source: str = "mrz"
+    score: float | None = None
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready ``document`` part of a reading."""
         return {
             "model": self.model.id if self.model is not None else None,
+            "side": self.side if self.model is not None else None,
             "quad": None if self.quad_xy is None else np.round(self.quad_xy, 1).tolist(),
             "orientation": self.orientation,
+            "quad_source": self.source if self.quad_xy is not None else None,
+            "page_score": None if self.score is None else round(self.score, 3),
         }
 
 
@@ -98,4 +124,53 @@ def fit_page(reading: BandRead, width: int, height: int) -> PageFit:
     mm_to_cap /= mm_to_cap[2, 2]
     w_mm, h_mm = model.size_mm
     quad = apply_homography(np.array([[0, 0], [w_mm, 0], [w_mm, h_mm], [0, h_mm]]), mm_to_cap)
-    return PageFit(model, quad, orientation, mm_to_cap)
+    side = model.mrz.side if model.mrz is not None else "front"
+    return PageFit(model, quad, orientation, mm_to_cap, side)
+
+
+def _from_match(match: PageMatch, source: str) -> PageFit:
+    return PageFit(match.model, match.quad_xy, match.orientation, match.page_mm_to_capture(),
+                   match.side, source, match.score)  # fmt: skip
+
+
+def locate_page(image: np.ndarray, mrz_page: PageFit | None = None) -> PageFit | None:
+    """The page of a capture: the MRZ-derived page snapped onto its edges, or found alone.
+
+    With ``mrz_page`` (from :func:`fit_page`) only that model and the quad near the MRZ
+    prediction are tried; the edges replace the prediction when their corners lie within
+    :data:`_SNAP_SHARE` of the page diagonal (otherwise the MRZ prediction stands). With
+    no MRZ page, every model side is tried on every page candidate of the capture; None
+    when no page of a known model is found.
+    """
+    if mrz_page is not None and mrz_page.model is not None and mrz_page.quad_xy is not None:
+        match = find_page(image, prior_quad_xy=mrz_page.quad_xy, models=(mrz_page.model.id,),
+                          prior_only=True)  # fmt: skip
+        if match is None or match.side != mrz_page.side:
+            return mrz_page
+        diag = float(np.linalg.norm(mrz_page.quad_xy[2] - mrz_page.quad_xy[0]))
+        if np.abs(match.quad_xy - mrz_page.quad_xy).max() > _SNAP_SHARE * diag:
+            return mrz_page
+        return _from_match(match, "mrz+edges")
+    match = find_page(image)
+    return None if match is None else _from_match(match, "edges")
+
+
+def rectify(image: np.ndarray, page: PageFit, *, dpi: int = CANONICAL_DPI) -> np.ndarray:
+    """The page of ``image`` warped upright to the model's canonical frame at ``dpi``.
+
+    The result has the model's size in pixels (``model.canonical_px(dpi)``), the page's
+    top-left corner at the origin, and the channels of ``image``. Raises
+    :class:`~docsec.errors.RegionNotFound` if the page has no model or homography.
+    """
+    from docsec.errors import ImageError, RegionNotFound
+
+    if page.model is None or page.page_mm_to_capture is None:
+        raise RegionNotFound("the page was not located: nothing to rectify")
+    if dpi <= 0 or dpi > 1200:
+        raise ImageError(f"dpi must be in 1..1200, got {dpi}")
+    scale = np.diag([25.4 / dpi, 25.4 / dpi, 1.0])  # page px at dpi -> mm
+    size = (mm_to_px(page.model.size_mm[0], dpi), mm_to_px(page.model.size_mm[1], dpi))
+    return cv2.warpPerspective(
+        image, page.page_mm_to_capture @ scale, size,
+        flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP, borderMode=cv2.BORDER_REPLICATE,
+    )  # fmt: skip

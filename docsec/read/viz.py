@@ -1,8 +1,8 @@
 """Visual-zone OCR: Tesseract on the model's field boxes of the rectified page.
 
 The page is rectified from the capture to the model's frame at :data:`VIZ_DPI` with
-the page homography found from the MRZ (:mod:`docsec.read.page`). The fields printed
-on the captured side (the side that carries the MRZ) are cut out below their labels
+the page homography (:func:`docsec.read.page.rectify`). The fields printed on the
+captured side (``page.side``) are cut out below their labels
 (:data:`LABEL_MM`, the label line docsec documents print at the top of every field
 box), binarised with Otsu's threshold to drop the guilloche, and stacked into one image
 with white gaps, so a single Tesseract call (``--psm 6``) reads every field; each word
@@ -21,7 +21,7 @@ from docsec.errors import OCRError
 from docsec.imaging.geometry import to_gray
 from docsec.models import mm_to_px
 from docsec.ocr.tesseract import ocr_words
-from docsec.read.page import PageFit
+from docsec.read.page import PageFit, rectify
 
 __all__ = ["LABEL_MM", "VIZ_DPI", "VizField", "read_viz"]
 
@@ -53,16 +53,11 @@ def read_viz(image: np.ndarray, page: PageFit, *, timeout: float = 10.0) -> dict
     model = page.model
     if model is None or page.page_mm_to_capture is None:
         return {}
-    side = model.mrz.side if model.mrz is not None else "front"
-    fields = [f for f in model.fields if f.side == side]
+    fields = [f for f in model.fields if f.side == page.side]
     if not fields:
         return {}
-    scale = np.diag([25.4 / VIZ_DPI, 25.4 / VIZ_DPI, 1.0])  # page px at VIZ_DPI -> mm
     size = (mm_to_px(model.size_mm[0], VIZ_DPI), mm_to_px(model.size_mm[1], VIZ_DPI))
-    rectified = cv2.warpPerspective(
-        to_gray(image), page.page_mm_to_capture @ scale, size,
-        flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP, borderMode=cv2.BORDER_REPLICATE,
-    )  # fmt: skip
+    rectified = to_gray(rectify(image, page, dpi=VIZ_DPI))
     crops, slots = [], []
     top = _GAP_PX
     width = 0
