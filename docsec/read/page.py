@@ -144,7 +144,7 @@ def locate_page(image: np.ndarray, mrz_page: PageFit | None = None) -> PageFit |
     """
     if mrz_page is not None and mrz_page.model is not None and mrz_page.quad_xy is not None:
         match = find_page(image, prior_quad_xy=mrz_page.quad_xy, models=(mrz_page.model.id,),
-                          prior_only=True)  # fmt: skip
+                          prior_only=False)  # fmt: skip
         if match is None or match.side != mrz_page.side:
             return mrz_page
         diag = float(np.linalg.norm(mrz_page.quad_xy[2] - mrz_page.quad_xy[0]))

@@ -14,22 +14,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import cv2
 import numpy as np
 
 from docsec.errors import OCRError
-from docsec.imaging.geometry import to_gray
-from docsec.models import mm_to_px
+from docsec.models import FieldSpec, mm_to_px
 from docsec.ocr.tesseract import ocr_words
 from docsec.read.page import PageFit, rectify
 
-__all__ = ["LABEL_MM", "VIZ_DPI", "VizField", "read_viz"]
+__all__ = ["LABEL_MM", "VIZ_DPI", "VizField", "ink_image", "read_viz"]
 
 VIZ_DPI = 300
 #: Height of the label line at the top of a field box; the value is printed below it.
 LABEL_MM = 1.9
 _MARGIN_MM = 0.5
 _GAP_PX = 24
+#: Share of the way from ink to paper past which a pixel is paper (guilloche, tints).
+_WHITE_AT = 0.7
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,10 +45,40 @@ class VizField:
         return {"value": self.value, "confidence": round(self.confidence, 3), "script": self.script}
 
 
+def ink_image(rgb: np.ndarray) -> np.ndarray:
+    """Gray image of the personalisation ink: dark and neutral stays dark, colour goes light.
+
+    Personalisation is printed in near-black carbon or dark dye ink; the guilloche, the
+    rainbow print and the SPECIMEN mark are light, saturated colours. The brightest
+    channel of a pixel (HSV value) is low only where all three channels are dark, so it
+    keeps the ink and lifts coloured line work towards the paper.
+    """
+    if rgb.ndim == 2:
+        return rgb
+    return np.asarray(rgb.max(axis=2), np.uint8)
+
+
+def _clean(crop: np.ndarray) -> np.ndarray:
+    """Stretch a field crop so its ink is black and anything light (paper, lines) white.
+
+    Ink and paper levels are read from the crop itself (lighting varies across a photo);
+    values past :data:`_WHITE_AT` of the way from ink to paper become white. No hard
+    threshold: thin strokes of blurred captures stay whole for Tesseract.
+    """
+    ink, paper = np.percentile(crop, (1.0, 60.0))
+    if paper - ink < 16:
+        return np.full_like(crop, 255)  # nothing printed
+    t = (crop.astype(np.float32) - float(ink)) / ((float(paper) - float(ink)) * _WHITE_AT)
+    return np.asarray(np.clip(t * 255.0, 0, 255), np.uint8)
+
+
 def read_viz(image: np.ndarray, page: PageFit, *, timeout: float = 10.0) -> dict[str, VizField]:
     """Values of the fields on the captured side of ``page.model``.
 
-    Empty when Tesseract or a needed language pack is unavailable or times out.
+    The fields are cut from the rectified page (:func:`ink_image`, :func:`_clean`) and
+    stacked into one sheet per script: Latin fields are read with ``eng``, Cyrillic ones
+    with ``rus+eng``. Empty when Tesseract or a needed language pack is unavailable or
+    times out.
     """
     model = page.model
     if model is None or page.page_mm_to_capture is None:
@@ -57,7 +87,25 @@ def read_viz(image: np.ndarray, page: PageFit, *, timeout: float = 10.0) -> dict
     if not fields:
         return {}
     size = (mm_to_px(model.size_mm[0], VIZ_DPI), mm_to_px(model.size_mm[1], VIZ_DPI))
-    rectified = to_gray(rectify(image, page, dpi=VIZ_DPI))
+    rectified = ink_image(rectify(image, page, dpi=VIZ_DPI))
+    out: dict[str, VizField] = {}
+    for script, lang in (("latin", "eng"), ("cyrillic", "rus+eng")):
+        mine = [f for f in fields if (f.script == "cyrillic") == (script == "cyrillic")]
+        if mine:
+            read = _read_sheet(rectified, mine, size, lang, timeout)
+            if read is None:
+                return {}
+            out.update(read)
+    return {f.name: out[f.name] for f in fields if f.name in out}
+
+
+def _read_sheet(
+    rectified: np.ndarray,
+    fields: list[FieldSpec],
+    size: tuple[int, int],
+    lang: str,
+    timeout: float,
+) -> dict[str, VizField] | None:
     crops, slots = [], []
     top = _GAP_PX
     width = 0
@@ -69,9 +117,7 @@ def read_viz(image: np.ndarray, page: PageFit, *, timeout: float = 10.0) -> dict
         y1 = min(mm_to_px(y + h, VIZ_DPI), size[1])
         if x1 <= x0 or y1 <= y0:
             continue
-        _, crop = cv2.threshold(
-            rectified[y0:y1, x0:x1], 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU
-        )
+        crop = _clean(rectified[y0:y1, x0:x1])
         crops.append((top, crop))
         slots.append((top, top + crop.shape[0], f))
         top += crop.shape[0] + _GAP_PX
@@ -79,11 +125,10 @@ def read_viz(image: np.ndarray, page: PageFit, *, timeout: float = 10.0) -> dict
     sheet = np.full((top, width + 2 * _GAP_PX), 255, np.uint8)
     for y, crop in crops:
         sheet[y : y + crop.shape[0], _GAP_PX : _GAP_PX + crop.shape[1]] = crop
-    cyrillic = any(f.script == "cyrillic" for f in fields)
     try:
-        words = ocr_words(sheet, lang="rus+eng" if cyrillic else "eng", psm=6, timeout=timeout)
+        words = ocr_words(sheet, lang=lang, psm=6, timeout=timeout)
     except OCRError:
-        return {}
+        return None
     out: dict[str, VizField] = {}
     for y0, y1, f in slots:
         mine = [w for w in words if y0 <= w.box[1] + w.box[3] / 2 < y1]
