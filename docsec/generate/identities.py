@@ -7,8 +7,12 @@ exercise's reference date ("today", DOMAIN.md §1.9): the holder is 18 to 80 yea
 document was issued after the holder's 16th birthday and inside its validity period, and it
 expires after the reference date (a genuine document is valid on the exercise day).
 
+Latin holders carry one to three given names (a passport prints all of them) and some a
+double surname, with the mix set in ``names.json``; a name always fits its MRZ name field whole.
 Document numbers are 9 characters (ICAO 9303 Part 4 §4.2.2.2): the model's letter prefix then
-digits, never a filler.
+digits, never a filler. A TD3 passport's optional data (line 2 positions 29-42) holds the
+issuer's personal number when ``names.json`` gives a pattern for it (Utopia: two letters, six
+digits, a letter, like the ICAO specimen's ``ZE184226B``), else fillers.
 
 >>> import datetime
 >>> from docsec.models import get_model
@@ -106,6 +110,56 @@ def _pick(rng: np.random.Generator, items: list[Any]) -> Any:
     return items[int(rng.integers(len(items)))]
 
 
+def _name_width(model: DocumentModel) -> int:
+    """Characters of the MRZ name field (Doc 9303: TD1 line 3 is all name; else after ``P<UTO``)."""
+    fmt = model.format
+    if fmt is None:
+        return 10_000
+    return fmt.length if fmt.lines == 3 else fmt.length - 5
+
+
+def _latin_name(
+    gen: np.random.Generator, latin: Mapping[str, Any], sex: str, width: int
+) -> tuple[str, str]:
+    """Surname (sometimes double) and one to three distinct given names (all are printed).
+
+    Names that would not fit the MRZ name field whole lose given names, then the second
+    surname, so a genuine document never needs Doc 9303-4 §4.2.3 truncation.
+    """
+    surnames: list[str] = [_pick(gen, latin["surnames"])]
+    if gen.random() < float(latin["double_surname_rate"]):
+        other = _pick(gen, latin["surnames"])
+        if other != surnames[0]:
+            surnames.append(other)
+    pool = latin["given_f" if sex == "F" else "given_m"]
+    counts = np.asarray(latin["given_name_counts"], dtype=np.float64)
+    k = 1 + int(gen.choice(len(counts), p=counts / counts.sum()))
+    picks = gen.choice(len(pool), size=min(k, len(pool)), replace=False)
+    given = [str(pool[int(i)]) for i in picks]
+
+    def length() -> int:
+        return len(" ".join(surnames)) + 2 + len(" ".join(given))
+
+    while length() > width and len(given) > 1:
+        given.pop()
+    if length() > width and len(surnames) > 1:
+        surnames.pop()
+    return " ".join(surnames), " ".join(given)
+
+
+def _from_pattern(gen: np.random.Generator, pattern: str) -> str:
+    """A string after ``pattern``: ``A`` a random capital letter, ``9`` a digit, else itself."""
+    out = []
+    for ch in pattern:
+        if ch == "A":
+            out.append(chr(ord("A") + int(gen.integers(26))))
+        elif ch == "9":
+            out.append(str(int(gen.integers(10))))
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
 def make_identity(
     model: DocumentModel,
     *,
@@ -137,13 +191,7 @@ def make_identity(
         pool = names["cyrillic"]["given_f" if sex == "F" else "given_m"]
         given = _pick(gen, pool)
     else:
-        surname = _pick(gen, names["latin"]["surnames"])
-        pool = names["latin"]["given_f" if sex == "F" else "given_m"]
-        given = _pick(gen, pool)
-        if gen.random() < 0.35:
-            second = _pick(gen, pool)
-            if second != given:
-                given = f"{given} {second}"
+        surname, given = _latin_name(gen, names["latin"], sex, _name_width(model))
     places = names["places"].get(issuer, names["places"]["UTO"])
     authorities = names["authorities"].get(issuer, names["authorities"]["UTO"])
     age_days = int(gen.integers(18 * 365 + 5, 80 * 365))
@@ -162,8 +210,9 @@ def make_identity(
     street = _pick(gen, names["streets"])
     address = f"{int(gen.integers(1, 200))} {street}, {_pick(gen, names['places']['UTO'])}"
     optional = ""
-    if model.format_name == "TD3" and gen.random() < 0.5:
-        optional = "".join(str(int(d)) for d in gen.integers(0, 10, size=10))
+    pattern = names["personal_numbers"].get(issuer)
+    if model.format_name == "TD3" and pattern:
+        optional = _from_pattern(gen, pattern)
     holder = Holder(
         surname=surname,
         given_names=given,

@@ -4,10 +4,16 @@
   generated MRZ unless a planted defect declares an MRZ check. It knows only ICAO codes, so the
   fictional training issuers (Zandaria ``ZZA``, Borealis ``ZZB``) are added to its country table.
 * PassportEye (stock Tesseract ``eng``) finds the MRZ of clean TD3 flatbed scans in >= 95 % of
-  cases with >= 85 % character accuracy on the fields it returns (given names compared over
-  their true length: beyond it lie the fillers, which ``eng`` reads as ``K``). On the raw lines
-  (edit distance, fillers included) it manages about 84-85 % on this material, as DOMAIN.md §8
-  reports for stock ``eng``; that figure is guarded at >= 80 %.
+  cases, with >= 85 % character accuracy on the raw lines (1 - edit distance / length, the usual
+  OCR figure) and on the fields it returns. Position by position (a missed line counts 0) the
+  same reads score about 84 %: measured on 80 clean scans (seeds 1000-1079) it was 84.4 %
+  (87.1 % on the 20 below), against 87.7 % by edit distance. The whole gap is stock ``eng``
+  on fillers, not the print: even a noise-free render of the OCR-B MRZ comes back with the
+  trailing ``<`` run of line 1 read as ``K`` (25 % of fillers, 45 % in that run, growing along
+  it) and runs miscounted, and with ``UTO`` on line 2 read as ``UT0`` (a third of the ``O``);
+  every other character is read right >= 98 % of the time. One dropped or extra filler
+  shifts the rest of the line, hence the lower position-by-position figure, guarded at its
+  measured level (>= 84 %).
 """
 
 from __future__ import annotations
@@ -91,6 +97,12 @@ def _td3_fields(line1: str, line2: str) -> dict[str, str]:
     }  # fmt: skip
 
 
+def _mrz_lines(text: str) -> list[str]:
+    """MRZ-like lines of PassportEye's raw text (its own rule: >= 20 characters or ``<<``)."""
+    lines = [ln.replace(" ", "") for ln in text.split("\n")]
+    return [ln for ln in lines if len(ln) >= 20 or "<<" in ln]
+
+
 @pytest.mark.slow
 @pytest.mark.tesseract
 @pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract is not installed")
@@ -100,7 +112,8 @@ def test_passporteye_reads_clean_td3_scans() -> None:
     n = 20
     found = 0
     field_acc: list[float] = []
-    line_acc: list[float] = []
+    position_acc: list[float] = []
+    edit_acc: list[float] = []
     for i in range(n):
         doc = make_document("uto_passport_td3", rng=1000 + i, reference_date=REF, dpi=200,
                             views=["white"])
@@ -111,9 +124,11 @@ def test_passporteye_reads_clean_td3_scans() -> None:
             warnings.simplefilter("ignore")
             result = passporteye.read_mrz(buf.getvalue())
         assert doc.mrz_lines is not None
+        size = sum(len(t) for t in doc.mrz_lines)
         if result is None:
             field_acc.append(0.0)
-            line_acc.append(0.0)
+            position_acc.append(0.0)
+            edit_acc.append(0.0)
             continue
         found += 1
         read = result.to_dict()
@@ -123,9 +138,14 @@ def test_passporteye_reads_clean_td3_scans() -> None:
             right += sum(1 for j, ch in enumerate(truth) if j < len(got) and got[j] == ch)
             total += len(truth)
         field_acc.append(right / total)
-        lines = [x for x in result.aux["text"].split("\n") if x] + ["", ""]
-        errors = sum(_edit_distance(g, t) for g, t in zip(lines, doc.mrz_lines, strict=False))
-        line_acc.append(1.0 - errors / sum(len(t) for t in doc.mrz_lines))
+        lines = _mrz_lines(str(result.aux["raw_text"]))[:2]
+        lines += [""] * (len(doc.mrz_lines) - len(lines))  # a missed line scores 0
+        same = sum(sum(1 for g, t in zip(got, truth, strict=False) if g == t)
+                   for got, truth in zip(lines, doc.mrz_lines, strict=True))
+        position_acc.append(same / size)
+        errors = sum(_edit_distance(g, t) for g, t in zip(lines, doc.mrz_lines, strict=True))
+        edit_acc.append(max(0.0, 1.0 - errors / size))
     assert found / n >= 0.95
+    assert float(np.mean(edit_acc)) >= 0.85, edit_acc
     assert float(np.mean(field_acc)) >= 0.85, field_acc
-    assert float(np.mean(line_acc)) >= 0.80, line_acc
+    assert float(np.mean(position_acc)) >= 0.84, position_acc
