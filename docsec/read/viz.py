@@ -26,7 +26,9 @@ __all__ = ["LABEL_MM", "VIZ_DPI", "VizField", "ink_image", "read_viz"]
 VIZ_DPI = 300
 #: Height of the label line at the top of a field box; the value is printed below it.
 LABEL_MM = 1.9
-_MARGIN_MM = 0.5
+_MARGIN_MM = 1.0
+#: Vertical slack of a field window: the page quad may be this far off (millimetres).
+_SLACK_MM = 1.0
 _GAP_PX = 24
 #: Share of the way from ink to paper past which a pixel is paper (guilloche, tints).
 _WHITE_AT = 0.7
@@ -72,6 +74,37 @@ def _clean(crop: np.ndarray) -> np.ndarray:
     return np.asarray(np.clip(t * 255.0, 0, 255), np.uint8)
 
 
+def _value_line(window: np.ndarray) -> np.ndarray:
+    """The tallest run of inked rows of a field window (the value; labels print smaller).
+
+    The window reaches :data:`_SLACK_MM` above and below the value's place, so a page
+    quad a millimetre off still holds whole glyphs; the run is cut out with a margin.
+    """
+    px_mm = VIZ_DPI / 25.4
+    inked = (window < 128).mean(axis=1) > 0.004
+    runs: list[tuple[int, int]] = []
+    start = None
+    gap = 0
+    for i, on in enumerate(inked):
+        if on:
+            if start is None:
+                start = i
+            gap = 0
+        elif start is not None:
+            gap += 1
+            if gap > 2:
+                runs.append((start, i - gap + 1))
+                start, gap = None, 0
+    if start is not None:
+        runs.append((start, len(inked) - gap))
+    tall = [r for r in runs if r[1] - r[0] >= 1.0 * px_mm]
+    if not tall:
+        return window
+    top, bottom = max(tall, key=lambda r: r[1] - r[0])
+    margin = round(0.4 * px_mm)
+    return window[max(top - margin, 0) : bottom + margin]
+
+
 def read_viz(image: np.ndarray, page: PageFit, *, timeout: float = 10.0) -> dict[str, VizField]:
     """Values of the fields on the captured side of ``page.model``.
 
@@ -112,12 +145,12 @@ def _read_sheet(
     for f in fields:
         x, y, w, h = f.box_mm
         x0 = max(mm_to_px(x - _MARGIN_MM, VIZ_DPI), 0)
-        y0 = max(mm_to_px(y + LABEL_MM - 0.2, VIZ_DPI), 0)
+        y0 = max(mm_to_px(y + LABEL_MM - _SLACK_MM, VIZ_DPI), 0)
         x1 = min(mm_to_px(x + w + _MARGIN_MM, VIZ_DPI), size[0])
-        y1 = min(mm_to_px(y + h, VIZ_DPI), size[1])
+        y1 = min(mm_to_px(y + h + _SLACK_MM, VIZ_DPI), size[1])
         if x1 <= x0 or y1 <= y0:
             continue
-        crop = _clean(rectified[y0:y1, x0:x1])
+        crop = _value_line(_clean(rectified[y0:y1, x0:x1]))
         crops.append((top, crop))
         slots.append((top, top + crop.shape[0], f))
         top += crop.shape[0] + _GAP_PX
