@@ -23,7 +23,7 @@ import os
 import statistics
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,6 +58,9 @@ class Sample:
     fmt: str
     lines: tuple[str, ...]
     image: np.ndarray
+    fields: Mapping[str, str] | None = None  # visual-zone truth of the captured side
+    model_id: str | None = None
+    page_quad_xy: np.ndarray | None = None
 
 
 def _rand(rng: np.random.Generator, alphabet: str, n: int) -> str:
@@ -154,15 +157,61 @@ def make_samples(per_tier: int, seed: int) -> list[Sample]:
                                         views=[view])  # fmt: skip
                 except ImportError:
                     make_document = None
+            fields = None
             if doc is not None:
                 page, lines = doc.views[view], tuple(doc.mrz_lines)
+                fields = side_fields(model_id, "back" if view.endswith("_back") else "front",
+                                     doc.fields)  # fmt: skip
             else:
                 issuer = get_model(model_id).issuer
                 lines = synthetic_mrz(fmt, issuer, np.random.default_rng(doc_seed))
                 page = render_page(model_id, lines, np.random.default_rng(doc_seed))
             cap = capture(page, kind=kind, level=level, rng=doc_seed + 1)  # type: ignore[arg-type]
-            samples.append(Sample(tier, fmt, lines, cap.image))
+            samples.append(Sample(tier, fmt, lines, cap.image, fields, model_id,
+                                  cap.page_quad_xy))  # fmt: skip
     return samples
+
+
+def side_fields(model_id: str, side: str, fields: Mapping[str, str]) -> dict[str, str]:
+    """The visual-zone truth of the fields printed on ``side``."""
+    names = {f.name for f in get_model(model_id).fields if f.side == side}
+    return {k: v for k, v in fields.items() if k in names}
+
+
+def page_samples(per_tier: int, seed: int) -> list[Sample]:
+    """Pages without an MRZ: vehicle registration certificates and TD1 fronts."""
+    from docsec.generate import make_document
+
+    rng = np.random.default_rng(seed)
+    out = []
+    for tier, (kind, level) in TIERS.items():
+        for i in range(per_tier):
+            model_id = ("uto_vehicle_registration", "uto_id_td1", "zzb_id_td1")[i % 3]
+            doc_seed = int(rng.integers(0, 2**31))
+            doc = make_document(model_id, rng=doc_seed, reference_date=REFERENCE_DATE,
+                                views=["white"])  # fmt: skip
+            cap = capture(doc.views["white"], kind=kind, level=level,  # type: ignore[arg-type]
+                          rng=doc_seed + 1)  # fmt: skip
+            out.append(Sample(tier, "none", (), cap.image,
+                              side_fields(model_id, "front", doc.fields), model_id,
+                              cap.page_quad_xy))  # fmt: skip
+    return out
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.upper().split())
+
+
+def _viz_score(s: Sample, viz: Mapping[str, object] | None) -> tuple[int, int]:
+    """Exactly read visual-zone fields (normalised: case, spaces) and fields expected."""
+    if not s.fields:
+        return 0, 0
+    ok = 0
+    for name, truth in s.fields.items():
+        got = (viz or {}).get(name)
+        value = getattr(got, "value", None)
+        ok += value is not None and _norm(str(value)) == _norm(truth)
+    return ok, len(s.fields)
 
 
 def _char_accuracy(truth: tuple[str, ...], read: tuple[str, ...] | None) -> tuple[int, int]:
@@ -248,19 +297,20 @@ def evaluate(name: str, reader: Callable[[np.ndarray], tuple[tuple[str, ...] | N
 
 
 def viz_latency(samples: list[Sample], count: int) -> None:
-    """Whole ``read_document`` latency with and without the visual zone (Tesseract)."""
+    """Whole ``read_document`` latency with and without the visual zone, field accuracy."""
     from docsec.read import read_document
 
     if count <= 0:
         return
-    print(f"\nread_document on the first {count} images per tier (MRZ + parse + page fit; "
-          "--viz adds one Tesseract call on the field boxes)")  # fmt: skip
+    print(f"\nread_document on the first {count} images per tier (MRZ + parse + page; --viz adds "
+          "Tesseract on the field boxes); viz fields = exact visual-zone fields "
+          "(normalised case and spaces) against the generator's truth")  # fmt: skip
     print(f"{'tier':6} {'no-viz median':>14} {'p95':>6} {'viz median':>11} {'p95':>6} "
-          f"{'viz fields':>11}")  # fmt: skip
+          f"{'viz fields':>16}")  # fmt: skip
     for tier in TIERS:
         group = [s for s in samples if s.tier == tier][:count]
         plain, full = [], []
-        fields = 0
+        ok = total = 0
         for s in group:
             t0 = time.perf_counter()
             read_document(s.image, viz=False, reference_date=REFERENCE_DATE)
@@ -268,12 +318,46 @@ def viz_latency(samples: list[Sample], count: int) -> None:
             t0 = time.perf_counter()
             r = read_document(s.image, viz=True, reference_date=REFERENCE_DATE)
             full.append((time.perf_counter() - t0) * 1000)
-            fields += sum(1 for v in (r.viz or {}).values() if v.value)
+            a, b = _viz_score(s, r.viz)
+            ok, total = ok + a, total + b
         plain.sort()
         full.sort()
         k = min(len(group) - 1, int(round(0.95 * (len(group) - 1))))
+        rate = f"{100 * ok / total:5.1f}% of {total}" if total else "-"
         print(f"{tier:6} {statistics.median(plain):14.0f} {plain[k]:6.0f} "
-              f"{statistics.median(full):11.0f} {full[k]:6.0f} {fields:11d}")  # fmt: skip
+              f"{statistics.median(full):11.0f} {full[k]:6.0f} {rate:>16}")  # fmt: skip
+
+
+def pages_without_mrz(samples: list[Sample]) -> None:
+    """Page finding and model recognition from the page alone, and its visual zone."""
+    from docsec.read import read_document
+
+    if not samples:
+        return
+    print("\npages without an MRZ (vehicle registration certificate, TD1 fronts): model and "
+          "side recognised, page corners within 2 % of the diagonal, exact viz fields")  # fmt: skip
+    print(f"{'tier':6} {'n':>4} {'model':>8} {'corners':>8} {'viz fields':>16} {'median ms':>10}")
+    for tier in TIERS:
+        group = [s for s in samples if s.tier == tier]
+        model_ok = corners_ok = ok = total = 0
+        lat = []
+        for s in group:
+            t0 = time.perf_counter()
+            r = read_document(s.image, viz=True, reference_date=REFERENCE_DATE)
+            lat.append((time.perf_counter() - t0) * 1000)
+            page = r.page
+            if page is not None and page.model is not None and page.model.id == s.model_id:
+                model_ok += 1
+                truth = s.page_quad_xy
+                if page.quad_xy is not None and truth is not None:
+                    diag = float(np.linalg.norm(truth[2] - truth[0]))
+                    corners_ok += float(np.abs(page.quad_xy - truth).max()) < 0.02 * diag
+            a, b = _viz_score(s, r.viz)
+            ok, total = ok + a, total + b
+        n = len(group)
+        rate = f"{100 * ok / total:5.1f}% of {total}" if total else "-"
+        print(f"{tier:6} {n:4d} {100 * model_ok / n:7.1f}% {100 * corners_ok / n:7.1f}% "
+              f"{rate:>16} {statistics.median(lat):10.0f}")  # fmt: skip
 
 
 def main() -> None:
@@ -283,7 +367,9 @@ def main() -> None:
     parser.add_argument("--pe", type=int, default=20, help="PassportEye images per tier")
     parser.add_argument("--runs", type=int, default=3, help="timed runs per image (median)")
     parser.add_argument("--seed", type=int, default=5)
-    parser.add_argument("--viz", type=int, default=10, help="images per tier timed with --viz")
+    parser.add_argument("--viz", type=int, default=30, help="images per tier read with --viz")
+    parser.add_argument("--pages", type=int, default=12,
+                        help="MRZ-less pages per tier (page finding, model, viz)")
     args = parser.parse_args()
     t0 = time.perf_counter()
     samples = make_samples(args.per_tier, args.seed)
@@ -294,6 +380,8 @@ def main() -> None:
     reader(samples[0].image)  # warm-up: classifier weights
     evaluate("docsec (MRZ read, OCR-B recogniser; goal applies here)", reader, samples, args.runs)
     viz_latency(samples, args.viz)
+    if args.pages:
+        pages_without_mrz(page_samples(args.pages, args.seed + 1))
     if args.pe:
         subset = [s for t in TIERS for s in [x for x in samples if x.tier == t][: args.pe]]
         evaluate(f"PassportEye (stock Tesseract; first {args.pe} images per tier)",
