@@ -1,0 +1,86 @@
+"""Visual zone: colour-aware ink separation, value-line cut-out, fields of pages without MRZ."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+
+import numpy as np
+import pytest
+
+from docsec.imaging.geometry import to_gray
+from docsec.read import read_document
+from docsec.read.viz import VIZ_DPI, _clean, _value_line, ink_image
+
+REF = dt.date(2026, 11, 26)
+needs_tesseract = pytest.mark.skipif(shutil.which("tesseract") is None, reason="no tesseract")
+
+PAPER = (246, 243, 232)
+GUILLOCHE = (189, 200, 218)  # light blue line work printed at 45 % over the paper
+SPECIMEN = (225, 95, 110)  # the red SPECIMEN overprint
+CARBON = (22, 22, 30)
+DYE = (28, 34, 88)
+
+
+def _patch() -> np.ndarray:
+    img = np.zeros((40, 80, 3), np.uint8)
+    img[:] = PAPER
+    img[:, 0:20] = GUILLOCHE
+    img[:, 20:40] = SPECIMEN
+    img[:, 40:60] = CARBON
+    img[:, 60:80] = DYE
+    return img
+
+
+def test_ink_image_keeps_dark_neutral_ink_and_lifts_coloured_print() -> None:
+    img = _patch()
+    ink = ink_image(img)
+    luma = to_gray(img)
+    assert ink[0, 50] < 40 and ink[0, 70] < 100  # carbon and dye stay dark
+    assert ink[0, 10] > 200 and ink[0, 30] > 200  # guilloche and SPECIMEN go light
+    assert luma[0, 30] < 150  # ... which plain luma would keep dark
+    cleaned = _clean(ink)
+    assert cleaned[0, 10] == 255 and cleaned[0, 30] == 255
+    assert cleaned[0, 50] == 0
+
+
+def test_clean_of_an_empty_field_is_white() -> None:
+    flat = np.full((30, 60), 230, np.uint8)
+    assert (_clean(flat) == 255).all()
+
+
+def test_value_line_is_the_tallest_inked_run() -> None:
+    px_mm = VIZ_DPI / 25.4
+    window = np.full((round(7 * px_mm), 200), 255, np.uint8)
+    label = (round(0.3 * px_mm), round(1.4 * px_mm))  # small label print
+    value = (round(3.0 * px_mm), round(5.2 * px_mm))  # the value, taller
+    window[label[0] : label[1], 10:120:3] = 1  # ink of the label (marked 1)
+    window[value[0] : value[1], 10:180:4] = 0  # ink of the value (marked 0)
+    line = _value_line(window)
+    assert value[1] - value[0] <= line.shape[0] <= value[1] - value[0] + round(0.9 * px_mm)
+    assert (line == 1).sum() == 0  # no label
+    assert (line == 0).sum() == (window == 0).sum()  # the whole value
+
+
+def test_value_line_without_ink_keeps_the_window() -> None:
+    window = np.full((50, 80), 255, np.uint8)
+    assert _value_line(window).shape == window.shape
+
+
+@pytest.mark.slow
+@pytest.mark.tesseract
+@needs_tesseract
+@pytest.mark.parametrize("model_id", ["uto_vehicle_registration", "uto_id_td1"])
+def test_visual_zone_of_a_page_without_mrz(model_id: str) -> None:
+    from docsec.generate import make_document
+    from docsec.generate.capture import capture
+
+    doc = make_document(model_id, rng=8, reference_date=REF, views=["white"])
+    cap = capture(doc.views["white"], kind="scan", level=1, rng=9)
+    reading = read_document(cap.image, reference_date=REF)
+    assert reading.page is not None and reading.page.model is not None
+    assert reading.page.model.id == model_id and reading.page.side == "front"
+    viz = reading.viz or {}
+    names = [f.name for f in reading.page.model.fields if f.side == "front"]
+    exact = [n for n in names if " ".join(viz[n].value.upper().split()) == doc.fields[n].upper()]
+    assert len(exact) >= 0.75 * len(names), {n: (viz[n].value, doc.fields[n]) for n in names}
