@@ -123,8 +123,9 @@ def _latin_name(
 ) -> tuple[str, str]:
     """Surname (sometimes double) and one to three distinct given names (all are printed).
 
-    Names that would not fit the MRZ name field whole lose given names, then the second
-    surname, so a genuine document never needs Doc 9303-4 §4.2.3 truncation.
+    Names that would not fit the MRZ name field whole, with at least one trailing filler, lose
+    given names, then the second surname: a genuine document never needs Doc 9303-4 §4.2.3
+    truncation, nor looks truncated (a name field ending in a letter).
     """
     surnames: list[str] = [_pick(gen, latin["surnames"])]
     if gen.random() < float(latin["double_surname_rate"]):
@@ -140,9 +141,9 @@ def _latin_name(
     def length() -> int:
         return len(" ".join(surnames)) + 2 + len(" ".join(given))
 
-    while length() > width and len(given) > 1:
+    while length() >= width and len(given) > 1:
         given.pop()
-    if length() > width and len(surnames) > 1:
+    if length() >= width and len(surnames) > 1:
         surnames.pop()
     return " ".join(surnames), " ".join(given)
 

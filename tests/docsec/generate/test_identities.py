@@ -41,3 +41,36 @@ def test_same_seed_same_identity() -> None:
     first = make_identity(m, rng=9, reference_date=REF)
     assert first == make_identity(m, rng=9, reference_date=REF)
     assert first != make_identity(m, rng=8, reference_date=REF)
+
+
+@pytest.mark.parametrize("model_id", [m for m in MODEL_IDS if get_model(m).format is not None])
+def test_names_fit_the_mrz_whole_and_vary(model_id: str) -> None:
+    """All given names are printed, yet a genuine MRZ never is, nor looks, truncated."""
+    from docsec.generate.content import make_content
+    from docsec.mrz import parse
+
+    model = get_model(model_id)
+    counts = set()
+    for seed in range(120):
+        holder, data = make_identity(model, rng=seed, reference_date=REF)
+        lines = make_content(model, holder, data).mrz_lines
+        assert lines is not None
+        result = parse(lines, reference_date=REF)
+        assert result.valid, (lines, result.to_dict())
+        truncated = [f for f in result.findings if f.id == "mrz.name.truncated"]
+        assert all(f.status.value == "pass" for f in truncated), lines
+        counts.add(len(holder.given_names.split()))
+    if model.script == "latin":
+        assert counts == {1, 2, 3}
+
+
+def test_td3_personal_number() -> None:
+    """Utopia's TD3 optional data is a personal number like the specimen's ZE184226B."""
+    for seed in range(30):
+        _, data = make_identity(get_model("uto_passport_td3"), rng=seed, reference_date=REF)
+        pn = data.optional_data
+        assert len(pn) == 9 and pn[:2].isalpha() and pn[2:8].isdigit() and pn[8].isalpha(), pn
+        _, data = make_identity(get_model("zza_passport_td3"), rng=seed, reference_date=REF)
+        assert data.optional_data == ""
+        _, data = make_identity(get_model("uto_id_td1"), rng=seed, reference_date=REF)
+        assert data.optional_data == ""
