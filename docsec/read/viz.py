@@ -17,11 +17,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from docsec.errors import OCRError
-from docsec.models import FieldSpec, mm_to_px
+from docsec.models import DocumentModel, FieldSpec, mm_to_px
 from docsec.ocr.tesseract import ocr_words
 from docsec.read.page import PageFit, rectify
 
-__all__ = ["LABEL_MM", "VIZ_DPI", "VizField", "ink_image", "read_viz"]
+__all__ = ["LABEL_MM", "VIZ_DPI", "VizField", "format_value", "ink_image", "read_viz"]
 
 VIZ_DPI = 300
 #: Height of the label line at the top of a field box; the value is printed below it.
@@ -72,6 +72,53 @@ def _clean(crop: np.ndarray) -> np.ndarray:
         return np.full_like(crop, 255)  # nothing printed
     t = (crop.astype(np.float32) - float(ink)) / ((float(paper) - float(ink)) * _WHITE_AT)
     return np.asarray(np.clip(t * 255.0, 0, 255), np.uint8)
+
+
+_MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
+#: Look-alikes of digits where a digit must stand, and of capitals where a capital must.
+_AS_DIGIT = str.maketrans("ODQUIL|ZSBGT/", "0000111252877")
+_AS_LETTER = str.maketrans("0158264", "OISBZGA")
+
+
+def _as_digits(text: str) -> str | None:
+    out = text.translate(_AS_DIGIT)
+    return out if out.isdigit() else None
+
+
+def format_value(field: FieldSpec, model: DocumentModel, text: str) -> str:
+    """A read value put in its field's printed format when it fits that format exactly.
+
+    Dates (fields labelled as dates or validity) follow the model's ``date_style``
+    (``DD MON YYYY`` or ``DD.MM.YYYY``) and the document number is the model's
+    ``number_prefix`` followed by digits (9 characters, as in the MRZ, ICAO 9303-3
+    §4.2.2): in such fixed places OCR look-alikes (``O``/``0``, ``I``/``1``, ``/``/``7``
+    ...) are read as the kind of character the format puts there. Anything that does not
+    fit the format comes back as read.
+    """
+    clean = text.strip(" .,;:'\"-_").upper()
+    label = field.label.lower()
+    if "date" in label or "valid" in label:
+        if model.date_style == "dmy_dots":
+            parts = [p for p in clean.replace(",", ".").replace(" ", ".").split(".") if p]
+            if len(parts) == 3 and [len(p) for p in parts] == [2, 2, 4]:
+                dmy = [d for d in (_as_digits(p) for p in parts) if d is not None]
+                if len(dmy) == 3:
+                    return ".".join(dmy)
+        else:
+            parts = clean.split()
+            if len(parts) == 3 and [len(p) for p in parts] == [2, 3, 4]:
+                day, year = _as_digits(parts[0]), _as_digits(parts[2])
+                month = parts[1].translate(_AS_LETTER)
+                if day is not None and year is not None and month in _MONTHS:
+                    return f"{day} {month} {year}"
+    if field.name == "document_number" and model.number_prefix:
+        compact = clean.replace(" ", "")
+        n = len(model.number_prefix)
+        if len(compact) == 9 and compact[:n].translate(_AS_LETTER) == model.number_prefix:
+            number = _as_digits(compact[n:])
+            if number is not None:
+                return model.number_prefix + number
+    return text
 
 
 def _value_line(window: np.ndarray) -> np.ndarray:
@@ -125,7 +172,7 @@ def read_viz(image: np.ndarray, page: PageFit, *, timeout: float = 10.0) -> dict
     for script, lang in (("latin", "eng"), ("cyrillic", "rus+eng")):
         mine = [f for f in fields if (f.script == "cyrillic") == (script == "cyrillic")]
         if mine:
-            read = _read_sheet(rectified, mine, size, lang, timeout)
+            read = _read_sheet(rectified, model, mine, size, lang, timeout)
             if read is None:
                 return {}
             out.update(read)
@@ -134,6 +181,7 @@ def read_viz(image: np.ndarray, page: PageFit, *, timeout: float = 10.0) -> dict
 
 def _read_sheet(
     rectified: np.ndarray,
+    model: DocumentModel,
     fields: list[FieldSpec],
     size: tuple[int, int],
     lang: str,
@@ -166,7 +214,7 @@ def _read_sheet(
     for y0, y1, f in slots:
         mine = [w for w in words if y0 <= w.box[1] + w.box[3] / 2 < y1]
         mine.sort(key=lambda w: (w.box[1] // 20, w.box[0]))
-        value = " ".join(w.text for w in mine)
+        value = format_value(f, model, " ".join(w.text for w in mine))
         conf = float(np.mean([w.confidence for w in mine])) if mine else 0.0
         out[f.name] = VizField(value, conf, f.script)
     return out

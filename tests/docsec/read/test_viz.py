@@ -84,3 +84,22 @@ def test_visual_zone_of_a_page_without_mrz(model_id: str) -> None:
     names = [f.name for f in reading.page.model.fields if f.side == "front"]
     exact = [n for n in names if " ".join(viz[n].value.upper().split()) == doc.fields[n].upper()]
     assert len(exact) >= 0.75 * len(names), {n: (viz[n].value, doc.fields[n]) for n in names}
+
+
+def test_format_value_fits_dates_and_numbers_to_the_model_format() -> None:
+    from docsec.models import get_model
+    from docsec.read.viz import format_value
+
+    card = get_model("uto_card_td2")
+    dob = card.field("date_of_birth")
+    assert format_value(dob, card, "04 NOV 19/7") == "04 NOV 1977"
+    assert format_value(dob, card, "O4 N0V 1977.") == "04 NOV 1977"
+    assert format_value(dob, card, "4 NOV 1977") == "4 NOV 1977"  # not the format: as read
+    assert format_value(dob, card, "04 XYZ 1977") == "04 XYZ 1977"  # no such month
+    number = card.field("document_number")
+    assert format_value(number, card, "RO2149333") == "R02149333"
+    assert format_value(number, card, "02149333") == "02149333"  # a lost letter is not invented
+    vr = get_model("uto_vehicle_registration")
+    assert format_value(vr.field("B"), vr, "1O.09.2006") == "10.09.2006"
+    assert format_value(vr.field("A"), vr, "UT 481O W") == "UT 481O W"  # not a date or number
+    assert format_value(card.field("surname"), card, "O'CONNELL") == "O'CONNELL"
