@@ -234,6 +234,14 @@ def _cluster_lines(blobs: list[_Blob]) -> list[list[_Blob]]:
 
 def _index_line(line: list[_Blob]) -> list[tuple[float, float, float]]:
     """``(index, x, y)`` of the characters of one line, numbered by their spacing."""
+    # squat blobs at the ends (wider than tall, well below the line's character height)
+    # are foreign ink such as a dashed pattern beside the MRZ: OCR-B capitals, digits
+    # and fillers are all taller than wide
+    tall = float(np.median([b.h for b in line]))
+    while len(line) > 12 and line[-1].h < 0.65 * tall and line[-1].w > line[-1].h:
+        line = line[:-1]
+    while len(line) > 12 and line[0].h < 0.65 * tall and line[0].w > line[0].h:
+        line = line[1:]
     centres: list[tuple[float, float]] = []
     for blob in line:
         k = max(1, round(blob.w / PATCH_PITCH)) if blob.w > 1.4 * PATCH_PITCH else 1
@@ -605,15 +613,18 @@ def read_band(
 def _read_blobs(
     patch: np.ndarray, patch_to_cap: np.ndarray, blobs: list[_Blob], classifier: OcrbClassifier
 ) -> list[BandRead]:
-    lines = _cluster_lines(blobs)
+    clustered = [_index_line(line) for line in _cluster_lines(blobs)]
+    # the lines of one MRZ print the same number of cells: a row of a few stray blobs next
+    # to it (other print, a pattern) must not take the place of an MRZ line in the groups
+    longest = max((len(line) for line in clustered), default=0)
+    lines = [line for line in clustered if len(line) >= 0.5 * longest]
     if len(lines) < 2:
         return []
     results: list[BandRead] = []
     groups = [lines[i : i + 3] for i in range(len(lines) - 2)] if len(lines) >= 3 else []
     groups += [lines[i : i + 2] for i in range(len(lines) - 1)]
-    for group in groups[:4]:
-        indexed = [_index_line(line) for line in group]
-        n_lines = len(group)
+    for indexed in groups[:4]:
+        n_lines = len(indexed)
         observed = max(int(line[-1][0]) for line in indexed) + 1
         for n in ((30,) if n_lines == 3 else (44, 36)):
             if n == 36 and observed > 40:
