@@ -59,7 +59,7 @@ __all__ = [
 ]
 
 #: Below this probability a character is "unsure": check digits and charsets may replace it.
-UNSURE = 0.90
+UNSURE = 0.95
 #: Below this probability an unverified character makes the whole reading untrusted.
 LOW_CONFIDENCE = 0.60
 #: Character pitch of the upright band patch, in pixels.
