@@ -184,6 +184,7 @@ class _Blob:
     y: float
     w: float
     h: float
+    fill: float = 0.5  # ink share of the bounding box
 
 
 def _blobs(patch: np.ndarray, *, loose: bool = False, local: bool = False) -> list[_Blob]:
@@ -211,13 +212,13 @@ def _blobs(patch: np.ndarray, *, loose: bool = False, local: bool = False) -> li
         x, y, w, h, area = (int(v) for v in stats[i])
         if loose:
             if 4 <= h <= 3 * PATCH_PITCH and 2 <= w <= 3 * PATCH_PITCH:
-                out.append(_Blob(x + w / 2, y + h / 2, float(w), float(h)))
+                out.append(_Blob(x + w / 2, y + h / 2, float(w), float(h), area / (w * h)))
             continue
         if not 0.45 * PATCH_PITCH <= h <= 1.6 * PATCH_PITCH:
             continue
         if w < 0.2 * PATCH_PITCH or area < 0.08 * w * h:
             continue
-        out.append(_Blob(x + w / 2, y + h / 2, float(w), float(h)))
+        out.append(_Blob(x + w / 2, y + h / 2, float(w), float(h), area / (w * h)))
     return out
 
 
@@ -235,12 +236,17 @@ def _cluster_lines(blobs: list[_Blob]) -> list[list[_Blob]]:
 def _index_line(line: list[_Blob]) -> list[tuple[float, float, float]]:
     """``(index, x, y)`` of the characters of one line, numbered by their spacing."""
     # squat blobs at the ends (wider than tall, well below the line's character height)
-    # are foreign ink such as a dashed pattern beside the MRZ: OCR-B capitals, digits
-    # and fillers are all taller than wide
+    # and solid bars are foreign ink such as a dashed pattern beside the MRZ: OCR-B
+    # capitals, digits and fillers are all taller than wide, and characters run together
+    # by blur leave gaps in their bounding box
     tall = float(np.median([b.h for b in line]))
-    while len(line) > 12 and line[-1].h < 0.65 * tall and line[-1].w > line[-1].h:
+
+    def foreign(b: _Blob) -> bool:
+        return (b.h < 0.65 * tall and b.w > b.h) or (b.w > 1.5 * b.h and b.fill > 0.65)
+
+    while len(line) > 12 and foreign(line[-1]):
         line = line[:-1]
-    while len(line) > 12 and line[0].h < 0.65 * tall and line[0].w > line[0].h:
+    while len(line) > 12 and foreign(line[0]):
         line = line[1:]
     centres: list[tuple[float, float]] = []
     for blob in line:
@@ -603,7 +609,7 @@ def read_band(
             yield _read_blobs(
                 np.ascontiguousarray(patch[::-1, ::-1]),
                 patch_to_cap @ turn,
-                [_Blob(w - b.x, h - b.y, b.w, b.h) for b in blobs],
+                [_Blob(w - b.x, h - b.y, b.w, b.h, b.fill) for b in blobs],
                 classifier,
             )
         else:
