@@ -279,6 +279,34 @@ def _index_line(line: list[_Blob]) -> list[tuple[float, float, float]]:
     return [(i - first, x, y) for i, x, y in best]
 
 
+def _align_lines(
+    indexed: Sequence[list[tuple[float, float, float]]], n: int
+) -> list[list[tuple[float, float, float]]] | None:
+    """The lines cut to the extent of a line of exactly ``n`` cells, or None.
+
+    The lines of an MRZ start and end at the same place (every cell is printed, Doc
+    9303-3 §4.2), so when one line of the group spans exactly ``n`` cells and the others
+    run on into foreign ink beside the MRZ (a pattern, other print), the others are cut
+    to its extent and numbered from its first cell by position.
+    """
+    exact = [line for line in indexed if int(line[-1][0]) + 1 in (n - 1, n)]
+    if not exact:
+        return None
+    ref = max(exact, key=len)
+    x0, x1 = ref[0][1], ref[-1][1]
+    pitch = (x1 - x0) / max(ref[-1][0] - ref[0][0], 1.0)
+    out = []
+    for line in indexed:
+        kept = [c for c in line if x0 - 0.5 * pitch <= c[1] <= x1 + 0.5 * pitch]
+        if len(kept) < 0.8 * n:
+            return None
+        offset = round((kept[0][1] - x0) / pitch) - kept[0][0]
+        out.append([(i + offset, x, y) for i, x, y in kept])
+    if max(int(line[-1][0]) for line in out) + 1 > n or min(line[0][0] for line in out) < 0:
+        return None
+    return out
+
+
 def _fit_grid(
     indexed: Sequence[list[tuple[float, float, float]]], n: int
 ) -> list[np.ndarray]:
@@ -642,6 +670,9 @@ def _read_blobs(
                     # text, whose check digits may pass by accident - never trust it
                     reading = replace(reading, complete=False)
                 results.append(reading)
+            aligned = _align_lines(indexed, n) if observed > n + 1 else None
+            for hom in _fit_grid(aligned, n) if aligned is not None else ():
+                results.append(_read_grid(patch, patch_to_cap, hom, n, n_lines, classifier))
     return results
 
 
