@@ -496,6 +496,7 @@ def decode_cells(proba: Sequence[np.ndarray], fmt: MRZFormat) -> Decoded:
                                f"code:{name}")  # fmt: skip
                 )
     verified: set[tuple[int, int]] = set()
+    passing: list[CheckDigitSpec] = []
     passed = 0
     ordered = sorted(layout.check_digits, key=lambda s: s.id == "mrz.check_digit.composite")
     for spec in ordered:
@@ -510,11 +511,13 @@ def decode_cells(proba: Sequence[np.ndarray], fmt: MRZFormat) -> Decoded:
         if _check_ok(spec, text):
             passed += 1
             verified.update(positions)
+            passing.append(spec)
     low = sum(
         1
         for line, row in enumerate(conf)
         for col, c in enumerate(row)
-        if c < LOW_CONFIDENCE and (line, col) not in verified
+        if c < LOW_CONFIDENCE
+        and ((line, col) not in verified or _ambiguous(line, col, passing, text, proba, allowed))
     )
     name_spec = layout.field("name")
     name = "".join(text[name_spec.line][name_spec.start : name_spec.stop])
@@ -534,6 +537,35 @@ def decode_cells(proba: Sequence[np.ndarray], fmt: MRZFormat) -> Decoded:
         low,
         syntax_ok,
     )
+
+
+def _ambiguous(
+    line: int,
+    col: int,
+    passing: Sequence[CheckDigitSpec],
+    text: list[list[str]],
+    proba: Sequence[np.ndarray],
+    allowed: dict[tuple[int, int], frozenset[str]],
+) -> bool:
+    """Whether another plausible reading of an unsure character passes the same checks.
+
+    Doc 9303-3 §4.9 values ``<`` as 0 and ``A`` as 10, ``K`` as 20 and so on, so the
+    7-3-1 sum cannot tell such characters apart: a check digit that passes does not
+    verify an unsure ``<`` whose runner-up is ``A`` (or the reverse).
+    """
+    here = (line, col)
+    specs = [s for s in passing if here in _covered(s) or here == (s.digit.line, s.digit.start)]
+    row = proba[line][col]
+    found = text[line][col]
+    for ch in allowed.get((line, col), frozenset(CLASSES)):
+        if ch == found or row[_CLASS_INDEX[ch]] < 0.02:
+            continue
+        text[line][col] = ch
+        fooled = all(_check_ok(s, text) for s in specs)
+        text[line][col] = found
+        if fooled:
+            return True
+    return False
 
 
 def _choose(

@@ -3,6 +3,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from docsec.checkdigit.icao9303 import calc_check_digit
 from docsec.mrz.formats import MRZFormat
 from docsec.ocr.ocrb import CLASSES
 from docsec.read import read_document, read_mrz
@@ -97,3 +98,25 @@ def test_read_document_json_shape() -> None:
     assert len(mrz["char_confidence"]) == 2 and len(mrz["char_confidence"][0]) == 44
     assert {"corrections", "fields", "findings"} <= set(mrz)
     assert out["viz"] is None and out["timings_ms"]["mrz"] > 0
+
+
+def test_check_digit_does_not_verify_filler_against_a() -> None:
+    # Doc 9303-3 §4.9 values "<" as 0 and "A" as 10: the 7-3-1 sum cannot tell them
+    # apart, so an unsure "<" whose runner-up is "A" stays unverified though every
+    # check digit passes (the reading must not be trusted)
+    number = "ZA5272520"
+    line2 = number + calc_check_digit(number) + TD3[1][10:43]
+    line2 += calc_check_digit(line2[0:10] + line2[13:20] + line2[21:43])
+    lines = [_one_hot(TD3[0]), _one_hot(line2)]
+    row = lines[1][1]
+    row[:] = 0.001
+    row[CLASSES.index("<")] = 0.50
+    row[CLASSES.index("A")] = 0.45
+    d = decode_cells(lines, MRZFormat.TD3)
+    assert d.checks_passed == d.checks_total
+    assert d.lines[1][1] == "<"
+    assert d.unverified_low == 1
+    row[:] = 0.001
+    row[CLASSES.index("<")] = 0.50
+    row[CLASSES.index("4")] = 0.45  # a runner-up that fails the check: verified
+    assert decode_cells(lines, MRZFormat.TD3).unverified_low == 0
