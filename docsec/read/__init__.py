@@ -155,8 +155,9 @@ def read_document(
     The page comes from the MRZ grid snapped onto the page edges, or, for pages without
     an MRZ (vehicle registration certificate, TD1 front), from the page edges and the
     design alone. ``viz=False`` skips the Tesseract pass over the visual-zone fields (the
-    MRZ itself never needs Tesseract). ``reference_date`` is passed to the MRZ parser for
-    the expiry finding.
+    MRZ itself never needs Tesseract) and, where the MRZ names the model, the search for
+    page candidates other than the MRZ prediction refined against the page edges.
+    ``reference_date`` is passed to the MRZ parser for the expiry finding.
     """
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
@@ -170,7 +171,7 @@ def read_document(
         parsed = _parse(mrz.lines, reference_date)
         mrz_page = fit_page(mrz, image.shape[1], image.shape[0])
         timings["parse"] = (time.perf_counter() - t1) * 1000
-    page = locate_page(image, mrz_page)
+    page = locate_page(image, mrz_page, thorough=viz)
     if page is None:
         page = mrz_page
     elif mrz is not None and not mrz.trusted and page.source == "edges" and not _has_mrz(page):

@@ -133,18 +133,22 @@ def _from_match(match: PageMatch, source: str) -> PageFit:
                    match.side, source, match.score)  # fmt: skip
 
 
-def locate_page(image: np.ndarray, mrz_page: PageFit | None = None) -> PageFit | None:
+def locate_page(
+    image: np.ndarray, mrz_page: PageFit | None = None, *, thorough: bool = True
+) -> PageFit | None:
     """The page of a capture: the MRZ-derived page snapped onto its edges, or found alone.
 
-    With ``mrz_page`` (from :func:`fit_page`) only that model and the quad near the MRZ
-    prediction are tried; the edges replace the prediction when their corners lie within
-    :data:`_SNAP_SHARE` of the page diagonal (otherwise the MRZ prediction stands). With
-    no MRZ page, every model side is tried on every page candidate of the capture; None
-    when no page of a known model is found.
+    With ``mrz_page`` (from :func:`fit_page`) only that model is tried, on the quad of the
+    MRZ prediction refined against the page edges and, when ``thorough``, on every other
+    page candidate of the capture too (about 40 ms more; the visual zone wants the best
+    quad, an MRZ-only read does not). The edges replace the prediction when their corners
+    lie within :data:`_SNAP_SHARE` of the page diagonal (otherwise the MRZ prediction
+    stands). With no MRZ page, every model side is tried on every page candidate of the
+    capture; None when no page of a known model is found.
     """
     if mrz_page is not None and mrz_page.model is not None and mrz_page.quad_xy is not None:
         match = find_page(image, prior_quad_xy=mrz_page.quad_xy, models=(mrz_page.model.id,),
-                          prior_only=False)  # fmt: skip
+                          prior_only=not thorough)  # fmt: skip
         if match is None or match.side != mrz_page.side:
             return mrz_page
         diag = float(np.linalg.norm(mrz_page.quad_xy[2] - mrz_page.quad_xy[0]))
