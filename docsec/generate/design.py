@@ -2,7 +2,8 @@
 
 Everything that is the same on every copy of a design (DOMAIN.md §2.3: guilloche, rainbow,
 microprint, emblem, watermark, thread, OVD frames, OVI, latent image, printed labels, the
-SPECIMEN mark) is composed here at the output dpi and cached with :func:`functools.cache`;
+SPECIMEN mark) is composed here at the output dpi and cached (a bounded LRU of
+:data:`CACHE_SIZE` sides; every cached array is read-only, so threads share them safely);
 only the personalisation is drawn per document (:mod:`docsec.generate.render`).
 
 A :class:`SideDesign` holds the base of each light (``under`` = white light before the
@@ -105,9 +106,18 @@ def _darken(base: Gray, box: BoxPx, mask: NDArray[np.float32], level: float) -> 
     )
 
 
-@functools.cache
+#: Sides kept by :func:`side_design`: every side of every model at two resolutions.
+CACHE_SIZE = 32
+
+
+def _read_only(*arrays: NDArray[np.generic]) -> None:
+    for a in arrays:
+        a.setflags(write=False)
+
+
+@functools.lru_cache(maxsize=CACHE_SIZE)
 def side_design(model_id: str, side: str, dpi: int) -> SideDesign:
-    """The cached layers of ``side`` of model ``model_id`` at ``dpi``."""
+    """The cached layers of ``side`` of model ``model_id`` at ``dpi`` (read-only arrays)."""
     model = get_model(model_id)
     w, h = model.canonical_px(dpi)
     size = (w, h)
@@ -259,6 +269,11 @@ def side_design(model_id: str, side: str, dpi: int) -> SideDesign:
     specimen = _specimen(size, dpi).ravel()
     spec_idx = np.flatnonzero(specimen)
     specimen_idx = (spec_idx, specimen[spec_idx].astype(np.float32) / 255.0)
+    _read_only(under, uv, ir, transmitted, *specimen_idx)
+    for layer in (*hologram, *(ovi or ()), *((latent,) if latent is not None else ())):
+        _read_only(layer.alpha, layer.colour)
+    for patches in alternates.values():
+        _read_only(*(p.pixels for p in patches))
     return SideDesign(
         size_xy=size,
         under=under,

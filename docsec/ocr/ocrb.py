@@ -151,7 +151,7 @@ class OcrbClassifier:
 
 @cache
 def load_classifier() -> OcrbClassifier:
-    """Load the committed OCR-B classifier (``docsec/ocr/data/ocrb_mlp.npz``), cached."""
+    """Load the committed OCR-B classifier (``docsec/ocr/data/ocrb_mlp.npz``), cached, read-only."""
     try:
         ref = resources.files("docsec.ocr") / "data" / "ocrb_mlp.npz"
         with resources.as_file(ref) as path, np.load(path, allow_pickle=False) as data:
@@ -167,12 +167,7 @@ def load_classifier() -> OcrbClassifier:
         or arrays["w2"].shape[1] != N_OUTPUTS
     ):
         raise OCREngineUnavailable("the OCR-B classifier weights do not match this code version")
-    return OcrbClassifier(
-        mean=arrays["mean"].astype(np.float32),
-        scale=arrays["scale"].astype(np.float32),
-        w1=arrays["w1"].astype(np.float32),
-        b1=arrays["b1"].astype(np.float32),
-        w2=arrays["w2"].astype(np.float32),
-        b2=arrays["b2"].astype(np.float32),
-        version=str(arrays["version"]),
-    )
+    weights = {k: arrays[k].astype(np.float32) for k in ("mean", "scale", "w1", "b1", "w2", "b2")}
+    for w in weights.values():
+        w.setflags(write=False)  # shared by every thread: read-only
+    return OcrbClassifier(**weights, version=str(arrays["version"]))

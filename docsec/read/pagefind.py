@@ -69,13 +69,15 @@ class PageMatch:
 
 @functools.cache
 def load_templates() -> dict[tuple[str, str], np.ndarray]:
-    """Model-side templates ``{(model_id, side): gray uint8 image}`` (cached)."""
+    """Model-side templates ``{(model_id, side): gray uint8 image}`` (cached, read-only)."""
     raw = resources.files("docsec.read").joinpath("data/page_templates.npz").read_bytes()
     with np.load(io.BytesIO(raw)) as data:
         out = {}
         for key in data.files:
             model_id, side = key.split("/")
-            out[(model_id, side)] = _normalise(data[key].astype(np.float32))
+            tpl = _normalise(data[key].astype(np.float32))
+            tpl.setflags(write=False)  # shared by every thread: read-only
+            out[(model_id, side)] = tpl
     return out
 
 

@@ -40,7 +40,7 @@ import datetime
 import io
 import time
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from docsec.errors import InvalidFormat, InvalidLength
@@ -305,8 +305,18 @@ def decode(vin: str, *, reference_year: int | None = None) -> VINDecode:
     return _decode(vin, reference_year)
 
 
+# Memo tables of the hot path. _FACTS is bounded by the key space: a 3-character WMI of
+# the VIN alphabet (33**3 keys) or a 6-character WMI of the table. Model-year candidates
+# depend on a caller's reference year, so they sit in a bounded LRU. Values are immutable,
+# so threads share them (a race only computes an entry twice).
 _FACTS: dict[str, WMIFacts] = {}
-_YEARS: dict[tuple[str, str | None, int], tuple[int, ...]] = {}
+
+
+@lru_cache(maxsize=4096)
+def _years(code: str, position_7: str | None, reference_year: int) -> tuple[int, ...]:
+    return model_years(code, position_7=position_7, reference_year=reference_year)
+
+
 _CLOCK: list[float] = [0.0, 0.0]  # [current year, valid until (epoch seconds)]
 
 
@@ -349,7 +359,5 @@ def _decode(vin: str, reference_year: int | None) -> VINDecode:
         return VINDecode(vin, wmi, facts, (), "not_encoded")
     p7 = ("A" if vin[6].isalpha() else "0") if facts.position_7_rule else None
     ref = reference_year or _this_year()
-    years = _YEARS.get((code, p7, ref))
-    if years is None:
-        years = _YEARS[(code, p7, ref)] = model_years(code, position_7=p7, reference_year=ref)
+    years = _years(code, p7, ref)
     return VINDecode(vin, wmi, facts, years, "single" if len(years) == 1 else "candidates")
