@@ -40,6 +40,8 @@ def _register() -> None:
     from docsec.cli import mrz as mrz_cli
     from docsec.cli import read as read_cli
     from docsec.cli import registry as registry_cli
+    from docsec.cli import serve as serve_cli
+    from docsec.cli import users as users_cli
     from docsec.cli import vin as vin_cli
 
     app.add_typer(mrz_cli.app, name="mrz")
@@ -49,6 +51,8 @@ def _register() -> None:
     app.add_typer(registry_cli.app, name="registry")
     app.command("generate")(generate_cli.generate)
     app.add_typer(generate_cli.exercise_app, name="exercise")
+    app.command("serve")(serve_cli.serve)
+    app.add_typer(users_cli.app, name="users")
 
 
 _register()
