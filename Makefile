@@ -4,7 +4,7 @@
 PY ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-APT_PKGS := tesseract-ocr tesseract-ocr-eng tesseract-ocr-rus fonts-ocr-b fonts-dejavu-core
+APT_PKGS := tesseract-ocr tesseract-ocr-eng tesseract-ocr-rus fonts-ocr-b fonts-dejavu-core fonts-liberation2 fonts-freefont-ttf
 export OMP_THREAD_LIMIT := 1
 
 .PHONY: sysdeps venv run test lint pytest bench samples clean

@@ -144,6 +144,15 @@ class BandRead:
         """Per-character confidence, line by line."""
         return [[round(c.confidence, 4) for c in line] for line in self.cells]
 
+    def final_confidence(self) -> list[list[float]]:
+        """Probability of each character of :attr:`lines` (after corrections), line by line."""
+        if not self.proba:
+            return self.char_confidence()
+        return [
+            [float(p[k, _CLASS_INDEX[ch]]) for k, ch in enumerate(text)]
+            for text, p in zip(self.lines, self.proba, strict=True)
+        ]
+
 
 # ---------------------------------------------------------------------------- geometry
 
