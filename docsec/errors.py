@@ -17,7 +17,9 @@ but is wrong is not an exception: it is a list of findings (see :mod:`docsec.rep
     │   └── RegionNotFound                         no document or MRZ band located
     ├── OCRError(DocsecError)
     │   └── OCREngineUnavailable                   tesseract or its language data missing
-    └── RegistryError(DocsecError)                 registry cannot be opened or loaded
+    ├── RegistryError(DocsecError)                 registry cannot be opened or loaded
+    │   └── RegistryNotFound                       no registry where one was named
+    └── OutputError(DocsecError)                   an output file or folder cannot be written
 """
 
 from __future__ import annotations
@@ -33,8 +35,10 @@ __all__ = [
     "NotAnMRZ",
     "OCREngineUnavailable",
     "OCRError",
+    "OutputError",
     "RegionNotFound",
     "RegistryError",
+    "RegistryNotFound",
     "ValidationError",
 ]
 
@@ -124,3 +128,15 @@ class RegistryError(DocsecError):
     """The stolen-vehicle registry cannot be opened, loaded or parsed."""
 
     message = "registry error"
+
+
+class RegistryNotFound(RegistryError):
+    """No registry exists where one was named (a query never creates one)."""
+
+    message = "no registry was found"
+
+
+class OutputError(DocsecError):
+    """An output file or folder cannot be written (exists, not empty, read-only...)."""
+
+    message = "the output cannot be written"

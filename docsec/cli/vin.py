@@ -1,19 +1,21 @@
 """``docsec vin``: check VINs (49 CFR 565, ISO 3779/3780) and search the stolen-vehicle registry.
 
-``docsec vin check VIN... [--json] [--registry URL]`` prints one result per VIN (JSON Lines
-with ``--json``). Exit codes: 0 every VIN valid and no registry candidate, 1 some VIN
-invalid, 3 registry candidates found (a hit is a lead: confirm with the reporting
-country before any action), 2 usage or registry errors.
+``docsec vin check VIN... [--json] [--registry URL] [--near]`` prints one result per VIN (JSON
+Lines with ``--json``). Exit codes: 0 every VIN valid and no registry candidate, 1 some VIN
+invalid, 3 registry candidates found (wins over 1; a hit is a lead: confirm with the
+reporting country before any action), 2 usage or registry errors (a registry that was named
+but does not exist is an error: a query never creates one).
 """
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+from docsec.cli.output import CANDIDATES, FINDINGS, OK, emit, fail_with
 
 if TYPE_CHECKING:
     from docsec.registry.base import VehicleRegistry
@@ -29,6 +31,7 @@ REGISTRY_HELP = (
     "Registry: SQLAlchemy URL or SQLite file path "
     "(default: $DOCSEC_REGISTRY, else ./var/registry.sqlite)."
 )
+NEAR_HELP = "Also list near misses (other characters than look-alikes: possibly another vehicle)."
 
 
 def registry_target(option: str | None) -> tuple[str, bool]:
@@ -41,24 +44,32 @@ def registry_target(option: str | None) -> tuple[str, bool]:
     return str(DEFAULT_REGISTRY), False
 
 
-def open_registry(option: str | None, *, must_exist: bool) -> VehicleRegistry | None:
-    """Open the registry; None when the default file is absent and not required."""
+def open_registry(
+    option: str | None, *, must_exist: bool, as_json: bool = False
+) -> VehicleRegistry | None:
+    """Open the registry for a query (never created); None when the default one is absent
+    and not required. A named registry that does not exist exits 2."""
     from docsec.errors import RegistryError
     from docsec.registry.sql import SqlRegistry
 
     target, named = registry_target(option)
-    if "://" not in target and not Path(target).exists() and not (named or must_exist):
+    if not (named or must_exist) and not Path(target).exists():
         return None
-    if "://" not in target and must_exist and not Path(target).exists():
-        typer.echo(
-            f"error: no registry at {target} (create one: docsec registry seed)", err=True
-        )
-        raise typer.Exit(2)
     try:
         return SqlRegistry(target)
     except RegistryError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from None
+        fail_with(exc, as_json=as_json)
+
+
+def create_registry(option: str | None, *, as_json: bool = False) -> VehicleRegistry:
+    """Open the registry for loading, creating it when missing."""
+    from docsec.errors import RegistryError
+    from docsec.registry.sql import SqlRegistry
+
+    try:
+        return SqlRegistry(registry_target(option)[0], create=True)
+    except RegistryError as exc:
+        fail_with(exc, as_json=as_json)
 
 
 def _print_human(result: VINCheck) -> None:
@@ -104,28 +115,37 @@ def check_command(
         bool, typer.Option("--json", help="JSON Lines, one object per VIN.")
     ] = False,
     registry: Annotated[str | None, typer.Option("--registry", help=REGISTRY_HELP)] = None,
+    near: Annotated[bool, typer.Option("--near", help=NEAR_HELP)] = False,
     reference_year: Annotated[
         int | None, typer.Option(help="Inspection year (bounds model-year candidates).")
     ] = None,
 ) -> None:
-    """Validate and decode VINs; search the registry when one is available."""
+    """Validate and decode VINs; search the registry when one is available.
+
+    Without a registry the answer says "vehicle.stolen: not checked". Exit codes: 0 every
+    VIN valid and no registry candidate; 1 some VIN invalid; 3 registry candidates found
+    (wins over 1); 2 usage or registry error (a named registry that does not exist).
+    """
     from docsec.errors import RegistryError
     from docsec.vin import check
 
-    reg = open_registry(registry, must_exist=False)
-    code = 0
+    reg = open_registry(registry, must_exist=False, as_json=as_json)
+    reason = (
+        "no registry (give --registry or set $DOCSEC_REGISTRY; create one with "
+        "docsec registry seed or docsec registry import)"
+    )
+    invalid = candidates = False
     for text in vins:
         try:
-            result = check(text, registry=reg, reference_year=reference_year)
+            result = check(
+                text, registry=reg, reference_year=reference_year, near=near, not_checked=reason
+            )
         except RegistryError as exc:
-            typer.echo(f"error: {exc}", err=True)
-            raise typer.Exit(2) from None
+            fail_with(exc, as_json=as_json)
         if as_json:
-            typer.echo(json.dumps(result.to_dict(), ensure_ascii=False))
+            emit(result.to_dict())
         else:
             _print_human(result)
-        if not result.valid:
-            code = 1
-        elif code == 0 and result.registry is not None and result.registry.hits:
-            code = 3
-    raise typer.Exit(code)
+        invalid |= not result.valid
+        candidates |= result.registry is not None and bool(result.registry.hits)
+    raise typer.Exit(CANDIDATES if candidates else FINDINGS if invalid else OK)

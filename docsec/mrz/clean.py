@@ -18,18 +18,15 @@ This is not transliteration: ``Н`` becomes ``H`` (its shape), where
 
 from __future__ import annotations
 
+from docsec.lookalikes import HOMOGLYPHS as _SHAPES
+
 __all__ = ["HOMOGLYPHS", "normalize_typed"]
 
-HOMOGLYPHS = {
-    # Cyrillic capitals and small letters that print like Latin capitals
-    "А": "A", "В": "B", "Е": "E", "К": "K", "М": "M", "Н": "H", "О": "O", "Р": "P", "С": "C",
-    "Т": "T", "Х": "X", "У": "Y", "І": "I", "Ј": "J", "Ѕ": "S", "Ү": "Y",
-    "а": "A", "в": "B", "е": "E", "к": "K", "м": "M", "н": "H", "о": "O", "р": "P", "с": "C",
-    "т": "T", "х": "X", "у": "Y", "і": "I", "ј": "J", "ѕ": "S", "ү": "Y",
-    # Greek capitals of the same shape
-    "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M", "Ν": "N",
-    "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X",
-    # Filler look-alikes
+#: Typed look-alikes: Cyrillic and Greek letters shaped like MRZ characters (either case; the
+#: shared table of :mod:`docsec.lookalikes`) and the filler's look-alikes.
+HOMOGLYPHS: dict[str, str] = {
+    **_SHAPES,
+    **{k.lower(): v for k, v in _SHAPES.items() if k.lower() != k},
     "«": "<", "‹": "<", "＜": "<",
 }  # fmt: skip
 _LOWER = {chr(c): chr(c - 32) for c in range(ord("a"), ord("z") + 1)}

@@ -7,10 +7,19 @@ number), ``reporting_country`` and ``date_reported`` (YYYY-MM-DD) are required; 
 may be empty, ``status`` defaults to ``stolen``; other text fields default to empty.
 VINs, plates and countries are normalised (spaces, dashes, case, look-alikes).
 
+CSV files may start with a byte-order mark (Excel's "CSV UTF-8") and may separate fields
+with commas, semicolons (Excel in locales with a decimal comma) or tabs: the header line
+decides. Other encodings are refused with what to do. Control characters (NUL,
+bidirectional overrides) and values longer than their column are refused with the line
+number, whatever the database.
+
 >>> import io
 >>> text = 'vin,reporting_country,date_reported\\n1M8GDM9AXKP042788,uto,2024-05-01\\n'
 >>> [r.vin for r in read_records(io.StringIO(text), format='csv')]
 ['1M8GDM9AXKP042788']
+>>> text = "\\ufeffvin;reporting_country;date_reported\\n1M8GDM9AXKP042788;uto;2024-05-01\\n"
+>>> [r.reporting_country for r in read_records(io.StringIO(text), format='csv')]
+['UTO']
 """
 
 from __future__ import annotations
@@ -28,6 +37,9 @@ from docsec.registry.base import RECORD_FIELDS, STATUSES, StolenRecord, normaliz
 __all__ = ["detect_format", "read_file", "read_records", "record_from_mapping", "write_records"]
 
 _ALNUM = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_DELIMITERS = ",;\t"
+#: Longest CSV field read at all (far above every column; longer ones are refused by line).
+_MAX_FIELD = 4096
 _REQUIRED = ("vin", "reporting_country", "date_reported")
 
 
@@ -92,21 +104,7 @@ def read_records(stream: IO[str], *, format: Literal["csv", "jsonl"]) -> Iterato
         A line cannot be parsed (the message names the line).
     """
     if format == "csv":
-        reader = csv.DictReader(stream)
-        header = [name.strip() for name in reader.fieldnames or ()]
-        missing = [name for name in _REQUIRED if name not in header]
-        unknown = sorted(set(header) - set(RECORD_FIELDS) - {"kind"})
-        if missing or unknown:
-            raise RegistryError(
-                f"line 1: the CSV header must name the record fields; missing "
-                f"{', '.join(missing) or 'none'}, unknown {', '.join(unknown) or 'none'}"
-            )
-        reader.fieldnames = header
-        for line, row in enumerate(reader, start=2):
-            try:
-                yield record_from_mapping({k: v for k, v in row.items() if k is not None})
-            except InvalidFormat as exc:
-                raise RegistryError(f"line {line}: {exc}") from None
+        yield from _read_csv(stream)
         return
     for line, raw in enumerate(stream, start=1):
         if not raw.strip():
@@ -120,14 +118,78 @@ def read_records(stream: IO[str], *, format: Literal["csv", "jsonl"]) -> Iterato
             raise RegistryError(f"line {line}: {exc}") from None
 
 
+def _read_csv(stream: IO[str]) -> Iterator[StolenRecord]:
+    first = stream.readline()
+    header_text = first.removeprefix("\ufeff").rstrip("\r\n")
+    delimiter = max(_DELIMITERS, key=header_text.count)
+    reader = csv.reader(_chain(header_text, stream), delimiter=delimiter)
+    try:
+        header = [name.strip() for name in next(reader, [])]
+    except csv.Error as exc:
+        raise RegistryError(f"line 1: {exc}") from None
+    missing = [name for name in _REQUIRED if name not in header]
+    unknown = sorted(set(header) - set(RECORD_FIELDS) - {"kind"})
+    if missing or unknown:
+        raise RegistryError(
+            f"line 1: the CSV header must name the record fields (separated by commas, "
+            f"semicolons or tabs); missing {', '.join(missing) or 'none'}, unknown "
+            f"{', '.join(unknown) or 'none'}"
+        )
+    previous = csv.field_size_limit(_MAX_FIELD)
+    try:
+        line = 1
+        while True:
+            try:
+                values = next(reader, None)
+            except csv.Error as exc:
+                reason = str(exc)
+                if "field larger" in reason:
+                    reason = f"a field is longer than {_MAX_FIELD} characters"
+                elif "NUL" in reason:
+                    reason = "the line holds a NUL character: records hold printable text only"
+                raise RegistryError(f"line {reader.line_num}: {reason}") from None
+            if values is None:
+                return
+            start, line = line + 1, reader.line_num
+            if not any(v.strip() for v in values):
+                continue
+            if len(values) > len(header):
+                raise RegistryError(
+                    f"line {start}: {len(values)} fields, the header names {len(header)}"
+                )
+            row = dict(zip(header, values, strict=False))
+            try:
+                yield record_from_mapping(row)
+            except InvalidFormat as exc:
+                raise RegistryError(f"line {start}: {exc}") from None
+    finally:
+        csv.field_size_limit(previous)
+
+
+def _chain(first: str, rest: IO[str]) -> Iterator[str]:
+    yield first + "\n"
+    yield from rest
+
+
 def read_file(path: str | Path) -> Iterator[StolenRecord]:
-    """Records from a CSV or JSON Lines file (format from the extension)."""
+    """Records from a CSV or JSON Lines file (format from the extension).
+
+    Raises
+    ------
+    RegistryError
+        The file cannot be read, is not UTF-8, or a line is malformed (named by number).
+    """
     p = Path(path)
     try:
-        with p.open(encoding="utf-8", newline="") as fh:
+        with p.open(encoding="utf-8-sig", newline="") as fh:
             yield from read_records(fh, format=detect_format(p))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RegistryError(f"cannot read {p}: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise RegistryError(
+            f"cannot read {p}: it is not UTF-8 text (byte {exc.start}); save it as "
+            "\"CSV UTF-8\" (Excel) or re-encode it as UTF-8"
+        ) from None
+    except OSError as exc:
+        raise RegistryError(f"cannot read {p}: {exc.strerror or exc}") from None
 
 
 def write_records(

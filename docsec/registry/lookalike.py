@@ -1,9 +1,11 @@
-"""Look-alike VIN matching: folding, blocking keys and the weighted distance.
+"""Look-alike VIN matching: folding, blocking keys, the weighted distance and the match class.
 
 Officers, OCR engines and forgers confuse the same strokes: 0/O/Q/D, 1/I/L, 2/Z, 5/S,
-8/B, 6/G and U/V. A search must find the record behind a VIN read with such
-confusions, with up to two other substitutions and one adjacent transposition, and
-return *ranked candidates*, never a verdict.
+8/B, 6/G and U/V (:data:`docsec.lookalikes.REGISTRY_CLASSES`). Two VINs are *look-alike*
+when every difference is such a confusion or an adjacent transposition: the same vehicle,
+mistyped or misread. They are *near* when up to two other substitutions are needed as
+well: possibly another vehicle, shown only when the officer asks for near misses.
+A search returns *ranked candidates*, never a verdict.
 
 Index design (works in SQL and in memory):
 
@@ -30,6 +32,10 @@ Index design (works in SQL and in memory):
 1.0
 >>> distance('1M8GDM9AXKP042788', 'WVWZZZ1KZ6W000001') is None
 True
+>>> classify('SALU604BZJB798296', 'SALU6O4BZJB798296')     # O for 0: the same vehicle
+('lookalike', 0.25)
+>>> classify('SALU604BZJB798296', 'SALU604BZJB728296')     # 9 for 2: another vehicle?
+('near', 1.0)
 """
 
 from __future__ import annotations
@@ -37,6 +43,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from itertools import combinations
 from operator import ne
+from typing import Literal
+
+from docsec.lookalikes import REGISTRY_CLASSES, same_class
 
 __all__ = [
     "CLASSES",
@@ -45,6 +54,7 @@ __all__ = [
     "MAX_SUBSTITUTIONS",
     "MAX_TRANSPOSITIONS",
     "SERIAL_KEY",
+    "classify",
     "distance",
     "fold",
     "key_tuple",
@@ -53,12 +63,11 @@ __all__ = [
     "within",
 ]
 
-CLASSES: tuple[str, ...] = ("0OQD", "1IL", "2Z", "5S", "8B", "6G", "UV")
+CLASSES: tuple[str, ...] = REGISTRY_CLASSES
 LOOKALIKE_COST = 0.25
 MAX_SUBSTITUTIONS = 2
 MAX_TRANSPOSITIONS = 1
 _FOLD = str.maketrans({c: cls[0] for cls in CLASSES for c in cls[1:]})
-_CLASS_OF = {c: i for i, cls in enumerate(CLASSES) for c in cls}
 _BLOCKS = {"a": (0, 8), "b": (8, 11), "c": (11, 13), "d": (13, 15), "e": (15, 17)}
 _TRIPLES = tuple(combinations("abcde", 3))
 #: Stored blocking keys: the ten triples of blocks of the folded VIN.
@@ -110,11 +119,28 @@ def distance(query: str, candidate: str) -> float | None:
     :data:`MAX_SUBSTITUTIONS` other substitutions and :data:`MAX_TRANSPOSITIONS`
     transposition (no insertions or deletions: a VIN has a fixed length).
     """
+    found = _best(query, candidate)
+    return None if found is None else found[0]
+
+
+def classify(query: str, candidate: str) -> tuple[Literal["lookalike", "near"], float] | None:
+    """``("lookalike", distance)`` when every difference is a look-alike substitution or an
+    adjacent transposition, ``("near", distance)`` when other substitutions are needed too
+    (within :data:`MAX_SUBSTITUTIONS`), None beyond the limits or for equal strings."""
+    found = _best(query, candidate)
+    if found is None or found[0] == 0.0:
+        return None
+    cost, hard = found
+    return ("near" if hard else "lookalike"), cost
+
+
+def _best(query: str, candidate: str) -> tuple[float, int] | None:
+    """Cheapest ``(cost, other substitutions)`` explaining the differences, or None."""
     if len(query) != len(candidate):
         return None
     diffs = [i for i, (a, b) in enumerate(zip(query, candidate, strict=True)) if a != b]
     if not diffs:
-        return 0.0
+        return 0.0, 0
     cost = 0.0
     hard = 0
     costs: dict[int, float] = {}
@@ -123,14 +149,14 @@ def distance(query: str, candidate: str) -> float | None:
         costs[i] = c
         cost += c
         hard += c == 1.0
-    best = cost if hard <= MAX_SUBSTITUTIONS else None
+    best = (cost, hard) if hard <= MAX_SUBSTITUTIONS else None
     for i in diffs:  # one adjacent transposition replaces two substitutions
         j = i + 1
         if j in costs and query[i] == candidate[j] and query[j] == candidate[i]:
             t_hard = hard - (costs[i] == 1.0) - (costs[j] == 1.0)
             t_cost = cost - costs[i] - costs[j] + 1.0
-            if t_hard <= MAX_SUBSTITUTIONS and (best is None or t_cost < best):
-                best = t_cost
+            if t_hard <= MAX_SUBSTITUTIONS and (best is None or (t_hard, t_cost) < best[::-1]):
+                best = (t_cost, t_hard)
     return best
 
 
@@ -164,5 +190,4 @@ def within(query: str) -> Callable[[str, str], float | None]:
 
 
 def _cost(a: str, b: str) -> float:
-    ca = _CLASS_OF.get(a)
-    return LOOKALIKE_COST if ca is not None and ca == _CLASS_OF.get(b) else 1.0
+    return LOOKALIKE_COST if same_class(a, b) else 1.0

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from docsec.registry.base import SearchAnswer, StolenRecord
+from docsec.registry.base import LoadCounts, SearchAnswer, StolenRecord
 from docsec.registry.lookalike import KEY_NAMES, SERIAL_KEY, fold, query_keys
 from docsec.registry.search import answer, index_columns, parse_query, rank
 
@@ -30,25 +30,37 @@ class InMemoryRegistry:
 
     def __init__(self, records: Iterable[StolenRecord] = ()) -> None:
         self._records: list[StolenRecord] = []
+        self._by_key: dict[tuple[str, str], int] = {}
         self._index: dict[str, defaultdict[str, list[int]]] = {
             name: defaultdict(list)
             for name in ("fold", "plate_norm", "engine_norm", *KEY_NAMES)
         }
         self.add(records)
 
-    def add(self, records: Iterable[StolenRecord]) -> int:
-        """Store records; return how many were stored."""
-        n = 0
+    def add(self, records: Iterable[StolenRecord]) -> LoadCounts:
+        """Store records keyed by VIN and case reference (insert, update or leave alone)."""
+        inserted = updated = unchanged = 0
         for rec in records:
-            i = len(self._records)
-            self._records.append(rec)
+            key = (rec.vin, rec.case_ref)
+            i = self._by_key.get(key)
+            if i is not None:
+                if self._records[i] == rec:
+                    unchanged += 1
+                    continue
+                # index entries of the old version stay: ranking re-checks every candidate
+                self._records[i] = rec
+                updated += 1
+            else:
+                i = len(self._records)
+                self._records.append(rec)
+                self._by_key[key] = i
+                inserted += 1
             cols = index_columns(rec)
             idx = self._index
             for name in ("fold", "plate_norm", "engine_norm", *KEY_NAMES):
                 if cols[name]:
                     idx[name][cols[name]].append(i)
-            n += 1
-        return n
+        return LoadCounts(inserted, updated, unchanged)
 
     def count(self) -> int:
         """Number of records held."""
@@ -63,9 +75,12 @@ class InMemoryRegistry:
         engine: str | None = None,
         fuzzy: bool = True,
         limit: int = 20,
+        near: bool = False,
     ) -> SearchAnswer:
         """Search by exactly one key; hits ranked by distance, then newest report."""
-        q = parse_query(vin=vin, last=last, plate=plate, engine=engine, fuzzy=fuzzy, limit=limit)
+        q = parse_query(
+            vin=vin, last=last, plate=plate, engine=engine, fuzzy=fuzzy, limit=limit, near=near
+        )
         ids: set[int] = set()
         idx = self._index
         if q.kind == "vin":

@@ -1,6 +1,7 @@
 """Search logic shared by every registry: query parsing, index columns, ranking, answers.
 
-A query names exactly one key: a VIN (exact, plus look-alike candidates when fuzzy), the
+A query names exactly one key: a VIN (exact, plus look-alike candidates when fuzzy, plus
+near misses only when asked), the
 last characters of a VIN (6-16: officers are taught to check the last six, not four), a
 plate or an engine number (normalised: spaces, dashes, case, Cyrillic look-alikes).
 Storage back-ends only find *candidates*; :func:`rank` decides what is a hit and how far.
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 
 from docsec.errors import InvalidFormat, InvalidLength
 from docsec.registry.base import Match, SearchAnswer, StolenRecord, normalize_key
-from docsec.registry.lookalike import distance, fold, record_keys
+from docsec.registry.lookalike import classify, fold, record_keys
 
 __all__ = ["MAX_LIMIT", "Query", "answer", "index_columns", "parse_query", "rank"]
 
@@ -31,16 +32,25 @@ _SUFFIX_LENGTHS = range(6, 17)
 
 @dataclass(frozen=True, slots=True)
 class Query:
-    """A normalised query: ``kind`` is vin, suffix, plate or engine."""
+    """A normalised query: ``kind`` is vin, suffix, plate or engine.
+
+    ``fuzzy`` adds look-alike candidates (look-alike characters and transpositions only);
+    ``near`` adds near misses as well (other substitutions): another vehicle, possibly.
+    """
 
     kind: str
     value: str
     fuzzy: bool
     limit: int
+    near: bool = False
 
-    def to_dict(self) -> dict[str, str]:
-        """The query as echoed in answers."""
-        return {"kind": self.kind, "value": self.value, "fuzzy": str(self.fuzzy).lower()}
+    def to_dict(self) -> dict[str, object]:
+        """The query as echoed in answers.
+
+        >>> parse_query(vin='1M8GDM9AXKP042788').to_dict()['fuzzy']
+        True
+        """
+        return {"kind": self.kind, "value": self.value, "fuzzy": self.fuzzy, "near": self.near}
 
 
 def parse_query(
@@ -51,6 +61,7 @@ def parse_query(
     engine: str | None = None,
     fuzzy: bool = True,
     limit: int = 20,
+    near: bool = False,
 ) -> Query:
     """Validate and normalise a search request.
 
@@ -85,7 +96,7 @@ def parse_query(
         raise InvalidLength(
             f"search by the last 6-16 characters (check six, not four), got {len(value)}"
         )
-    return Query(kind, value, fuzzy, limit)
+    return Query(kind, value, fuzzy or near, limit, near)
 
 
 def index_columns(record: StolenRecord) -> dict[str, str]:
@@ -110,9 +121,9 @@ def rank(query: Query, candidates: Iterable[StolenRecord]) -> list[Match]:
             if rec.vin == value:
                 hits[rec] = Match("exact", 0.0, rec)
             elif query.fuzzy:
-                d = distance(value, rec.vin)
-                if d is not None:
-                    hits[rec] = Match("lookalike", d, rec)
+                found = classify(value, rec.vin)
+                if found is not None and (found[0] == "lookalike" or query.near):
+                    hits[rec] = Match(found[0], found[1], rec)
         elif query.kind == "suffix":
             if rec.vin.endswith(value):
                 hits[rec] = Match("suffix", 0.0, rec)
@@ -146,5 +157,10 @@ def answer(query: Query, matches: list[Match]) -> SearchAnswer:
         notes.append(
             "look-alike candidates differ from the query: compare the VIN on the vehicle "
             "character by character (0/O/Q/D, 1/I/L, 2/Z, 5/S, 8/B, 6/G, U/V)"
+        )
+    if any(m.match == "near" for m in shown):
+        notes.append(
+            "near candidates differ by characters that are no look-alikes: probably other "
+            "vehicles, shown because near misses were asked for"
         )
     return SearchAnswer(query=query.to_dict(), hits=shown, notes=tuple(notes))

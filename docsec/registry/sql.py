@@ -7,26 +7,44 @@ is the last six characters and also serves exact and last-N lookups), the normal
 plate and engine number. Keys, plate and engine number are indexed. Searches run as
 plain SQL through the DB-API (portable: SQLite and PostgreSQL).
 
-Bulk loads into an empty table run in one transaction with the indexes dropped and
-rebuilt afterwards; on SQLite with ``journal_mode=WAL`` and ``synchronous=OFF`` during
-the load (a crash mid-load loses the load, never an existing registry's consistency).
+Records have a natural key, the VIN (or chassis number) and the case reference (unique
+index ``ux_sv_key``): loading a record again updates it or leaves it unchanged, never
+duplicates it, and every load reports inserted, updated and unchanged counts. A load runs
+in one transaction: one failure loads nothing. Bulk loads into an empty table run with the
+indexes dropped and rebuilt afterwards; on SQLite with ``journal_mode=WAL`` and
+``synchronous=OFF`` during the load (a crash mid-load loses the load, never an existing
+registry's consistency).
+
+Opening never creates a registry unless asked (``create=True``: seeding and importing);
+a query against a missing file or an empty database raises
+:class:`~docsec.errors.RegistryNotFound`. Only SQLite and PostgreSQL URLs are accepted, and
+a URL is shown with its password masked.
 
 >>> import tempfile, os
 >>> from docsec.registry.mock import make_records
 >>> path = os.path.join(tempfile.mkdtemp(), 'reg.sqlite')
->>> reg = SqlRegistry(path)
->>> reg.add(make_records(200, seed=3))
+>>> reg = SqlRegistry(path, create=True)
+>>> reg.add(make_records(200, seed=3)).inserted
 200
+>>> reg.add(make_records(200, seed=3)).to_dict()
+{'inserted': 0, 'updated': 0, 'unchanged': 200}
 >>> first = next(iter(make_records(1, seed=3)))
 >>> reg.search(vin=first.vin).hits[0].match
 'exact'
 >>> reg.close()
+>>> SqlRegistry(os.path.join(tempfile.mkdtemp(), 'typo.sqlite'))  # doctest: +ELLIPSIS
+Traceback (most recent call last):
+...
+docsec.errors.RegistryNotFound: no registry at ...typo.sqlite (create one: ...)
+>>> mask_url('postgresql+psycopg://lab:s3cret@db.example/docsec')
+'postgresql+psycopg://lab:***@db.example/docsec'
 """
 
 from __future__ import annotations
 
 import datetime
 import os
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 from pathlib import Path
@@ -44,12 +62,20 @@ from sqlalchemy import (
     create_engine,
     event,
     func,
+    inspect,
+    make_url,
     select,
 )
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-from docsec.errors import RegistryError
-from docsec.registry.base import RECORD_FIELDS, SearchAnswer, StolenRecord, normalize_key
+from docsec.errors import RegistryError, RegistryNotFound
+from docsec.registry.base import (
+    RECORD_FIELDS,
+    LoadCounts,
+    SearchAnswer,
+    StolenRecord,
+    normalize_key,
+)
 from docsec.registry.lookalike import (
     KEY_NAMES,
     SERIAL_KEY,
@@ -60,7 +86,11 @@ from docsec.registry.lookalike import (
 )
 from docsec.registry.search import answer, parse_query, rank
 
-__all__ = ["SqlRegistry", "stolen_vehicles", "to_url"]
+__all__ = ["SUPPORTED_BACKENDS", "SqlRegistry", "mask_url", "stolen_vehicles", "to_url"]
+
+#: Database back-ends a registry may live in (SQLAlchemy backend names).
+SUPPORTED_BACKENDS = ("sqlite", "postgresql")
+_CREATE_HINT = "create one: docsec registry seed or docsec registry import"
 
 _KEY = String(17).with_variant(String(17, collation="C"), "postgresql")
 metadata = MetaData()
@@ -87,12 +117,14 @@ stolen_vehicles = Table(
 )
 _c = stolen_vehicles.c
 _INDEXES = (
+    Index("ux_sv_key", _c.vin, _c.case_ref, unique=True),
     *(Index(f"ix_sv_{name}", _c[name]) for name in KEY_NAMES),
     Index("ix_sv_plate", _c.plate_norm),
     Index("ix_sv_engine", _c.engine_norm),
 )
 _RECORD_COLUMNS = tuple(_c[name] for name in RECORD_FIELDS)
 _BATCH = 20_000
+_LOOKUP = 500  # VINs per key lookup of an upsert (well under every driver's parameter limit)
 # Column and key names are our own constants; every value goes through bound parameters.
 _SELECT = f"SELECT {', '.join(RECORD_FIELDS)} FROM {stolen_vehicles.name} WHERE "  # noqa: S608
 _SELECT_VIN = f"SELECT id, vin, fold FROM {stolen_vehicles.name} WHERE "  # noqa: S608
@@ -112,33 +144,68 @@ def to_url(target: str | os.PathLike[str]) -> str:
     return "sqlite:///" + str(Path(text).expanduser().absolute())
 
 
+def mask_url(url: str) -> str:
+    """``url`` as it may be shown: the password replaced by ``***``."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return re.sub(r"(//[^/:@]*:)[^@/]*@", r"\1***@", url)
+
+
 class SqlRegistry:
     """A registry in an SQL database (a :class:`~docsec.registry.base.VehicleRegistry`).
 
     Parameters
     ----------
     target : str or path-like
-        SQLAlchemy URL (``postgresql+psycopg://...``) or SQLite file path (created, with
-        its directory, when missing).
+        SQLAlchemy URL (``postgresql+psycopg://...``) or SQLite file path.
+    create : bool
+        Create the database file (and its folder) and the table when missing. Without it
+        (every query), a missing registry is an error, never an empty new one.
 
     Raises
     ------
+    RegistryNotFound
+        No registry at ``target`` and ``create`` is false.
     RegistryError
-        The database cannot be opened or its schema created.
+        An unsupported URL scheme, or the database cannot be opened or its schema created.
     """
 
-    def __init__(self, target: str | os.PathLike[str]) -> None:
+    def __init__(self, target: str | os.PathLike[str], *, create: bool = False) -> None:
         url = to_url(target)
-        self.url = url
+        self.url = mask_url(url)
         try:
-            if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
-                Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+            parsed = make_url(url)
+        except ArgumentError:
+            raise RegistryError(f"{self.url} is neither a database URL nor a file path") from None
+        backend = parsed.get_backend_name()
+        if backend not in SUPPORTED_BACKENDS:
+            raise RegistryError(
+                f"unsupported database URL scheme {parsed.drivername!r}: give an SQLite file "
+                "path or a postgresql+psycopg:// URL"
+            )
+        secret = parsed.password
+        database = parsed.database
+        try:
+            if backend == "sqlite" and database and database != ":memory:":
+                path = Path(database)
+                if create:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                elif not path.is_file():
+                    raise RegistryNotFound(f"no registry at {path} ({_CREATE_HINT})")
             self._engine: Engine = create_engine(url)
             if self._engine.dialect.name == "sqlite":
                 event.listen(self._engine, "connect", _sqlite_pragmas)
-            metadata.create_all(self._engine)
-        except (SQLAlchemyError, OSError) as exc:
-            raise RegistryError(f"cannot open the registry at {url}: {exc}") from exc
+            if create:
+                metadata.create_all(self._engine)
+            elif not inspect(self._engine).has_table(stolen_vehicles.name):
+                self._engine.dispose()
+                raise RegistryNotFound(f"{self.url} holds no registry ({_CREATE_HINT})")
+        except (SQLAlchemyError, OSError, ImportError) as exc:
+            text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            if secret:
+                text = text.replace(str(secret), "***")
+            raise RegistryError(f"cannot open the registry at {self.url}: {text}") from None
 
     def close(self) -> None:
         """Release the database connections."""
@@ -149,42 +216,124 @@ class SqlRegistry:
         with self._engine.connect() as conn:
             return int(conn.execute(select(func.count()).select_from(stolen_vehicles)).scalar_one())
 
-    def add(self, records: Iterable[StolenRecord]) -> int:
-        """Store records in one transaction; return how many were stored.
+    def add(self, records: Iterable[StolenRecord]) -> LoadCounts:
+        """Store records in one transaction, keyed by VIN and case reference.
 
-        Into an empty table the load is a bulk load: indexes are dropped and rebuilt
-        after the rows (and SQLite runs with ``synchronous=OFF`` meanwhile).
+        A record whose key is new is inserted; one whose key is held already replaces the
+        stored record when it differs (updated) and is left alone when it is the same
+        (unchanged). Within one load, a later record with the same key wins. Into an empty
+        table the load is a bulk load: indexes are dropped and rebuilt after the rows (and
+        SQLite runs with ``synchronous=OFF`` meanwhile).
         """
         try:
             return self._add(records)
         except SQLAlchemyError as exc:
-            raise RegistryError(f"cannot store records: {exc}") from exc
+            text = str(exc).splitlines()[0]
+            raise RegistryError(f"cannot store records: {text}") from None
 
-    def _add(self, records: Iterable[StolenRecord]) -> int:
+    def _add(self, records: Iterable[StolenRecord]) -> LoadCounts:
         bulk = self.count() == 0
         sqlite = self._engine.dialect.name == "sqlite"
-        n = 0
         with self._engine.begin() as conn:
             if bulk:
                 if sqlite:
                     conn.exec_driver_sql("PRAGMA synchronous=OFF")
                 for ix in _INDEXES:
                     ix.drop(conn, checkfirst=True)
-            it = iter(records)
-            insert = self._insert_sql()
-            while batch := list(islice(it, _BATCH)):
-                # DB-API executemany with tuples: Core's per-row parameter processing
-                # would triple the load time of a million records
-                conn.exec_driver_sql(insert, [_row(r, sqlite) for r in batch])
-                n += len(batch)
-            if bulk:
+                counts = self._bulk_load(conn, records, sqlite)
                 for ix in _INDEXES:
                     ix.create(conn, checkfirst=True)
                 if sqlite:
                     conn.exec_driver_sql("ANALYZE")
+            else:
+                counts = self._upsert(conn, records, sqlite)
         if bulk and sqlite:
             self._engine.dispose()  # fresh connections come back with synchronous=NORMAL
-        return n
+        return counts
+
+    def _bulk_load(self, conn: Any, records: Iterable[StolenRecord], sqlite: bool) -> LoadCounts:
+        """Insert every row, then keep the last row of each repeated key."""
+        n = 0
+        it = iter(records)
+        insert = self._insert_sql()
+        while batch := list(islice(it, _BATCH)):
+            # DB-API executemany with tuples: Core's per-row parameter processing
+            # would triple the load time of a million records
+            conn.exec_driver_sql(insert, [_row(r, sqlite) for r in batch])
+            n += len(batch)
+        table = stolen_vehicles.name
+        repeated = conn.exec_driver_sql(
+            f"SELECT vin, case_ref FROM {table} GROUP BY vin, case_ref "  # noqa: S608
+            "HAVING COUNT(*) > 1"
+        ).all()
+        mark = self._mark()
+        updated = unchanged = 0
+        for vin, case_ref in repeated:
+            rows = conn.exec_driver_sql(
+                f"SELECT id, {', '.join(RECORD_FIELDS)} FROM {table} "  # noqa: S608
+                f"WHERE vin = {mark} AND case_ref = {mark} ORDER BY id",
+                (vin, case_ref),
+            ).all()
+            for before, after in zip(rows, rows[1:], strict=False):
+                same = _record(before[1:]) == _record(after[1:])
+                unchanged += same
+                updated += not same
+            conn.exec_driver_sql(
+                f"DELETE FROM {table} WHERE id IN ({', '.join([mark] * (len(rows) - 1))})",  # noqa: S608
+                tuple(r[0] for r in rows[:-1]),
+            )
+        return LoadCounts(n - updated - unchanged, updated, unchanged)
+
+    def _upsert(self, conn: Any, records: Iterable[StolenRecord], sqlite: bool) -> LoadCounts:
+        """Insert new keys, update changed records, count unchanged ones (batch by batch)."""
+        inserted = updated = unchanged = 0
+        mark = self._mark()
+        table = stolen_vehicles.name
+        names = [c.name for c in stolen_vehicles.columns if c.name != "id"]
+        update = (
+            f"UPDATE {table} SET {', '.join(f'{n} = {mark}' for n in names)} "  # noqa: S608
+            f"WHERE id = {mark}"
+        )
+        insert = self._insert_sql()
+        it = iter(records)
+        while batch := list(islice(it, _BATCH)):
+            held: dict[tuple[str, str], tuple[int | None, StolenRecord]] = {}
+            vins = sorted({r.vin for r in batch})
+            for start in range(0, len(vins), _LOOKUP):
+                chunk = vins[start : start + _LOOKUP]
+                for row in conn.exec_driver_sql(
+                    f"SELECT id, {', '.join(RECORD_FIELDS)} FROM {table} "  # noqa: S608
+                    f"WHERE vin IN ({', '.join([mark] * len(chunk))}) ORDER BY id",
+                    tuple(chunk),
+                ):
+                    rec = _record(row[1:])
+                    held[(rec.vin, rec.case_ref)] = (row[0], rec)
+            new: dict[tuple[str, str], StolenRecord] = {}
+            changed: dict[int, StolenRecord] = {}
+            for rec in batch:
+                key = (rec.vin, rec.case_ref)
+                if key in new:
+                    same = new[key] == rec
+                    new[key] = rec
+                elif key in held:
+                    rid, old = held[key]
+                    same = old == rec
+                    if not same and rid is not None:
+                        changed[rid] = rec
+                        held[key] = (rid, rec)
+                else:
+                    new[key] = rec
+                    inserted += 1
+                    continue
+                unchanged += same
+                updated += not same
+            if new:
+                conn.exec_driver_sql(insert, [_row(r, sqlite) for r in new.values()])
+            if changed:
+                conn.exec_driver_sql(
+                    update, [(*_row(r, sqlite), rid) for rid, r in changed.items()]
+                )
+        return LoadCounts(inserted, updated, unchanged)
 
     def _insert_sql(self) -> str:
         mark = self._mark()
@@ -210,9 +359,12 @@ class SqlRegistry:
         engine: str | None = None,
         fuzzy: bool = True,
         limit: int = 20,
+        near: bool = False,
     ) -> SearchAnswer:
         """Search by exactly one key; hits ranked by distance, then newest report."""
-        q = parse_query(vin=vin, last=last, plate=plate, engine=engine, fuzzy=fuzzy, limit=limit)
+        q = parse_query(
+            vin=vin, last=last, plate=plate, engine=engine, fuzzy=fuzzy, limit=limit, near=near
+        )
         mark = self._mark()
         params: list[str]
         if q.kind == "vin":

@@ -15,7 +15,9 @@ look-alikes, ``O`` in a VIN) becomes error findings. Check IDs (stable, see
 * ``vin.model_year``: position 10 (49 CFR 565.15(b)); fail on ``U``/``Z``/``0`` in North
   America, not applicable where the maker encodes no year, warn where it varies by market;
 * ``vin.wmi``: warn when the WMI is not in the table;
-* ``vehicle.stolen``: warn on registry hits (a hit is a lead, never a verdict).
+* ``vehicle.stolen``: warn on registry candidates (a hit is a lead, never a verdict), pass
+  when the registry was searched without a candidate, **not applicable ("not checked",
+  with the reason) when no registry was searched**: never a pass without a search.
 
 >>> r = check('WVWZZZ1KZ6W000001')
 >>> r.valid, r.check_digit.status.value, r.region, r.country
@@ -25,6 +27,8 @@ look-alikes, ``O`` in a VIN) becomes error findings. Check IDs (stable, see
 (False, ('vin.check_digit',))
 >>> check('1M8GDM9AXKPO42788').suggestions
 ('1M8GDM9AXKP042788',)
+>>> check('1M8GDM9AXKP042788').findings[-1].message
+'not checked: no registry was given'
 """
 
 from __future__ import annotations
@@ -47,12 +51,14 @@ from docsec.vin.number import (
 if TYPE_CHECKING:
     from docsec.registry.base import SearchAnswer, VehicleRegistry
 
-__all__ = ["CheckDigitVerdict", "VINCheck", "check"]
+__all__ = ["NO_REGISTRY", "CheckDigitVerdict", "VINCheck", "check"]
 
 _ALPHABET_SET = frozenset(ALPHABET)
 _CHASSIS_SET = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _MAX_ANALYSED = 64  # longer input is reported as a length error only
 _ECHO = 200  # longest input echoed back in results
+#: Reason of the ``vehicle.stolen`` finding when :func:`check` is given no registry.
+NO_REGISTRY = "no registry was given"
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,8 +160,11 @@ def check(
     *,
     registry: VehicleRegistry | None = None,
     reference_year: int | None = None,
+    near: bool = False,
+    not_checked: str = NO_REGISTRY,
 ) -> VINCheck:
-    """Check a VIN or chassis number; never raises for bad input.
+    """Check a VIN or chassis number; never raises for bad input (registry failures raise
+    :class:`~docsec.errors.RegistryError`: the registry, not the VIN, could not answer).
 
     Parameters
     ----------
@@ -163,9 +172,15 @@ def check(
         The VIN as typed or read (normalised here: spaces, dashes, case, look-alikes).
     registry : VehicleRegistry, optional
         When given, the VIN is searched (exact and look-alike) and hits become
-        ``vehicle.stolen`` warnings.
+        ``vehicle.stolen`` warnings. Without it, ``vehicle.stolen`` is not applicable,
+        "not checked" with the reason ``not_checked``.
     reference_year : int, optional
         Year of the inspection, bounds the model-year candidates (default: this year).
+    near : bool
+        Also return near misses (other substitutions than look-alikes: possibly
+        another vehicle).
+    not_checked : str
+        Why no registry is given (shown in the ``vehicle.stolen`` finding).
 
     Returns
     -------
@@ -175,14 +190,14 @@ def check(
         finding = Finding(
             "vin.format.empty", Status.FAIL, "vin", message="no text was given"
         )
-        return VINCheck("", None, "vin", (finding,), _NA_DIGIT, None)
+        return VINCheck("", None, "vin", (finding, _unsearchable()), _NA_DIGIT, None)
     echo = text if len(text) <= _ECHO else text[:_ECHO] + "…"
     if len(text) > 4 * _MAX_ANALYSED:
         finding = Finding(
             "vin.format.length", Status.FAIL, "vin", expected="17",
             found=str(len(text)), message=f"{len(text)} characters: this is not a VIN",
         )  # fmt: skip
-        return VINCheck(echo, None, "vin", (finding,), _NA_DIGIT, None)
+        return VINCheck(echo, None, "vin", (finding, _unsearchable()), _NA_DIGIT, None)
     vin, changes = normalize_with_changes(text)
     findings: list[Finding] = []
     if changes:
@@ -198,6 +213,7 @@ def check(
         )
     if not vin:
         findings.append(Finding("vin.format.empty", Status.FAIL, "vin", message="empty input"))
+        findings.append(_unsearchable())
         return VINCheck(echo, None, "vin", tuple(findings), _NA_DIGIT, None)
     kind: Literal["vin", "chassis"] = "chassis" if len(vin) in CHASSIS_LENGTHS else "vin"
     if len(vin) != 17 and kind == "vin":
@@ -208,6 +224,7 @@ def check(
                 f"got {len(vin)}",
             )  # fmt: skip
         )
+        findings.append(_unsearchable())
         return VINCheck(echo, vin[:_ECHO], "vin", tuple(findings), _NA_DIGIT, None)
     allowed = _ALPHABET_SET if kind == "vin" else _CHASSIS_SET
     bad = [(i + 1, c) for i, c in enumerate(vin) if c not in allowed]
@@ -223,8 +240,13 @@ def check(
         )
     suggestions = suggest(vin) if bad and kind == "vin" else ()
     answer = None
-    if registry is not None and not (set(vin) - _CHASSIS_SET):
-        answer = registry.search(vin=vin, fuzzy=True)
+    if set(vin) - _CHASSIS_SET:
+        stolen = _unsearchable()
+    elif registry is None:
+        stolen = _not_checked(not_checked)
+    else:
+        answer = registry.search(vin=vin, fuzzy=True, near=near)
+        stolen = _registry_finding(answer)
     if bad or kind == "chassis":
         if kind == "chassis":
             findings.append(
@@ -234,8 +256,7 @@ def check(
                     "17-character VIN; no check digit or model-year rules apply",
                 )  # fmt: skip
             )
-        if answer is not None:
-            findings.append(_registry_finding(answer))
+        findings.append(stolen)
         return VINCheck(echo, vin, kind, tuple(findings), _NA_DIGIT, None, suggestions, answer)
     decoded = _decode(vin, reference_year)
     verdict = _check_digit(vin, findings)
@@ -248,8 +269,7 @@ def check(
                 message=f"WMI {decoded.wmi} is not in the table ({len(load_wmi())} codes)",
             )  # fmt: skip
         )
-    if answer is not None:
-        findings.append(_registry_finding(answer))
+    findings.append(stolen)
     return VINCheck(echo, vin, "vin", tuple(findings), verdict, decoded, (), answer)
 
 
@@ -300,6 +320,16 @@ def _model_year(vin: str, decoded: VINDecode, findings: list[Finding]) -> None:
             status = Status.PASS
             message = f"model year {years}"
     findings.append(Finding("vin.model_year", status, "model_year", pos, None, code, message))
+
+
+def _not_checked(reason: str) -> Finding:
+    return Finding(
+        "vehicle.stolen", Status.NOT_APPLICABLE, "vin", message=f"not checked: {reason}"
+    )
+
+
+def _unsearchable() -> Finding:
+    return _not_checked("the input is no VIN or chassis number the registry can search")
 
 
 def _registry_finding(answer: SearchAnswer) -> Finding:

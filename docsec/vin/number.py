@@ -32,6 +32,8 @@ from typing import Literal
 
 from docsec.checkdigit import vin_mod11
 from docsec.errors import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
+from docsec.lookalikes import HOMOGLYPHS as _HOMOGLYPHS
+from docsec.lookalikes import VIN_DIGIT_FOR_LETTER
 
 __all__ = [
     "ALPHABET",
@@ -55,21 +57,13 @@ MODEL_YEAR_CODES = "ABCDEFGHJKLMNPRSTVWXY123456789"
 #: Pre-1981 serials and Japanese frame numbers: searched as chassis numbers, not VINs.
 CHASSIS_LENGTHS = range(11, 17)
 
-#: Non-Latin characters that look like VIN characters (upper case; input is upper-cased first).
-HOMOGLYPHS: dict[str, str] = {
-    # Cyrillic
-    "А": "A", "В": "B", "С": "C", "Е": "E", "Н": "H", "К": "K", "М": "M", "О": "O",
-    "Р": "P", "Т": "T", "Х": "X", "У": "Y", "З": "3", "Ѕ": "S", "І": "I", "Ј": "J",
-    "Ԁ": "D", "Ԛ": "Q", "Ԝ": "W", "Ү": "Y", "Ӏ": "I", "Б": "6",
-    # Greek
-    "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M",
-    "Ν": "N", "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X",
-}  # fmt: skip
+#: Non-Latin characters that look like VIN characters (see :mod:`docsec.lookalikes`).
+HOMOGLYPHS = _HOMOGLYPHS
 _STRIP = frozenset(" \t\r\n\v\f-\u2010\u2011\u2012\u2013\u2014\u2212\u00a0\u202f")
 _ASCII_STRIP = str.maketrans("", "", "".join(c for c in _STRIP if c.isascii()))
 
 #: Letters outside the VIN alphabet and the digit they are usually a misreading of.
-LOOKALIKE_SUGGESTIONS: dict[str, str] = {"O": "0", "Q": "0", "I": "1"}
+LOOKALIKE_SUGGESTIONS = VIN_DIGIT_FOR_LETTER
 
 # Longest input analysed character by character (junk beyond this is a length error only).
 _MAX_ANALYSED = 64

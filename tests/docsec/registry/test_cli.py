@@ -66,7 +66,7 @@ def test_import_csv_and_jsonl(tmp_path: Path, reg_path: Path, fmt: str) -> None:
         write_records(records, fh, format="csv" if fmt == "csv" else "jsonl")
     out = runner.invoke(app, ["registry", "import", str(path)])
     assert out.exit_code == 0, out.output
-    assert "imported 40" in out.output
+    assert "40 inserted, 0 updated, 0 unchanged" in out.output
     hit = runner.invoke(app, ["registry", "search", "--vin", records[3].vin, "--json"])
     assert json.loads(hit.output)["hits"][0]["record"] == records[3].to_dict()
 

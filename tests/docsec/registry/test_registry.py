@@ -32,7 +32,7 @@ def registry(
         yield InMemoryRegistry(RECORDS)
         return
     if request.param == "sqlite":
-        reg = SqlRegistry(tmp_path_factory.mktemp("reg") / "registry.sqlite")
+        reg = SqlRegistry(tmp_path_factory.mktemp("reg") / "registry.sqlite", create=True)
     else:
         url = os.environ.get("DOCSEC_TEST_PG_URL")
         if not url:
@@ -44,8 +44,8 @@ def registry(
         engine = create_engine(url)
         metadata.drop_all(engine)
         engine.dispose()
-        reg = SqlRegistry(url)
-    assert reg.add(RECORDS) == N
+        reg = SqlRegistry(url, create=True)
+    assert reg.add(RECORDS).inserted == N
     yield reg
     reg.close()
 
@@ -124,13 +124,17 @@ def test_lookalike_queries_are_found(
         query = _mutate(rec.vin, rng, lookalikes, subs, swap)
         if query == rec.vin:
             continue
-        ans = registry.search(vin=query, limit=1000)
+        ans = registry.search(vin=query, limit=1000, near=True)
         found = {m.record.vin: m for m in ans.hits}
         assert rec.vin in found, (query, rec.vin)
-        assert found[rec.vin].match == "lookalike"
+        # look-alike: only look-alike characters and transpositions; other changes are near
+        assert found[rec.vin].match == ("near" if subs else "lookalike")
         assert found[rec.vin].distance == distance(query, rec.vin)
         distances = [m.distance for m in ans.hits]
         assert distances == sorted(distances)
+        plain = {m.record.vin: m for m in registry.search(vin=query, limit=1000).hits}
+        assert (rec.vin in plain) == (not subs)
+        assert all(m.match != "near" for m in plain.values())
 
 
 def test_lookalike_ranks_closest_first(registry: VehicleRegistry) -> None:

@@ -57,7 +57,7 @@ def test_human_output_and_corrupted_vin() -> None:
 
 def test_registry_hit_exit_3_and_advice(tmp_path: Path) -> None:
     path = tmp_path / "r.sqlite"
-    reg = SqlRegistry(path)
+    reg = SqlRegistry(path, create=True)
     reg.add(make_records(300, seed=2))
     reg.close()
     rec = next(r for r in make_records(300, seed=2) if r.kind == "vin")
@@ -73,7 +73,7 @@ def test_registry_hit_exit_3_and_advice(tmp_path: Path) -> None:
 
 def test_env_registry_is_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "env.sqlite"
-    SqlRegistry(path).add(make_records(50, seed=3))
+    SqlRegistry(path, create=True).add(make_records(50, seed=3))
     monkeypatch.setenv("DOCSEC_REGISTRY", str(path))
     rec = next(iter(make_records(1, seed=3)))
     result = runner.invoke(app, ["vin", "check", rec.vin, "--json"])

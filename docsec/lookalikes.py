@@ -1,0 +1,69 @@
+"""Look-alike characters: every table of confusable characters docsec uses, each with one meaning.
+
+Three different questions are answered with three different tables; none stands in for another.
+
+* :data:`REGISTRY_CLASSES`: characters an officer, an OCR engine or a forger confuses *within
+  the VIN alphabet and its near neighbours* (``0/O/Q/D``, ``1/I/L``, ``2/Z``, ``5/S``, ``8/B``,
+  ``6/G``, ``U/V``). A registry search calls two VINs *look-alike* when every difference is a
+  substitution inside one of these classes or an adjacent transposition; any other
+  difference makes them at most *near* (:mod:`docsec.registry.lookalike`).
+* :data:`VIN_DIGIT_FOR_LETTER`: letters that can never appear in a VIN (49 CFR 565.15(a)) and
+  the digit they are nearly always a misreading of (``O``/``Q`` -> ``0``, ``I`` -> ``1``).
+  Used to *suggest* a corrected VIN, never to correct one silently.
+* :data:`HOMOGLYPHS`: non-Latin capitals (Cyrillic, Greek) that print exactly like a Latin
+  letter or a digit. Typed or read text is mapped to Latin before checking (VINs, plates,
+  typed MRZ lines); this is about shape, not sound (transliteration writes ``Н`` as ``N``,
+  this table maps it to ``H``).
+
+>>> lookalike_class('O') == lookalike_class('0') == lookalike_class('D')
+True
+>>> lookalike_class('A') is None
+True
+>>> same_class('5', 'S'), same_class('5', '6')
+(True, False)
+>>> 'ХТА'.translate(str.maketrans(dict(HOMOGLYPHS)))
+'XTA'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+__all__ = [
+    "HOMOGLYPHS",
+    "REGISTRY_CLASSES",
+    "VIN_DIGIT_FOR_LETTER",
+    "lookalike_class",
+    "same_class",
+]
+
+#: Registry look-alike classes; the first character of each class is its representative.
+REGISTRY_CLASSES: tuple[str, ...] = ("0OQD", "1IL", "2Z", "5S", "8B", "6G", "UV")
+
+#: Letters outside the VIN alphabet and the digit they are usually a misreading of.
+VIN_DIGIT_FOR_LETTER: Mapping[str, str] = MappingProxyType({"O": "0", "Q": "0", "I": "1"})
+
+#: Cyrillic and Greek capitals that print like a Latin capital or a digit (shape, not sound).
+HOMOGLYPHS: Mapping[str, str] = MappingProxyType({
+    # Cyrillic
+    "А": "A", "В": "B", "С": "C", "Е": "E", "Н": "H", "К": "K", "М": "M", "О": "O",
+    "Р": "P", "Т": "T", "Х": "X", "У": "Y", "З": "3", "Ѕ": "S", "І": "I", "Ј": "J",
+    "Ԁ": "D", "Ԛ": "Q", "Ԝ": "W", "Ү": "Y", "Ӏ": "I", "Б": "6",
+    # Greek
+    "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M",
+    "Ν": "N", "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X",
+})  # fmt: skip
+
+_CLASS_OF = {c: i for i, cls in enumerate(REGISTRY_CLASSES) for c in cls}
+
+
+def lookalike_class(char: str) -> int | None:
+    """Index of the registry look-alike class of ``char`` in :data:`REGISTRY_CLASSES`, or None."""
+    return _CLASS_OF.get(char)
+
+
+def same_class(a: str, b: str) -> bool:
+    """Whether two different characters are registry look-alikes of each other."""
+    ca = _CLASS_OF.get(a)
+    return ca is not None and ca == _CLASS_OF.get(b)
