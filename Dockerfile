@@ -1,6 +1,10 @@
 # syntax=docker/dockerfile:1
-# docsec: the library, its CLI and (later) the training service, on the same Debian release
-# as development and CI (bookworm: tesseract 5.3), so OCR results match.
+# docsec: the library, its CLI and the training service, on the same Debian release as development
+# and CI (bookworm: tesseract 5.3), so OCR results match.
+#   docker build -t docsec .
+#   docker run -p 8000:8000 -v docsec-data:/data docsec
+# Settings come from DOCSEC_* variables (DOCSEC_DATABASE_URL for PostgreSQL, DOCSEC_SECRET_KEY for
+# the token signing key; without it a key is generated into the data volume on first start).
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -15,7 +19,9 @@ RUN apt-get update \
       tesseract-ocr tesseract-ocr-eng tesseract-ocr-rus fonts-ocr-b fonts-dejavu-core \
  && rm -rf /var/lib/apt/lists/*
 
-RUN useradd --create-home --uid 10001 docsec
+RUN useradd --create-home --uid 10001 docsec \
+ && mkdir -p /data \
+ && chown docsec:docsec /data
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY docsec ./docsec
@@ -24,5 +30,9 @@ COPY samples ./samples
 RUN pip install ".[postgres]"
 
 USER docsec
-ENV DOCSEC_REGISTRY=/home/docsec/registry.sqlite
-CMD ["docsec", "demo"]
+ENV DOCSEC_DATA_DIR=/data
+VOLUME ["/data"]
+EXPOSE 8000
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+  CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4)"]
+CMD ["docsec", "serve", "--host", "0.0.0.0", "--port", "8000"]
