@@ -1,17 +1,18 @@
 """``docsec mrz``: parse and render ICAO 9303 machine-readable zones.
 
 ``docsec mrz parse LINE... [--json] [--reference-date YYYY-MM-DD]`` exits 0 when the MRZ is valid,
-1 when any finding fails and 2 when the text is no MRZ at all.
+1 when any finding fails and 2 when the text is no MRZ at all (or a bad option).
+``docsec mrz render`` exits 0, or 2 when the data cannot be rendered.
 """
 
 from __future__ import annotations
 
 import datetime
-import json
 from typing import Annotated
 
 import typer
 
+from docsec.cli.output import FINDINGS, OK, emit, fail, parse_date
 from docsec.errors import NotAnMRZ, ValidationError
 
 app = typer.Typer(
@@ -20,13 +21,6 @@ app = typer.Typer(
 )
 
 _FORMATS = ("TD1", "TD2", "TD3", "MRVA", "MRVB")
-
-
-def _date(text: str, option: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        raise typer.BadParameter(f"{text!r} is not a YYYY-MM-DD date", param_hint=option) from None
 
 
 @app.command("parse")
@@ -44,19 +38,22 @@ def parse_command(
         ),
     ] = False,
 ) -> None:
-    """Parse and check an MRZ: exit 0 valid, 1 a check failed, 2 not an MRZ."""
+    """Parse and check an MRZ (valid: every check passes).
+
+    Exit codes: 0 valid; 1 a check failed (the output names it); 2 not an MRZ, or a bad
+    option value.
+    """
     from docsec.mrz import normalize_typed, parse
 
-    ref = _date(reference_date, "--reference-date") if reference_date else None
+    ref = parse_date(reference_date, "--reference-date", as_json=as_json)
     if typed:
         lines = [normalize_typed(line) for line in lines]
     try:
         mrz = parse(lines, reference_date=ref)
     except NotAnMRZ as exc:
-        typer.echo(f"error: not an MRZ: {exc}", err=True)
-        raise typer.Exit(2) from None
+        fail(f"not an MRZ: {exc}", as_json=as_json, code=exc.code)
     if as_json:
-        typer.echo(json.dumps(mrz.to_dict(), indent=2, ensure_ascii=False))
+        emit(mrz.to_dict())
     else:
         from rich.console import Console
 
@@ -64,10 +61,12 @@ def parse_command(
 
         console = Console()
         console.print(f"[bold]{mrz.format.value}[/bold]  valid: {mrz.valid}")
+        for reason in mrz.invalid_reasons():
+            console.print(f"  not valid: {reason['id']}: {reason['message']}", markup=False)
         for name, field in mrz.fields.items():
             console.print(f"  {name:28} {field.raw!r:>20}  {field.value}", markup=False)
         console.print(findings_table(mrz.findings, title="findings"))
-    raise typer.Exit(0 if mrz.valid else 1)
+    raise typer.Exit(OK if mrz.valid else FINDINGS)
 
 
 @app.command("render")
@@ -75,13 +74,21 @@ def render_command(
     format: Annotated[str, typer.Option("--format", help="TD1, TD2, TD3, MRVA or MRVB.")],
     document_code: Annotated[str, typer.Option(help="P, I, ID, AC, V ...")],
     issuing_state: Annotated[str, typer.Option(help="Issuer code: UTO, D ...")],
-    surname: Annotated[str, typer.Option(help="Primary identifier (any supported script).")],
+    surname: Annotated[
+        str,
+        typer.Option(
+            "--primary-identifier", "--surname", help="Primary identifier (any supported script)."
+        ),
+    ],
     document_number: Annotated[str, typer.Option(help="Document number (>9: overflow rule).")],
     nationality: Annotated[str, typer.Option(help="Nationality code.")],
     birth_date: Annotated[str, typer.Option(help="YYYY-MM-DD, or raw YYMMDD ('680000').")],
     sex: Annotated[str, typer.Option(help="M, F or <.")],
     expiry_date: Annotated[str, typer.Option(help="YYYY-MM-DD, or raw YYMMDD.")],
-    given_names: Annotated[str, typer.Option(help="Secondary identifier.")] = "",
+    given_names: Annotated[
+        str,
+        typer.Option("--secondary-identifier", "--given-names", help="Secondary identifier."),
+    ] = "",
     optional_data: Annotated[str, typer.Option(help="Optional data / personal number.")] = "",
     optional_data_2: Annotated[str, typer.Option(help="TD1 line-2 optional data.")] = "",
     language: Annotated[
@@ -89,15 +96,22 @@ def render_command(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print lines and data as JSON.")] = False,
 ) -> None:
-    """Render exact MRZ lines (check digits computed, names transliterated and truncated)."""
+    """Render exact MRZ lines (check digits computed, names transliterated and truncated).
+
+    Exit codes: 0 rendered; 2 the data cannot be rendered or an option value is bad.
+    """
     from docsec.mrz import MRZData, MRZFormat, render
 
     fmt_name = format.upper().replace("-", "")
     if fmt_name not in _FORMATS:
-        raise typer.BadParameter(f"{format!r}: one of {', '.join(_FORMATS)}", param_hint="--format")
+        fail(f"--format: {format!r} is not one of {', '.join(_FORMATS)}", as_json=as_json)
 
     def when(text: str, option: str) -> datetime.date | str:
-        return text if len(text) == 6 and "-" not in text else _date(text, option)
+        if len(text) == 6 and "-" not in text:
+            return text
+        date = parse_date(text, option, as_json=as_json)
+        assert date is not None
+        return date
 
     data = MRZData(
         document_code=document_code,
@@ -115,11 +129,9 @@ def render_command(
     try:
         lines = render(data, MRZFormat(fmt_name), language=language)
     except ValidationError as exc:
-        typer.echo(f"error: cannot render: {exc}", err=True)
-        raise typer.Exit(2) from None
+        fail(f"cannot render: {exc}", as_json=as_json, code=exc.code)
     if as_json:
-        payload = {"format": fmt_name, "lines": list(lines), "data": data.to_dict()}
-        typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        emit({"format": fmt_name, "lines": list(lines), "data": data.to_dict()})
     else:
         for line in lines:
             typer.echo(line)

@@ -1,23 +1,47 @@
 """``docsec read IMAGE...``: locate and read the MRZ (and the visual zone) of captures.
 
-One process reads every image given; with ``--json`` each image is one JSON line
-(JSON Lines) in the shape of :meth:`docsec.read.Reading.to_dict`. ``--rectified DIR``
-writes each located page warped upright to its model's frame (``DIR/<image stem>.png``,
-300 dpi). Exit code 0 when every image gave an MRZ or a page of a known model, 1
-otherwise (unreadable images are reported, not fatal).
+One process reads every image given; with ``--json`` each image is one compact JSON line
+(JSON Lines) in the shape of :meth:`docsec.read.Reading.to_dict` (per-character candidates
+only with ``--candidates``). ``--rectified DIR`` writes each located page warped upright to
+its model's frame (``DIR/<image stem>.png``, 300 dpi; ``<stem>-2.png``... when the name is
+taken: nothing is overwritten). An image that cannot be read is reported (a JSON error
+object with ``--json``) and the batch goes on.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import os
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from docsec.cli.output import FINDINGS, OK, emit, fail, parse_date
+
 app = typer.Typer(help="Read the MRZ and visual zone of document captures.")
+
+
+def _unused_name(folder: Path, stem: str, taken: set[Path]) -> Path:
+    """``folder/stem.png``, or ``stem-2.png``, ``stem-3.png``... if that file exists."""
+    target = folder / f"{stem}.png"
+    k = 1
+    while target in taken or target.exists():
+        k += 1
+        target = folder / f"{stem}-{k}.png"
+    return target
+
+
+def _prepare_folder(folder: Path, option: str, *, as_json: bool) -> None:
+    """Create an output folder, or exit 2 with one line when it cannot be written."""
+    if folder.exists() and not folder.is_dir():
+        fail(f"{option}: {folder} exists and is not a folder", as_json=as_json, code="OutputError")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        fail(f"{option}: cannot create {folder}: {exc.strerror or exc}", as_json=as_json,
+             code="OutputError")  # fmt: skip
+    if not os.access(folder, os.W_OK | os.X_OK):
+        fail(f"{option}: {folder} is not writable", as_json=as_json, code="OutputError")
 
 
 @app.command("read")
@@ -28,59 +52,86 @@ def read(
     as_json: Annotated[
         bool, typer.Option("--json", help="One JSON object per image (JSON Lines).")
     ] = False,
+    candidates: Annotated[
+        bool,
+        typer.Option("--candidates", help="With --json: per-character candidate probabilities."),
+    ] = False,
     viz: Annotated[
         bool, typer.Option("--viz/--no-viz", help="OCR the visual-zone fields too.")
     ] = True,
     reference_date: Annotated[
         str | None,
-        typer.Option("--reference-date", help="Date for the expiry check (YYYY-MM-DD)."),
+        typer.Option(
+            "--reference-date",
+            help="'Today' for the expiry check (YYYY-MM-DD; samples and exercises name "
+            "theirs in their manifest). Default: today.",
+        ),
     ] = None,
     max_pixels: Annotated[int, typer.Option(help="Refuse images with more pixels.")] = 40_000_000,
     rectified: Annotated[
         Path | None,
         typer.Option("--rectified", help="Write each located page, rectified, to this directory."),
     ] = None,
-    dpi: Annotated[int, typer.Option(help="Resolution of the rectified pages.")] = 300,
+    dpi: Annotated[
+        int, typer.Option(min=50, max=1200, help="Resolution of the rectified pages.")
+    ] = 300,
 ) -> None:
-    """Read each IMAGE: document model, quad, orientation, MRZ lines, confidences, findings."""
+    """Read each IMAGE: document model, quad, orientation, MRZ lines, confidences, findings.
+
+    A reading is valid when an MRZ was read, every check passes and every character is
+    trusted; otherwise the output says why (invalid_reasons). Exit codes: 0 every image
+    gave a valid MRZ or a page of a known model without one; 1 some image could not be
+    read, gave nothing, or its MRZ is not valid; 2 a bad option (date, output folder).
+    """
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    import datetime as dt
+
     import cv2
 
-    from docsec.errors import DocsecError
+    from docsec.errors import DocsecError, OutputError
     from docsec.imaging import load_image
     from docsec.read import read_document, rectify
 
-    cv2.setNumThreads(1)  # one image at a time: worker threads only add latency
-    ref = dt.date.fromisoformat(reference_date) if reference_date else dt.date.today()
-    failures = 0
+    ref = parse_date(reference_date, "--reference-date", as_json=as_json) or dt.date.today()
     if rectified is not None:
-        rectified.mkdir(parents=True, exist_ok=True)
+        _prepare_folder(rectified, "--rectified", as_json=as_json)
+    cv2.setNumThreads(1)  # one image at a time: worker threads only add latency
+    failures = 0
+    written: set[Path] = set()
     for path in images:
         try:
-            image = load_image(path, max_pixels=max_pixels)
-            reading = read_document(image, name=str(path), viz=viz, reference_date=ref)
-            out = reading.to_dict()
+            try:
+                image = load_image(path, max_pixels=max_pixels)
+                reading = read_document(image, name=str(path), viz=viz, reference_date=ref)
+            except cv2.error as exc:  # a last guard: one bad image never stops the batch
+                raise DocsecError(f"the image cannot be processed: {str(exc).strip()}") from None
+            out = reading.to_dict(candidates=candidates)
             if rectified is not None and reading.page is not None and reading.page.model:
                 page = rectify(image, reading.page, dpi=dpi)
-                target = rectified / f"{path.stem}.png"
-                cv2.imwrite(str(target), cv2.cvtColor(page, cv2.COLOR_RGB2BGR))
+                target = _unused_name(rectified, path.stem, written)
+                if not cv2.imwrite(str(target), cv2.cvtColor(page, cv2.COLOR_RGB2BGR)):
+                    raise OutputError(f"cannot write {target}")
+                written.add(target)
                 out["rectified"] = str(target)
         except DocsecError as exc:
             failures += 1
             err = {"image": str(path), "error": {"code": exc.code, "message": str(exc)}}
             if as_json:
-                typer.echo(json.dumps(err, ensure_ascii=False))
+                emit(err)
             else:
                 typer.echo(f"{path}: {exc.code}: {exc}", err=True)
             continue
         document = out["document"]
-        if out["mrz"] is None and not (isinstance(document, dict) and document.get("model")):
+        mrz = out["mrz"]
+        if isinstance(mrz, dict):
+            failures += not mrz["valid"]
+        elif not (isinstance(document, dict) and document.get("model")):
             failures += 1
         if as_json:
-            typer.echo(json.dumps(out, ensure_ascii=False))
+            emit(out)
         else:
             typer.echo(_summary(out))
-    raise typer.Exit(1 if failures else 0)
+    raise typer.Exit(FINDINGS if failures else OK)
 
 
 def _summary(out: dict[str, object]) -> str:
@@ -108,6 +159,9 @@ def _summary(out: dict[str, object]) -> str:
     for f in mrz["findings"]:
         if isinstance(f, dict) and f.get("status") in ("fail", "warn"):
             lines.append(f"  {f['status']}: {f['id']} {f.get('message', '')}")
+    for r in mrz.get("invalid_reasons") or []:
+        if isinstance(r, dict) and r.get("reason") != "finding":
+            lines.append(f"  not valid: {r.get('reason')}: {r.get('message')}")
     lines.extend(_viz_lines(out))
     return "\n".join(lines)
 

@@ -6,13 +6,15 @@ Defences, in order (OWASP API4 "unrestricted resource consumption"):
 2. a format allow-list (PNG, JPEG, TIFF, WebP, BMP) passed to Pillow's ``Image.open``
    so no other decoder ever runs;
 3. a pixel cap checked from the header, before any pixel is decoded (a small PNG can
-   decompress to gigapixels);
+   decompress to gigapixels), and a shape check: sides further apart than
+   :data:`MAX_ASPECT` to 1 (a 20000x1 strip) hold no document and would break the
+   geometry of every later stage;
 4. a full decode with truncation treated as an error;
 5. EXIF orientation applied, so a phone photo is upright as the photographer saw it.
 
 Every failure raises :class:`~docsec.errors.ImageLoadError` with a clear message and a
 ``reason`` in its context: ``"too_large"``, ``"unsupported_format"``, ``"corrupt"``,
-``"not_found"``.
+``"not_found"``, ``"degenerate"``.
 """
 
 from __future__ import annotations
@@ -26,11 +28,40 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from docsec.errors import ImageLoadError
 
-__all__ = ["ALLOWED_FORMATS", "DEFAULT_MAX_BYTES", "DEFAULT_MAX_PIXELS", "load_image"]
+__all__ = [
+    "ALLOWED_FORMATS",
+    "DEFAULT_MAX_BYTES",
+    "DEFAULT_MAX_PIXELS",
+    "MAX_ASPECT",
+    "check_shape",
+    "load_image",
+]
 
 ALLOWED_FORMATS = ("PNG", "JPEG", "TIFF", "WEBP", "BMP")
 DEFAULT_MAX_PIXELS = 40_000_000
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+#: Longest side over shortest side beyond which an image is a strip, not a capture.
+MAX_ASPECT = 100
+
+
+def check_shape(width: int, height: int) -> None:
+    """Raise :class:`~docsec.errors.ImageLoadError` for an image with no pixels (reason
+    ``corrupt``) or sides further apart than :data:`MAX_ASPECT` to 1 (``degenerate``).
+
+    >>> check_shape(1200, 800)
+    >>> check_shape(60000, 3)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    docsec.errors.ImageLoadError: the image is 60000x3 pixels: too thin to hold a document ...
+    """
+    if width <= 0 or height <= 0:
+        raise ImageLoadError("the image has no pixels", reason="corrupt")
+    if max(width, height) > MAX_ASPECT * min(width, height):
+        raise ImageLoadError(
+            f"the image is {width}x{height} pixels: too thin to hold a document "
+            f"(sides at most {MAX_ASPECT} to 1)",
+            reason="degenerate",
+        )
 
 
 def _read_source(source: bytes | str | Path, max_bytes: int) -> bytes:
@@ -98,8 +129,7 @@ def load_image(
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             im = Image.open(io.BytesIO(data), formats=list(ALLOWED_FORMATS))
             width, height = im.size
-            if width <= 0 or height <= 0:
-                raise ImageLoadError("the image has no pixels", reason="corrupt")
+            check_shape(width, height)
             if width * height > max_pixels:
                 raise ImageLoadError(
                     f"the image is {width}x{height} = {width * height} pixels, more than the "

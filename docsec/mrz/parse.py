@@ -479,6 +479,11 @@ def _detect(rows: tuple[str, ...]) -> MRZFormat:
         fmt = MRZFormat.TD1
     elif count == 2:
         size = max(len(rows[0]), len(rows[1]))
+        if abs(size - MRZFormat.TD1.length) < abs(size - MRZFormat.TD2.length):
+            raise NotAnMRZ(
+                f"TD1 needs 3 lines of {MRZFormat.TD1.length} characters, got 2 lines "
+                f"(of {len(rows[0])} and {len(rows[1])})"
+            )
         visa = rows[0][:1] == "V"
         if abs(size - 44) < abs(size - 36):
             fmt = MRZFormat.MRVA if visa else MRZFormat.TD3

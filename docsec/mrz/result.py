@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 from docsec.mrz.formats import MRZFormat
 from docsec.mrz.render import MRZData
-from docsec.report import Finding
+from docsec.report import Finding, Status
 
 __all__ = ["MRZ", "FieldValue", "MRZField"]
 
@@ -51,11 +51,21 @@ class MRZ:
                 return f
         raise KeyError(check_id)
 
+    def invalid_reasons(self) -> list[dict[str, object]]:
+        """Why the MRZ is not valid: one ``{"reason": "finding", "id", "message"}`` per
+        failed finding (typed text has no unsure characters); empty when valid."""
+        return [
+            {"reason": "finding", "id": f.id, "message": f.message}
+            for f in self.findings
+            if f.status is Status.FAIL
+        ]
+
     def to_dict(self) -> dict[str, object]:
-        """JSON-ready mapping: format, valid, fields (raw and value), findings."""
+        """JSON-ready mapping: format, valid (and why not), fields (raw and value), findings."""
         return {
             "format": self.format.value,
             "valid": self.valid,
+            "invalid_reasons": self.invalid_reasons(),
             "lines": list(self.lines),
             "reference_date": self.reference_date.isoformat(),
             "truncated_name": self.truncated_name,

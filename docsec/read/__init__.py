@@ -57,11 +57,55 @@ class Reading:
 
     @property
     def valid(self) -> bool:
-        """An MRZ was read, all its check digits pass and no unverified character is unsure."""
-        return self.mrz is not None and self.mrz.trusted
+        """An MRZ was read, every check passes (no finding failed: check digits, dates,
+        expiry against the reference date...) and every character is trusted (see
+        :meth:`invalid_reasons` for why not)."""
+        return not self.invalid_reasons()
 
-    def to_dict(self) -> dict[str, object]:
-        """JSON-ready mapping in the issue's shape."""
+    def invalid_reasons(self) -> list[dict[str, object]]:
+        """Why the reading is not valid (empty when it is): each reason has a ``reason``
+        (``no_mrz``, ``not_an_mrz``, ``finding``, ``unsure``, ``syntax``, ``incomplete``)
+        and a ``message``; ``finding`` names the check ``id``, ``unsure`` the characters."""
+        from docsec.read.mrz import UNSURE
+
+        if self.mrz is None:
+            return [{"reason": "no_mrz", "message": "no MRZ was read"}]
+        parsed = self.parsed or {}
+        reasons: list[dict[str, object]] = []
+        if parsed.get("error"):
+            reasons.append({"reason": "not_an_mrz", "message": str(parsed["error"])})
+        findings = parsed.get("findings")
+        for f in findings if isinstance(findings, list) else []:
+            if isinstance(f, dict) and f.get("status") == "fail":
+                reasons.append({"reason": "finding", "id": f.get("id"),
+                                "message": f.get("message", "")})  # fmt: skip
+        if self.mrz.unverified_low:
+            low = [
+                (i + 1, j + 1, self.mrz.lines[i][j], round(c.confidence, 4))
+                for i, line in enumerate(self.mrz.cells)
+                for j, c in enumerate(line)
+                if c.confidence < UNSURE and j < len(self.mrz.lines[i])
+            ]
+            where = ", ".join(f"{ch!r} at line {i} column {j} ({c})" for i, j, ch, c in low)
+            reasons.append({
+                "reason": "unsure",
+                "message": f"{self.mrz.unverified_low} character(s) read with low confidence "
+                "and not vouched for by a check digit"
+                + (f"; unsure characters: {where}" if where else ""),
+                "characters": [{"position": [i, j], "character": ch, "confidence": c}
+                               for i, j, ch, c in low],
+            })  # fmt: skip
+        if not self.mrz.syntax_ok:
+            reasons.append({"reason": "syntax", "message": "the name or a code field is "
+                            "malformed, so a misread cannot be ruled out"})  # fmt: skip
+        if not self.mrz.complete:
+            reasons.append({"reason": "incomplete", "message": "the printed line runs on beyond "
+                            "the format's length: only a window of it was read"})  # fmt: skip
+        return reasons
+
+    def to_dict(self, *, candidates: bool = False) -> dict[str, object]:
+        """JSON-ready mapping in the issue's shape (per-character candidates only when
+        ``candidates``: about 10 kB an image)."""
         document: dict[str, object] = {"model": None, "quad": None, "orientation": None}
         if self.page is not None:
             document = self.page.to_dict()
@@ -72,16 +116,18 @@ class Reading:
                 "lines": list(self.mrz.lines),
                 "format": self.mrz.format.value,
                 "valid": self.valid,
+                "invalid_reasons": self.invalid_reasons(),
                 "char_confidence": self.mrz.char_confidence(),
-                "candidates": [
-                    [[list(c) for c in cell.candidates] for cell in line]
-                    for line in self.mrz.cells
-                ],
                 "corrections": [c.to_dict() for c in self.mrz.corrections],
                 "quad": np.round(self.mrz.quad_xy, 1).tolist(),
                 "fields": parsed.get("fields", {}),
                 "findings": parsed.get("findings", []),
             }
+            if candidates:
+                mrz["candidates"] = [
+                    [[list(c) for c in cell.candidates] for cell in line]
+                    for line in self.mrz.cells
+                ]
         viz = None if self.viz is None else {k: v.to_dict() for k, v in self.viz.items()}
         return {
             "image": self.image,
