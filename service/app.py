@@ -74,10 +74,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return Health(status="ok", version=__version__, database=db.engine.dialect.name)
 
     api = APIRouter(prefix=API_PREFIX, responses=ERROR_RESPONSES)
+    from service.routers import assignments, cohorts, exercises, registry, results
     from service.routers import auth as auth_router
     from service.routers import users as users_router
 
     api.include_router(auth_router.router)
     api.include_router(users_router.router)
+    api.include_router(cohorts.router)
+    api.include_router(exercises.router)
+    api.include_router(assignments.router)
+    api.include_router(results.router)
+    api.include_router(registry.router)
     app.include_router(api)
     return app

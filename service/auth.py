@@ -235,7 +235,7 @@ def lab_client(
 ) -> LabClient:
     """A lab caller: an ``X-API-Key`` (rate-limited per key) or a lab/admin bearer token."""
     if api_key:
-        parts = api_key.split("_")
+        parts = api_key.split("_", 2)  # the secret may hold "_" (URL-safe base64)
         if len(parts) != 3 or parts[0] != "dsk":
             raise ApiError(401, "invalid API key")
         row = session.scalar(select(ApiKey).where(ApiKey.key_id == parts[1]))

@@ -57,3 +57,175 @@ class ApiKeyCreated(BaseModel):
     key: str
     key_id: str
     rate_limit_per_min: int
+
+
+# ---------------------------------------------------------------- training
+
+Topic = Literal["document", "vehicle", "mixed"]
+DecisionName = Literal["accept", "refer", "reject"]
+MAX_EXERCISE_ITEMS = 200
+
+
+class CohortCreate(BaseModel):
+    """A cohort of trainees (owned by the instructor who creates it)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=100)
+    trainees: list[str] = Field(default_factory=list, max_length=1000)
+
+
+class CohortMembers(BaseModel):
+    """Trainees to add to a cohort."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    trainees: list[str] = Field(min_length=1, max_length=1000)
+
+
+class CohortOut(BaseModel):
+    """A cohort and its trainees."""
+
+    id: str
+    name: str
+    trainees: list[str]
+    created_at: datetime.datetime
+
+
+class ExerciseCreate(BaseModel):
+    """Parameters of a new exercise (all but the topic optional)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    topic: Topic
+    level: int = Field(default=1, ge=1, le=3,
+                       description="Trainee level: 1 first line, 2 second line, 3 expert")
+    count: int = Field(default=10, ge=1, le=MAX_EXERCISE_ITEMS)
+    forgery_rate: float = Field(default=0.5, ge=0.0, le=1.0)
+    scenarios: list[str] = Field(default_factory=list, max_length=50)
+    time_limit_s: int | None = Field(default=None, ge=5, le=24 * 3600,
+                                     description="Time allowed per item")
+    reference_date: datetime.date | None = None
+    seed: int | None = Field(default=None, ge=0, lt=2**63)
+    dpi: int | None = Field(default=None, ge=100, le=300, description="Resolution of the views")
+
+
+class ExerciseOut(BaseModel):
+    """An exercise as its instructor sees it."""
+
+    id: str
+    topic: str
+    level: int
+    count: int
+    forgery_rate: float
+    seed: int
+    reference_date: datetime.date
+    time_limit_s: int | None
+    scenarios: list[str]
+    items: list[str]
+    created_at: datetime.datetime
+
+
+class AssignmentCreate(BaseModel):
+    """Whom to give an exercise to: trainees by username and/or cohorts by id."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    trainees: list[str] = Field(default_factory=list, max_length=1000)
+    cohorts: list[str] = Field(default_factory=list, max_length=100)
+
+
+class AssignmentOut(BaseModel):
+    """An assignment and its progress."""
+
+    id: str
+    exercise_id: str
+    trainee: str
+    cohort_id: str | None
+    topic: str
+    level: int
+    items: int
+    submitted: int
+    time_limit_s: int | None
+    reference_date: datetime.date
+    created_at: datetime.datetime
+
+
+class ItemOut(BaseModel):
+    """An item as a trainee sees it: the views their level allows, whether it is submitted."""
+
+    id: str
+    model: str | None
+    views: dict[str, str]
+    submitted: bool
+
+
+class AssignmentDetail(AssignmentOut):
+    """An assignment with its items."""
+
+    item_list: list[ItemOut]
+    registry: bool
+
+
+class FindingIn(BaseModel):
+    """A finding: a defect or check ID, optionally with a point or a box in a named view."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(min_length=1, max_length=100)
+    view: str | None = Field(default=None, max_length=64)
+    point: tuple[float, float] | None = None
+    box: tuple[float, float, float, float] | None = None
+
+
+class SubmissionIn(BaseModel):
+    """A trainee's final answer for one item."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    decision: DecisionName
+    findings: list[FindingIn] = Field(default_factory=list, max_length=50)
+    time_spent_s: float = Field(ge=0, le=7 * 24 * 3600)
+
+
+class SubmissionOut(BaseModel):
+    """The stored submission (feedback is at .../feedback)."""
+
+    assignment_id: str
+    item_id: str
+    decision: DecisionName
+    time_spent_s: float
+    submitted_at: datetime.datetime
+    feedback: str
+
+
+class Feedback(BaseModel):
+    """What the trainee caught, missed and flagged wrongly, with the key's regions."""
+
+    item_id: str
+    score: float
+    decision: str
+    outcome: str
+    genuine: bool
+    expected: list[str]
+    time_spent_s: float
+    over_time: bool
+    caught: list[dict[str, object]]
+    missed: list[dict[str, object]]
+    false_findings: list[dict[str, object]]
+
+
+class RegistrySearch(BaseModel):
+    """A registry query as an officer makes it: exactly one of vin, last, plate, engine."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    vin: str | None = Field(default=None, max_length=64)
+    last: str | None = Field(default=None, min_length=6, max_length=24,
+                             description="The last 6-16 characters of a VIN")
+    plate: str | None = Field(default=None, max_length=64)
+    engine: str | None = Field(default=None, max_length=64)
+    fuzzy: bool = Field(default=True, description="Include look-alike matches")
+    limit: int = Field(default=20, ge=1, le=100)
+    assignment_id: str | None = Field(
+        default=None, description="Search the registry extract of this assignment's exercise")

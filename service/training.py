@@ -1,0 +1,236 @@
+"""Training glue between the API and the library: exercises on disk and in the database,
+what a trainee may see of an item, submissions and their scores, results tables.
+
+Generation is :func:`docsec.generate.exercise.make_exercise`; scoring and statistics are
+:mod:`docsec.scoring`. The answer key is stored in the database when the exercise is created
+(feedback never depends on later generator changes) and the key file is kept out of the folder
+trainees' files are served from.
+"""
+
+from __future__ import annotations
+
+import datetime
+import inspect
+import secrets
+import shutil
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from docsec.generate.exercise import make_exercise
+from docsec.scoring import allowed_views, summarize
+from service.errors import ApiError
+from service.models import Assignment, Cohort, CohortMember, Exercise, Submission, User, new_id
+from service.settings import Settings
+
+__all__ = [
+    "create_exercise",
+    "item_answer",
+    "item_views",
+    "results_rows",
+    "view_path",
+]
+
+_IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
+
+
+def _trainee_root(out: Path) -> Path:
+    trainee = out / "trainee"
+    return trainee if trainee.is_dir() else out
+
+
+def create_exercise(session: Session, settings: Settings, owner: User, *, topic: str,
+                    level: int, count: int, forgery_rate: float, seed: int | None,
+                    reference_date: datetime.date | None, time_limit_s: int | None,
+                    scenarios: Sequence[str], dpi: int | None) -> Exercise:
+    """Generate an exercise under the data directory and record it (the caller commits).
+
+    Without a seed, a fresh secret one is drawn (kept with the answer key only).
+    """
+    kwargs: dict[str, Any] = {
+        "topic": topic, "level": level, "count": count, "forgery_rate": forgery_rate,
+        "seed": seed if seed is not None else secrets.randbits(63),
+        "reference_date": reference_date,
+    }  # fmt: skip
+    if dpi is not None:
+        kwargs["dpi"] = dpi
+    if scenarios:
+        if "scenarios" not in inspect.signature(make_exercise).parameters:
+            raise ApiError(422, "this generator offers no forgery scenarios yet; leave "
+                           "'scenarios' empty", code="scenarios_unsupported")
+        kwargs["scenarios"] = list(scenarios)
+    ex_id = new_id()
+    out = settings.exercises_dir / ex_id
+    try:
+        ex_set = make_exercise(out=out, **kwargs)
+        root = _trainee_root(out)
+        stray_key = root / "answer_key.json"
+        if stray_key.exists():  # never beside what trainees are served
+            (out / "instructor").mkdir(exist_ok=True)
+            stray_key.replace(out / "instructor" / "answer_key.json")
+        answer_key = dict(ex_set.answer_key)
+        ref = answer_key.get("reference_date") or ex_set.manifest.get("reference_date")
+        exercise = Exercise(
+            id=ex_id,
+            owner_id=owner.id,
+            topic=topic,
+            level=level,
+            count=count,
+            forgery_rate=forgery_rate,
+            seed=int(answer_key.get("seed", kwargs["seed"])),
+            reference_date=datetime.date.fromisoformat(str(ref)),
+            time_limit_s=time_limit_s,
+            scenarios=list(scenarios),
+            directory=str(root.relative_to(settings.data_dir)),
+            manifest=dict(ex_set.manifest),
+            answer_key=answer_key,
+        )
+        session.add(exercise)
+        session.flush()
+    except BaseException:
+        shutil.rmtree(out, ignore_errors=True)
+        raise
+    return exercise
+
+
+def manifest_item(exercise: Exercise, item_id: str) -> Mapping[str, Any]:
+    """The manifest entry of an item (404 when the exercise has no such item)."""
+    for item in exercise.manifest.get("items", []):
+        if item.get("id") == item_id:
+            return dict(item)
+    raise ApiError(404, f"no item {item_id!r} in this exercise")
+
+
+def item_answer(exercise: Exercise, item_id: str) -> Mapping[str, Any]:
+    """The answer-key entry of an item."""
+    for item in exercise.answer_key.get("items", []):
+        if item.get("id") == item_id:
+            return dict(item)
+    raise ApiError(404, f"no item {item_id!r} in this exercise")
+
+
+def item_views(exercise: Exercise, item_id: str) -> list[str]:
+    """The views of an item that the exercise's level allows, with files to serve."""
+    files = manifest_item(exercise, item_id).get("files", {})
+    names = [n for n, rel in files.items() if Path(str(rel)).suffix.lower() in _IMAGE_TYPES]
+    return allowed_views(exercise.level, names)
+
+
+def view_path(settings: Settings, exercise: Exercise, item_id: str,
+              view: str) -> tuple[Path, str]:
+    """The file of an allowed view and its media type (404 otherwise)."""
+    if view not in item_views(exercise, item_id):
+        raise ApiError(404, f"no view {view!r} for this item at this level")
+    rel = str(manifest_item(exercise, item_id)["files"][view])
+    root = (settings.data_dir / exercise.directory).resolve()
+    path = (root / rel).resolve()
+    if not path.is_relative_to(root) or not path.is_file():
+        raise ApiError(404, f"the file of view {view!r} is missing")
+    return path, _IMAGE_TYPES[path.suffix.lower()]
+
+
+def registry_file(settings: Settings, exercise: Exercise) -> Path | None:
+    """The exercise's registry extract, if it has one."""
+    rel = (exercise.manifest.get("files") or {}).get("registry")
+    if not rel:
+        return None
+    root = (settings.data_dir / exercise.directory).resolve()
+    path = (root / str(rel)).resolve()
+    return path if path.is_relative_to(root) and path.is_file() else None
+
+
+def feedback_entry(defect: Mapping[str, Any], language: str,
+                   views: Iterable[str]) -> dict[str, Any]:
+    """A defect as feedback shows it: regions in the trainee's views, explanation, terms."""
+    from docsec.scoring import key_regions
+
+    fb = defect.get("feedback") or {}
+    regions = {v: key_regions(defect, v) for v in views}
+    return {
+        "id": defect.get("id"),
+        "explanation": fb.get(language) or fb.get("en") or "",
+        "prado": defect.get("prado"),
+        "forgery_type": defect.get("forgery_type"),
+        "reveal_views": defect.get("reveal_views") or defect.get("views") or [],
+        "action": defect.get("action"),
+        "regions": {v: [[list(p) for p in poly] for poly in polys]
+                    for v, polys in regions.items() if polys},
+    }
+
+
+# ---------------------------------------------------------------- results
+
+
+def visible_submissions(session: Session, viewer: User, *, exercise_id: str | None = None,
+                        cohort_id: str | None = None,
+                        trainee: str | None = None) -> list[tuple[Submission, Assignment]]:
+    """Submissions the viewer may see (admin: all; instructor: of their own exercises)."""
+    stmt = (select(Submission, Assignment)
+            .join(Assignment, Submission.assignment_id == Assignment.id)
+            .join(Exercise, Assignment.exercise_id == Exercise.id))
+    if viewer.role != "admin":
+        stmt = stmt.where(Exercise.owner_id == viewer.id)
+    if exercise_id is not None:
+        stmt = stmt.where(Assignment.exercise_id == exercise_id)
+    if cohort_id is not None:
+        cohort = session.get(Cohort, cohort_id)
+        if cohort is None or (viewer.role != "admin" and cohort.instructor_id != viewer.id):
+            raise ApiError(404, "no such cohort")
+        members = select(CohortMember.trainee_id).where(CohortMember.cohort_id == cohort_id)
+        stmt = stmt.where(Assignment.trainee_id.in_(members))
+    if trainee is not None:
+        stmt = stmt.join(User, Assignment.trainee_id == User.id).where(User.username == trainee)
+    stmt = stmt.order_by(Submission.submitted_at)
+    return [(s, a) for s, a in session.execute(stmt).all()]
+
+
+def results_rows(pairs: Sequence[tuple[Submission, Assignment]]) -> list[dict[str, Any]]:
+    """One flat row per submission."""
+    rows = []
+    for sub, asg in pairs:
+        r = sub.result
+        rows.append({
+            "trainee": asg.trainee.username,
+            "exercise_id": asg.exercise_id,
+            "assignment_id": asg.id,
+            "item_id": sub.item_id,
+            "submitted_at": sub.submitted_at.isoformat(),
+            "decision": sub.decision,
+            "signal": r["signal"],
+            "outcome": r["outcome"],
+            "score": r["score"],
+            "time_spent_s": sub.time_spent_s,
+            "over_time": r.get("over_time", False),
+            "defects": r["defects"],
+            "caught": [c["id"] for c in r["caught"]],
+            "located": [c["id"] for c in r["caught"] if c["located"]],
+            "missed": r["missed"],
+            "false_findings": [f["id"] for f in r["false_findings"]],
+            "_result": r,
+        })  # fmt: skip
+    return rows
+
+
+def grouped(rows: Sequence[Mapping[str, Any]], key: str) -> list[dict[str, Any]]:
+    """Summaries (counts, hit and false-alarm rates, d′, c, median time) per value of key."""
+    groups: dict[Any, list[Mapping[str, Any]]] = {}
+    for r in rows:
+        groups.setdefault(r[key], []).append(r["_result"])
+    return [{key: k, **summarize(v).to_dict()} for k, v in sorted(groups.items())]
+
+
+def by_defect(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Per planted defect: how often it was caught, located and missed."""
+    stats: dict[str, dict[str, int]] = {}
+    for r in rows:
+        for d in r["defects"]:
+            s = stats.setdefault(d, {"planted": 0, "caught": 0, "located": 0, "missed": 0})
+            s["planted"] += 1
+            s["caught"] += d in r["caught"]
+            s["located"] += d in r["located"]
+            s["missed"] += d in r["missed"]
+    return [{"defect": d, **s, "catch_rate": s["caught"] / s["planted"]}
+            for d, s in sorted(stats.items())]
