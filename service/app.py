@@ -85,5 +85,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(assignments.router)
     api.include_router(results.router)
     api.include_router(registry.router)
+    from service.routers import lab as lab_router
+
+    api.include_router(lab_router.router)
     app.include_router(api)
     return app

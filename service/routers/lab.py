@@ -1,0 +1,700 @@
+"""``/api/v1/check/*`` and ``/api/v1/jobs/{id}``: the checks labs call.
+
+* ``POST /check/document`` (multipart): the view ``white`` plus any of ``uv365``, ``ir``,
+  ``transmitted``, ``tilt`` (several), ``vin_plate``, named as in ``docsec check``. Every view
+  is decoded through :func:`docsec.imaging.load_image` (allow-listed formats, pixel cap from
+  the header before decoding); the white view is read (:func:`docsec.read.read_document`)
+  and the answer is a report in the shape of ``docsec check --json`` (``verdict``,
+  ``reasons``, ``model``, ``findings``, ``reading``, ``timings_ms``): today its findings
+  are those of the reading (``scope: "reading"``); the feature checks of
+  :mod:`docsec.inspect` fill the same fields (``scope: "inspection"``).
+* ``POST /check/vin`` (JSON ``{"vins": [...]}``): :func:`docsec.vin.check` with the
+  stolen-vehicle registry searched.
+* ``POST /check/mrz`` (JSON ``{"lines": [...]}``): :func:`docsec.mrz.parse`.
+* ``POST /check/batch`` (JSON): VINs, MRZs and documents (base64) checked in the background;
+  the answer (202) is a job to poll at ``GET /jobs/{id}`` (:mod:`service.jobs`).
+
+Who may call: lab accounts (``X-API-Key``, rate-limited per key, or a lab bearer token) and
+admins. Trainees may not: the checker would mark their exercise items before they submit.
+Instructors may not either: they get checks through their own exercise tools, and a
+separate lab account keeps check traffic (and its rate limits) apart from training.
+
+Hostile uploads: a body over the route's cap, or one view over ``DOCSEC_UPLOAD_MAX_BYTES``,
+gets 413 (the body is counted as it streams in, never held whole in memory); more pixels
+than ``DOCSEC_UPLOAD_MAX_PIXELS``, 413; a format outside the allow-list, 415; a corrupt or
+truncated image, 422; a check over ``DOCSEC_CHECK_TIMEOUT_S``, or no worker free, 503.
+Uploaded images are dropped after the check unless ``keep=true``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import datetime as dt
+import os
+import threading
+import time
+from collections.abc import AsyncIterator, Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import numpy as np
+from fastapi import APIRouter, Depends, FastAPI, File, Form, Request, Response, UploadFile
+from pydantic import BaseModel, ConfigDict, Field
+
+from docsec.errors import ImageLoadError, NotAnMRZ
+from service.auth import LabClient, lab_client
+from service.db import Database
+from service.deps import get_registry
+from service.errors import ApiError, ErrorBody
+from service.jobs import (
+    Job,
+    JobRunner,
+    JobSettings,
+    QueueFull,
+    create_job,
+    job_dir,
+    register,
+)
+from service.settings import Settings
+
+__all__ = ["document_report", "router"]
+
+#: The largest document-check request (all views together); each view is also held to
+#: ``DOCSEC_UPLOAD_MAX_BYTES``.
+DOCUMENT_MAX_BODY = 64 * 1024 * 1024
+#: The largest batch request (documents travel base64-encoded in it).
+BATCH_MAX_BODY = 64 * 1024 * 1024
+#: The largest VIN or MRZ request.
+TEXT_MAX_BODY = 1024 * 1024
+SINGLE_VIEWS = ("white", "uv365", "ir", "transmitted", "vin_plate")
+_IMAGE_STATUS = {"too_large": 413, "unsupported_format": 415}
+_IMAGE_CODES = {"too_large": "image_too_large", "unsupported_format": "unsupported_image_type"}
+_FORMAT_EXT = {"PNG": "png", "JPEG": "jpg", "TIFF": "tif", "WEBP": "webp", "BMP": "bmp"}
+
+
+def _doc(description: str) -> dict[str, Any]:
+    return {"model": ErrorBody, "description": description}
+
+
+_UPLOAD_ERRORS: dict[int | str, dict[str, Any]] = {
+    413: _doc("Body, view or pixel count over its limit"),
+    415: _doc("Image format not accepted (PNG, JPEG, TIFF, WebP, BMP)"),
+    503: _doc("Check over its time limit, or no worker free: retry later"),
+}
+_TEXT_ERRORS: dict[int | str, dict[str, Any]] = {
+    413: _doc("Body over its limit"),
+    503: _doc("Registry unavailable"),
+}
+
+
+# --- state: check pool, job runner --------------------------------------------------------
+
+
+def _job_settings(app: FastAPI) -> JobSettings:
+    js: JobSettings | None = getattr(app.state, "job_settings", None)
+    if js is None:
+        js = app.state.job_settings = JobSettings()
+    return js
+
+
+def _single_threaded_cv() -> None:
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    import cv2
+
+    cv2.setNumThreads(1)  # one image per worker: OpenCV's own threads only add latency
+
+
+class _CheckPool:
+    """A bounded pool for CPU-bound checks, with a bounded number of requests admitted."""
+
+    def __init__(self, workers: int) -> None:
+        self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="docsec-check",
+                                       initializer=_single_threaded_cv)
+        self.admitted = threading.BoundedSemaphore(workers * 4)
+
+
+_state_lock = threading.Lock()
+
+
+def _check_pool(app: FastAPI) -> _CheckPool:
+    pool: _CheckPool | None = getattr(app.state, "check_pool", None)
+    if pool is None:
+        with _state_lock:
+            pool = getattr(app.state, "check_pool", None)
+            if pool is None:
+                pool = app.state.check_pool = _CheckPool(_job_settings(app).check_workers)
+    return pool
+
+
+def _runner(app: FastAPI) -> JobRunner:
+    runner: JobRunner | None = getattr(app.state, "job_runner", None)
+    if runner is None:
+        with _state_lock:
+            runner = getattr(app.state, "job_runner", None)
+            if runner is None:
+                settings: Settings = app.state.settings
+                db: Database = app.state.db
+                runner = JobRunner(db, settings.data_dir, _job_settings(app),
+                                   context={"registry": lambda: _open_registry(app)})
+                app.state.job_runner = runner
+                runner.recover()
+    return runner
+
+
+def _open_registry(app: FastAPI) -> Any:
+    class _Req:  # get_registry needs only request.app
+        def __init__(self, a: FastAPI) -> None:
+            self.app = a
+
+    return get_registry(_Req(app))  # type: ignore[arg-type]
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    _runner(app)  # queue again the jobs a previous process left unfinished
+    yield
+    runner: JobRunner | None = getattr(app.state, "job_runner", None)
+    if runner is not None:
+        runner.close(wait=False)
+    pool: _CheckPool | None = getattr(app.state, "check_pool", None)
+    if pool is not None:
+        pool.pool.shutdown(wait=False, cancel_futures=True)
+
+
+router = APIRouter(tags=["lab"], lifespan=_lifespan)
+Lab = Annotated[LabClient, Depends(lab_client)]
+
+
+# --- the library calls --------------------------------------------------------------------
+
+
+def _image_error(view: str, exc: ImageLoadError) -> ApiError:
+    reason = str(exc.context.get("reason", "corrupt"))
+    status = _IMAGE_STATUS.get(reason, 422)
+    code = _IMAGE_CODES.get(reason, "corrupt_image")
+    return ApiError(status, f"view {view!r}: {exc}", code=code)
+
+
+def _load_views(blobs: Mapping[str, bytes], max_pixels: int, max_bytes: int
+                ) -> dict[str, np.ndarray]:
+    from docsec.imaging import load_image
+
+    images: dict[str, np.ndarray] = {}
+    for name, data in blobs.items():
+        try:
+            images[name] = load_image(data, max_pixels=max_pixels, max_bytes=max_bytes)
+        except ImageLoadError as exc:
+            raise _image_error(name, exc) from None
+    return images
+
+
+def _finding(f: Mapping[str, Any], view: str | None) -> dict[str, Any]:
+    """A reading's finding in the report's finding shape."""
+    message = f.get("message")
+    return {
+        "id": f["id"],
+        "status": f["status"],
+        "view": f.get("view", view),
+        "region": f.get("region"),
+        "score": f.get("score"),
+        "threshold": f.get("threshold"),
+        "message": message if isinstance(message, dict) else {"en": message or "", "ru": None},
+        "field": f.get("field"),
+        "positions": f.get("positions", []),
+        "expected": f.get("expected"),
+        "found": f.get("found"),
+    }
+
+
+def document_report(blobs: Mapping[str, bytes], *, max_pixels: int, max_bytes: int,
+                    reference_date: dt.date | None, viz: bool) -> dict[str, Any]:
+    """Decode every view and read the white one: the report of ``POST /check/document``.
+
+    Raises :class:`ApiError` (413/415/422) for a view that cannot be decoded.
+    """
+    from docsec.read import read_document
+
+    t0 = time.perf_counter()
+    images = _load_views(blobs, max_pixels, max_bytes)
+    t1 = time.perf_counter()
+    reading = read_document(images["white"], name="white", viz=viz,
+                            reference_date=reference_date or dt.date.today())
+    out = reading.to_dict()
+    mrz = out.get("mrz")
+    findings = [_finding(f, "white") for f in (mrz or {}).get("findings", [])]
+    document = out.get("document") or {}
+    timings = {"decode": round((t1 - t0) * 1000, 2)}
+    timings.update({f"read_{k}": v for k, v in reading.timings_ms.items()})
+    timings["total"] = round((time.perf_counter() - t0) * 1000, 2)
+    return {
+        "scope": "reading",
+        "verdict": None,
+        "reasons": [],
+        "model": document.get("model") if isinstance(document, dict) else None,
+        "findings": findings,
+        "reading": out,
+        "views": {name: {"width": int(img.shape[1]), "height": int(img.shape[0])}
+                  for name, img in images.items()},
+        "timings_ms": timings,
+    }
+
+
+def vin_report(text: str, registry: Any, reference_year: int | None) -> dict[str, Any]:
+    """:func:`docsec.vin.check` of one VIN, as JSON."""
+    from docsec.vin import check
+
+    return check(text, registry=registry, reference_year=reference_year).to_dict()
+
+
+def mrz_report(lines: list[str], reference_date: dt.date | None, typed: bool) -> dict[str, Any]:
+    """:func:`docsec.mrz.parse` of MRZ lines, as JSON (NotAnMRZ for text that is no MRZ)."""
+    from docsec.mrz import normalize_typed, parse
+
+    if typed:
+        lines = [normalize_typed(line) for line in lines]
+    return parse(lines, reference_date=reference_date).to_dict()
+
+
+# --- response and request bodies ----------------------------------------------------------
+
+
+class ReportFinding(BaseModel):
+    """One answered check (the shape of ``docsec check`` findings)."""
+
+    id: str
+    status: Literal["pass", "fail", "warn", "not_applicable", "error"]
+    view: str | None
+    region: dict[str, Any] | None
+    score: float | None
+    threshold: float | None
+    message: dict[str, str | None]
+    field: str | None = None
+    positions: list[list[int]] = []
+    expected: str | None = None
+    found: str | None = None
+
+
+class ViewInfo(BaseModel):
+    """A view as received and decoded."""
+
+    width: int
+    height: int
+
+
+class StoredUpload(BaseModel):
+    """Where the uploaded views were kept (``keep=true``)."""
+
+    id: str
+    files: list[str]
+
+
+class DocumentReport(BaseModel):
+    """The answer of a document check (``docsec check --json`` shape)."""
+
+    scope: Literal["reading", "inspection"] = Field(
+        description="reading: the MRZ and visual zone were read and checked; inspection: "
+        "every security feature was checked too")
+    verdict: Literal["accept", "refer", "reject"] | None
+    reasons: list[str]
+    model: str | None
+    findings: list[ReportFinding]
+    reading: dict[str, Any]
+    views: dict[str, ViewInfo]
+    timings_ms: dict[str, float]
+    stored: StoredUpload | None = None
+
+
+class VinCheckIn(BaseModel):
+    """VINs (or pre-1981 chassis numbers) to check."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    vins: list[Annotated[str, Field(max_length=200)]] = Field(min_length=1, max_length=1000)
+    registry: bool = Field(default=True, description="search the stolen-vehicle registry")
+    reference_year: int | None = Field(default=None, ge=1950, le=2100)
+
+
+class VinResult(BaseModel):
+    """One VIN's check (the JSON of ``docsec vin check``)."""
+
+    input: str
+    vin: str | None
+    kind: Literal["vin", "chassis"]
+    valid: bool
+    errors: list[str]
+    warnings: list[str]
+    check_digit: dict[str, str | None]
+    wmi: str | None
+    region: str | None
+    country: str | None
+    manufacturer: str | None
+    model_years: list[int]
+    plant: str | None
+    serial: str | None
+    registry: dict[str, Any] | None
+    suggestions: list[str]
+    findings: list[dict[str, Any]]
+
+
+class VinCheckOut(BaseModel):
+    """The checks, in the order of the request."""
+
+    results: list[VinResult]
+
+
+class MrzCheckIn(BaseModel):
+    """The lines of one machine-readable zone."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    lines: list[Annotated[str, Field(max_length=100)]] = Field(min_length=1, max_length=3)
+    reference_date: dt.date | None = Field(
+        default=None, description="'today' for century inference and expiry")
+    typed: bool = Field(default=False,
+                        description="typed input: fix Cyrillic look-alikes, case, spaces")
+
+
+class MrzCheckOut(BaseModel):
+    """The parsed zone: format, validity, fields and one finding per check."""
+
+    format: str
+    valid: bool
+    lines: list[str]
+    reference_date: str | None
+    truncated_name: bool
+    fields: dict[str, Any]
+    findings: list[dict[str, Any]]
+
+
+class BatchDocument(BaseModel):
+    """One document's views, base64-encoded (as ``POST /check/document`` takes them)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    white: str = Field(max_length=BATCH_MAX_BODY, description="base64 image")
+    uv365: str | None = Field(default=None, max_length=BATCH_MAX_BODY)
+    ir: str | None = Field(default=None, max_length=BATCH_MAX_BODY)
+    transmitted: str | None = Field(default=None, max_length=BATCH_MAX_BODY)
+    tilt: list[str] = Field(default=[], max_length=8)
+    vin_plate: str | None = Field(default=None, max_length=BATCH_MAX_BODY)
+
+
+class BatchIn(BaseModel):
+    """Checks to run in the background."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    vins: list[Annotated[str, Field(max_length=200)]] = Field(default=[], max_length=10_000)
+    mrz: list[Annotated[list[Annotated[str, Field(max_length=100)]],
+                        Field(min_length=1, max_length=3)]] = Field(default=[],
+                                                                    max_length=10_000)
+    documents: list[BatchDocument] = Field(default=[], max_length=50)
+    registry: bool = True
+    reference_date: dt.date | None = None
+    reference_year: int | None = Field(default=None, ge=1950, le=2100)
+    viz: bool = False
+    keep: bool = Field(default=False, description="keep the uploaded images after the job")
+
+
+class JobError(BaseModel):
+    """Why a job or an item failed."""
+
+    code: str
+    message: str
+
+
+class BatchItem(BaseModel):
+    """One item's outcome: its report, or the error that kept it from one."""
+
+    index: int
+    kind: Literal["vin", "mrz", "document"]
+    report: dict[str, Any] | None
+    error: JobError | None
+
+
+class JobOut(BaseModel):
+    """A job: its state, progress and, once done, its results."""
+
+    id: str
+    kind: str
+    status: Literal["queued", "running", "done", "failed"]
+    total: int
+    done: int
+    created_at: dt.datetime
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
+    results: list[BatchItem] | None
+    error: JobError | None
+
+
+# --- routes -------------------------------------------------------------------------------
+
+
+async def _read_upload(upload: UploadFile, name: str, max_bytes: int) -> bytes:
+    size = upload.size
+    if size is not None and size > max_bytes:
+        raise ApiError(413, f"view {name!r} is {size} bytes, more than the limit of {max_bytes}",
+                       code="image_too_large")
+    data = await upload.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise ApiError(413, f"view {name!r} is more than the limit of {max_bytes} bytes",
+                       code="image_too_large")
+    return data
+
+
+async def _run_check(app: FastAPI, work: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    pool = _check_pool(app)
+    timeout = _job_settings(app).check_timeout_s
+    if not pool.admitted.acquire(blocking=False):
+        raise ApiError(503, "every check worker is busy; retry shortly", code="busy",
+                       headers={"Retry-After": "1"})
+    loop = asyncio.get_running_loop()
+    future = loop.run_in_executor(pool.pool, work)
+    future.add_done_callback(lambda _f: pool.admitted.release())
+    try:
+        return await asyncio.wait_for(asyncio.shield(future), timeout)
+    except TimeoutError:
+        raise ApiError(503, f"the check took longer than its limit of {timeout:g} s",
+                       code="timeout", headers={"Retry-After": "5"}) from None
+
+
+def _keep(settings: Settings, blobs: Mapping[str, bytes]) -> StoredUpload:
+    from PIL import Image
+
+    upload_id = os.urandom(16).hex()
+    folder = settings.data_dir / "uploads" / upload_id
+    folder.mkdir(parents=True, exist_ok=True)
+    files = []
+    for name, data in blobs.items():
+        import io
+
+        try:
+            with Image.open(io.BytesIO(data)) as im:
+                ext = _FORMAT_EXT.get(str(im.format), "bin")
+        except Exception:  # decoded already: only the extension is at stake
+            ext = "bin"
+        target = folder / f"{name}.{ext}"
+        target.write_bytes(data)
+        files.append(target.name)
+    return StoredUpload(id=upload_id, files=files)
+
+
+@router.post(
+    "/check/document",
+    response_model=DocumentReport,
+    responses=_UPLOAD_ERRORS,
+    max_body_size=DOCUMENT_MAX_BODY,
+    summary="Check a document from its views",
+)
+async def check_document(
+    request: Request,
+    client: Lab,
+    white: Annotated[UploadFile, File(description="white-light view (required)")],
+    uv365: Annotated[UploadFile | None, File(description="UV 365 nm view")] = None,
+    ir: Annotated[UploadFile | None, File(description="infrared view")] = None,
+    transmitted: Annotated[UploadFile | None, File(description="transmitted-light view")] = None,
+    tilt: Annotated[list[UploadFile] | None, File(description="tilt frames, in order")] = None,
+    vin_plate: Annotated[UploadFile | None, File(description="VIN plate photo")] = None,
+    reference_date: Annotated[dt.date | None, Form(description="'today' for expiry")] = None,
+    viz: Annotated[bool, Form(description="also read the visual zone (Tesseract)")] = True,
+    keep: Annotated[bool, Form(description="keep the uploaded images")] = False,
+) -> DocumentReport:
+    """Decode every view, read the white one: the reading and its findings."""
+    settings: Settings = request.app.state.settings
+    max_bytes = settings.upload_max_bytes
+    blobs: dict[str, bytes] = {"white": await _read_upload(white, "white", max_bytes)}
+    for name, upload in (("uv365", uv365), ("ir", ir), ("transmitted", transmitted),
+                         ("vin_plate", vin_plate)):
+        if upload is not None:
+            blobs[name] = await _read_upload(upload, name, max_bytes)
+    for k, upload in enumerate(tilt or (), start=1):
+        blobs[f"tilt_{k}"] = await _read_upload(upload, f"tilt_{k}", max_bytes)
+    del client
+    report = await _run_check(request.app, lambda: document_report(
+        blobs, max_pixels=settings.upload_max_pixels, max_bytes=max_bytes,
+        reference_date=reference_date, viz=viz))
+    out = DocumentReport.model_validate(report)
+    if keep:
+        out.stored = _keep(settings, blobs)
+    return out
+
+
+@router.post(
+    "/check/vin",
+    response_model=VinCheckOut,
+    responses=_TEXT_ERRORS,
+    max_body_size=TEXT_MAX_BODY,
+    summary="Check VINs and search the stolen-vehicle registry",
+)
+def check_vin(request: Request, client: Lab, body: VinCheckIn) -> dict[str, Any]:
+    """Validate and decode each VIN; search the registry (a hit is a lead, never a verdict)."""
+    del client
+    registry = get_registry(request) if body.registry else None
+    return {"results": [vin_report(v, registry, body.reference_year) for v in body.vins]}
+
+
+@router.post(
+    "/check/mrz",
+    response_model=MrzCheckOut,
+    responses={413: _TEXT_ERRORS[413]},
+    max_body_size=TEXT_MAX_BODY,
+    summary="Parse and check a machine-readable zone",
+)
+def check_mrz(client: Lab, body: MrzCheckIn) -> dict[str, Any]:
+    """Parse the lines (TD1, TD2, TD3, MRV-A, MRV-B); 422 when the text is no MRZ at all."""
+    del client
+    try:
+        return mrz_report(list(body.lines), body.reference_date, body.typed)
+    except NotAnMRZ as exc:
+        raise ApiError(422, f"not an MRZ: {exc}", code="not_an_mrz") from None
+
+
+def _b64(text: str, where: str) -> bytes:
+    try:
+        return base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        raise ApiError(422, f"{where}: not valid base64", code="invalid_base64") from None
+
+
+def _job_out(job: Job) -> JobOut:
+    finished = job.status in ("done", "failed")
+    return JobOut(
+        id=job.id, kind=job.kind, status=job.status,  # type: ignore[arg-type]
+        total=job.total, done=job.done, created_at=job.created_at,
+        started_at=job.started_at, finished_at=job.finished_at,
+        results=job.results if finished and job.results is not None else None,  # type: ignore[arg-type]
+        error=job.error,  # type: ignore[arg-type]
+    )
+
+
+@router.post(
+    "/check/batch",
+    response_model=JobOut,
+    status_code=202,
+    responses={413: _UPLOAD_ERRORS[413], 503: _doc("Job queue full: retry later")},
+    max_body_size=BATCH_MAX_BODY,
+    summary="Queue a batch of checks",
+)
+def check_batch(request: Request, response: Response, client: Lab, body: BatchIn) -> JobOut:
+    """Queue VIN, MRZ and document checks; poll ``GET /api/v1/jobs/{id}`` for the results."""
+    app: FastAPI = request.app
+    settings: Settings = app.state.settings
+    limits = _job_settings(app)
+    total = len(body.vins) + len(body.mrz) + len(body.documents)
+    if total == 0:
+        raise ApiError(422, "the batch is empty: give vins, mrz or documents",
+                       code="invalid_request")
+    if total > limits.batch_max_items:
+        raise ApiError(413, f"{total} items, more than the limit of {limits.batch_max_items}")
+    if len(body.documents) > limits.batch_max_documents:
+        raise ApiError(413, f"{len(body.documents)} documents, more than the limit of "
+                       f"{limits.batch_max_documents}")
+    job_id = os.urandom(16).hex()
+    folder = job_dir(settings.data_dir, job_id)
+    documents = []
+    for i, doc in enumerate(body.documents):
+        views = {name: getattr(doc, name) for name in SINGLE_VIEWS if getattr(doc, name)}
+        views.update({f"tilt_{k}": t for k, t in enumerate(doc.tilt, start=1)})
+        names = {}
+        for name, text in views.items():
+            data = _b64(text, f"documents[{i}].{name}")
+            if len(data) > settings.upload_max_bytes:
+                raise ApiError(413, f"documents[{i}].{name} is {len(data)} bytes, more than "
+                               f"the limit of {settings.upload_max_bytes}",
+                               code="image_too_large")
+            target = folder / str(i) / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+            names[name] = f"{i}/{name}"
+        documents.append(names)
+    payload = {
+        "vins": list(body.vins),
+        "mrz": [list(lines) for lines in body.mrz],
+        "documents": documents,
+        "registry": body.registry,
+        "reference_date": body.reference_date.isoformat() if body.reference_date else None,
+        "reference_year": body.reference_year,
+        "viz": body.viz,
+        "max_pixels": settings.upload_max_pixels,
+        "max_bytes": settings.upload_max_bytes,
+    }
+    runner = _runner(app)
+    job = create_job(app.state.db, owner_id=client.user.id, kind="check.batch",
+                     request=payload, total=total, keep_files=body.keep, job_id=job_id)
+    try:
+        runner.submit(job.id)
+    except QueueFull as exc:
+        with app.state.db.session() as s:
+            s.query(Job).filter(Job.id == job.id).delete()
+        import shutil
+
+        shutil.rmtree(folder, ignore_errors=True)
+        raise ApiError(503, f"the job queue is full ({exc}); retry later", code="busy",
+                       headers={"Retry-After": "10"}) from None
+    response.headers["Location"] = f"/api/v1/jobs/{job.id}"
+    return _job_out(job)
+
+
+@router.get("/jobs/{job_id}", response_model=JobOut, summary="A job's state and results")
+def get_job(request: Request, client: Lab, job_id: str) -> JobOut:
+    """The job, if it is the caller's (404 otherwise)."""
+    db: Database = request.app.state.db
+    with db.session() as s:
+        job = s.get(Job, job_id)
+        if job is None or job.owner_id != client.user.id:
+            raise ApiError(404, "no such job")
+        s.expunge(job)
+    return _job_out(job)
+
+
+# --- the batch handler --------------------------------------------------------------------
+
+
+def _item_error(exc: Exception) -> dict[str, str]:
+    if isinstance(exc, ApiError):
+        return {"code": exc.code, "message": str(exc.detail)}
+    if isinstance(exc, NotAnMRZ):
+        return {"code": "not_an_mrz", "message": f"not an MRZ: {exc}"}
+    code = getattr(exc, "code", None)
+    return {"code": code if isinstance(code, str) else "check_failed", "message": str(exc)}
+
+
+def run_batch(request: dict[str, Any], files: Path, progress: Callable[[int], None],
+              context: Mapping[str, Any]) -> list[Any]:
+    """Run every check of a batch job; one outcome per item, in request order."""
+    from docsec.errors import DocsecError
+
+    ref_date = (dt.date.fromisoformat(request["reference_date"])
+                if request.get("reference_date") else None)
+    registry = context["registry"]() if request.get("registry") else None
+    out: list[dict[str, Any]] = []
+
+    def run(kind: str, fn: Callable[[], dict[str, Any]]) -> None:
+        try:
+            out.append({"index": len(out), "kind": kind, "report": fn(), "error": None})
+        except (DocsecError, ApiError) as exc:
+            out.append({"index": len(out), "kind": kind, "report": None,
+                        "error": _item_error(exc)})
+        if len(out) % 100 == 0 or kind == "document":
+            progress(len(out))
+
+    for vin in request.get("vins", []):
+        run("vin", lambda v=vin: vin_report(v, registry, request.get("reference_year")))
+    for lines in request.get("mrz", []):
+        run("mrz", lambda ls=lines: mrz_report(ls, ref_date, False))
+    for doc in request.get("documents", []):
+        def check(d: Mapping[str, str] = doc) -> dict[str, Any]:
+            blobs = {name: (files / rel).read_bytes() for name, rel in d.items()}
+            return document_report(blobs, max_pixels=int(request["max_pixels"]),
+                                   max_bytes=int(request["max_bytes"]),
+                                   reference_date=ref_date, viz=bool(request.get("viz")))
+
+        run("document", check)
+    return out
+
+
+register("check.batch", run_batch)
