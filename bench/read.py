@@ -150,9 +150,9 @@ def render_page(model_id: str, lines: tuple[str, ...], rng: np.random.Generator)
 def make_samples(per_tier: int, seed: int) -> list[Sample]:
     rng = np.random.default_rng(seed)
     try:
-        from docsec.generate import make_document  # type: ignore[attr-defined]
+        from docsec.generate import make_document
     except ImportError:
-        make_document = None
+        make_document = None  # type: ignore[assignment]
     samples = []
     for tier, (kind, level) in TIERS.items():
         for i in range(per_tier):
@@ -166,10 +166,10 @@ def make_samples(per_tier: int, seed: int) -> list[Sample]:
                     doc = make_document(model_id, rng=doc_seed, reference_date=REFERENCE_DATE,
                                         views=[view])  # fmt: skip
                 except ImportError:
-                    make_document = None
+                    make_document = None  # type: ignore[assignment]
             fields = None
             if doc is not None:
-                page, lines = doc.views[view], tuple(doc.mrz_lines)
+                page, lines = doc.views[view], tuple(doc.mrz_lines or ())
                 fields = side_fields(model_id, "back" if view.endswith("_back") else "front",
                                      doc.fields)  # fmt: skip
             else:

@@ -20,7 +20,7 @@ import csv
 from importlib.metadata import version
 from pathlib import Path
 
-from vininfo.dicts.wmi import WMI  # type: ignore[import-untyped]
+from vininfo.dicts.wmi import WMI
 
 ROOT = Path(__file__).resolve().parent.parent
 SUPPLEMENT = ROOT / "scripts" / "data" / "wmi_supplement.csv"

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
@@ -30,7 +31,7 @@ OUT = Path(__file__).resolve().parent.parent / "docsec" / "read" / "data" / "pag
 
 
 def main() -> None:
-    arrays: dict[str, np.ndarray] = {}
+    arrays: dict[str, Any] = {}
     for model_id in MODEL_IDS:
         model = get_model(model_id)
         w_mm, h_mm = model.size_mm

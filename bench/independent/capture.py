@@ -14,6 +14,8 @@ bytes (what a scanner or phone would hand over).
 
 from __future__ import annotations
 
+from typing import Any
+
 import cv2
 import numpy as np
 from PIL import Image, ImageDraw
@@ -41,14 +43,14 @@ def _place(page: np.ndarray, dst: np.ndarray, size: tuple[int, int], bg: np.ndar
     warped = cv2.warpPerspective(page, hom, size, flags=cv2.INTER_LINEAR)
     mask = cv2.warpPerspective(np.full(page.shape[:2], 255, np.uint8), hom, size)
     alpha = (mask.astype(np.float32) / 255.0)[:, :, None]
-    return (warped * alpha + bg * (1 - alpha)).astype(np.uint8)
+    return np.asarray(warped * alpha + bg * (1 - alpha), dtype=np.uint8)
 
 
 def _rect_dst(w: float, h: float, angle_deg: float, centre: tuple[float, float]) -> np.ndarray:
     a = np.deg2rad(angle_deg)
     rot = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
     pts = np.array([[-w / 2, -h / 2], [w / 2, -h / 2], [w / 2, h / 2], [-w / 2, h / 2]])
-    return pts @ rot.T + np.array(centre)
+    return np.asarray(pts @ rot.T + np.array(centre), dtype=np.float64)
 
 
 def scan_clean(page: np.ndarray, pitch_px: float, rng: np.random.Generator) -> bytes:
@@ -73,7 +75,7 @@ def scan_mild(page: np.ndarray, pitch_px: float, rng: np.random.Generator) -> by
     angle = 90 * int(rng.integers(0, 4)) + rng.uniform(-5, 5)
     dst = _rect_dst(w * s, h * s, angle, (W / 2, H / 2))
     dst += rng.normal(0, 0.01 * diag, dst.shape)  # slight tilt
-    img = _place(page, dst, (W, H), bg).astype(np.float32)
+    img: Any = _place(page, dst, (W, H), bg).astype(np.float32)
     img = cv2.GaussianBlur(img, (0, 0), rng.uniform(0.3, 1.0))
     img *= rng.uniform(0.93, 1.05, 3)
     img += rng.normal(0, 3, img.shape)
@@ -94,7 +96,7 @@ def _bend(page: np.ndarray, rng: np.random.Generator, pitch_px: float) -> np.nda
     map_x, map_y = np.meshgrid(np.arange(w, dtype=np.float32), np.arange(h, dtype=np.float32))
     map_y = map_y - dy[None, :]
     out = cv2.remap(page, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-    return (out * shade[None, :, None]).astype(np.uint8)
+    return np.asarray(out * shade[None, :, None], dtype=np.uint8)
 
 
 def scene_background(H: int, W: int, rng: np.random.Generator, decoys: bool) -> np.ndarray:
@@ -105,9 +107,9 @@ def scene_background(H: int, W: int, rng: np.random.Generator, decoys: bool) -> 
     pil = Image.fromarray(bg)
     draw = ImageDraw.Draw(pil)
     for _ in range(int(rng.integers(2, 6))):
-        x, y = rng.integers(0, W), rng.integers(0, H)
+        x, y = int(rng.integers(0, W)), int(rng.integers(0, H))
         colour = tuple(int(c) for c in rng.integers(0, 255, 3))
-        draw.rectangle([x, y, x + rng.integers(20, W // 3), y + rng.integers(20, H // 3)],
+        draw.rectangle([x, y, x + int(rng.integers(20, W // 3)), y + int(rng.integers(20, H // 3))],
                        fill=colour)  # fmt: skip
     if decoys:
         size = int(rng.uniform(10, 24))
@@ -117,7 +119,7 @@ def scene_background(H: int, W: int, rng: np.random.Generator, decoys: bool) -> 
             for k in range(int(rng.integers(1, 4))):
                 line = "<".join(_words(rng, 3).split()) + "<<<<" + "".join(
                     str(d) for d in rng.integers(0, 10, 8))  # fmt: skip
-                draw.text((x, y + k * 1.6 * size), line, font=text_font,
+                draw.text((x, float(y + k * 1.6 * size)), line, font=text_font,
                           fill=tuple(int(c) for c in rng.integers(0, 80, 3)))  # fmt: skip
     return np.asarray(pil).astype(np.float32)
 
@@ -154,7 +156,7 @@ def photo_hard(page: np.ndarray, pitch_px: float, mrz_box: tuple[int, int, int, 
     off = np.array([rng.uniform(20, W - span[0] - 20), rng.uniform(20, H - span[1] - 20)])
     quad = quad - quad.min(axis=0) + off
     bg = scene_background(H, W, rng, decoys=rng.random() < 0.6)
-    img = _place(page, quad, (W, H), bg).astype(np.float32)
+    img: Any = _place(page, quad, (W, H), bg).astype(np.float32)
     src = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
     hom = cv2.getPerspectiveTransform(src, quad.astype(np.float32))
     yy, xx = np.mgrid[0:H, 0:W].astype(np.float32)
@@ -183,7 +185,7 @@ def photo_hard(page: np.ndarray, pitch_px: float, mrz_box: tuple[int, int, int, 
         img *= (0.75 + 0.25 * grid)[:, :, None]
     if rng.random() < 0.5:  # motion blur 3-9 px
         length = int(rng.integers(3, 10))
-        kernel = np.zeros((length, length), np.float32)
+        kernel: Any = np.zeros((length, length), np.float32)
         kernel[length // 2, :] = 1.0
         rot = cv2.getRotationMatrix2D((length / 2 - 0.5, length / 2 - 0.5), rng.uniform(0, 180), 1)
         kernel = cv2.warpAffine(kernel, rot, (length, length))

@@ -105,7 +105,7 @@ def render_mrz(lines: tuple[str, ...], style: PrintStyle, px_per_mm: float,
     width = int(np.ceil(pitch * (n + 2)))
     height = int(np.ceil(line_px * (len(lines) - 1) + cap_px + 2 * pitch))
     s = 1 if style.renderer == "aliased" else SUPER
-    canvas = np.zeros((height * s, width * s), np.uint8)
+    canvas: np.ndarray = np.zeros((height * s, width * s), np.uint8)
     scale = cap_px / cap
     jitter = 0.02 * pitch
     for j, text in enumerate(lines):
@@ -128,7 +128,7 @@ def render_mrz(lines: tuple[str, ...], style: PrintStyle, px_per_mm: float,
     elif style.renderer == "engraved":
         thin = cv2.erode(canvas, np.ones((max(2, int(0.03 * cap_px * s)),) * 2, np.uint8))
         canvas = thin if thin.any() else canvas
-    mask = canvas.astype(np.float32) / 255.0
+    mask: np.ndarray = canvas.astype(np.float32) / 255.0
     if s > 1:
         mask = cv2.resize(mask, (width, height), interpolation=cv2.INTER_AREA)
     if style.renderer == "engraved":

@@ -47,14 +47,21 @@ def demo(
     reference_date: Annotated[
         str | None, typer.Option(help="'Today' of the exercise (YYYY-MM-DD); default: today.")
     ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="One JSON object per sample (JSON Lines).")
+    ] = False,
 ) -> None:
-    """Render sample MRZs of all five formats, parse them back and print their findings."""
+    """Render sample MRZs of all five formats, parse them back and print their findings.
+
+    Exit codes: 0 shown; 2 a bad option value.
+    """
     from rich.console import Console
     from rich.table import Table
 
+    from docsec.cli.output import emit, parse_date
     from docsec.mrz import CHECK_IDS, MRZData, MRZFormat, parse, render
 
-    ref = datetime.date.fromisoformat(reference_date) if reference_date else datetime.date.today()
+    ref = parse_date(reference_date, "--reference-date", as_json=as_json) or datetime.date.today()
     expiry = ref + datetime.timedelta(days=5 * 365)
     samples: list[tuple[str, MRZFormat, MRZData]] = [
         ("UTO passport", MRZFormat.TD3,
@@ -85,6 +92,10 @@ def demo(
     lines = results[0][1]
     altered = (lines[0], lines[1][:13] + "750812" + lines[1][19:])
     results.append(("altered DOB", altered, parse(altered, reference_date=ref)))
+    if as_json:
+        for label, _, mrz in results:
+            emit({"sample": label, **mrz.to_dict()})
+        return
 
     console.print(f"[bold]docsec MRZ demo[/bold]  reference date {ref.isoformat()}")
     for label, lines, mrz in results:
