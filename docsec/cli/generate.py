@@ -3,9 +3,11 @@
 ``docsec generate MODEL --seed N [--defect ID]... --out DIR`` writes every view as PNG and
 ``document.json`` (the data and the answer key of that document). ``docsec generate --list``
 prints the models and the defect catalogue. ``docsec exercise generate --topic document|vehicle
-|mixed --level 1|2|3 --count N --forgery-rate R --seed S --out DIR`` writes views, captures,
-``answer_key.json`` and a trainee ``manifest.json`` with no answers, showing a progress bar.
-The same seed gives byte-identical files.
+|mixed --level 1|2|3 --count N --forgery-rate R --out DIR`` writes the trainee package
+(``DIR/trainee``: views, captures, registry extract, ``manifest.json`` with no answers) and the
+instructor package (``DIR/instructor/answer_key.json`` with the parameters and the seed),
+showing a progress bar. Without ``--seed`` each exercise gets a fresh secret seed; the same
+seed gives byte-identical files.
 """
 
 from __future__ import annotations
@@ -86,18 +88,25 @@ def generate(
 
 @exercise_app.command("generate")
 def exercise_generate(
-    out: Annotated[Path, typer.Option(help="Output directory.")],
+    out: Annotated[Path, typer.Option(help="Output directory (trainee/ and instructor/).")],
     topic: Annotated[str, typer.Option(help="document, vehicle or mixed.")] = "document",
-    level: Annotated[int, typer.Option(help="1 clean scan, 2 degraded scan, 3 hard photo.")] = 1,
+    level: Annotated[int, typer.Option(
+        help="Trainee level, the tools given: 1 white + UV 365; 2 adds IR, transmitted, tilt.")
+    ] = 1,
+    capture_level: Annotated[int | None, typer.Option(
+        help="1 clean scan, 2 degraded scan, 3 hard photo (default: --level).")] = None,
+    defect_level: Annotated[int | None, typer.Option(
+        help="Highest defect difficulty, 1-3 (default: --level).")] = None,
     count: Annotated[int, typer.Option(help="Number of items.")] = 10,
     forgery_rate: Annotated[float, typer.Option(help="Share of items with a defect.")] = 0.5,
-    seed: Annotated[int, typer.Option(help="Seed: the same seed gives the same files.")] = 0,
+    seed: Annotated[int | None, typer.Option(
+        help="Seed to reproduce an exercise (default: a fresh secret seed).")] = None,
     dpi: Annotated[int, typer.Option(help="Resolution of the views.")] = 200,
     reference_date: Annotated[
         str | None, typer.Option(help="The exercise's 'today' (YYYY-MM-DD, default 2026-01-15).")
     ] = None,
 ) -> None:
-    """Generate an exercise set: views, captures, answer_key.json and manifest.json."""
+    """Generate an exercise: OUT/trainee/ (views, captures, manifest) and OUT/instructor/."""
     from rich.progress import Progress
 
     from docsec.errors import DocsecError
@@ -107,7 +116,8 @@ def exercise_generate(
         with Progress(transient=True) as bar:
             task = bar.add_task("generating", total=count)
             result = make_exercise(
-                topic=topic, level=level, count=count, forgery_rate=forgery_rate, seed=seed,
+                topic=topic, level=level, capture_level=capture_level,
+                defect_level=defect_level, count=count, forgery_rate=forgery_rate, seed=seed,
                 out=out, reference_date=_date(reference_date), dpi=dpi,
                 progress=lambda done, total: bar.update(task, completed=done, total=total),
             )
@@ -115,5 +125,5 @@ def exercise_generate(
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
     forged = result.answer_key["forged"]
-    typer.echo(f"{count} items ({forged} with a defect) -> {out} "
-               "(trainees get manifest.json; answer_key.json is for the instructor)")
+    typer.echo(f"{count} items ({forged} with a defect): give trainees {result.trainee_dir}; "
+               f"the answer key and seed are in {result.instructor_dir}")

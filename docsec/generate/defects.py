@@ -49,6 +49,7 @@ __all__ = [
     "apply_data",
     "apply_plan",
     "catalogue",
+    "revealed_with",
     "finish",
     "make_vehicle_record",
 ]
@@ -152,6 +153,15 @@ def catalogue() -> Mapping[str, DefectSpec]:
             feedback=dict(d["feedback"]),
         )
     return out
+
+
+#: Reveal views that need no light: reading the data, the registry, the VIN plate.
+ALWAYS_AVAILABLE = frozenset({"data", "registry", "vin_plate"})
+
+
+def revealed_with(spec: DefectSpec, tools: frozenset[str] | set[str]) -> bool:
+    """Whether a trainee with the lights ``tools`` can find the defect ``spec``."""
+    return any(v in tools or v in ALWAYS_AVAILABLE for v in spec.reveal_views)
 
 
 def _has_composite(model: DocumentModel) -> bool:

@@ -20,6 +20,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 from numpy.typing import NDArray
 from PIL import Image, ImageDraw
@@ -146,6 +147,12 @@ def side_design(model_id: str, side: str, dpi: int) -> SideDesign:
         mid = np.clip((r0 + r1) / 2 + np.asarray([10, -8, 12], np.float32), 0, 255)
         grad = patterns.rainbow(box[2:4], [tuple(int(v) for v in c) for c in (r0, mid, r1)])
         _tint(under, box, np.full(box[3:1:-1], 0.85, np.float32), grad.astype(np.float32))
+        # A colour copy prints the split-fountain background as a dot screen; the lines
+        # printed over it later stay lines (the difference is added to the finished base).
+        smooth = _crop(under, box)
+        screened = cv2.GaussianBlur(patterns.halftone(smooth, cell_px=max(2.0, dpi / 100)),
+                                    (0, 0), max(0.4, dpi / 600))
+        rainbow_dots = screened.astype(np.int16) - smooth.astype(np.int16)
     if "guilloche" in feats:
         box = _box(feats["guilloche"], dpi, size)
         for i, colour in enumerate(pal["guilloche"]):
@@ -206,11 +213,19 @@ def side_design(model_id: str, side: str, dpi: int) -> SideDesign:
     # everything printed in the box goes through the same counterfeit process.
     if "rainbow" in feats:
         box = _box(feats["rainbow"], dpi, size)
-        screened = patterns.halftone(_crop(under, box), cell_px=max(3.0, dpi / 60))
-        keep("rainbow", "halftone", Patch("under", box, screened))
+        dotted = np.clip(_crop(under, box).astype(np.int16) + rainbow_dots * 0.15, 0, 255)
+        keep("rainbow", "halftone", Patch("under", box, dotted.astype(np.uint8)))
     if "guilloche" in feats:
         box = _box(feats["guilloche"], dpi, size)
-        counterfeit = patterns.scan_print(_crop(under, box), rng=seed)
+        # The copier's dot screen is made at 600 dpi and seen at the output resolution.
+        k = max(1, round(600 / dpi))
+        fine = cv2.resize(_crop(under, box), (box[2] * k, box[3] * k),
+                          interpolation=cv2.INTER_LINEAR)
+        counterfeit = cv2.resize(patterns.scan_print(fine, rng=seed), (box[2], box[3]),
+                                 interpolation=cv2.INTER_AREA)
+        # Toner scatter and paper grain of the reprint (the copy is not smoother than print).
+        scatter = np.random.default_rng(seed + 11).normal(0.0, 2.0, counterfeit.shape)
+        counterfeit = np.clip(counterfeit + scatter, 0, 255).astype(np.uint8)
         keep("guilloche", "scan_print", Patch("under", box, counterfeit))
     if "microprint" in feats:
         box = _box(feats["microprint"], dpi, size)

@@ -1,21 +1,24 @@
-"""Exercise sets: documents and vehicles with planted defects, captures, and two manifests.
+"""Exercise sets: documents and vehicles with planted defects, captures, and two packages.
 
-An exercise is chosen by topic (``document``, ``vehicle``, ``mixed``), level (1-3: the capture
-difficulty, DOMAIN.md §5: level 1 = clean flatbed scan, 2 = degraded scan, 3 = hard phone
-photo; and the defects' difficulty, at most the level), a count and a forgery rate (the
-instructor's base rate: exactly ``round(count * rate)`` items carry a defect, so signal-
-detection scores are meaningful). One seed gives byte-identical files.
+An exercise is chosen by topic (``document``, ``vehicle``, ``mixed``), the trainee's level
+(1-3: the tools, i.e. the lights, the trainee gets: :data:`LEVEL_TOOLS`), the capture
+difficulty (1 clean flatbed scan, 2 degraded scan, 3 hard phone photo), the defects' highest
+difficulty, a count and a forgery rate (the instructor's base rate: exactly
+``round(count * rate)`` items carry a defect, so signal-detection scores are meaningful).
+One seed gives byte-identical files; without a seed every exercise gets a fresh secret one.
 
-Files written to ``out``:
+Files written under ``out``:
 
-* ``<item>/<view>.png`` for every view of the document, ``<item>/capture_<view>.jpg`` for the
-  captured white light (both sides, and the VIN plate of a vehicle);
-* ``registry.csv``: the mock stolen-vehicle registry extract (vehicle and mixed topics), with
-  the planted records hidden among generated ones;
-* ``manifest.json``: what a trainee gets: item ids, model, file paths. **No answers**;
-* ``answer_key.json``: per item ``id``, ``model``, ``format``, ``files``, ``mrz`` (as printed),
-  ``fields``, ``genuine`` and ``defects`` (``id``, ``views``, ``region``, ``regions`` in view and
-  in capture coordinates, ``checks``, feedback).
+* ``trainee/``: what trainees get, and nothing else:
+  ``<item>/<view>.png`` for every view the trainee's level allows (with the examination
+  device's sensor noise), ``<item>/capture_<view>.jpg`` for the captured white light (both
+  sides, and the VIN plate of a vehicle); ``registry.csv``, the mock stolen-vehicle registry
+  extract (vehicle and mixed topics) where planted records have the format of the others; and
+  ``manifest.json``: the exercise's public id, its reference date ("today"), the lights
+  given, item ids and file paths. No seed, no parameters, no answers;
+* ``instructor/answer_key.json``: the seed, the parameters, and per item ``id``, ``model``,
+  ``format``, ``files``, ``mrz`` (as printed), ``fields``, ``genuine`` and ``defects`` (``id``,
+  ``views``, ``region``, ``regions`` in view and in capture coordinates, ``checks``, feedback).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import datetime
 import functools
 import io
 import json
+import secrets
 import struct
 import zlib
 from collections.abc import Callable, Mapping, Sequence
@@ -39,15 +43,22 @@ from PIL import Image
 
 from docsec.errors import InvalidComponent
 from docsec.generate.capture import Capture, capture, project_xy
-from docsec.generate.defects import applicable, catalogue
+from docsec.generate.defects import applicable, catalogue, revealed_with
 from docsec.generate.document import SyntheticDocument, make_document
+from docsec.generate.render import TILT_FRAMES, view_family
 from docsec.models import MODEL_IDS, get_model
 
 __all__ = [
+    "INSTRUCTOR_DIR",
+    "LEVEL_TOOLS",
     "TOPICS",
+    "TRAINEE_DIR",
     "ExerciseItem",
     "ExerciseSet",
+    "capture_file",
+    "device_noise",
     "make_exercise",
+    "new_seed",
     "save_capture",
     "save_jpeg",
     "save_png",
@@ -59,6 +70,15 @@ TOPICS: Mapping[str, tuple[str, ...]] = {
     "document": tuple(m for m in MODEL_IDS if m != "uto_vehicle_registration"),
     "vehicle": ("uto_vehicle_registration",),
     "mixed": MODEL_IDS,
+}
+TRAINEE_DIR = "trainee"
+INSTRUCTOR_DIR = "instructor"
+#: The lights a trainee of each level gets (DOMAIN.md §5): first line (1) white light and
+#: UV 365 nm; second line (2) adds infrared, transmitted light and tilt.
+LEVEL_TOOLS: Mapping[int, frozenset[str]] = {
+    1: frozenset({"white", "uv365"}),
+    2: frozenset({"white", "uv365", "ir", "transmitted", "tilt"}),
+    3: frozenset({"white", "uv365", "ir", "transmitted", "tilt"}),
 }
 _CAPTURE: Mapping[int, tuple[Literal["scan", "photo"], Literal[1, 2, 3]]] = {
     1: ("scan", 1),
@@ -117,24 +137,54 @@ class ExerciseItem:
 
 @dataclass(frozen=True, slots=True)
 class ExerciseSet:
-    """A written exercise set."""
+    """A generated exercise: what was written, the answer key as data and the trainee manifest.
+
+    ``out / "trainee"`` holds what trainees get, ``out / "instructor"`` the answer key (with the
+    parameters and the seed). ``answer_key`` and ``manifest`` are the contents of those JSON
+    files, so a service can store the key in its database and serve only the trainee folder.
+    """
 
     out: Path
     items: tuple[ExerciseItem, ...]
     answer_key: Mapping[str, Any]
     manifest: Mapping[str, Any]
 
+    @property
+    def trainee_dir(self) -> Path:
+        """The trainee package."""
+        return self.out / TRAINEE_DIR
+
+    @property
+    def instructor_dir(self) -> Path:
+        """The instructor package."""
+        return self.out / INSTRUCTOR_DIR
+
     def to_dict(self) -> dict[str, object]:
-        """JSON-ready summary (no pixels)."""
-        return {"out": str(self.out), "items": len(self.items), **dict(self.manifest)}
+        """JSON-ready summary (no pixels, no answers)."""
+        return {
+            "out": str(self.out),
+            "trainee": str(self.trainee_dir),
+            "instructor": str(self.instructor_dir),
+            "items": len(self.items),
+            "exercise": self.manifest["exercise"],
+        }
 
 
-def _pick_defect(model_id: str, level: int, rng: np.random.Generator) -> str:
+def new_seed() -> int:
+    """A fresh secret seed (63 bits from the operating system's CSPRNG)."""
+    return secrets.randbits(63)
+
+
+def _pick_defect(model_id: str, defect_level: int, tools: frozenset[str],
+                 rng: np.random.Generator) -> str:
     model = get_model(model_id)
     specs = catalogue()
-    ids = [d for d in applicable(model) if specs[d].difficulty <= level]
+    ids = [d for d in applicable(model)
+           if specs[d].difficulty <= defect_level and revealed_with(specs[d], tools)]
+    if not ids:
+        ids = [d for d in applicable(model) if revealed_with(specs[d], tools)]
     # Favour defects of the exercise's own difficulty (level 1 = obvious ones only).
-    weights = np.asarray([3.0 if specs[d].difficulty == level else 1.0 for d in ids])
+    weights = np.asarray([3.0 if specs[d].difficulty == defect_level else 1.0 for d in ids])
     return ids[int(rng.choice(len(ids), p=weights / weights.sum()))]
 
 
@@ -144,35 +194,52 @@ def _region_in_capture(poly: Sequence[Sequence[float]], homography: NDArray[np.f
     return [[round(float(x), 1), round(float(y), 1)] for x, y in pts]
 
 
+def _check_level(name: str, value: int) -> None:
+    if value not in (1, 2, 3):
+        raise InvalidComponent(f"{name} must be 1, 2 or 3, got {value!r}")
+
+
 def make_exercise(
     *,
     topic: str,
     level: int,
     count: int,
     forgery_rate: float,
-    seed: int,
     out: Path | str,
+    seed: int | None = None,
+    capture_level: int | None = None,
+    defect_level: int | None = None,
+    drills: Sequence[str] | None = None,
     reference_date: datetime.date | None = None,
     dpi: int = 200,
     progress: Callable[[int, int], None] | None = None,
 ) -> ExerciseSet:
-    """Generate and write an exercise set (see the module docstring for the files).
+    """Generate an exercise and write its trainee and instructor packages under ``out``.
 
     Parameters
     ----------
     topic : {"document", "vehicle", "mixed"}
     level : {1, 2, 3}
-        Capture difficulty and maximum defect difficulty.
+        The trainee's level: the tools (lights) the trainee package holds (:data:`LEVEL_TOOLS`);
+        also the default of ``capture_level`` and ``defect_level``.
     count : int
         Number of items (1-1000).
     forgery_rate : float
         Fraction of items with a planted defect (0-1); exactly ``round(count * rate)``.
-    seed : int
-        The set's seed (same seed, same bytes).
     out : path
-        Output directory (created).
+        Output directory (``trainee/`` and ``instructor/`` are created in it).
+    seed : int, optional
+        The exercise's seed (same seed, same bytes). When None, a fresh secret seed is drawn;
+        it is written only to the instructor package.
+    capture_level : {1, 2, 3}, optional
+        Capture difficulty: 1 clean flatbed scan, 2 degraded scan, 3 hard phone photo.
+    defect_level : {1, 2, 3}, optional
+        Highest difficulty of the planted defects.
+    drills : sequence of str, optional
+        Defect IDs to drill: forged items carry one of these (on a model it applies to)
+        instead of a defect drawn from the catalogue by difficulty.
     reference_date : datetime.date, optional
-        The exercise's "today" (default 2026-01-15, fixed so a seed alone reproduces a set).
+        The exercise's "today" (default 2026-01-15); trainees get it in the manifest.
     dpi : int
         Resolution of the views.
     progress : callable, optional
@@ -185,22 +252,44 @@ def make_exercise(
     """
     if topic not in TOPICS:
         raise InvalidComponent(f"topic must be one of {sorted(TOPICS)}, got {topic!r}")
-    if level not in (1, 2, 3):
-        raise InvalidComponent(f"level must be 1, 2 or 3, got {level!r}")
+    _check_level("level", level)
+    cap_choice = level if capture_level is None else capture_level
+    defect_choice = level if defect_level is None else defect_level
+    _check_level("capture level", cap_choice)
+    _check_level("defect level", defect_choice)
     if not 1 <= count <= 1000:
         raise InvalidComponent(f"count must be between 1 and 1000, got {count}")
     if not 0.0 <= forgery_rate <= 1.0:
         raise InvalidComponent(f"forgery rate must be between 0 and 1, got {forgery_rate}")
+    drill_ids = tuple(drills or ())
+    specs = catalogue()
+    for d in drill_ids:
+        if d not in specs:
+            raise InvalidComponent(f"unknown defect {d!r}; docsec generate --list shows them")
+        if not any(d in applicable(get_model(m)) for m in TOPICS[topic]):
+            raise InvalidComponent(f"defect {d!r} applies to no model of topic {topic!r}")
+        if not revealed_with(specs[d], LEVEL_TOOLS[level]):
+            raise InvalidComponent(
+                f"defect {d!r} shows only in {', '.join(specs[d].reveal_views)}: not among "
+                f"the tools of level {level} ({', '.join(sorted(LEVEL_TOOLS[level]))})")
+    if seed is None:
+        seed = new_seed()
     ref = reference_date or datetime.date(2026, 1, 15)
     root = Path(out)
-    root.mkdir(parents=True, exist_ok=True)
+    trainee = root / TRAINEE_DIR
+    instructor = root / INSTRUCTOR_DIR
+    trainee.mkdir(parents=True, exist_ok=True)
+    instructor.mkdir(parents=True, exist_ok=True)
     seq = np.random.SeedSequence(seed)
-    plan_seq, *item_seqs = seq.spawn(count + 1)
+    plan_seq, registry_seq, *item_seqs = seq.spawn(count + 2)
     plan_rng = np.random.default_rng(plan_seq)
+    # The exercise's public name: drawn from the seed, shows nothing of it.
+    exercise_id = plan_rng.bytes(8).hex()
     models = TOPICS[topic]
     n_forged = round(count * forgery_rate)
     forged = set(plan_rng.permutation(count)[:n_forged].tolist())
-    kind, cap_level = _CAPTURE[level]
+    tools = LEVEL_TOOLS[level]
+    kind, cap_level = _CAPTURE[cap_choice]
     items: list[ExerciseItem] = []
     registry_rows: list[dict[str, Any]] = []
     # Capturing (OpenCV) and encoding (zlib, libjpeg) release the GIL: captures and files are
@@ -211,16 +300,23 @@ def make_exercise(
         builders: list[Callable[[], ExerciseItem]] = []
         for i in range(count):
             item_rng = np.random.default_rng(item_seqs[i])
-            doc_seed, defect_seed, capture_seed = (int(x) for x in item_rng.integers(0, 2**63, 3))
+            doc_seed, defect_seed, capture_seed, noise_seed = (
+                int(x) for x in item_rng.integers(0, 2**63, 4))
             model_id = models[int(plan_rng.integers(len(models)))]
             defects: tuple[str, ...] = ()
-            if i in forged:
-                defects = (_pick_defect(model_id, level, np.random.default_rng(defect_seed)),)
+            if i in forged and drill_ids:
+                drill = drill_ids[int(plan_rng.integers(len(drill_ids)))]
+                fits = [m for m in models if drill in applicable(get_model(m))]
+                model_id = fits[int(plan_rng.integers(len(fits)))]
+                defects = (drill,)
+            elif i in forged:
+                defects = (_pick_defect(model_id, defect_choice, tools,
+                                        np.random.default_rng(defect_seed)),)
             doc = make_document(model_id, rng=doc_seed, defects=defects, reference_date=ref,
-                                dpi=dpi)
+                                dpi=dpi, views=_views_for(model_id, tools))
             item_id = f"item-{i + 1:03d}"
-            builders.append(_write_item(root, item_id, doc, kind, cap_level, capture_seed,
-                                        pool, pending))
+            builders.append(_write_item(trainee, item_id, doc, kind, cap_level, capture_seed,
+                                        noise_seed, pool, pending))
             record = (doc.vehicle or {}).get("registry_record")
             if isinstance(record, Mapping):
                 registry_rows.append(dict(record))
@@ -232,27 +328,43 @@ def make_exercise(
     files_common: dict[str, str] = {}
     if topic in ("vehicle", "mixed"):
         files_common["registry"] = "registry.csv"
-        write_registry(root / "registry.csv", registry_rows, seed)
-    header = {
+        write_registry(trainee / "registry.csv", registry_rows,
+                       np.random.default_rng(registry_seq), reference_date=ref)
+    manifest = {
+        "exercise": exercise_id,
+        "reference_date": ref.isoformat(),
+        "views": sorted(tools),
+        "files": files_common,
+        "items": [dict(it.manifest) for it in items],
+    }
+    parameters = {
         "topic": topic,
         "level": level,
+        "capture_level": cap_choice,
+        "defect_level": defect_choice,
         "count": count,
-        "seed": seed,
+        "forgery_rate": forgery_rate,
         "reference_date": ref.isoformat(),
         "dpi": dpi,
         "capture": {"kind": kind, "level": cap_level},
-        "files": files_common,
     }
-    manifest = {**header, "items": [dict(it.manifest) for it in items]}
     answer_key = {
-        **header,
-        "forgery_rate": forgery_rate,
+        "exercise": exercise_id,
+        "seed": seed,
+        "parameters": parameters,
+        **parameters,
         "forged": n_forged,
         "items": [dict(it.answer) for it in items],
     }
-    _write_json(root / "manifest.json", manifest)
-    _write_json(root / "answer_key.json", answer_key)
+    _write_json(trainee / "manifest.json", manifest)
+    _write_json(instructor / "answer_key.json", answer_key)
     return ExerciseSet(out=root, items=tuple(items), answer_key=answer_key, manifest=manifest)
+
+
+def _views_for(model_id: str, tools: frozenset[str]) -> list[str]:
+    """The model's views that a trainee with ``tools`` gets (the VIN plate always)."""
+    names = get_model(model_id).view_names(tilt_frames=TILT_FRAMES)
+    return [v for v in names if v == "vin_plate" or view_family(v) in tools]
 
 
 def _write_json(path: Path, data: Mapping[str, Any]) -> None:
@@ -260,15 +372,19 @@ def _write_json(path: Path, data: Mapping[str, Any]) -> None:
 
 
 def _write_item(root: Path, item_id: str, doc: SyntheticDocument, kind: Literal["scan", "photo"],
-                level: Literal[1, 2, 3], capture_seed: int, pool: ThreadPoolExecutor,
-                pending: list[Future[Any]]) -> Callable[[], ExerciseItem]:
+                level: Literal[1, 2, 3], capture_seed: int, noise_seed: int,
+                pool: ThreadPoolExecutor, pending: list[Future[Any]],
+                ) -> Callable[[], ExerciseItem]:
     """Queue the files of one item; return the function that builds its entries afterwards."""
     folder = root / item_id
     folder.mkdir(exist_ok=True)
     files: dict[str, str] = {}
+    noise_rng = np.random.default_rng(noise_seed)
     for name, image in doc.views.items():
         rel = f"{item_id}/{name}.png"
-        pending.append(pool.submit(save_png, image, root / rel))
+        sigma = float(noise_rng.uniform(*NOISE_SIGMA))
+        view_seed = int(noise_rng.integers(0, 2**63))
+        pending.append(pool.submit(_noisy_png, image, sigma, view_seed, root / rel))
         files[name] = rel
     seeds = np.random.SeedSequence(capture_seed).spawn(3)
     futures: dict[str, Future[Capture]] = {}
@@ -276,7 +392,7 @@ def _write_item(root: Path, item_id: str, doc: SyntheticDocument, kind: Literal[
         if name not in doc.views:
             continue
         rel = f"{item_id}/capture_{name}.jpg"
-        futures[name] = pool.submit(_capture_and_save, doc.views[name],
+        futures[name] = pool.submit(capture_file, doc.views[name],
                                     kind if name != "vin_plate" else "photo", level,
                                     np.random.default_rng(seeds[k]), root / rel)
         pending.append(futures[name])
@@ -284,11 +400,70 @@ def _write_item(root: Path, item_id: str, doc: SyntheticDocument, kind: Literal[
     return functools.partial(_entries, item_id, doc, files, futures)
 
 
-def _capture_and_save(image: NDArray[np.uint8], kind: Literal["scan", "photo"],
-                      level: Literal[1, 2, 3], rng: np.random.Generator, path: Path) -> Capture:
+#: Range of the examination device's sensor noise (standard deviation, 8-bit levels), drawn
+#: per view (each light has its own exposure and gain). Every trainee view carries it, so no
+#: two frames are byte-identical and a file's size says more about the device's noise than
+#: about what is printed.
+NOISE_SIGMA = (2.0, 6.0)
+_TILE = 1024
+
+
+@functools.cache
+def _noise_tile() -> NDArray[np.int16]:
+    """Unit Gaussian noise in 1/16 levels, one fixed tile (read-only, shared by threads)."""
+    tile = np.random.default_rng(0x5E750).normal(0.0, 16.0, (_TILE, _TILE, 3))
+    out = np.clip(np.rint(tile), -127, 127).astype(np.int16)
+    out.setflags(write=False)
+    return out
+
+
+def device_noise(image: NDArray[np.uint8], sigma: float,
+                 rng: np.random.Generator) -> NDArray[np.uint8]:
+    """``image`` with the sensor noise of an examination device (standard deviation ``sigma``).
+
+    The noise is a fixed Gaussian tile read at a random offset and scaled (fast: a few integer
+    passes over the image); rows and columns wrap around the tile.
+    """
+    rows, cols = image.shape[:2]
+    tile = _noise_tile()
+    oy, ox = (int(v) for v in rng.integers(0, _TILE, 2))
+    ys = (np.arange(rows) + oy) % _TILE
+    xs = (np.arange(cols) + ox) % _TILE
+    if rows + oy <= _TILE and cols + ox <= _TILE:
+        noise = tile[oy : oy + rows, ox : ox + cols]
+    else:
+        noise = tile[ys][:, xs]
+    if image.ndim == 2:
+        noise = noise[..., int(rng.integers(3))]
+    k = int(round(sigma * 16))
+    out = image.astype(np.int16)
+    out += (noise * k + 128) >> 8
+    np.clip(out, 0, 255, out=out)
+    return out.astype(np.uint8)
+
+
+def _noisy_png(image: NDArray[np.uint8], sigma: float, seed: int, path: Path) -> None:
+    save_png(device_noise(image, sigma, np.random.default_rng(seed)), path)
+
+
+def capture_file(image: NDArray[np.uint8], kind: Literal["scan", "photo"],
+                 level: Literal[1, 2, 3], rng: np.random.Generator, path: Path) -> Capture:
+    """Capture ``image`` and write it as the JPEG a trainee gets.
+
+    A capture that is not already JPEG (the clean scan) is encoded at a quality drawn from
+    :data:`SCAN_JPEG_QUALITY`, as a scanner's automatic compression would.
+    """
     c = capture(image, kind=kind, level=level, rng=rng)
-    save_capture(c, path)
+    if c.jpeg_bytes is not None:
+        path.write_bytes(c.jpeg_bytes)
+    else:
+        lo, hi = SCAN_JPEG_QUALITY
+        save_jpeg(c.image, path, quality=int(rng.integers(lo, hi + 1)))
     return c
+
+
+#: JPEG quality range of clean scans in an exercise.
+SCAN_JPEG_QUALITY = (84, 95)
 
 
 def save_capture(c: Capture, path: Path) -> None:
@@ -339,7 +514,7 @@ def _entries(item_id: str, doc: SyntheticDocument, files: dict[str, str],
         "vehicle": _jsonable(doc.vehicle),
         "transliteration_version": doc.transliteration_version,
     }
-    manifest = {"id": item_id, "model": doc.model_id, "files": files}
+    manifest = {"id": item_id, "files": files}
     return ExerciseItem(id=item_id, answer=answer, manifest=manifest)
 
 
@@ -353,25 +528,41 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def write_registry(path: Path, planted: list[dict[str, Any]], seed: int) -> None:
-    """Registry extract: generated stolen-list records with the planted ones mixed in."""
+def write_registry(path: Path, planted: list[dict[str, Any]],
+                   seed: int | np.random.Generator, *,
+                   reference_date: datetime.date | None = None, size: int = 40) -> None:
+    """Registry extract: generated stolen-list records with the planted ones mixed in.
+
+    Every row has the same format whether generated or planted (case references
+    ``CCC-YYYY-NNNNNNN`` numbered in one sequence, colours in lower case) and, with
+    ``reference_date``, every record was reported before that day.
+    """
     from docsec.registry.mock import make_records
 
+    rng = np.random.default_rng(seed)
     rows: list[dict[str, Any]] = []
-    for r in make_records(40, seed=seed):
+    for r in make_records(size * 3, seed=int(rng.integers(0, 2**63))):
+        if reference_date is not None and r.date_reported >= reference_date:
+            continue
         rows.append({
             "vin": r.vin, "make": r.make, "model": r.model, "colour": r.colour,
             "year": r.year if r.year is not None else "", "plate": r.plate,
             "plate_country": r.plate_country, "engine_number": r.engine_number,
             "reporting_country": r.reporting_country,
-            "date_reported": r.date_reported.isoformat(), "case_ref": r.case_ref,
+            "date_reported": r.date_reported.isoformat(), "case_ref": "",
             "status": r.status,
         })  # fmt: skip
-    rng = np.random.default_rng(seed)
-    for k, rec in enumerate(planted):
+        if len(rows) == size:
+            break
+    for rec in planted:
         row = {f: rec.get(f, "") for f in _REGISTRY_FIELDS}
-        row["case_ref"] = f"{rec.get('reporting_country', 'UTO')}-{k + 1:05d}"
+        row["colour"] = str(row["colour"]).lower()
         rows.insert(int(rng.integers(0, len(rows) + 1)), row)
+    # One case-reference sequence for every row, in the order of the extract.
+    serial = int(rng.integers(1, 9_000_000))
+    for k, row in enumerate(rows):
+        year = str(row["date_reported"])[:4]
+        row["case_ref"] = f"{row['reporting_country']}-{year}-{serial + k:07d}"
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=list(_REGISTRY_FIELDS), lineterminator="\n")
     writer.writeheader()

@@ -40,6 +40,7 @@ def test_exercise_generate(tmp_path: Path) -> None:
                                  "--count", "2", "--forgery-rate", "0.5", "--seed", "4",
                                  "--dpi", "50", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    assert (tmp_path / "manifest.json").is_file() and (tmp_path / "answer_key.json").is_file()
+    assert (tmp_path / "trainee" / "manifest.json").is_file()
+    assert (tmp_path / "instructor" / "answer_key.json").is_file()
     assert runner.invoke(app, ["exercise", "generate", "--topic", "x",
                                "--out", str(tmp_path)]).exit_code == 2

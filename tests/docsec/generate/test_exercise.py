@@ -40,8 +40,12 @@ def test_exercise_files_keys_and_determinism(tmp_path: Path) -> None:
     make_exercise(topic="mixed", level=2, count=6, forgery_rate=0.5, seed=5,
                   out=tmp_path / "b", dpi=60)
     assert _digest(tmp_path / "a") == _digest(tmp_path / "b")
-    key = json.loads((tmp_path / "a" / "answer_key.json").read_text())
-    manifest = json.loads((tmp_path / "a" / "manifest.json").read_text())
+    key = json.loads((tmp_path / "a" / "instructor" / "answer_key.json").read_text())
+    manifest = json.loads((tmp_path / "a" / "trainee" / "manifest.json").read_text())
+    assert key["seed"] == 5 and "seed" not in manifest
+    assert manifest["reference_date"] == "2026-01-15"
+    assert sorted(p.name for p in (tmp_path / "a").iterdir()) == ["instructor", "trainee"]
+    assert not list((tmp_path / "a" / "trainee").rglob("answer_key*"))
     assert key["forged"] == 3 == sum(not it["genuine"] for it in key["items"])
     assert len(a.items) == len(key["items"]) == len(manifest["items"]) == 6
     assert not (_keys(manifest) & ANSWER_WORDS)
@@ -49,21 +53,21 @@ def test_exercise_files_keys_and_determinism(tmp_path: Path) -> None:
         required = {"id", "model", "format", "files", "mrz", "fields", "genuine", "defects"}
         assert required <= set(item)
         for rel in item["files"].values():
-            assert (tmp_path / "a" / rel).is_file()
+            assert (tmp_path / "a" / "trainee" / rel).is_file()
         assert "capture_white" in item["files"]
         for d in item["defects"]:
             assert {"id", "views", "region", "checks", "capture_regions", "feedback"} <= set(d)
             for polys in d["capture_regions"].values():
                 assert all(len(p["polygon_xy"]) == 4 for p in polys)
     if any(it["model"] == "uto_vehicle_registration" for it in key["items"]):
-        assert (tmp_path / "a" / "registry.csv").is_file()
+        assert (tmp_path / "a" / "trainee" / "registry.csv").is_file()
 
 
 def test_vehicle_exercise_puts_planted_records_in_the_registry(tmp_path: Path) -> None:
     make_exercise(topic="vehicle", level=3, count=4, forgery_rate=1.0, seed=12,
                   out=tmp_path, dpi=50)
-    key = json.loads((tmp_path / "answer_key.json").read_text())
-    registry = (tmp_path / "registry.csv").read_text()
+    key = json.loads((tmp_path / "instructor" / "answer_key.json").read_text())
+    registry = (tmp_path / "trainee" / "registry.csv").read_text()
     assert registry.startswith("vin,make,model,colour,year,plate")
     for item in key["items"]:
         (defect,) = item["defects"]

@@ -1,0 +1,215 @@
+"""The trainee package gives no defect away without looking at the documents.
+
+For every defect of the catalogue, an exercise drilling it is compared with genuine items of
+the same models: same file names, file sizes within the spread of genuine items, no two
+frames byte-identical, no metadata in the images, registry rows of one format, nothing in the
+manifest but ids, paths, the lights given and the reference date; the seed appears nowhere.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import functools
+import hashlib
+import json
+import re
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from docsec.generate import make_document
+from docsec.generate.defects import applicable, catalogue, revealed_with
+from docsec.generate.exercise import (
+    LEVEL_TOOLS,
+    NOISE_SIGMA,
+    TOPICS,
+    _views_for,
+    capture_file,
+    device_noise,
+    make_exercise,
+    save_png,
+)
+from docsec.models import MODEL_IDS, get_model
+
+REF = datetime.date(2026, 1, 15)
+DPI = 60
+SEED = 8_412_337_105_993
+LEVEL = 2
+GENUINE_PER_MODEL = 8
+CAPTURES_PER_VIEW = 8
+# Sizes of one view vary by 8-20 % between genuine items (device noise, content); a size
+# less than 1 % outside the range of a sample of genuine items is no usable signal.
+SIZE_SLACK = 0.01
+MANIFEST_KEYS = {"exercise", "reference_date", "views", "files", "items"}
+
+
+def _topic(model_id: str) -> str:
+    return "vehicle" if model_id in TOPICS["vehicle"] else "document"
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file()}
+
+
+@functools.cache
+def _genuine_png_spread(tmp: str) -> dict[tuple[str, str], tuple[int, int]]:
+    """(model, view) -> smallest and largest PNG of genuine items at the device's noise range."""
+    spread: dict[tuple[str, str], list[int]] = defaultdict(list)
+    rng = np.random.default_rng(0)
+    path = Path(tmp) / "probe.png"
+    for model_id in MODEL_IDS:
+        views = _views_for(model_id, LEVEL_TOOLS[LEVEL])
+        for seed in range(GENUINE_PER_MODEL):
+            doc = make_document(model_id, rng=900 + seed, reference_date=REF, dpi=DPI,
+                                views=views)
+            for view, image in doc.views.items():
+                for sigma in NOISE_SIGMA:
+                    save_png(device_noise(image, sigma, rng), path)
+                    spread[(model_id, view)].append(path.stat().st_size)
+    return {k: (min(v), max(v)) for k, v in spread.items()}
+
+
+@functools.cache
+def _genuine_capture_spread(tmp: str) -> dict[tuple[str, str], tuple[int, int]]:
+    """(model, capture file) -> smallest and largest capture of genuine items (clean scans)."""
+    spread: dict[tuple[str, str], list[int]] = defaultdict(list)
+    path = Path(tmp) / "probe.jpg"
+    for model_id in MODEL_IDS:
+        names = [v for v in ("white", "white_back", "vin_plate")
+                 if v in get_model(model_id).view_names()]
+        for seed in range(GENUINE_PER_MODEL):
+            doc = make_document(model_id, rng=900 + seed, reference_date=REF, dpi=DPI,
+                                views=names)
+            for name in names:
+                for r in range(CAPTURES_PER_VIEW):
+                    capture_file(doc.views[name], "photo" if name == "vin_plate" else "scan",
+                                 1, np.random.default_rng([seed, r]), path)
+                    spread[(model_id, f"capture_{name}")].append(path.stat().st_size)
+    return {k: (min(v), max(v)) for k, v in spread.items()}
+
+
+def _drillable() -> list[str]:
+    return [d for d, spec in catalogue().items() if revealed_with(spec, LEVEL_TOOLS[LEVEL])]
+
+
+def test_every_defect_is_drillable_at_level_two() -> None:
+    assert _drillable() == list(catalogue())
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("defect_id", _drillable())
+def test_trainee_package_does_not_give_the_defect_away(defect_id: str,
+                                                       tmp_path_factory: pytest.TempPathFactory,
+                                                       ) -> None:
+    base = tmp_path_factory.getbasetemp()
+    models = [m for m in MODEL_IDS if defect_id in applicable(get_model(m))]
+    model_id = models[sum(defect_id.encode()) % len(models)]
+    out = tmp_path_factory.mktemp("ex")
+    ex = make_exercise(topic=_topic(model_id), level=LEVEL, capture_level=1, count=2,
+                       forgery_rate=0.5, drills=[defect_id], seed=SEED, out=out, dpi=DPI)
+    trainee = out / "trainee"
+    key = ex.answer_key
+    (forged,) = [it for it in key["items"] if not it["genuine"]]
+    assert forged["defects"][0]["id"] == defect_id
+    png_spread = _genuine_png_spread(str(base))
+    cap_spread = _genuine_capture_spread(str(base))
+    files = _files(trainee)
+
+    # File names: those of a genuine item of the same model.
+    genuine_views = set(_views_for(forged["model"], LEVEL_TOOLS[LEVEL]))
+    names = {n for n in forged["files"] if not n.startswith("capture_")}
+    assert names == genuine_views
+    # Sizes: within the spread of genuine items.
+    for name, rel in forged["files"].items():
+        size = len(files[rel])
+        if name.startswith("capture_"):
+            lo, hi = cap_spread[(forged["model"], name)]
+        else:
+            lo, hi = png_spread[(forged["model"], name)]
+        slack = SIZE_SLACK * hi
+        assert lo - slack <= size <= hi + slack, f"{rel}: {size} bytes, genuine {lo}-{hi}"
+    # No two files byte-identical (frames of one item included).
+    digests = [hashlib.sha256(b).hexdigest() for b in files.values()]
+    assert len(set(digests)) == len(digests)
+    # Metadata: PNG with IHDR, IDAT, IEND only; JPEG without APPn/COM text.
+    for rel, data in files.items():
+        if rel.endswith(".png"):
+            assert _png_chunks(data) <= {b"IHDR", b"IDAT", b"IEND"}, rel
+        elif rel.endswith(".jpg"):
+            assert b"Exif" not in data[:4096] and b"\xff\xfe" not in data[:4096], rel
+    # The manifest: ids, paths, lights, reference date; items alike.
+    manifest = json.loads(files["manifest.json"])
+    assert set(manifest) == MANIFEST_KEYS
+    assert manifest["reference_date"] == REF.isoformat()
+    for entry in manifest["items"]:
+        assert set(entry) == {"id", "files"}
+    text = b"\n".join(v for k, v in files.items() if not k.endswith((".png", ".jpg")))
+    assert str(key["seed"]).encode() not in text
+    for word in (defect_id, defect_id.split(".")[-1], "genuine", "forged", "defect"):
+        assert word.encode() not in files["manifest.json"], word
+    # The registry: planted rows have the format and dates of the others.
+    if "registry.csv" in files:
+        _assert_registry_uniform(files["registry.csv"].decode(), REF)
+
+
+def _png_chunks(data: bytes) -> set[bytes]:
+    out, pos = set(), 8
+    while pos < len(data):
+        length = int.from_bytes(data[pos : pos + 4], "big")
+        out.add(data[pos + 4 : pos + 8])
+        pos += 12 + length
+    return out
+
+
+CASE_REF = re.compile(r"^[A-Z]{3}-\d{4}-\d{7}$")
+
+
+def _assert_registry_uniform(text: str, ref: datetime.date) -> None:
+    rows = list(csv.DictReader(text.splitlines()))
+    serials = []
+    for row in rows:
+        assert CASE_REF.match(row["case_ref"]), row
+        assert row["case_ref"][:3] == row["reporting_country"]
+        assert row["case_ref"][4:8] == row["date_reported"][:4]
+        assert row["colour"] == row["colour"].lower(), row
+        assert datetime.date.fromisoformat(row["date_reported"]) < ref, row
+        serials.append(int(row["case_ref"][-7:]))
+    assert serials == list(range(serials[0], serials[0] + len(rows)))
+
+
+@pytest.mark.slow
+def test_vehicle_registry_planted_rows_blend_in(tmp_path: Path) -> None:
+    ex = make_exercise(topic="vehicle", level=2, count=6, forgery_rate=1.0, out=tmp_path,
+                       drills=["vehicle.on_stolen_list", "vehicle.cloned_vin"], dpi=50)
+    text = (tmp_path / "trainee" / "registry.csv").read_text()
+    vins = {it["fields"]["E"] for it in ex.answer_key["items"]}
+    assert all(v in text for v in vins)
+    _assert_registry_uniform(text, REF)
+
+
+def test_fresh_secret_seed_and_new_package_per_exercise(tmp_path: Path) -> None:
+    a = make_exercise(topic="document", level=1, count=1, forgery_rate=0.0,
+                      out=tmp_path / "a", dpi=50)
+    b = make_exercise(topic="document", level=1, count=1, forgery_rate=0.0,
+                      out=tmp_path / "b", dpi=50)
+    assert a.answer_key["seed"] != b.answer_key["seed"]
+    assert a.manifest["exercise"] != b.manifest["exercise"]
+    fa, fb = _files(a.trainee_dir), _files(b.trainee_dir)
+    assert all(fa[k] != fb.get(k) for k in fa)
+    for pkg, key in ((fa, a.answer_key), (fb, b.answer_key)):
+        assert all(str(key["seed"]).encode() not in v for v in pkg.values())
+    assert not list(a.trainee_dir.rglob("answer_key*"))
+    assert (a.instructor_dir / "answer_key.json").is_file()
+
+
+def test_level_one_gets_white_and_uv_only(tmp_path: Path) -> None:
+    ex = make_exercise(topic="document", level=1, count=2, forgery_rate=0.0, seed=3,
+                       out=tmp_path, dpi=50)
+    for item in ex.manifest["items"]:
+        views = {n.removesuffix("_back") for n in item["files"] if not n.startswith("capture")}
+        assert views == {"white", "uv365"}
+    assert ex.manifest["views"] == ["uv365", "white"]
