@@ -28,8 +28,9 @@ $(BIN)/.installed: pyproject.toml
 
 venv: $(BIN)/.installed
 
-run: sysdeps venv
-	$(BIN)/docsec demo
+run: sysdeps venv  ## the training service with demo accounts (DOCSEC_DATA_DIR, DOCSEC_HOST, DOCSEC_PORT)
+	DOCSEC_DATA_DIR="$${DOCSEC_DATA_DIR:-var/service}" \
+	  $(BIN)/docsec serve --demo --host "$${DOCSEC_HOST:-127.0.0.1}" --port "$${DOCSEC_PORT:-8000}"
 
 lint: venv
 	$(BIN)/ruff check docsec service tests bench scripts
