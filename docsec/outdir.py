@@ -76,6 +76,9 @@ def staged_folder(out: Path | str, *, force: bool = False) -> Iterator[Path]:
     """
     target = check_target(out, force=force)
     parent = target.absolute().parent
+    for folder in (parent, *parent.parents):
+        if folder.exists() and not folder.is_dir():
+            raise OutputError(f"cannot write into {folder}: it is not a folder", path=str(target))
     try:
         parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partial", dir=parent))

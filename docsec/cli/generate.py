@@ -8,6 +8,11 @@ prints the models and the defect catalogue. ``docsec exercise generate --topic d
 instructor package (``DIR/instructor/answer_key.json`` with the parameters and the seed),
 showing a progress bar. Without ``--seed`` each exercise gets a fresh secret seed; the same
 seed gives byte-identical files.
+
+Both write their folder all at once (a temporary folder moved in at the end: an error or
+Ctrl-C leaves nothing behind) and refuse a folder that is not empty unless ``--force``,
+which replaces its content. Exit codes: 0 written; 2 a bad option value, or the folder
+cannot be written.
 """
 
 from __future__ import annotations
@@ -19,19 +24,20 @@ from typing import Annotated
 
 import typer
 
+from docsec.cli.output import emit, fail, fail_with, parse_date
+
 exercise_app = typer.Typer(
     help="Exercise sets: synthetic documents and vehicles with planted defects and answer keys.",
     no_args_is_help=True,
 )
 
 
-def _date(text: str | None) -> datetime.date:
-    if text is None:
-        return datetime.date(2026, 1, 15)
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        raise typer.BadParameter(f"not an ISO date (YYYY-MM-DD): {text!r}") from None
+FORCE_HELP = "Replace the content of a folder that is not empty."
+JSON_HELP = "Print what was written as one JSON object."
+
+
+def _date(text: str | None, as_json: bool) -> datetime.date:
+    return parse_date(text, "--reference-date", as_json=as_json) or datetime.date(2026, 1, 15)
 
 
 def generate(
@@ -49,13 +55,21 @@ def generate(
         str | None, typer.Option(help="The exercise's 'today' (YYYY-MM-DD, default 2026-01-15).")
     ] = None,
     list_: Annotated[bool, typer.Option("--list", help="List models and defects.")] = False,
+    force: Annotated[bool, typer.Option("--force", help=FORCE_HELP)] = False,
+    as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
-    """Generate one synthetic document: all its views as PNG plus document.json."""
+    """Generate one synthetic document: all its views as PNG plus document.json.
+
+    The output folder is written all at once and must be absent or empty unless --force.
+    Exit codes: 0 written; 2 a bad option value (model, defect, view, dpi, date) or an
+    output folder that cannot be written.
+    """
     from docsec.errors import DocsecError
     from docsec.generate import make_document
     from docsec.generate.defects import applicable, catalogue
     from docsec.generate.exercise import save_png
     from docsec.models import load_models
+    from docsec.outdir import check_target, staged_folder
 
     if list_:
         for mid, m in load_models().items():
@@ -67,23 +81,28 @@ def generate(
                        f"{len(models)} models")
         return
     if model is None:
-        typer.echo("error: give a model id (docsec generate --list shows them)", err=True)
-        raise typer.Exit(2)
+        fail("give a model id (docsec generate --list shows them)", as_json=as_json)
+    ref = _date(reference_date, as_json)
     try:
+        check_target(out, force=force)  # before any work
         doc = make_document(model, rng=seed, defects=tuple(defect or ()),
-                            reference_date=_date(reference_date), dpi=dpi, views=view)
+                            reference_date=ref, dpi=dpi, views=view)
+        with staged_folder(out, force=force) as stage:
+            for name, image in doc.views.items():
+                save_png(image, stage / f"{name}.png", compress_level=6)
+            data = {"seed": seed, **doc.to_dict()}
+            (stage / "document.json").write_text(
+                json.dumps(data, ensure_ascii=False, indent=1, default=str) + "\n",
+                encoding="utf-8",
+            )
     except DocsecError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from None
-    out.mkdir(parents=True, exist_ok=True)
-    for name, image in doc.views.items():
-        save_png(image, out / f"{name}.png", compress_level=6)
-    data = {"seed": seed, **doc.to_dict()}
-    (out / "document.json").write_text(
-        json.dumps(data, ensure_ascii=False, indent=1, default=str) + "\n", encoding="utf-8"
-    )
-    typer.echo(f"{model}: {len(doc.views)} views, {'genuine' if doc.genuine else 'defective'}"
-               f" -> {out}")
+        fail_with(exc, as_json=as_json)
+    if as_json:
+        emit({"model": model, "seed": seed, "genuine": doc.genuine, "out": str(out),
+              "views": sorted(doc.views), "reference_date": ref.isoformat()})  # fmt: skip
+    else:
+        typer.echo(f"{model}: {len(doc.views)} views, "
+                   f"{'genuine' if doc.genuine else 'defective'} -> {out}")  # fmt: skip
 
 
 @exercise_app.command("generate")
@@ -105,25 +124,40 @@ def exercise_generate(
     reference_date: Annotated[
         str | None, typer.Option(help="The exercise's 'today' (YYYY-MM-DD, default 2026-01-15).")
     ] = None,
+    force: Annotated[bool, typer.Option("--force", help=FORCE_HELP)] = False,
+    as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
-    """Generate an exercise: OUT/trainee/ (views, captures, manifest) and OUT/instructor/."""
+    """Generate an exercise: OUT/trainee/ (views, captures, manifest) and OUT/instructor/.
+
+    OUT is written all at once (Ctrl-C or an error leaves nothing) and must be absent or
+    empty unless --force. Exit codes: 0 written; 2 a bad option value or an output folder
+    that cannot be written.
+    """
+    from rich.console import Console
     from rich.progress import Progress
 
     from docsec.errors import DocsecError
     from docsec.generate.exercise import make_exercise
 
+    ref = _date(reference_date, as_json)
+    console = Console(stderr=True)
     try:
-        with Progress(transient=True) as bar:
+        with Progress(console=console, transient=True, disable=not console.is_terminal) as bar:
             task = bar.add_task("generating", total=count)
             result = make_exercise(
                 topic=topic, level=level, capture_level=capture_level,
                 defect_level=defect_level, count=count, forgery_rate=forgery_rate, seed=seed,
-                out=out, reference_date=_date(reference_date), dpi=dpi,
+                out=out, reference_date=ref, dpi=dpi, force=force,
                 progress=lambda done, total: bar.update(task, completed=done, total=total),
             )
     except DocsecError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from None
+        fail_with(exc, as_json=as_json)
     forged = result.answer_key["forged"]
-    typer.echo(f"{count} items ({forged} with a defect): give trainees {result.trainee_dir}; "
-               f"the answer key and seed are in {result.instructor_dir}")
+    if as_json:
+        emit({"out": str(out), "count": count, "forged": forged,
+              "trainee": str(result.trainee_dir), "instructor": str(result.instructor_dir),
+              "reference_date": ref.isoformat()})  # fmt: skip
+    else:
+        typer.echo(f"{count} items ({forged} with a defect): give trainees "
+                   f"{result.trainee_dir}; the answer key and seed are in "
+                   f"{result.instructor_dir}")  # fmt: skip

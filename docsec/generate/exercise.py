@@ -47,6 +47,7 @@ from docsec.generate.defects import applicable, catalogue, revealed_with
 from docsec.generate.document import SyntheticDocument, make_document
 from docsec.generate.render import TILT_FRAMES, view_family
 from docsec.models import MODEL_IDS, get_model
+from docsec.outdir import check_target, staged_folder
 
 __all__ = [
     "INSTRUCTOR_DIR",
@@ -213,6 +214,7 @@ def make_exercise(
     reference_date: datetime.date | None = None,
     dpi: int = 200,
     progress: Callable[[int, int], None] | None = None,
+    force: bool = False,
 ) -> ExerciseSet:
     """Generate an exercise and write its trainee and instructor packages under ``out``.
 
@@ -227,7 +229,9 @@ def make_exercise(
     forgery_rate : float
         Fraction of items with a planted defect (0-1); exactly ``round(count * rate)``.
     out : path
-        Output directory (``trainee/`` and ``instructor/`` are created in it).
+        Output directory (``trainee/`` and ``instructor/`` are created in it). Written all at
+        once (:func:`docsec.outdir.staged_folder`): it must be absent or empty unless
+        ``force``, which replaces its content; an error or an interrupt leaves it as it was.
     seed : int, optional
         The exercise's seed (same seed, same bytes). When None, a fresh secret seed is drawn;
         it is written only to the instructor package.
@@ -244,11 +248,15 @@ def make_exercise(
         Resolution of the views.
     progress : callable, optional
         Called with ``(done, total)`` after each item.
+    force : bool
+        Replace the content of a non-empty ``out``.
 
     Raises
     ------
     InvalidComponent
-        For an unknown topic or an out-of-range level, count or rate.
+        For an unknown topic or an out-of-range level, count, rate or dpi.
+    OutputError
+        ``out`` is a file, a non-empty folder without ``force``, or cannot be written.
     """
     if topic not in TOPICS:
         raise InvalidComponent(f"topic must be one of {sorted(TOPICS)}, got {topic!r}")
@@ -272,92 +280,96 @@ def make_exercise(
             raise InvalidComponent(
                 f"defect {d!r} shows only in {', '.join(specs[d].reveal_views)}: not among "
                 f"the tools of level {level} ({', '.join(sorted(LEVEL_TOOLS[level]))})")
+    check_target(out, force=force)  # refuse a used folder before any work
     if seed is None:
         seed = new_seed()
     ref = reference_date or datetime.date(2026, 1, 15)
     root = Path(out)
-    trainee = root / TRAINEE_DIR
-    instructor = root / INSTRUCTOR_DIR
-    trainee.mkdir(parents=True, exist_ok=True)
-    instructor.mkdir(parents=True, exist_ok=True)
-    seq = np.random.SeedSequence(seed)
-    plan_seq, registry_seq, *item_seqs = seq.spawn(count + 2)
-    plan_rng = np.random.default_rng(plan_seq)
-    # The exercise's public name: drawn from the seed, shows nothing of it.
-    exercise_id = plan_rng.bytes(8).hex()
-    models = TOPICS[topic]
-    n_forged = round(count * forgery_rate)
-    forged = set(plan_rng.permutation(count)[:n_forged].tolist())
-    tools = LEVEL_TOOLS[level]
-    kind, cap_level = _CAPTURE[cap_choice]
-    items: list[ExerciseItem] = []
-    registry_rows: list[dict[str, Any]] = []
-    # Capturing (OpenCV) and encoding (zlib, libjpeg) release the GIL: captures and files are
-    # made by worker threads while the next document renders. Every capture has its own seed
-    # and every file its own path, so the bytes do not depend on the threads' order.
-    with ThreadPoolExecutor(max_workers=3) as pool:
-        pending: list[Future[Any]] = []
-        builders: list[Callable[[], ExerciseItem]] = []
-        for i in range(count):
-            item_rng = np.random.default_rng(item_seqs[i])
-            doc_seed, defect_seed, capture_seed, noise_seed = (
-                int(x) for x in item_rng.integers(0, 2**63, 4))
-            model_id = models[int(plan_rng.integers(len(models)))]
-            defects: tuple[str, ...] = ()
-            if i in forged and drill_ids:
-                drill = drill_ids[int(plan_rng.integers(len(drill_ids)))]
-                fits = [m for m in models if drill in applicable(get_model(m))]
-                model_id = fits[int(plan_rng.integers(len(fits)))]
-                defects = (drill,)
-            elif i in forged:
-                defects = (_pick_defect(model_id, defect_choice, tools,
-                                        np.random.default_rng(defect_seed)),)
-            doc = make_document(model_id, rng=doc_seed, defects=defects, reference_date=ref,
-                                dpi=dpi, views=_views_for(model_id, tools))
-            item_id = f"item-{i + 1:03d}"
-            builders.append(_write_item(trainee, item_id, doc, kind, cap_level, capture_seed,
-                                        noise_seed, pool, pending))
-            record = (doc.vehicle or {}).get("registry_record")
-            if isinstance(record, Mapping):
-                registry_rows.append(dict(record))
-            if progress is not None:
-                progress(i + 1, count)
-        for fut in pending:
-            fut.result()
-        items.extend(build() for build in builders)
-    files_common: dict[str, str] = {}
-    if topic in ("vehicle", "mixed"):
-        files_common["registry"] = "registry.csv"
-        write_registry(trainee / "registry.csv", registry_rows,
-                       np.random.default_rng(registry_seq), reference_date=ref)
-    manifest = {
-        "exercise": exercise_id,
-        "reference_date": ref.isoformat(),
-        "views": sorted(tools),
-        "files": files_common,
-        "items": [dict(it.manifest) for it in items],
-    }
-    parameters = {
-        "topic": topic,
-        "level": level,
-        "capture_level": cap_choice,
-        "defect_level": defect_choice,
-        "count": count,
-        "forgery_rate": forgery_rate,
-        "reference_date": ref.isoformat(),
-        "dpi": dpi,
-        "capture": {"kind": kind, "level": cap_level},
-    }
-    answer_key = {
-        "exercise": exercise_id,
-        "seed": seed,
-        "parameters": parameters,
-        **parameters,
-        "forged": n_forged,
-        "items": [dict(it.answer) for it in items],
-    }
-    _write_json(trainee / "manifest.json", manifest)
-    _write_json(instructor / "answer_key.json", answer_key)
+    # Everything is written into a temporary folder beside ``out`` and moved in at the end:
+    # an error or Ctrl-C leaves ``out`` as it was, never half an exercise.
+    with staged_folder(root, force=force) as stage:
+        trainee = stage / TRAINEE_DIR
+        instructor = stage / INSTRUCTOR_DIR
+        trainee.mkdir()
+        instructor.mkdir()
+        seq = np.random.SeedSequence(seed)
+        plan_seq, registry_seq, *item_seqs = seq.spawn(count + 2)
+        plan_rng = np.random.default_rng(plan_seq)
+        # The exercise's public name: drawn from the seed, shows nothing of it.
+        exercise_id = plan_rng.bytes(8).hex()
+        models = TOPICS[topic]
+        n_forged = round(count * forgery_rate)
+        forged = set(plan_rng.permutation(count)[:n_forged].tolist())
+        tools = LEVEL_TOOLS[level]
+        kind, cap_level = _CAPTURE[cap_choice]
+        items: list[ExerciseItem] = []
+        registry_rows: list[dict[str, Any]] = []
+        # Capturing (OpenCV) and encoding (zlib, libjpeg) release the GIL: captures and files are
+        # made by worker threads while the next document renders. Every capture has its own seed
+        # and every file its own path, so the bytes do not depend on the threads' order.
+        with ThreadPoolExecutor(max_workers=3) as pool:
+            pending: list[Future[Any]] = []
+            builders: list[Callable[[], ExerciseItem]] = []
+            for i in range(count):
+                item_rng = np.random.default_rng(item_seqs[i])
+                doc_seed, defect_seed, capture_seed, noise_seed = (
+                    int(x) for x in item_rng.integers(0, 2**63, 4))
+                model_id = models[int(plan_rng.integers(len(models)))]
+                defects: tuple[str, ...] = ()
+                if i in forged and drill_ids:
+                    drill = drill_ids[int(plan_rng.integers(len(drill_ids)))]
+                    fits = [m for m in models if drill in applicable(get_model(m))]
+                    model_id = fits[int(plan_rng.integers(len(fits)))]
+                    defects = (drill,)
+                elif i in forged:
+                    defects = (_pick_defect(model_id, defect_choice, tools,
+                                            np.random.default_rng(defect_seed)),)
+                doc = make_document(model_id, rng=doc_seed, defects=defects, reference_date=ref,
+                                    dpi=dpi, views=_views_for(model_id, tools))
+                item_id = f"item-{i + 1:03d}"
+                builders.append(_write_item(trainee, item_id, doc, kind, cap_level, capture_seed,
+                                            noise_seed, pool, pending))
+                record = (doc.vehicle or {}).get("registry_record")
+                if isinstance(record, Mapping):
+                    registry_rows.append(dict(record))
+                if progress is not None:
+                    progress(i + 1, count)
+            for fut in pending:
+                fut.result()
+            items.extend(build() for build in builders)
+        files_common: dict[str, str] = {}
+        if topic in ("vehicle", "mixed"):
+            files_common["registry"] = "registry.csv"
+            write_registry(trainee / "registry.csv", registry_rows,
+                           np.random.default_rng(registry_seq), reference_date=ref)
+        manifest = {
+            "exercise": exercise_id,
+            "reference_date": ref.isoformat(),
+            "views": sorted(tools),
+            "files": files_common,
+            "items": [dict(it.manifest) for it in items],
+        }
+        parameters = {
+            "topic": topic,
+            "level": level,
+            "capture_level": cap_choice,
+            "defect_level": defect_choice,
+            "count": count,
+            "forgery_rate": forgery_rate,
+            "reference_date": ref.isoformat(),
+            "dpi": dpi,
+            "capture": {"kind": kind, "level": cap_level},
+        }
+        answer_key = {
+            "exercise": exercise_id,
+            "seed": seed,
+            "parameters": parameters,
+            **parameters,
+            "forged": n_forged,
+            "items": [dict(it.answer) for it in items],
+        }
+        _write_json(trainee / "manifest.json", manifest)
+        _write_json(instructor / "answer_key.json", answer_key)
     return ExerciseSet(out=root, items=tuple(items), answer_key=answer_key, manifest=manifest)
 
 
