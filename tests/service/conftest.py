@@ -15,19 +15,23 @@ from sqlalchemy import create_engine, text
 
 from service.app import create_app
 from service.auth import hash_password, issue_token
-from service.models import Base, User
+from service.models import User
 from service.settings import Settings
 
 PASSWORD = "correct horse battery"
+PG_SCHEMA = "docsec_service_test"
 _HASH = hash_password(PASSWORD)
 
 
-def _reset_postgres(url: str) -> None:
+def _fresh_postgres_schema(url: str) -> str:
+    """An empty schema of its own for the service tests; the URL that uses it."""
     engine = create_engine(url)
     with engine.begin() as conn:
-        Base.metadata.drop_all(conn)
-        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE"))
+        conn.execute(text(f"CREATE SCHEMA {PG_SCHEMA}"))
     engine.dispose()
+    sep = "&" if "?" in url else "?"
+    return f"{url}{sep}options=-csearch_path%3D{PG_SCHEMA}"
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -38,7 +42,7 @@ def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
         url = os.environ.get("DOCSEC_TEST_PG_URL")
         if not url:
             pytest.skip("set DOCSEC_TEST_PG_URL to run the service tests on PostgreSQL")
-        _reset_postgres(url)
+        url = _fresh_postgres_schema(url)
     return Settings(data_dir=tmp_path / "data", database_url=url,
                     registry=str(tmp_path / "registry.sqlite"))
 
