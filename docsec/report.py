@@ -8,7 +8,7 @@ Instructor answer keys and trainee scoring refer to check IDs, never to messages
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -22,6 +22,7 @@ class Status(StrEnum):
     FAIL = "fail"
     WARN = "warn"
     NOT_APPLICABLE = "not_applicable"
+    ERROR = "error"
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +31,10 @@ class Finding:
 
     ``positions`` are 1-based ``(line, column)`` pairs of the characters concerned, in
     the coordinates of the thing checked (MRZ lines, VIN characters as line 1).
+
+    Image checks (:mod:`docsec.inspect`) also give the measured ``score`` and the
+    ``threshold`` it was held against, the ``view`` looked at, the ``region`` (a mapping
+    with ``canonical`` and ``capture`` polygons) and the message in Russian (``message_ru``).
     """
 
     id: str
@@ -39,6 +44,11 @@ class Finding:
     expected: str | None = None
     found: str | None = None
     message: str = ""
+    score: float | None = None
+    threshold: float | None = None
+    view: str | None = None
+    region: Mapping[str, object] | None = None
+    message_ru: str = ""
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready mapping."""
@@ -53,11 +63,17 @@ class Finding:
         }
 
 
-_RANK = {Status.NOT_APPLICABLE: 0, Status.PASS: 1, Status.WARN: 2, Status.FAIL: 3}
+_RANK = {
+    Status.NOT_APPLICABLE: 0,
+    Status.PASS: 1,
+    Status.WARN: 2,
+    Status.ERROR: 3,
+    Status.FAIL: 4,
+}
 
 
 def worst(statuses: Iterable[Status]) -> Status:
-    """Return the most severe status (fail > warn > pass > not applicable).
+    """Return the most severe status (fail > error > warn > pass > not applicable).
 
     >>> worst([Status.PASS, Status.WARN])
     <Status.WARN: 'warn'>

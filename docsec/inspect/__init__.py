@@ -1,0 +1,308 @@
+"""Inspection: check every security feature in every light, decide, explain each finding.
+
+:func:`inspect_document` takes the views of one document (``white``, ``uv365``, ``ir``,
+``transmitted``, ``tilt_1`` ..., ``_back`` for the second side, ``vin_plate`` for a vehicle),
+reads each side's white view (:func:`docsec.read.read_document`: MRZ, model, page, visual
+zone), registers every view into the model's canonical frame
+(:mod:`docsec.inspect.register`), runs one check per ID of ``feature_checks.json``
+(:mod:`docsec.inspect.features`) and every data rule (:mod:`docsec.inspect.rules`), and
+decides accept / refer / reject (:mod:`docsec.inspect.verdict`). Which views are used follows
+the level: 1 white and UV 365; 2 also IR, transmitted and tilt; 3 everything supplied.
+
+Checks compare with the model's unpersonalised reference (:mod:`docsec.inspect.reference`),
+never with anything the generator planted; this package imports nothing from
+:mod:`docsec.generate`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from docsec.errors import ImageError, InvalidComponent, RegionNotFound
+from docsec.inspect.context import Context, make_finding
+from docsec.inspect.features import FEATURE_CHECKS
+from docsec.inspect.register import RegisteredView, light_of, register_side, side_of
+from docsec.inspect.rules import data_findings
+from docsec.inspect.verdict import decide
+from docsec.models import DocumentModel
+from docsec.read import Reading, read_document
+from docsec.registry.base import VehicleRegistry
+from docsec.report import Finding, Status
+
+__all__ = ["LEVEL_LIGHTS", "InspectionReport", "inspect_document", "views_for_level"]
+
+#: Lights each level uses (``tilt`` stands for every tilt frame); level 3 uses everything.
+LEVEL_LIGHTS: Mapping[int, frozenset[str]] = {
+    1: frozenset({"white", "uv365"}),
+    2: frozenset({"white", "uv365", "ir", "transmitted", "tilt"}),
+}
+
+
+def _family(view: str) -> str:
+    light = light_of(view)
+    return "tilt" if light.startswith("tilt_") else light
+
+
+def views_for_level(names: list[str] | tuple[str, ...] | set[str], level: int) -> list[str]:
+    """The views of ``names`` that ``level`` uses (the VIN plate is data: always used).
+
+    >>> views_for_level(["white", "ir", "tilt_1", "uv365_back", "vin_plate"], 1)
+    ['white', 'uv365_back', 'vin_plate']
+    """
+    if level not in (1, 2, 3):
+        raise InvalidComponent(f"level must be 1, 2 or 3, got {level!r}")
+    if level == 3:
+        return list(names)
+    lights = LEVEL_LIGHTS[level]
+    return [n for n in names if n == "vin_plate" or _family(n) in lights]
+
+
+@dataclass
+class InspectionReport:
+    """The outcome of one inspection: verdict, reasons, findings, the reading, timings."""
+
+    verdict: str
+    reasons: list[dict[str, str]]
+    model: DocumentModel
+    level: int
+    findings: list[Finding]
+    readings: Mapping[str, Reading]
+    views: Mapping[str, RegisteredView]
+    reference_date: dt.date
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    heat: Mapping[str, Any] = field(default_factory=dict)
+
+    def finding(self, check_id: str) -> Finding | None:
+        """The finding of ``check_id`` (None when it was not produced)."""
+        return next((f for f in self.findings if f.id == check_id), None)
+
+    def failed(self) -> list[str]:
+        """IDs of the failing findings."""
+        return [f.id for f in self.findings if f.status == Status.FAIL]
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready mapping (``verdict``, ``reasons``, ``model``, ``findings``, ...)."""
+        return {
+            "verdict": self.verdict,
+            "reasons": self.reasons,
+            "model": self.model.id,
+            "level": self.level,
+            "reference_date": self.reference_date.isoformat(),
+            "findings": [finding_dict(f) for f in self.findings],
+            "registration": {
+                name: {"quality": round(v.quality, 3), "registered": v.registered,
+                       "shared_with": v.shared_with}
+                for name, v in self.views.items()
+            },
+            "reading": {side: r.to_dict() for side, r in self.readings.items()},
+            "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()},
+        }
+
+    def to_html(self) -> str:
+        """A self-contained HTML report (inline images, no external files)."""
+        from docsec.inspect.html import render_html
+
+        return render_html(self)
+
+
+def finding_dict(f: Finding) -> dict[str, object]:
+    """A finding in the report's JSON shape."""
+    return {
+        "id": f.id,
+        "status": f.status.value,
+        "view": f.view,
+        "region": f.region,
+        "score": f.score,
+        "threshold": f.threshold,
+        "field": f.field,
+        "expected": f.expected,
+        "found": f.found,
+        "message": {"en": f.message, "ru": f.message_ru},
+    }
+
+
+def _as_image(name: str, img: object) -> NDArray[np.uint8]:
+    a = np.asarray(img)
+    if a.dtype != np.uint8 or a.ndim not in (2, 3) or (a.ndim == 3 and a.shape[2] not in (3, 4)):
+        raise ImageError(f"view {name!r} is not an 8-bit gray or RGB image")
+    if a.ndim == 3 and a.shape[2] == 4:
+        a = np.ascontiguousarray(a[..., :3])
+    if min(a.shape[:2]) < 32:
+        raise ImageError(f"view {name!r} is too small ({a.shape[1]}x{a.shape[0]})")
+    return a
+
+
+_KNOWN = ("white", "uv365", "ir", "transmitted")
+
+
+def _check_name(name: str) -> None:
+    light = light_of(name)
+    ok = name == "vin_plate" or light in _KNOWN or (
+        light.startswith("tilt_") and light[5:].isdigit())
+    if not ok:
+        raise InvalidComponent(
+            f"unknown view {name!r}: use white, uv365, ir, transmitted, tilt_<k> (with _back "
+            "for the second side) or vin_plate")
+
+
+def inspect_document(
+    views: Mapping[str, object],
+    *,
+    level: int = 3,
+    reference_date: dt.date | None = None,
+    registry: VehicleRegistry | None = None,
+    fixed_position: bool = True,
+    vin_plate_text: str | None = None,
+    viz: bool = True,
+) -> InspectionReport:
+    """Inspect one document from its views; see the module docstring.
+
+    Parameters
+    ----------
+    views : mapping of str to image
+        ``uint8`` gray or RGB arrays by view name; ``white`` (or ``white_back``) is needed.
+    level : {1, 2, 3}
+        Which lights are used (1: white, UV 365; 2: also IR, transmitted, tilt; 3: all).
+    reference_date : datetime.date, optional
+        "Today" of the check (expiry), default today.
+    registry : VehicleRegistry, optional
+        Stolen-vehicle registry for vehicle documents.
+    fixed_position : bool
+        Views of one side with the anchor's frame size were taken from one fixed position
+        and share its homography (a comparator); False registers each view on its own.
+    vin_plate_text : str, optional
+        The VIN as read from the plate by the officer, instead of reading ``vin_plate``.
+    viz : bool
+        Read the visual-zone fields the data rules compare (Tesseract); False leaves
+        ``feature.viz_mrz.match`` and the certificate rules without a reading.
+
+    Raises
+    ------
+    InvalidComponent
+        Unknown view name or level.
+    ImageError
+        A view is not an image.
+    RegionNotFound
+        No document of a known model was found in the white view(s).
+    """
+    t0 = time.perf_counter()
+    ref_date = reference_date or dt.date.today()
+    for name in views:
+        _check_name(name)
+    used = views_for_level(list(views), level)
+    images = {n: _as_image(n, views[n]) for n in used}
+    groups: dict[str, dict[str, NDArray[np.uint8]]] = {}
+    for n, img in images.items():
+        if n != "vin_plate":
+            groups.setdefault(side_of(n), {})[n] = img
+    if not any(("white" if s == "front" else "white_back") in g for s, g in groups.items()):
+        raise InvalidComponent("a white-light view (white or white_back) is needed")
+    readings: dict[str, Reading] = {}
+    pages: dict[str, Any] = {}
+    model: DocumentModel | None = None
+    renamed: dict[str, dict[str, NDArray[np.uint8]]] = {}
+    for side, group in groups.items():
+        anchor = "white" if side == "front" else "white_back"
+        if anchor not in group:
+            continue
+        reading = read_document(group[anchor], name=anchor, viz=False, reference_date=ref_date)
+        page = reading.page
+        if page is None or page.model is None:
+            continue
+        if viz:
+            reading = _read_fields(group[anchor], reading)
+        real = page.side
+        if real in renamed:  # both captures show the same side: keep the first
+            continue
+        readings[real] = reading
+        pages[real] = page
+        if model is None or (reading.mrz is not None and page.model.mrz is not None):
+            model = page.model
+        renamed[real] = {
+            (light_of(n) if real == "front" else f"{light_of(n)}_back"): img
+            for n, img in group.items()
+        }
+    if model is None:
+        raise RegionNotFound("no document of a known model was found in the white view")
+    t1 = time.perf_counter()
+    registered: dict[str, RegisteredView] = {}
+    for side, group in renamed.items():
+        if pages[side].model.id != model.id:
+            continue
+        anchor = "white" if side == "front" else "white_back"
+        registered.update(register_side(group, anchor, pages[side],
+                                        fixed_position=fixed_position))  # fmt: skip
+    t2 = time.perf_counter()
+    mrz = None
+    for r in readings.values():
+        if r.mrz is not None:
+            from docsec.errors import ValidationError
+            from docsec.mrz import parse
+
+            try:
+                mrz = parse(list(r.mrz.lines), reference_date=ref_date)
+            except ValidationError:
+                mrz = None
+    ctx = Context(model=model, views=registered, supplied=frozenset(views), readings=readings,
+                  mrz=mrz, reference_date=ref_date, level=level, registry=registry,
+                  vin_plate=images.get("vin_plate"), vin_plate_text=vin_plate_text)
+    findings: list[Finding] = []
+    for cid, (fn, _lights) in FEATURE_CHECKS.items():
+        try:
+            findings.append(fn(ctx))
+        except (ValueError, ArithmeticError, IndexError, cv2_error()) as exc:
+            findings.append(make_finding(cid, Status.ERROR, f"the check could not run: {exc}",
+                                         "проверку не удалось выполнить."))
+    t3 = time.perf_counter()
+    findings.extend(data_findings(ctx))
+    t4 = time.perf_counter()
+    verdict, reasons = decide(findings)
+    timings = {
+        "read": (t1 - t0) * 1000,
+        "register": (t2 - t1) * 1000,
+        "features": (t3 - t2) * 1000,
+        "data": (t4 - t3) * 1000,
+        "total": (t4 - t0) * 1000,
+    }
+    return InspectionReport(verdict=verdict, reasons=reasons, model=model, level=level,
+                            findings=findings, readings=readings, views=registered,
+                            reference_date=ref_date, timings_ms=timings,
+                            heat=dict(ctx.memo.get("heat", {})))  # fmt: skip
+
+
+#: Visual-zone fields the data rules compare (the rest are not read).
+_RULE_FIELDS = frozenset({"date_of_birth", "date_of_expiry", "valid_until", "surname",
+                          "given_names", "document_number", "A", "D.1", "E", "R"})
+
+
+def _read_fields(image: NDArray[np.uint8], reading: Reading) -> Reading:
+    """``reading`` with the visual-zone fields the data rules need read (Tesseract)."""
+    from dataclasses import replace
+
+    from docsec.read.viz import read_viz
+
+    page = reading.page
+    assert page is not None and page.model is not None
+    fields = tuple(f for f in page.model.fields
+                   if f.name in _RULE_FIELDS and f.side == page.side)  # fmt: skip
+    if not fields:
+        return reading
+    t = time.perf_counter()
+    found = read_viz(image, replace(page, model=replace(page.model, fields=fields)))
+    timings = {**reading.timings_ms, "viz": (time.perf_counter() - t) * 1000}
+    return replace(reading, viz=found, timings_ms=timings)
+
+
+def cv2_error() -> type[Exception]:
+    """OpenCV's exception type (an image too degenerate for a check)."""
+    import cv2
+
+    err: type[Exception] = cv2.error
+    return err

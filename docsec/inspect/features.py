@@ -1,0 +1,1056 @@
+"""Image checks: one per ``feature.*`` ID of ``docsec/models/data/feature_checks.json``.
+
+Each check is a plain function of the :class:`~docsec.inspect.context.Context` returning one
+:class:`~docsec.report.Finding` (the worst over the sides that carry the feature). Every
+check measures a physical property of the feature in the light that shows it and compares
+it with the model's unpersonalised reference (:mod:`docsec.inspect.reference`) or with the
+document's own other lights, never with a personalised twin:
+
+* UV 365: the substrate stays dull; fibres glow (and do not show in white light); the emblem
+  glows with the reference's shape (and does not show in white light);
+* IR: the MRZ and the carbon-ink fields absorb, dye-ink fields drop out (model ink table);
+* white light under magnification: guilloche and rainbow print carry no halftone screen,
+  microprint keeps its fine detail relative to the title print;
+* transmitted light: watermark tone, dark thread band, laser-perforated holes;
+* tilt: the hologram changes between frames, the OVI changes colour, the latent image
+  appears in its frame;
+* personalisation: ghost image present and the same face as the portrait, portrait in its
+  box, MRZ in OCR-B, visual-zone fields in the model's typeface.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from docsec.inspect.context import Context, make_finding
+from docsec.inspect.reference import REF_DPI, glyphs, reference
+from docsec.inspect.register import RegisteredView
+from docsec.models import FeatureSpec, FieldSpec
+from docsec.report import Finding, Status, worst
+
+__all__ = ["FEATURE_CHECKS", "THRESHOLDS"]
+
+F32 = NDArray[np.float32]
+BoxMM = tuple[float, float, float, float]
+
+#: The threshold of each check's score (the direction is in the check's docstring).
+THRESHOLDS: Mapping[str, float] = {
+    "feature.uv_substrate.dull": 2.5,
+    "feature.uv_fibres.present": 0.2,
+    "feature.uv_fibres.invisible_in_white": 12.0,
+    "feature.uv_emblem.present": 0.35,
+    "feature.uv_emblem.invisible_in_white": 0.12,
+    "feature.ir_mrz.dark": 0.5,
+    "feature.ir_fields.dark": 0.45,
+    "feature.guilloche.continuous": 2.0,
+    "feature.microprint.sharp": 0.9,
+    "feature.rainbow.smooth": 2.0,
+    "feature.watermark.present": 0.35,
+    "feature.watermark.invisible_in_white": 0.08,
+    "feature.security_thread.present": 0.08,
+    "feature.ghost_image.present": 4.0,
+    "feature.ghost_image.matches_portrait": 0.5,
+    "feature.portrait.position": 1.5,
+    "feature.hologram.present": 0.3,
+    "feature.hologram.dynamic": 6.0,
+    "feature.ovi.shift": 0.4,
+    "feature.latent_image.present": 0.4,
+    "feature.laser_perforation.matches_number": 3.0,
+    "feature.mrz_font.ocr_b": 0.9,
+    "feature.viz_font.consistent": 3.5,
+}
+
+_LABEL_MM = 1.9  # a field's printed value sits below its label
+
+
+def _ncc(a: F32, b: F32, mask: NDArray[np.bool_] | None = None) -> float:
+    if mask is not None:
+        a, b = a[mask], b[mask]
+    a = a - a.mean()
+    b = b - b.mean()
+    den = float(np.sqrt((a * a).sum() * (b * b).sum()))
+    return float((a * b).sum() / den) if den > 1e-6 else 0.0
+
+
+def _lum(img: F32) -> F32:
+    if img.ndim == 2:
+        return img
+    out: F32 = img @ np.asarray([0.299, 0.587, 0.114], np.float32)
+    return out
+
+
+def _ref_crop(ctx: Context, side: str, light: str, box: BoxMM) -> F32:
+    ref = reference(ctx.model.id, side, light)
+    x, y, w, h = (round(v * REF_DPI / 25.4) for v in box)
+    x, y = max(0, x), max(0, y)
+    return ref[y : y + max(1, h), x : x + max(1, w)].astype(np.float32)
+
+
+def _resize(img: F32, shape: tuple[int, ...]) -> F32:
+    return np.asarray(cv2.resize(img, (shape[1], shape[0]), interpolation=cv2.INTER_AREA),
+                      np.float32)
+
+
+def _clip_box(ctx: Context, box: BoxMM) -> BoxMM:
+    w, h = ctx.model.size_mm
+    x, y, bw, bh = box
+    x, y = max(0.0, x), max(0.0, y)
+    return x, y, max(0.5, min(bw, w - x)), max(0.5, min(bh, h - y))
+
+
+def _features(ctx: Context, kind: str) -> list[FeatureSpec]:
+    return [f for f in ctx.model.features if f.kind == kind]
+
+
+def _value_box(f: FieldSpec) -> BoxMM:
+    x, y, w, h = f.box_mm
+    return x, y + _LABEL_MM, w, max(0.5, h - _LABEL_MM)
+
+
+def _personal_boxes(ctx: Context, side: str) -> list[BoxMM]:
+    """Boxes of everything personalised on ``side`` (fields, MRZ, portrait, ghost image)."""
+    m = ctx.model
+    boxes = [f.box_mm for f in m.fields if f.side == side]
+    if m.mrz is not None and m.mrz.side == side:
+        boxes.append(m.mrz.box_mm)
+    if m.portrait is not None and m.portrait.side == side:
+        boxes.append(m.portrait.box_mm)
+    boxes += [f.box_mm for f in m.features
+              if f.side == side and f.kind in ("ghost_image", "laser_perforation")]  # fmt: skip
+    return boxes
+
+
+def _mask_out(shape: tuple[int, int], origin: BoxMM, boxes: Iterable[BoxMM], dpi: int,
+              pad_mm: float = 0.5) -> NDArray[np.bool_]:
+    """True outside ``boxes`` in a crop of ``origin`` at ``dpi``."""
+    keep = np.ones(shape, bool)
+    k = dpi / 25.4
+    for x, y, w, h in boxes:
+        x0 = int((x - pad_mm - origin[0]) * k)
+        y0 = int((y - pad_mm - origin[1]) * k)
+        x1 = int(np.ceil((x + w + pad_mm - origin[0]) * k))
+        y1 = int(np.ceil((y + h + pad_mm - origin[1]) * k))
+        keep[max(0, y0) : max(0, y1), max(0, x0) : max(0, x1)] = False
+    return keep
+
+
+def _heat(ctx: Context, check_id: str, view: RegisteredView, box: BoxMM, values: F32) -> None:
+    """Keep a heat map (0..1 over ``box``) of ``check_id`` for the HTML report."""
+    quad = view.to_capture(box)
+    if quad is None or values.size == 0:
+        return
+    top = float(values.max())
+    heat = np.clip(values / top, 0.0, 1.0).astype(np.float32) if top > 0 else values
+    ctx.memo.setdefault("heat", {})[check_id] = (view.name, quad, heat)
+
+
+def _na(ctx: Context, check_id: str, light: str, side: str) -> Finding:
+    why = ctx.missing(light, side)
+    return make_finding(check_id, Status.NOT_APPLICABLE, f"{why}.",
+                        f"нет снимка: {why}.", view_name=light)  # fmt: skip
+
+
+def _judge(check_id: str, score: float, *, low_fails: bool, view: RegisteredView | None,
+           box: BoxMM | None, ok: tuple[str, str], bad: tuple[str, str],
+           threshold: float | None = None) -> Finding:
+    t = THRESHOLDS[check_id] if threshold is None else threshold
+    failed = score < t if low_fails else score > t
+    en, ru = bad if failed else ok
+    return make_finding(check_id, Status.FAIL if failed else Status.PASS, en, ru, score=score,
+                        threshold=t, view=view, box_mm=box)  # fmt: skip
+
+
+def _per_side(ctx: Context, kind: str, check_id: str,
+              one: Callable[[FeatureSpec], Finding]) -> Finding:
+    feats = _features(ctx, kind)
+    if not feats:
+        return make_finding(check_id, Status.NOT_APPLICABLE,
+                            f"the model {ctx.model.id} has no {kind.replace('_', ' ')}.",
+                            f"у модели {ctx.model.id} нет этого защитного элемента.")
+    found = [one(f) for f in feats]
+    top = worst(f.status for f in found)
+    return next(f for f in found if f.status == top)
+
+
+# --- UV 365 -----------------------------------------------------------------------------------
+
+
+def uv_substrate_dull(ctx: Context) -> Finding:
+    """Median UV brightness of blank paper over the reference's; fails above the threshold."""
+    cid = "feature.uv_substrate.dull"
+
+    def one(f: FeatureSpec) -> Finding:
+        v = ctx.view("uv365", f.side)
+        if v is None:
+            return _na(ctx, cid, "uv365", f.side)
+        box = _clip_box(ctx, f.box_mm)
+        mine = _lum(v.crop(box, 50))
+        ref = _lum(_ref_crop(ctx, f.side, "uv365", box))
+        ref = _resize(ref, mine.shape)
+        blank = _mask_out(mine.shape, box, _personal_boxes(ctx, f.side), 50, 1.0)
+        blank &= ref < np.percentile(ref, 60)
+        if blank.sum() < 20:
+            blank = np.ones_like(blank)
+        score = float(np.median(mine[blank])) / max(8.0, float(np.median(ref[blank])))
+        return _judge(cid, score, low_fails=False, view=v, box=box,
+                      ok=("The substrate stays dull under UV 365 nm.",
+                          "Подложка в УФ 365 нм не светится."),
+                      bad=("The paper glows under UV 365 nm: optical brightener, not "
+                           "security paper.",
+                           "Бумага светится в УФ 365 нм: оптический отбеливатель, "
+                           "не защищённая бумага."))  # fmt: skip
+
+    return _per_side(ctx, "uv_dull_substrate", cid, one)
+
+
+def _fibre_mask(ctx: Context, f: FeatureSpec, v: RegisteredView) -> tuple[NDArray[np.bool_], float]:
+    """Pixels of glowing fibres in blank UV areas (100 dpi) and the share of blank area."""
+    key = f"fibres/{f.side}"
+    if key in ctx.memo:
+        out: tuple[NDArray[np.bool_], float] = ctx.memo[key]
+        return out
+    box = _clip_box(ctx, f.box_mm)
+    uv = v.crop(box, 100)
+    bg = cv2.medianBlur(np.ascontiguousarray(uv.astype(np.uint8)), 7).astype(np.float32)
+    glow = (uv - bg).max(axis=2)
+    chroma = uv.max(axis=2) - uv.min(axis=2)
+    ref = _ref_crop(ctx, f.side, "uv365", box)
+    ref = _resize(ref, uv.shape[:2])
+    glowing = [g.box_mm for g in ctx.model.features
+               if g.side == f.side and g.kind in ("security_thread", "uv_emblem")]
+    blank = _mask_out(uv.shape[:2], box, _personal_boxes(ctx, f.side) + glowing, 100, 1.0)
+    blank &= _lum(ref) < np.percentile(_lum(ref), 70) + 6
+    mask = (glow > 35) & (chroma > 60) & blank
+    share = float(blank.mean())
+    ctx.memo[key] = (mask, share)
+    return mask, share
+
+
+def uv_fibres_present(ctx: Context) -> Finding:
+    """Glowing fibre pixels per cm² of blank substrate; fails below the threshold."""
+    cid = "feature.uv_fibres.present"
+
+    def one(f: FeatureSpec) -> Finding:
+        v = ctx.view("uv365", f.side)
+        if v is None:
+            return _na(ctx, cid, "uv365", f.side)
+        mask, share = _fibre_mask(ctx, f, v)
+        area_cm2 = max(0.1, f.box_mm[2] * f.box_mm[3] / 100.0 * share)
+        n, _ = cv2.connectedComponents(mask.astype(np.uint8), connectivity=8)
+        score = (n - 1) / area_cm2
+        _heat(ctx, cid, v, _clip_box(ctx, f.box_mm),
+              np.asarray(cv2.dilate(mask.astype(np.uint8), np.ones((3, 3), np.uint8)),
+                         np.float32))  # fmt: skip
+        return _judge(cid, score, low_fails=True, view=v, box=_clip_box(ctx, f.box_mm),
+                      ok=("Fluorescent fibres glow under UV 365 nm.",
+                          "В УФ 365 нм видны люминесцентные волокна."),
+                      bad=("No fluorescent fibres appear under UV 365 nm.",
+                           "В УФ 365 нм люминесцентных волокон нет."))  # fmt: skip
+
+    return _per_side(ctx, "uv_fibres", cid, one)
+
+
+def uv_fibres_invisible_in_white(ctx: Context) -> Finding:
+    """Colour contrast in white light on the fibres found in UV, over their surroundings."""
+    cid = "feature.uv_fibres.invisible_in_white"
+
+    def one(f: FeatureSpec) -> Finding:
+        uv = ctx.view("uv365", f.side)
+        white = ctx.view("white", f.side)
+        if uv is None or white is None:
+            return _na(ctx, cid, "uv365" if uv is None else "white", f.side)
+        mask, _ = _fibre_mask(ctx, f, uv)
+        box = _clip_box(ctx, f.box_mm)
+        if mask.sum() < 10:
+            return make_finding(cid, Status.NOT_APPLICABLE,
+                                "no fibres were found under UV to look for in white light.",
+                                "в УФ волокна не найдены, сравнивать нечего.",
+                                view=white, box_mm=box)  # fmt: skip
+        img = white.crop(box, 100)
+        bg = cv2.medianBlur(np.ascontiguousarray(img.astype(np.uint8)), 7).astype(np.float32)
+        dev = np.abs(img - bg).sum(axis=2)
+        m8 = mask.astype(np.uint8)
+        ring = (np.asarray(cv2.dilate(m8, np.ones((5, 5), np.uint8)), bool)
+                & ~np.asarray(cv2.dilate(m8, np.ones((3, 3), np.uint8)), bool))
+        score = float(dev[mask].mean()) - float(dev[ring].mean())
+        return _judge(cid, score, low_fails=False, view=white, box=box,
+                      ok=("The fibres cannot be seen in white light (embedded in the paper).",
+                          "В белом свете волокна не видны (они в толще бумаги)."),
+                      bad=("The fibres show in white light: they are printed on the surface.",
+                           "Волокна видны в белом свете: они напечатаны на поверхности."))
+
+    return _per_side(ctx, "uv_fibres", cid, one)
+
+
+def uv_fibres_random(ctx: Context) -> Finding:
+    """Fibre positions can only be compared across copies: not applicable on one document."""
+    cid = "feature.uv_fibres.random"
+    if not _features(ctx, "uv_fibres"):
+        return _per_side(ctx, "uv_fibres", cid, lambda f: make_finding(cid, Status.PASS, "", ""))
+    return make_finding(cid, Status.NOT_APPLICABLE,
+                        "fibre positions are compared across several copies of the model; "
+                        "one document cannot show that they repeat.",
+                        "расположение волокон сравнивают на нескольких экземплярах; "
+                        "по одному документу повтор не виден.", view_name="uv365")
+
+
+def _emblem_template(ctx: Context, side: str, box: BoxMM, shape: tuple[int, ...]) -> F32:
+    ref = _ref_crop(ctx, side, "uv365", box)
+    return _resize(_lum(ref), shape[:2])
+
+
+def uv_emblem_present(ctx: Context) -> Finding:
+    """Correlation of the UV emblem area with the reference emblem; fails below."""
+    cid = "feature.uv_emblem.present"
+
+    def one(f: FeatureSpec) -> Finding:
+        v = ctx.view("uv365", f.side)
+        if v is None:
+            return _na(ctx, cid, "uv365", f.side)
+        box = _clip_box(ctx, f.box_mm)
+        mine = v.crop(box, 50)
+        tmpl = _emblem_template(ctx, f.side, box, mine.shape)
+        score = _ncc(mine[..., 2] if mine.ndim == 3 else mine, tmpl)
+        return _judge(cid, score, low_fails=True, view=v, box=box,
+                      ok=("The UV emblem glows and matches the design.",
+                          "УФ-эмблема светится и соответствует образцу."),
+                      bad=("The UV-fluorescent emblem is missing or does not match the design.",
+                           "УФ-эмблема отсутствует или не соответствует образцу."))
+
+    return _per_side(ctx, "uv_emblem", cid, one)
+
+
+def uv_emblem_invisible_in_white(ctx: Context) -> Finding:
+    """Correlation (either sign) of the white-light blue-minus-red tint with the emblem
+    shape; fails above."""
+    cid = "feature.uv_emblem.invisible_in_white"
+
+    def one(f: FeatureSpec) -> Finding:
+        v = ctx.view("white", f.side)
+        if v is None:
+            return _na(ctx, cid, "white", f.side)
+        box = _clip_box(ctx, f.box_mm)
+        mine = v.crop(box, 50)
+        tint = mine[..., 2] - mine[..., 0]
+        tmpl = _emblem_template(ctx, f.side, box, mine.shape)
+        ink = mine.max(axis=2) > 120  # leave dark personalisation out
+        score = abs(_ncc(tint, tmpl, ink)) if ink.sum() > 50 else 0.0
+        return _judge(cid, score, low_fails=False, view=v, box=box,
+                      ok=("The UV emblem cannot be seen in white light.",
+                          "УФ-эмблема не видна в белом свете."),
+                      bad=("The UV emblem shows in white light: printed with a visible ink.",
+                           "УФ-эмблема видна в белом свете: напечатана видимой краской."))
+
+    return _per_side(ctx, "uv_emblem", cid, one)
+
+
+# --- IR ---------------------------------------------------------------------------------------
+
+
+def _ink_share(img: F32) -> float:
+    """Share of dark (ink) pixels: darker than half way from ink to the paper level."""
+    g = img.max(axis=2) if img.ndim == 3 else img
+    paper = float(np.percentile(g, 90))
+    return float((g < paper * 0.55).mean())
+
+
+def ir_mrz_dark(ctx: Context) -> Finding:
+    """MRZ ink share in IR over that in white light; fails below (IR-transparent reprint)."""
+    cid = "feature.ir_mrz.dark"
+
+    def one(f: FeatureSpec) -> Finding:
+        ir, white = ctx.view("ir", f.side), ctx.view("white", f.side)
+        if ir is None or white is None:
+            return _na(ctx, cid, "ir" if ir is None else "white", f.side)
+        box = _clip_box(ctx, f.box_mm)
+        w_share = _ink_share(white.crop(box, 100))
+        if w_share < 0.01:
+            return make_finding(cid, Status.ERROR, "no MRZ print was found in white light.",
+                                "МСЗ в белом свете не найдена.", view=white, box_mm=box)
+        score = _ink_share(ir.crop(box, 100, gray=True)) / w_share
+        return _judge(cid, score, low_fails=True, view=ir, box=box,
+                      ok=("The MRZ absorbs infrared (carbon ink).",
+                          "МСЗ поглощает ИК (углеродная краска)."),
+                      bad=("The MRZ fades in IR: reprinted with an ink that does not absorb "
+                           "infrared.",
+                           "МСЗ пропадает в ИК: перепечатана краской, не поглощающей ИК."))
+
+    return _per_side(ctx, "ir_mrz", cid, one)
+
+
+def ir_fields_dark(ctx: Context) -> Finding:
+    """Per field, ink share in IR over white; carbon fields must keep it, dye fields lose it."""
+    cid = "feature.ir_fields.dark"
+    t = THRESHOLDS[cid]
+
+    def one(feat: FeatureSpec) -> Finding:
+        ir, white = ctx.view("ir", feat.side), ctx.view("white", feat.side)
+        if ir is None or white is None:
+            return _na(ctx, cid, "ir" if ir is None else "white", feat.side)
+        worst_margin, worst_f, worst_ratio, worst_dark = np.inf, None, 0.0, True
+        for f in ctx.model.fields:
+            if f.side != feat.side:
+                continue
+            box = _value_box(f)
+            w_share = _ink_share(white.crop(box, 100))
+            if w_share < 0.02:
+                continue
+            ratio = _ink_share(ir.crop(box, 100, gray=True)) / w_share
+            dark = ctx.model.inks[f.ink].ir > 0
+            margin = (ratio - t) if dark else (t - ratio)
+            if margin < worst_margin:
+                worst_margin, worst_f, worst_ratio, worst_dark = margin, f, ratio, dark
+        if worst_f is None:
+            return make_finding(cid, Status.ERROR, "no visual-zone print was found.",
+                                "печать визуальной зоны не найдена.", view=white)
+        box = _value_box(worst_f)
+        if worst_margin >= 0:
+            return make_finding(cid, Status.PASS,
+                                "Every field shows in IR exactly as the model's ink table says.",
+                                "Каждое поле в ИК видно так, как предписано для модели.",
+                                score=worst_ratio, threshold=t, view=ir, box_mm=box,
+                                field_name=worst_f.name)  # fmt: skip
+        en = (f"Field {worst_f.name} vanishes in IR although the model prints it in carbon ink: "
+              "it was altered and rewritten." if worst_dark else
+              f"Field {worst_f.name} stays dark in IR although the model prints it in dye ink.")
+        ru = (f"Поле {worst_f.name} пропадает в ИК, хотя печатается углеродной краской: "
+              "данные изменены." if worst_dark else
+              f"Поле {worst_f.name} видно в ИК, хотя печатается красителем.")
+        return make_finding(cid, Status.FAIL, en, ru, score=worst_ratio, threshold=t, view=ir,
+                            box_mm=box, field_name=worst_f.name)
+
+    return _per_side(ctx, "ir_fields", cid, one)
+
+
+# --- white light under magnification -------------------------------------------------------
+
+
+def _screen_energy(img: F32, blank: NDArray[np.bool_]) -> float:
+    """Colour-screen energy: fine-scale chroma variation (halftone dots) in blank areas."""
+    c = np.stack([img[..., 0] - img[..., 1], img[..., 1] - img[..., 2]], axis=-1)
+    fine = c - cv2.GaussianBlur(c, (0, 0), 1.5)
+    e = np.abs(fine).sum(axis=2)
+    return float(e[blank].mean()) if blank.any() else 0.0
+
+
+def _print_texture(ctx: Context, f: FeatureSpec, v: RegisteredView, check_id: str,
+                   ok: tuple[str, str], bad: tuple[str, str]) -> Finding:
+    box = _clip_box(ctx, f.box_mm)
+    img = v.crop(box, 200)
+    blank = _mask_out(img.shape[:2], box, _personal_boxes(ctx, f.side), 200, 0.5)
+    blank &= img.max(axis=2) > 110
+    ref = _resize(_ref_crop(ctx, f.side, "white", box), img.shape[:2])
+    ref_e = _screen_energy(np.asarray(cv2.GaussianBlur(ref, (0, 0), 0.7), np.float32), blank)
+    score = _screen_energy(img, blank) / max(1.0, ref_e)
+    if score > THRESHOLDS[check_id]:
+        c = np.stack([img[..., 0] - img[..., 1], img[..., 1] - img[..., 2]], axis=-1)
+        e = np.abs(c - cv2.GaussianBlur(c, (0, 0), 1.5)).sum(axis=2)
+        _heat(ctx, check_id, v, box, np.asarray(cv2.GaussianBlur(e, (0, 0), 4), np.float32))
+    return _judge(check_id, score, low_fails=False, view=v, box=box, ok=ok, bad=bad)
+
+
+def guilloche_continuous(ctx: Context) -> Finding:
+    """Halftone-screen energy of the guilloche area over the reference's; fails above."""
+    cid = "feature.guilloche.continuous"
+
+    def one(f: FeatureSpec) -> Finding:
+        v = ctx.view("white", f.side)
+        if v is None:
+            return _na(ctx, cid, "white", f.side)
+        return _print_texture(ctx, f, v, cid,
+                              ("The guilloche lines are continuous, with no screen dots.",
+                               "Линии гильоширной сетки непрерывны, растра нет."),
+                              ("The guilloche lines break into halftone dots: scanned and "
+                               "reprinted.",
+                               "Линии гильоширной сетки распадаются на растровые точки: "
+                               "скан и печать."))  # fmt: skip
+
+    return _per_side(ctx, "guilloche", cid, one)
+
+
+def rainbow_smooth(ctx: Context) -> Finding:
+    """Halftone-screen energy of the rainbow background over the reference's; fails above."""
+    cid = "feature.rainbow.smooth"
+
+    def one(f: FeatureSpec) -> Finding:
+        v = ctx.view("white", f.side)
+        if v is None:
+            return _na(ctx, cid, "white", f.side)
+        return _print_texture(ctx, f, v, cid,
+                              ("The rainbow background changes hue smoothly.",
+                               "Ирисовый фон переходит плавно."),
+                              ("The rainbow background is a halftone screen with stepped "
+                               "colours.",
+                               "Ирисовый фон напечатан растром со ступенчатыми цветами."))
+
+    return _per_side(ctx, "rainbow", cid, one)
+
+
+def _detail(img: F32) -> float:
+    g = _lum(img)
+    hp = g - cv2.GaussianBlur(g, (0, 0), 1.2)
+    return float(np.percentile(np.abs(hp), 95))
+
+
+def microprint_sharp(ctx: Context) -> Finding:
+    """Fine detail of the microprint line over that of the printed title; fails below."""
+    cid = "feature.microprint.sharp"
+
+    def one(f: FeatureSpec) -> Finding:
+        v = ctx.view("white", f.side)
+        if v is None:
+            return _na(ctx, cid, "white", f.side)
+        box = _clip_box(ctx, f.box_mm)
+        titles = [t for t in ctx.model.titles if t.side == f.side]
+        micro = _detail(v.crop(box, 300))
+        if titles:
+            t = titles[0]
+            tbox = _clip_box(ctx, (t.xy_mm[0], t.xy_mm[1], 60.0, t.size_mm * 1.3))
+            norm = _detail(v.crop(tbox, 300))
+        else:
+            norm = _detail(v.crop(_clip_box(ctx, ctx.model.mrz.box_mm), 300)) \
+                if ctx.model.mrz else 1.0
+        score = micro / max(1.0, norm)
+        return _judge(cid, score, low_fails=True, view=v, box=box,
+                      ok=("The microprint keeps its fine detail.",
+                          "Микротекст сохраняет мелкие детали."),
+                      bad=("The microprint is blurred into blobs: reproduced by copying.",
+                           "Микротекст размыт: воспроизведён копированием."))
+
+    return _per_side(ctx, "microprint", cid, one)
+
+
+# --- transmitted light ------------------------------------------------------------------------
+
+
+def watermark_present(ctx: Context) -> Finding:
+    """Correlation of the transmitted-light watermark area with the reference; fails below."""
+    cid = "feature.watermark.present"
+
+    def one(f: FeatureSpec) -> Finding:
+        v = ctx.view("transmitted", f.side)
+        if v is None:
+            return _na(ctx, cid, "transmitted", f.side)
+        box = _clip_box(ctx, f.box_mm)
+        mine = _lum(v.crop(box, 50))
+        ref = _resize(_lum(_ref_crop(ctx, f.side, "transmitted", box)), mine.shape)
+        score = _ncc(mine, ref)
+        return _judge(cid, score, low_fails=True, view=v, box=box,
+                      ok=("The multitone watermark shows in transmitted light.",
+                          "Многотоновый водяной знак виден на просвет."),
+                      bad=("No multitone watermark shows in transmitted light.",
+                           "На просвет водяного знака нет."))
+
+    return _per_side(ctx, "watermark", cid, one)
+
+
+def watermark_invisible_in_white(ctx: Context) -> Finding:
+    """Correlation of white-light darkening with the watermark's tone; fails above."""
+    cid = "feature.watermark.invisible_in_white"
+
+    def one(f: FeatureSpec) -> Finding:
+        v = ctx.view("white", f.side)
+        if v is None:
+            return _na(ctx, cid, "white", f.side)
+        box = _clip_box(ctx, f.box_mm)
+        mine = v.crop(box, 50)
+        ref = _resize(_lum(_ref_crop(ctx, f.side, "transmitted", box)), mine.shape[:2])
+        paper = float(np.median(reference(ctx.model.id, f.side, "transmitted")))
+        tone = np.abs(ref - paper)
+        keep = mine.max(axis=2) > 120
+        score = _ncc(-_lum(mine), tone, keep) if keep.sum() > 30 else 0.0
+        return _judge(cid, score, low_fails=False, view=v, box=box,
+                      ok=("The watermark does not show in reflected white light.",
+                          "В отражённом свете водяной знак не виден."),
+                      bad=("The watermark shows in reflected light: printed on the surface.",
+                           "Водяной знак виден в отражённом свете: напечатан на поверхности."))
+
+    return _per_side(ctx, "watermark", cid, one)
+
+
+def security_thread_present(ctx: Context) -> Finding:
+    """Contrast of the thread band against its flanks: dark in transmitted, bright in UV."""
+    cid = "feature.security_thread.present"
+
+    def one(f: FeatureSpec) -> Finding:
+        box = _clip_box(ctx, f.box_mm)
+        x, y, w, h = box
+        flanks = (_clip_box(ctx, (x - 2.5, y, 2.0, h)), _clip_box(ctx, (x + w + 0.5, y, 2.0, h)))
+        scores: list[tuple[float, RegisteredView]] = []
+        for light in ("transmitted", "uv365"):
+            v = ctx.view(light, f.side)
+            if v is None:
+                continue
+            band = float(np.median(_lum(v.crop(box, 100))))
+            side = float(np.median(np.concatenate([_lum(v.crop(b, 100)).ravel()
+                                                   for b in flanks])))  # fmt: skip
+            c = (side - band) / 255.0 if light == "transmitted" else (band - side) / 255.0
+            scores.append((c, v))
+        if not scores:
+            return _na(ctx, cid, "transmitted", f.side)
+        score, v = min(scores, key=lambda s: s[0])
+        return _judge(cid, score, low_fails=True, view=v, box=box,
+                      ok=("The security thread shows (dark band in transmitted light, glowing "
+                          "in UV).",
+                          "Защитная нить видна (тёмная полоса на просвет, свечение в УФ)."),
+                      bad=("No security thread appears where the model has one.",
+                           "Защитной нити нет там, где она должна быть."))
+
+    return _per_side(ctx, "security_thread", cid, one)
+
+
+def laser_perforation_matches_number(ctx: Context) -> Finding:
+    """Reads the perforated number (holes in transmitted light) and compares it, glyph by
+    glyph, with the MRZ document number; the score is the largest Hamming margin by which
+    another character fits a glyph better than the expected one (fails above)."""
+    cid = "feature.laser_perforation.matches_number"
+
+    def one(f: FeatureSpec) -> Finding:
+        v = ctx.view("transmitted", f.side)
+        if v is None:
+            return _na(ctx, cid, "transmitted", f.side)
+        number = _document_number(ctx)
+        box = _clip_box(ctx, f.box_mm)
+        if not number:
+            return make_finding(cid, Status.NOT_APPLICABLE,
+                                "no document number was read to compare with.",
+                                "номер документа не прочитан, сравнивать не с чем.",
+                                view=v, box_mm=box)  # fmt: skip
+        grid = _hole_grid(_lum(v.crop(box, 300)))
+        cells = _split_glyphs(grid) if grid is not None else []
+        if len(cells) != len(number):
+            return make_finding(cid, Status.ERROR,
+                                "the perforated number could not be read in transmitted light.",
+                                "перфорированный номер на просвет не читается.",
+                                view=v, box_mm=box, expected=number)  # fmt: skip
+        g = glyphs()
+        read, margin = [], 0.0
+        for cell, want in zip(cells, number, strict=True):
+            dists = {c: _glyph_distance(cell, t) for c, t in g.items()}
+            best = min(dists, key=lambda c: dists[c])
+            read.append(best)
+            if want in dists:
+                margin = max(margin, dists[want] - dists[best])
+        found = "".join(read)
+        t = THRESHOLDS[cid]
+        failed = margin > t
+        return make_finding(
+            cid, Status.FAIL if failed else Status.PASS,
+            f"The perforated number reads {found}, the document number is {number}."
+            if failed else "The laser-perforated number equals the document number.",
+            f"Перфорированный номер {found}, номер документа {number}."
+            if failed else "Перфорированный номер совпадает с номером документа.",
+            score=margin, threshold=t, view=v, box_mm=box, expected=number, found=found)
+
+    return _per_side(ctx, "laser_perforation", cid, one)
+
+
+def _document_number(ctx: Context) -> str | None:
+    if ctx.mrz is None:
+        return None
+    f = ctx.mrz.fields.get("document_number")
+    return str(f.value) if f is not None and f.value else None
+
+
+_PERF_ROWS = 9
+
+
+def _hole_grid(gray: F32) -> NDArray[np.bool_] | None:
+    """The dot matrix of bright holes (True = hole), one cell per hole pitch."""
+    paper = float(np.median(gray))
+    holes = (gray > paper + max(12.0, (255.0 - paper) * 0.4)).astype(np.uint8)
+    n, _, stats, cents = cv2.connectedComponentsWithStats(holes, connectivity=8)
+    if n < 10:
+        return None
+    areas = stats[1:, cv2.CC_STAT_AREA]
+    keep = areas >= max(2, np.median(areas) * 0.3)
+    pts = cents[1:][keep]
+    if len(pts) < 10:
+        return None
+    # the font is 9 dots high and capitals and digits fill the rows: the holes' vertical
+    # extent is 8 pitches
+    pitch = float(pts[:, 1].max() - pts[:, 1].min()) / (_PERF_ROWS - 1)
+    if pitch < 1.5:
+        return None
+    gy = _grid_index(pts[:, 1], pitch)
+    gx = _grid_index(pts[:, 0], pitch)
+    if gy.max() >= _PERF_ROWS + 2 or gx.max() > 400:
+        return None
+    grid = np.zeros((gy.max() + 1, gx.max() + 1), bool)
+    grid[gy, gx] = True
+    return grid
+
+
+def _grid_index(coords: NDArray[np.float64], pitch: float) -> NDArray[np.intp]:
+    """Grid index of each coordinate: clusters split at gaps over half a pitch, each
+    cluster placed at its distance from the first in whole pitches."""
+    order = np.argsort(coords)
+    c = coords[order]
+    starts = np.concatenate([[True], np.diff(c) > pitch * 0.5])
+    cluster = np.cumsum(starts) - 1
+    centres = np.array([c[cluster == k].mean() for k in range(cluster.max() + 1)])
+    index = np.round((centres - centres[0]) / pitch).astype(np.intp)
+    out = np.empty(len(coords), np.intp)
+    out[order] = index[cluster]
+    return out
+
+
+def _split_glyphs(grid: NDArray[np.bool_]) -> list[NDArray[np.bool_]]:
+    cols: list[bool] = [bool(c) for c in np.asarray(grid.any(axis=0)).tolist()]
+    out: list[NDArray[np.bool_]] = []
+    start: int | None = None
+    for i, c in enumerate([*cols, False]):
+        if c and start is None:
+            start = i
+        elif not c and start is not None:
+            out.append(grid[:, start:i])
+            start = None
+    return out
+
+
+def _glyph_distance(cell: NDArray[np.bool_], tmpl: NDArray[np.bool_]) -> float:
+    """Fewest differing dots between ``cell`` and ``tmpl`` over small alignments."""
+    h = max(cell.shape[0], tmpl.shape[0]) + 1
+    w = max(cell.shape[1], tmpl.shape[1]) + 2
+    best = np.inf
+    a = np.zeros((h, w), bool)
+    a[: cell.shape[0], : cell.shape[1]] = cell
+    for dy in (0, 1):
+        for dx in (0, 1, 2):
+            b = np.zeros((h, w), bool)
+            th, tw = tmpl.shape
+            b[dy : dy + th, dx : dx + tw] = tmpl[: h - dy, : w - dx]
+            for ax in (0, 1, 2):
+                best = min(best, float((np.roll(a, ax, axis=1) ^ b).sum()))
+    return best
+
+
+# --- portrait and ghost image ---------------------------------------------------------------
+
+
+def ghost_image_present(ctx: Context) -> Finding:
+    """Tonal spread of the ghost-image box over the reference's; fails below."""
+    cid = "feature.ghost_image.present"
+
+    def one(f: FeatureSpec) -> Finding:
+        v = ctx.view("white", f.side)
+        if v is None:
+            return _na(ctx, cid, "white", f.side)
+        box = _clip_box(ctx, f.box_mm)
+        mine = _lum(v.crop(box, 50))
+        ref = _lum(_ref_crop(ctx, f.side, "white", box))
+        score = float(mine.std()) - float(_resize(ref, mine.shape).std())
+        return _judge(cid, score, low_fails=True, view=v, box=box,
+                      ok=("The ghost image is present.", "Дополнительное изображение есть."),
+                      bad=("The ghost image is missing.", "Дополнительного изображения нет."))
+
+    return _per_side(ctx, "ghost_image", cid, one)
+
+
+def ghost_image_matches_portrait(ctx: Context) -> Finding:
+    """Correlation of the ghost image (UV, else white) with the portrait reduced to its size."""
+    cid = "feature.ghost_image.matches_portrait"
+
+    def one(f: FeatureSpec) -> Finding:
+        model = ctx.model
+        white = ctx.view("white", f.side)
+        if white is None or model.portrait is None:
+            return _na(ctx, cid, "white", f.side)
+        box = _clip_box(ctx, f.box_mm)
+        uv = ctx.view("uv365", f.side)
+        src, sign = (uv, -1.0) if uv is not None else (white, 1.0)
+        ghost = _lum(src.crop(box, 100))
+        portrait = _lum(white.crop(model.portrait.box_mm, 100))
+        small = _resize(portrait, ghost.shape)
+        g = np.asarray(cv2.GaussianBlur(ghost, (0, 0), 1.0), np.float32) * sign
+        p = np.asarray(cv2.GaussianBlur(small, (0, 0), 1.0), np.float32)
+        ring = np.zeros(g.shape, bool)
+        ring[2:-2, 2:-2] = True
+        score = _ncc(g, p, ring)
+        return _judge(cid, score, low_fails=True, view=src, box=box,
+                      ok=("The ghost image shows the same face as the portrait.",
+                          "Дополнительное изображение совпадает с фотографией."),
+                      bad=("The ghost image shows a different face: the portrait was "
+                           "replaced.",
+                           "Дополнительное изображение не совпадает с фотографией: "
+                           "фото заменено."))  # fmt: skip
+
+    return _per_side(ctx, "ghost_image", cid, one)
+
+
+def portrait_position(ctx: Context) -> Finding:
+    """Offset (mm) of the portrait's edges from its box; fails above the threshold."""
+    cid = "feature.portrait.position"
+    model = ctx.model
+    if model.portrait is None:
+        return make_finding(cid, Status.NOT_APPLICABLE, "the model has no portrait.",
+                            "у модели нет фотографии.")
+    side = model.portrait.side
+    v = ctx.view("white", side)
+    if v is None:
+        return _na(ctx, cid, "white", side)
+    x, y, w, h = model.portrait.box_mm
+    pad = 1.5
+    box = _clip_box(ctx, (x - pad, y - pad, w + 2 * pad, h + 2 * pad))
+    img = _lum(v.crop(box, 100))
+    k = 100 / 25.4
+    gx = np.median(np.abs(cv2.Sobel(img, cv2.CV_32F, 1, 0)), axis=0)
+    gy = np.median(np.abs(cv2.Sobel(img, cv2.CV_32F, 0, 1)), axis=1)
+    offsets = []
+    for prof, edges in ((gx, (x - box[0], x + w - box[0])), (gy, (y - box[1], y + h - box[1]))):
+        for e in edges:
+            c = round(e * k)
+            lo, hi = max(0, c - round(pad * k)), min(len(prof), c + round(pad * k) + 1)
+            if hi - lo < 3:
+                continue
+            seg = prof[lo:hi]
+            if seg.max() < 2.0 * np.median(prof):
+                continue  # the portrait's background melts into the paper here
+            offsets.append(abs(lo + int(np.argmax(seg)) - c) / k)
+    score = max(offsets) if offsets else 0.0
+    return _judge(cid, score, low_fails=False, view=v, box=model.portrait.box_mm,
+                  ok=("The portrait sits in its box.", "Фотография на своём месте."),
+                  bad=("The portrait is shifted in its box: it was re-laminated.",
+                       "Фотография смещена: документ переламинирован."))
+
+
+# --- tilt ------------------------------------------------------------------------------------
+
+
+def _tilts(ctx: Context, side: str) -> list[RegisteredView]:
+    out = []
+    for k in range(1, 10):
+        v = ctx.view(f"tilt_{k}", side)
+        if v is not None:
+            out.append(v)
+    return out
+
+
+def hologram_present(ctx: Context) -> Finding:
+    """Colour correlation of the OVD patch with the reference frame, worst over the frames."""
+    cid = "feature.hologram.present"
+
+    def one(f: FeatureSpec) -> Finding:
+        frames = [v for v in (ctx.view("white", f.side), *_tilts(ctx, f.side)) if v is not None]
+        if not frames:
+            return _na(ctx, cid, "white", f.side)
+        box = _clip_box(ctx, f.box_mm)
+        scores = []
+        for v in frames:
+            mine = v.crop(box, 50)
+            ref = _resize(_ref_crop(ctx, f.side, v.light, box), mine.shape[:2])
+            chans = [(mine[..., 0] - mine[..., 1], ref[..., 0] - ref[..., 1]),
+                     (mine[..., 1] - mine[..., 2], ref[..., 1] - ref[..., 2])]
+            scores.append((max(_ncc(a, b) for a, b in chans), v))
+        score, v = min(scores, key=lambda s: s[0])
+        return _judge(cid, score, low_fails=True, view=v, box=box,
+                      ok=("The hologram patch is present in every frame.",
+                          "Голограмма есть на всех кадрах."),
+                      bad=("The hologram patch is missing.", "Голограммы нет."))
+
+    return _per_side(ctx, "hologram", cid, one)
+
+
+def hologram_dynamic(ctx: Context) -> Finding:
+    """Change of the OVD patch between the first and last tilt frames beyond the change
+    around it; fails below the threshold (a static imitation does not change)."""
+    cid = "feature.hologram.dynamic"
+
+    def one(f: FeatureSpec) -> Finding:
+        frames = _tilts(ctx, f.side)
+        if len(frames) < 2:
+            return _na(ctx, cid, "tilt_1" if not frames else "tilt_3", f.side)
+        box = _clip_box(ctx, f.box_mm)
+        x, y, w, h = box
+        around = _clip_box(ctx, (x - 3, y - 3, w + 6, h + 6))
+        a, b = frames[0].crop(around, 50), frames[-1].crop(around, 50)
+        diff = np.abs(a - b).sum(axis=2) if a.ndim == 3 else np.abs(a - b)
+        inside = ~_mask_out(diff.shape, around, [box], 50, -0.5)
+        score = float(diff[inside].mean()) - float(diff[~inside].mean())
+        _heat(ctx, cid, frames[-1], around, np.asarray(diff, np.float32))
+        return _judge(cid, score, low_fails=True, view=frames[-1], box=box,
+                      ok=("The hologram changes between tilt frames.",
+                          "Голограмма меняется при наклоне."),
+                      bad=("The hologram does not change under tilt: a static imitation.",
+                           "Голограмма не меняется при наклоне: статичная имитация."))
+
+    return _per_side(ctx, "hologram", cid, one)
+
+
+def ovi_shift(ctx: Context) -> Finding:
+    """Colour change of the OVI between frontal and tilted views over the reference's."""
+    cid = "feature.ovi.shift"
+
+    def one(f: FeatureSpec) -> Finding:
+        white = ctx.view("white", f.side)
+        frames = _tilts(ctx, f.side)
+        if white is None or not frames:
+            return _na(ctx, cid, "white" if white is None else "tilt_2", f.side)
+        tilt = frames[-1]
+        box = _clip_box(ctx, f.box_mm)
+        rw = _ref_crop(ctx, f.side, "white", box)
+        rt = _ref_crop(ctx, f.side, tilt.light, box)
+        shape = np.abs(rw - rt).sum(axis=2) > 30
+        if len(frames) > 1:  # leave out what changes between tilt frames (the hologram)
+            r0 = _ref_crop(ctx, f.side, frames[0].light, box)
+            shape &= np.abs(r0 - rt).sum(axis=2) < 6
+        if shape.sum() < 5:
+            return make_finding(cid, Status.ERROR, "the reference shows no OVI shift.",
+                                "в эталоне нет смены цвета OVI.", view=tilt, box_mm=box)
+        expect = float(np.median(np.linalg.norm(rw - rt, axis=2)[shape]))
+        mw, mt = white.crop(box, REF_DPI), tilt.crop(box, REF_DPI)
+        m = cv2.resize(shape.astype(np.uint8), (mw.shape[1], mw.shape[0]),
+                       interpolation=cv2.INTER_NEAREST).astype(bool)
+        got = float(np.median(np.linalg.norm(mw - mt, axis=2)[m]))
+        score = got / max(1.0, expect)
+        return _judge(cid, score, low_fails=True, view=tilt, box=box,
+                      ok=("The optically variable ink changes colour under tilt.",
+                          "Оптически переменная краска меняет цвет при наклоне."),
+                      bad=("The colour-shifting ink keeps one colour under tilt.",
+                           "Оптически переменная краска не меняет цвет при наклоне."))
+
+    return _per_side(ctx, "ovi", cid, one)
+
+
+def latent_image_present(ctx: Context) -> Finding:
+    """Projection of the darkening between frames on the reference's latent image (1 when
+    it appears as in the reference, 0 when it does not); fails below."""
+    cid = "feature.latent_image.present"
+
+    def one(f: FeatureSpec) -> Finding:
+        feature_view = next((k for k in f.views if k.startswith("tilt_")), "tilt_2")
+        show = ctx.view(feature_view, f.side)
+        base = ctx.view("tilt_1", f.side) if feature_view != "tilt_1" else None
+        base = base or ctx.view("white", f.side)
+        if show is None or base is None:
+            return _na(ctx, cid, feature_view if show is None else "tilt_1", f.side)
+        box = _clip_box(ctx, f.box_mm)
+        tmpl = _lum(_ref_crop(ctx, f.side, base.light, box)) - \
+            _lum(_ref_crop(ctx, f.side, feature_view, box))
+        other = next((t for t in _tilts(ctx, f.side) if t.light not in (feature_view,
+                                                                       base.light)), None)
+        if other is not None:  # leave out what changes in every frame (the hologram)
+            moving = np.abs(_lum(_ref_crop(ctx, f.side, other.light, box))
+                            - _lum(_ref_crop(ctx, f.side, base.light, box))) > 3
+            tmpl[moving] = 0.0
+        a = _lum(base.crop(box, REF_DPI))
+        b = _lum(show.crop(box, REF_DPI))
+        tmpl = _resize(tmpl, a.shape)
+        sig = a - b
+        keep = _resize((tmpl != 0).astype(np.float32), a.shape) > 0.5
+        den = float((tmpl * tmpl)[keep].sum())
+        score = float((sig * tmpl)[keep].sum()) / den if den > 0 else 0.0
+        return _judge(cid, score, low_fails=True, view=show, box=box,
+                      ok=("The latent image appears at its tilt angle.",
+                          "Скрытое изображение проявляется при наклоне."),
+                      bad=("The latent image does not appear at the tilt angle that reveals "
+                           "it.",
+                           "Скрытое изображение не проявляется при наклоне."))
+
+    return _per_side(ctx, "latent_image", cid, one)
+
+
+# --- fonts ----------------------------------------------------------------------------------
+
+
+def mrz_font_ocr_b(ctx: Context) -> Finding:
+    """Mean OCR-B classifier confidence of the MRZ characters; fails below."""
+    cid = "feature.mrz_font.ocr_b"
+
+    def one(f: FeatureSpec) -> Finding:
+        reading = ctx.readings.get(f.side)
+        v = ctx.view("white", f.side)
+        if reading is None or reading.mrz is None or v is None:
+            return make_finding(cid, Status.ERROR, "no MRZ was read on this side.",
+                                "МСЗ на этой стороне не прочитана.", view=v,
+                                box_mm=f.box_mm)  # fmt: skip
+        score = float(reading.mrz.mean_confidence)
+        return _judge(cid, score, low_fails=True, view=v, box=_clip_box(ctx, f.box_mm),
+                      ok=("The MRZ is printed in OCR-B.", "МСЗ напечатана шрифтом OCR-B."),
+                      bad=("The MRZ glyphs are not OCR-B: reprinted in another typeface.",
+                           "Символы МСЗ не OCR-B: перепечатана другим шрифтом."))
+
+    return _per_side(ctx, "mrz_font", cid, one)
+
+
+def _stroke_contrast(img: F32) -> float | None:
+    """Thick-to-thin stroke ratio of dark print (serif faces have hairlines and stems)."""
+    g = img.max(axis=2) if img.ndim == 3 else img
+    paper = float(np.percentile(g, 90))
+    ink = (g < paper * 0.55).astype(np.uint8)
+    if ink.sum() < 40:
+        return None
+    dist = cv2.distanceTransform(ink, cv2.DIST_L2, 3)
+    ridge = (dist >= cv2.dilate(dist, np.ones((3, 3), np.uint8))) & (ink > 0)
+    vals = dist[ridge]
+    if vals.size < 20:
+        return None
+    return float(np.percentile(vals, 90) / max(0.5, np.percentile(vals, 15)))
+
+
+def viz_font_consistent(ctx: Context) -> Finding:
+    """Stroke contrast of each field against the median of the fields; fails above."""
+    cid = "feature.viz_font.consistent"
+
+    def one(f: FeatureSpec) -> Finding:
+        v = ctx.view("white", f.side)
+        if v is None:
+            return _na(ctx, cid, "white", f.side)
+        vals: dict[str, float] = {}
+        for fs in ctx.model.fields:
+            if fs.side != f.side:
+                continue
+            s = _stroke_contrast(v.crop(_value_box(fs), 300))
+            if s is not None:
+                vals[fs.name] = s
+        if len(vals) < 3:
+            return make_finding(cid, Status.ERROR, "too few fields were found to compare.",
+                                "найдено слишком мало полей для сравнения.", view=v)
+        med = float(np.median(list(vals.values())))
+        name = max(vals, key=lambda n: vals[n] / med)
+        score = vals[name] / med
+        ok = (f"Every field uses the model's typeface (most different: {name}).",
+              f"Все поля напечатаны шрифтом модели (наиболее отличается: {name}).")
+        bad = (f"Field {name} is printed in a different typeface from the rest.",
+               f"Поле {name} напечатано другим шрифтом, чем остальные.")
+        out = _judge(cid, score, low_fails=False, view=v,
+                     box=_value_box(ctx.model.field(name)), ok=ok, bad=bad)
+        return make_finding(cid, out.status, out.message, out.message_ru, score=score,
+                            threshold=out.threshold, view=v,
+                            box_mm=_value_box(ctx.model.field(name)), field_name=name)
+
+    return _per_side(ctx, "viz_font", cid, one)
+
+
+#: Check ID -> (function, the lights it looks at).
+FEATURE_CHECKS: Mapping[str, tuple[Callable[[Context], Finding], tuple[str, ...]]] = {
+    "feature.uv_substrate.dull": (uv_substrate_dull, ("uv365",)),
+    "feature.uv_fibres.present": (uv_fibres_present, ("uv365",)),
+    "feature.uv_fibres.invisible_in_white": (uv_fibres_invisible_in_white, ("uv365", "white")),
+    "feature.uv_fibres.random": (uv_fibres_random, ("uv365",)),
+    "feature.uv_emblem.present": (uv_emblem_present, ("uv365",)),
+    "feature.uv_emblem.invisible_in_white": (uv_emblem_invisible_in_white, ("white",)),
+    "feature.ir_mrz.dark": (ir_mrz_dark, ("ir", "white")),
+    "feature.ir_fields.dark": (ir_fields_dark, ("ir", "white")),
+    "feature.guilloche.continuous": (guilloche_continuous, ("white",)),
+    "feature.microprint.sharp": (microprint_sharp, ("white",)),
+    "feature.rainbow.smooth": (rainbow_smooth, ("white",)),
+    "feature.watermark.present": (watermark_present, ("transmitted",)),
+    "feature.watermark.invisible_in_white": (watermark_invisible_in_white, ("white",)),
+    "feature.security_thread.present": (security_thread_present, ("transmitted", "uv365")),
+    "feature.ghost_image.present": (ghost_image_present, ("white",)),
+    "feature.ghost_image.matches_portrait": (ghost_image_matches_portrait, ("white", "uv365")),
+    "feature.portrait.position": (portrait_position, ("white",)),
+    "feature.hologram.present": (hologram_present, ("white", "tilt")),
+    "feature.hologram.dynamic": (hologram_dynamic, ("tilt",)),
+    "feature.ovi.shift": (ovi_shift, ("white", "tilt")),
+    "feature.latent_image.present": (latent_image_present, ("tilt",)),
+    "feature.laser_perforation.matches_number": (laser_perforation_matches_number,
+                                                 ("transmitted",)),
+    "feature.mrz_font.ocr_b": (mrz_font_ocr_b, ("white",)),
+    "feature.viz_font.consistent": (viz_font_consistent, ("white",)),
+}

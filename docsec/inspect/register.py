@@ -1,0 +1,178 @@
+"""Registration: every supplied view brought into the recognised model's canonical frame.
+
+A view is named by its light and side (``white``, ``uv365``, ``ir``, ``transmitted``,
+``tilt_1`` ..., with ``_back`` for the second side). The white view of a side is the
+anchor: the reader (:func:`docsec.read.read_document`) recognises the model and finds the
+page homography in it. Views taken from one fixed position (a video spectral comparator:
+same frame size as the anchor, ``fixed_position=True``) share the anchor's homography;
+hand-held views are located on their own (:func:`docsec.read.page.locate_page` with the
+anchor's page as prior). Each registration has a quality figure: the normalised correlation
+of the rectified view's structure (gradient magnitude, 50 dpi) with the model's reference in
+the same light.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from docsec.errors import InvalidComponent
+from docsec.imaging.geometry import apply_homography
+from docsec.models import CANONICAL_DPI, DocumentModel, mm_to_px
+from docsec.read.page import PageFit, locate_page
+
+__all__ = ["LIGHTS", "RegisteredView", "light_of", "side_of", "structure_ncc"]
+
+#: The lights a view can be taken in (tilt frames are ``tilt_<k>``).
+LIGHTS = ("white", "uv365", "ir", "transmitted", "tilt")
+
+_Q_DPI = 50
+
+
+def side_of(view: str) -> str:
+    """``white_back`` -> ``back``; every other name -> ``front``."""
+    return "back" if view.endswith("_back") else "front"
+
+
+def light_of(view: str) -> str:
+    """``tilt_2_back`` -> ``tilt_2``; ``uv365`` -> ``uv365``."""
+    return view.removesuffix("_back")
+
+
+@dataclass
+class RegisteredView:
+    """One view in the model's frame: ``mm_to_capture`` maps page millimetres to pixels.
+
+    ``quality`` is 0..1 (0 when the view could not be registered); ``shared_with`` names
+    the anchor view whose homography a fixed-position view shares.
+    """
+
+    name: str
+    image: NDArray[np.uint8]
+    model: DocumentModel
+    mm_to_capture: NDArray[np.float64] | None
+    quality: float = 0.0
+    shared_with: str | None = None
+    _cache: dict[tuple[object, ...], NDArray[np.float32]] = field(default_factory=dict, repr=False)
+
+    @property
+    def light(self) -> str:
+        """The light of the view (``white``, ``uv365``, ``tilt_1`` ...)."""
+        return light_of(self.name)
+
+    @property
+    def side(self) -> str:
+        """The side of the document the view shows."""
+        return side_of(self.name)
+
+    @property
+    def registered(self) -> bool:
+        """Whether the view has a homography into the canonical frame."""
+        return self.mm_to_capture is not None
+
+    def crop(self, box_mm: tuple[float, float, float, float], dpi: int,
+             *, gray: bool = False) -> NDArray[np.float32]:
+        """The region ``box_mm`` of the page, rectified at ``dpi`` (float32, 0..255)."""
+        key = (box_mm, dpi, gray)
+        hit = self._cache.get(key)
+        if hit is not None:
+            return hit
+        if self.mm_to_capture is None:
+            raise ValueError(f"view {self.name} is not registered")
+        x, y, w, h = box_mm
+        size = (max(1, mm_to_px(x + w, dpi) - mm_to_px(x, dpi)),
+                max(1, mm_to_px(y + h, dpi) - mm_to_px(y, dpi)))  # fmt: skip
+        px_to_mm = np.array([[25.4 / dpi, 0.0, mm_to_px(x, dpi) * 25.4 / dpi],
+                             [0.0, 25.4 / dpi, mm_to_px(y, dpi) * 25.4 / dpi],
+                             [0.0, 0.0, 1.0]])  # fmt: skip
+        img: np.ndarray = self.image
+        if gray and img.ndim == 3:
+            img = cv2.cvtColor(img, cv2.COLOR_RGB2GRAY)
+        out = cv2.warpPerspective(img, self.mm_to_capture @ px_to_mm, size,
+                                  flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+                                  borderMode=cv2.BORDER_REPLICATE).astype(np.float32)  # fmt: skip
+        self._cache[key] = out
+        return out
+
+    def page(self, dpi: int, *, gray: bool = False) -> NDArray[np.float32]:
+        """The whole page rectified at ``dpi``."""
+        w, h = self.model.size_mm
+        return self.crop((0.0, 0.0, w, h), dpi, gray=gray)
+
+    def to_capture(self, box_mm: tuple[float, float, float, float]) -> list[list[float]] | None:
+        """Corners of ``box_mm`` in capture pixels (None when not registered)."""
+        if self.mm_to_capture is None:
+            return None
+        x, y, w, h = box_mm
+        pts = np.array([[x, y], [x + w, y], [x + w, y + h], [x, y + h]], np.float64)
+        return np.round(apply_homography(pts, self.mm_to_capture), 1).tolist()  # type: ignore[no-any-return]
+
+
+def canonical_polygon(box_mm: tuple[float, float, float, float]) -> list[list[float]]:
+    """Corners of ``box_mm`` in the 600 dpi canonical frame."""
+    k = CANONICAL_DPI / 25.4
+    x, y, w, h = box_mm
+    return [[round(a * k, 1), round(b * k, 1)]
+            for a, b in ((x, y), (x + w, y), (x + w, y + h), (x, y + h))]  # fmt: skip
+
+
+def _structure(img: NDArray[np.float32]) -> NDArray[np.float32]:
+    g = img if img.ndim == 2 else img.mean(axis=2)
+    g = cv2.GaussianBlur(g.astype(np.float32), (0, 0), 1.0)
+    gx = cv2.Sobel(g, cv2.CV_32F, 1, 0)
+    gy = cv2.Sobel(g, cv2.CV_32F, 0, 1)
+    return np.asarray(cv2.magnitude(gx, gy), np.float32)
+
+
+def structure_ncc(a: NDArray[np.float32], b: NDArray[np.float32]) -> float:
+    """Normalised correlation of two same-size images' gradient magnitude (-1..1)."""
+    sa, sb = _structure(a), _structure(b)
+    sa = sa - sa.mean()
+    sb = sb - sb.mean()
+    den = float(np.sqrt((sa * sa).sum() * (sb * sb).sum()))
+    return float((sa * sb).sum() / den) if den > 0 else 0.0
+
+
+def quality(view: RegisteredView, ref: NDArray[np.uint8]) -> float:
+    """Registration quality of ``view`` against the model's reference in its light (0..1)."""
+    if not view.registered:
+        return 0.0
+    w, h = view.model.canonical_px(_Q_DPI)
+    mine = view.page(_Q_DPI, gray=True)
+    r = ref if ref.ndim == 2 else cv2.cvtColor(ref, cv2.COLOR_RGB2GRAY)
+    r = cv2.resize(r, (mine.shape[1], mine.shape[0]), interpolation=cv2.INTER_AREA)
+    del w, h
+    return max(0.0, structure_ncc(mine, r.astype(np.float32)))
+
+
+def register_side(views: Mapping[str, NDArray[np.uint8]], anchor: str, page: PageFit,
+                  *, fixed_position: bool = True) -> dict[str, RegisteredView]:
+    """Register the views of one side against its anchor's page fit."""
+    from docsec.inspect.reference import reference
+
+    assert page.model is not None
+    model = page.model
+    base = views[anchor]
+    out: dict[str, RegisteredView] = {}
+    for name, img in views.items():
+        if name == anchor or (fixed_position and img.shape[:2] == base.shape[:2]):
+            rv = RegisteredView(name, img, model, page.page_mm_to_capture,
+                                shared_with=None if name == anchor else anchor)
+        else:
+            own = locate_page(img if img.ndim == 3 else cv2.cvtColor(img, cv2.COLOR_GRAY2RGB),
+                              None)  # fmt: skip
+            ok = own is not None and own.model is not None and own.model.id == model.id
+            rv = RegisteredView(name, img, model,
+                                own.page_mm_to_capture if ok and own is not None else None)
+        try:
+            ref = reference(model.id, rv.side, rv.light)
+        except InvalidComponent:  # a light the model has no reference for
+            ref = None
+        if ref is not None:
+            rv.quality = quality(rv, ref)
+        out[name] = rv
+    return out
