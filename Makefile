@@ -27,6 +27,7 @@ $(BIN)/.installed: pyproject.toml
 	@touch $@
 
 venv: $(BIN)/.installed
+	@echo "docsec is in $(VENV): run '. $(VENV)/bin/activate' to put it on the PATH (or call $(BIN)/docsec)"
 
 run: sysdeps venv  ## the training service with demo accounts (DOCSEC_DATA_DIR, DOCSEC_HOST, DOCSEC_PORT)
 	DOCSEC_DATA_DIR="$${DOCSEC_DATA_DIR:-var/service}" \
