@@ -19,6 +19,7 @@ import hashlib
 import hmac
 import math
 import secrets
+import string
 import threading
 import time
 from collections.abc import Callable
@@ -73,9 +74,12 @@ def verify_password(stored: str, password: str) -> bool:
         return False
 
 
+_PASSWORD_ALPHABET = string.ascii_letters + string.digits
+
+
 def new_password() -> str:
-    """A random password (about 96 bits)."""
-    return secrets.token_urlsafe(12)
+    """A random password: 16 letters and digits (about 95 bits), easy to paste anywhere."""
+    return "".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(16))
 
 
 def create_user(session: Session, *, username: str, role: str, password: str,

@@ -23,7 +23,9 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
 
 __all__ = [
     "ROLES",
@@ -50,6 +52,27 @@ def utcnow() -> datetime.datetime:
     return datetime.datetime.now(datetime.UTC)
 
 
+class UtcDateTime(TypeDecorator[datetime.datetime]):
+    """A timezone-aware UTC timestamp on every database (SQLite stores no zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime.datetime | None,
+                           dialect: Dialect) -> datetime.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: give a timezone-aware UTC time")
+        return value.astimezone(datetime.UTC)
+
+    def process_result_value(self, value: datetime.datetime | None,
+                             dialect: Dialect) -> datetime.datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=datetime.UTC) if value.tzinfo is None else value
+
+
 class Base(DeclarativeBase):
     """Declarative base of the service tables."""
 
@@ -67,7 +90,7 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(16))
     language: Mapped[str] = mapped_column(String(8), default="en")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True),
+    created_at: Mapped[datetime.datetime] = mapped_column(UtcDateTime(),
                                                           default=utcnow)
 
 
@@ -81,7 +104,7 @@ class ApiKey(Base):
     key_hash: Mapped[str] = mapped_column(String(64))
     user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     rate_limit_per_min: Mapped[int] = mapped_column(Integer)
-    created_at: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True),
+    created_at: Mapped[datetime.datetime] = mapped_column(UtcDateTime(),
                                                           default=utcnow)
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
 
@@ -98,7 +121,7 @@ class Cohort(Base):
     name: Mapped[str] = mapped_column(String(100))
     instructor_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
                                                index=True)
-    created_at: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True),
+    created_at: Mapped[datetime.datetime] = mapped_column(UtcDateTime(),
                                                           default=utcnow)
 
 
@@ -131,7 +154,7 @@ class Exercise(Base):
     directory: Mapped[str] = mapped_column(Text)
     manifest: Mapped[dict[str, Any]] = mapped_column(JSON)
     answer_key: Mapped[dict[str, Any]] = mapped_column(JSON)
-    created_at: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True),
+    created_at: Mapped[datetime.datetime] = mapped_column(UtcDateTime(),
                                                           default=utcnow)
 
 
@@ -148,7 +171,7 @@ class Assignment(Base):
                                             index=True)
     cohort_id: Mapped[str | None] = mapped_column(
         ForeignKey("cohorts.id", ondelete="SET NULL"), nullable=True)
-    created_at: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True),
+    created_at: Mapped[datetime.datetime] = mapped_column(UtcDateTime(),
                                                           default=utcnow)
 
     exercise: Mapped[Exercise] = relationship(lazy="joined")
@@ -169,5 +192,5 @@ class Submission(Base):
     findings: Mapped[list[Any]] = mapped_column(JSON)
     time_spent_s: Mapped[float] = mapped_column(Float)
     result: Mapped[dict[str, Any]] = mapped_column(JSON)
-    submitted_at: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True),
+    submitted_at: Mapped[datetime.datetime] = mapped_column(UtcDateTime(),
                                                             default=utcnow)

@@ -20,7 +20,7 @@ from docsec.registry.memory import InMemoryRegistry
 from service import training
 from service.auth import require_roles
 from service.deps import DbSession, get_registry
-from service.errors import ApiError
+from service.errors import ApiError, ErrorBody
 from service.models import User
 from service.routers.assignments import own_assignment
 from service.schemas import RegistrySearch
@@ -42,7 +42,8 @@ def _extract(path: Path) -> InMemoryRegistry:
         return reg
 
 
-@router.post("/search", response_model=dict[str, Any])
+@router.post("/search", response_model=dict[str, Any],
+             responses={503: {"model": ErrorBody, "description": "No registry available"}})
 def search(body: RegistrySearch, request: Request, user: Officer,
            session: DbSession) -> dict[str, Any]:
     """Search the stolen-vehicle registry by exactly one of vin, last, plate, engine."""
