@@ -58,9 +58,9 @@ def json_error(result: Result) -> dict[str, str]:
 
 def json_lines(result: Result) -> list[dict[str, object]]:
     """Compact JSON Lines: one object a line, no indentation."""
-    rows = [json.loads(line) for line in result.stdout.splitlines()]
-    assert all(line.startswith("{") and ": " not in line[:20] for line in result.stdout.splitlines())
-    return rows
+    lines = result.stdout.splitlines()
+    assert all(line.startswith("{") and ": " not in line[:20] for line in lines)
+    return [json.loads(line) for line in lines]
 
 
 def tree(folder: Path) -> list[str]:
