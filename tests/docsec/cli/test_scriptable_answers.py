@@ -477,3 +477,11 @@ def test_every_data_command_speaks_compact_json_lines(lab: Path) -> None:
     assert len(json_lines(run("demo", "--json"))) == 7
     render = json_lines(run(*commands[3]))[0]
     assert "primary_identifier" in render["data"]  # type: ignore[operator]
+
+
+def test_seeding_shows_progress_on_a_terminal_only(lab: Path) -> None:
+    quiet = runner.invoke(app, ["registry", "seed", "--records", "2000"])
+    assert quiet.exit_code == 0 and quiet.stderr == ""
+    terminal = runner.invoke(app, ["registry", "seed", "--records", "2000", "--seed", "1"],
+                             env={"TTY_COMPATIBLE": "1"})  # fmt: skip
+    assert terminal.exit_code == 0 and "seeding" in terminal.stderr
