@@ -18,6 +18,7 @@ import datetime
 import hashlib
 import hmac
 import math
+import re
 import secrets
 import string
 import threading
@@ -85,8 +86,6 @@ def new_password() -> str:
 def create_user(session: Session, *, username: str, role: str, password: str,
                 language: str = "en") -> User:
     """Add a user (the caller commits); ValueError for a bad role, name or password."""
-    import re
-
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}, got {role!r}")
     if not re.fullmatch(USERNAME_PATTERN, username):
@@ -123,6 +122,9 @@ def issue_token(user: User, key: str, lifetime_s: int) -> tuple[str, int]:
 
 def authenticate(session: Session, username: str, password: str) -> User | None:
     """The active user with these credentials, or None."""
+    if not re.fullmatch(USERNAME_PATTERN, username):
+        verify_password(_DUMMY_HASH, password)
+        return None
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
         verify_password(_DUMMY_HASH, password)  # same cost as for a real account

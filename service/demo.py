@@ -49,7 +49,8 @@ class DemoSetup:
     notes: list[str] = field(default_factory=list)
 
 
-def seed_demo(settings: Settings, *, exercise_count: int = 6) -> DemoSetup:
+def seed_demo(settings: Settings, *, exercise_count: int = 6,
+              exercise_dpi: int | None = None) -> DemoSetup:
     """Prepare the demo accounts, registry and exercise (idempotent; passwords renewed)."""
     out = DemoSetup()
     db = Database(settings.resolved_database_url)
@@ -73,7 +74,7 @@ def seed_demo(settings: Settings, *, exercise_count: int = 6) -> DemoSetup:
             out.lab_key = issue_api_key(s, users["lab"], settings.lab_rate_limit_per_min)
         out.registry_records = _seed_registry(settings, out)
         with db.session() as s:
-            out.exercise_id = _seed_exercise(s, settings, exercise_count)
+            out.exercise_id = _seed_exercise(s, settings, exercise_count, exercise_dpi)
     finally:
         db.close()
     return out
@@ -94,7 +95,7 @@ def _seed_registry(settings: Settings, out: DemoSetup) -> int:
         reg.close()
 
 
-def _seed_exercise(s: Session, settings: Settings, count: int) -> str:
+def _seed_exercise(s: Session, settings: Settings, count: int, dpi: int | None) -> str:
     instructor = s.scalar(select(User).where(User.username == "instructor"))
     assert instructor is not None
     cohort = s.scalar(select(Cohort).where(Cohort.instructor_id == instructor.id,
@@ -114,7 +115,7 @@ def _seed_exercise(s: Session, settings: Settings, count: int) -> str:
     if exercise is None:
         exercise = training.create_exercise(
             s, settings, instructor, topic="mixed", level=2, count=count, forgery_rate=0.5,
-            seed=None, reference_date=None, time_limit_s=120, scenarios=(), dpi=None)
+            seed=None, reference_date=None, time_limit_s=120, scenarios=(), dpi=dpi)
     s.flush()
     assigned = set(s.scalars(select(Assignment.trainee_id)
                              .where(Assignment.exercise_id == exercise.id)))

@@ -14,6 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from docsec.errors import DocsecError
@@ -109,6 +110,11 @@ def install_handlers(app: FastAPI) -> None:
     @app.exception_handler(DocsecError)
     async def _docsec(_request: Request, exc: DocsecError) -> JSONResponse:
         return error_response(422, exc.code, str(exc))
+
+    @app.exception_handler(DataError)
+    async def _data(_request: Request, exc: DataError) -> JSONResponse:
+        log.warning("the database refused a value: %s", exc.orig)
+        return error_response(422, "invalid_value", "the database refused a value of the request")
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

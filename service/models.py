@@ -43,8 +43,13 @@ ROLES: tuple[str, ...] = ("admin", "instructor", "trainee", "lab")
 
 
 def new_id() -> str:
-    """A fresh random public identifier."""
+    """A fresh random public identifier (32 hex digits)."""
     return uuid.uuid4().hex
+
+
+def is_public_id(text: str) -> bool:
+    """Whether ``text`` has the shape of a public identifier (others are never found)."""
+    return len(text) == 32 and all(c in "0123456789abcdef" for c in text)
 
 
 def utcnow() -> datetime.datetime:

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, FiniteFloat
 
 from service.auth import USERNAME_PATTERN
+
+#: Public identifiers: 32 hex digits.
+ID_PATTERN = r"^[0-9a-f]{32}$"
+#: Defect, feature-check and item identifiers: letters, digits and . _ : -
+CODE_PATTERN = r"^[A-Za-z0-9_.:-]{1,100}$"
+#: Free text: printable, no control characters.
+TEXT_PATTERN = r"^[^\x00-\x1f\x7f]+$"
+Username = Annotated[str, Field(pattern=USERNAME_PATTERN)]
+PublicId = Annotated[str, Field(pattern=ID_PATTERN)]
 
 Role = Literal["admin", "instructor", "trainee", "lab"]
 Language = Literal["en", "ru"]
@@ -71,8 +80,8 @@ class CohortCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=100)
-    trainees: list[str] = Field(default_factory=list, max_length=1000)
+    name: str = Field(min_length=1, max_length=100, pattern=TEXT_PATTERN)
+    trainees: list[Username] = Field(default_factory=list, max_length=1000)
 
 
 class CohortMembers(BaseModel):
@@ -80,7 +89,7 @@ class CohortMembers(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    trainees: list[str] = Field(min_length=1, max_length=1000)
+    trainees: list[Username] = Field(min_length=1, max_length=1000)
 
 
 class CohortOut(BaseModel):
@@ -102,10 +111,13 @@ class ExerciseCreate(BaseModel):
                        description="Trainee level: 1 first line, 2 second line, 3 expert")
     count: int = Field(default=10, ge=1, le=MAX_EXERCISE_ITEMS)
     forgery_rate: float = Field(default=0.5, ge=0.0, le=1.0)
-    scenarios: list[str] = Field(default_factory=list, max_length=50)
+    scenarios: list[Annotated[str, Field(pattern=CODE_PATTERN)]] = Field(
+        default_factory=list, max_length=50)
     time_limit_s: int | None = Field(default=None, ge=5, le=24 * 3600,
                                      description="Time allowed per item")
-    reference_date: datetime.date | None = None
+    reference_date: datetime.date | None = Field(
+        default=None, ge=datetime.date(1990, 1, 1), le=datetime.date(2099, 12, 31),
+        description="The exercise's today (default: the generator's fixed date)")
     seed: int | None = Field(default=None, ge=0, lt=2**63)
     dpi: int | None = Field(default=None, ge=100, le=300, description="Resolution of the views")
 
@@ -131,8 +143,8 @@ class AssignmentCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    trainees: list[str] = Field(default_factory=list, max_length=1000)
-    cohorts: list[str] = Field(default_factory=list, max_length=100)
+    trainees: list[Username] = Field(default_factory=list, max_length=1000)
+    cohorts: list[PublicId] = Field(default_factory=list, max_length=100)
 
 
 class AssignmentOut(BaseModel):
@@ -172,10 +184,10 @@ class FindingIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    id: str = Field(min_length=1, max_length=100)
-    view: str | None = Field(default=None, max_length=64)
-    point: tuple[float, float] | None = None
-    box: tuple[float, float, float, float] | None = None
+    id: str = Field(pattern=CODE_PATTERN)
+    view: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_]{1,64}$")
+    point: tuple[FiniteFloat, FiniteFloat] | None = None
+    box: tuple[FiniteFloat, FiniteFloat, FiniteFloat, FiniteFloat] | None = None
 
 
 class SubmissionIn(BaseModel):
@@ -185,7 +197,7 @@ class SubmissionIn(BaseModel):
 
     decision: DecisionName
     findings: list[FindingIn] = Field(default_factory=list, max_length=50)
-    time_spent_s: float = Field(ge=0, le=7 * 24 * 3600)
+    time_spent_s: FiniteFloat = Field(ge=0, le=7 * 24 * 3600)
 
 
 class SubmissionOut(BaseModel):
@@ -227,5 +239,5 @@ class RegistrySearch(BaseModel):
     engine: str | None = Field(default=None, max_length=64)
     fuzzy: bool = Field(default=True, description="Include look-alike matches")
     limit: int = Field(default=20, ge=1, le=100)
-    assignment_id: str | None = Field(
+    assignment_id: PublicId | None = Field(
         default=None, description="Search the registry extract of this assignment's exercise")

@@ -23,7 +23,16 @@ from sqlalchemy.orm import Session
 from docsec.generate.exercise import make_exercise
 from docsec.scoring import allowed_views, summarize
 from service.errors import ApiError
-from service.models import Assignment, Cohort, CohortMember, Exercise, Submission, User, new_id
+from service.models import (
+    Assignment,
+    Cohort,
+    CohortMember,
+    Exercise,
+    Submission,
+    User,
+    is_public_id,
+    new_id,
+)
 from service.settings import Settings
 
 __all__ = [
@@ -174,9 +183,12 @@ def visible_submissions(session: Session, viewer: User, *, exercise_id: str | No
     if viewer.role != "admin":
         stmt = stmt.where(Exercise.owner_id == viewer.id)
     if exercise_id is not None:
+        ex = session.get(Exercise, exercise_id) if is_public_id(exercise_id) else None
+        if ex is None or (viewer.role != "admin" and ex.owner_id != viewer.id):
+            raise ApiError(404, "no such exercise")
         stmt = stmt.where(Assignment.exercise_id == exercise_id)
     if cohort_id is not None:
-        cohort = session.get(Cohort, cohort_id)
+        cohort = session.get(Cohort, cohort_id) if is_public_id(cohort_id) else None
         if cohort is None or (viewer.role != "admin" and cohort.instructor_id != viewer.id):
             raise ApiError(404, "no such cohort")
         members = select(CohortMember.trainee_id).where(CohortMember.cohort_id == cohort_id)

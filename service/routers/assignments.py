@@ -22,7 +22,7 @@ from service import training
 from service.auth import require_roles
 from service.deps import DbSession
 from service.errors import ApiError
-from service.models import Assignment, Submission, User
+from service.models import Assignment, Submission, User, is_public_id
 from service.routers.exercises import assignment_out
 from service.schemas import (
     AssignmentDetail,
@@ -42,7 +42,7 @@ _IMAGE: dict[int | str, dict[str, Any]] = {200: {"content": {"image/png": {}, "i
 
 def own_assignment(session: Session, user: User, assignment_id: str) -> Assignment:
     """The trainee's assignment; 404 for anyone else's."""
-    a = session.get(Assignment, assignment_id)
+    a = session.get(Assignment, assignment_id) if is_public_id(assignment_id) else None
     if a is None or a.trainee_id != user.id:
         raise ApiError(404, "no such assignment")
     return a

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from service.auth import require_roles
 from service.deps import DbSession
 from service.errors import ApiError
-from service.models import Cohort, CohortMember, User
+from service.models import Cohort, CohortMember, User, is_public_id
 from service.schemas import CohortCreate, CohortMembers, CohortOut
 
 router = APIRouter(prefix="/cohorts", tags=["instructors"])
@@ -34,7 +34,7 @@ def trainees_by_name(session: Session, names: list[str]) -> list[User]:
 
 def own_cohort(session: Session, user: User, cohort_id: str) -> Cohort:
     """A cohort of the instructor (admins: any); 404 otherwise."""
-    cohort = session.get(Cohort, cohort_id)
+    cohort = session.get(Cohort, cohort_id) if is_public_id(cohort_id) else None
     if cohort is None or (user.role != "admin" and cohort.instructor_id != user.id):
         raise ApiError(404, "no such cohort")
     return cohort

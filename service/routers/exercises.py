@@ -18,7 +18,14 @@ from service import training
 from service.auth import require_roles
 from service.deps import DbSession
 from service.errors import ApiError
-from service.models import Assignment, CohortMember, Exercise, Submission, User
+from service.models import (
+    Assignment,
+    CohortMember,
+    Exercise,
+    Submission,
+    User,
+    is_public_id,
+)
 from service.routers.cohorts import own_cohort, trainees_by_name
 from service.schemas import AssignmentCreate, AssignmentOut, ExerciseCreate, ExerciseOut
 from service.settings import Settings
@@ -29,7 +36,7 @@ Instructor = Annotated[User, Depends(require_roles("instructor", "admin"))]
 
 def own_exercise(session: Session, user: User, exercise_id: str) -> Exercise:
     """An exercise of the instructor (admins: any); 404 otherwise."""
-    ex = session.get(Exercise, exercise_id)
+    ex = session.get(Exercise, exercise_id) if is_public_id(exercise_id) else None
     if ex is None or (user.role != "admin" and ex.owner_id != user.id):
         raise ApiError(404, "no such exercise")
     return ex

@@ -16,9 +16,10 @@ from fastapi.responses import Response
 
 from docsec.scoring import summarize
 from service import training
-from service.auth import require_roles
+from service.auth import USERNAME_PATTERN, require_roles
 from service.deps import DbSession
 from service.models import User
+from service.schemas import ID_PATTERN
 
 router = APIRouter(prefix="/results", tags=["instructors"])
 Instructor = Annotated[User, Depends(require_roles("instructor", "admin"))]
@@ -35,9 +36,11 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
 def results(
     user: Instructor,
     session: DbSession,
-    exercise: Annotated[str | None, Query(description="An exercise id")] = None,
-    cohort: Annotated[str | None, Query(description="A cohort id")] = None,
-    trainee: Annotated[str | None, Query(description="A trainee's username")] = None,
+    exercise: Annotated[str | None, Query(description="An exercise id",
+                                          pattern=ID_PATTERN)] = None,
+    cohort: Annotated[str | None, Query(description="A cohort id", pattern=ID_PATTERN)] = None,
+    trainee: Annotated[str | None, Query(description="A trainee's username",
+                                         pattern=USERNAME_PATTERN)] = None,
     format: Annotated[Literal["json", "csv"], Query()] = "json",
 ) -> dict[str, Any] | Response:
     """Results of your exercises: overall, per trainee, per item, per defect, per day."""

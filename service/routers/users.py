@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from sqlalchemy import select
 
-from service.auth import create_user, issue_api_key, new_password, require_roles
+from service.auth import (
+    USERNAME_PATTERN,
+    create_user,
+    issue_api_key,
+    new_password,
+    require_roles,
+)
 from service.deps import DbSession
 from service.errors import ApiError
 from service.models import User
@@ -47,7 +54,8 @@ def add_user(body: UserCreate, _admin: Admin, session: DbSession) -> UserCreated
 def add_api_key(username: str, request: Request, _admin: Admin,
                 session: DbSession) -> ApiKeyCreated:
     """Create an API key for a lab account (the key is shown once)."""
-    user = session.scalar(select(User).where(User.username == username))
+    user = (session.scalar(select(User).where(User.username == username))
+            if re.fullmatch(USERNAME_PATTERN, username) else None)
     if user is None:
         raise ApiError(404, f"no user {username!r}")
     settings: Settings = request.app.state.settings

@@ -9,15 +9,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
+from service import auth
 from service.app import create_app
 from service.auth import hash_password, issue_token
 from service.models import User
 from service.settings import Settings
 
+# Cheap Argon2 parameters for the tests (the service uses argon2-cffi's defaults).
+auth._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 PASSWORD = "correct horse battery"
 PG_SCHEMA = "docsec_service_test"
 _HASH = hash_password(PASSWORD)

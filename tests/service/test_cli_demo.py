@@ -69,10 +69,10 @@ def test_users_cli_and_api_keys(settings: Settings, monkeypatch: pytest.MonkeyPa
 
 def test_demo_setup(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(demo, "REGISTRY_RECORDS", 300)
-    first = demo.seed_demo(settings, exercise_count=2)
+    first = demo.seed_demo(settings, exercise_count=2, exercise_dpi=100)
     assert set(first.passwords) == {"admin", "instructor", "trainee", "trainee-ru", "lab"}
     assert first.registry_records >= 300 + 40  # the mock list and the samples' extract
-    second = demo.seed_demo(settings, exercise_count=2)
+    second = demo.seed_demo(settings, exercise_count=2, exercise_dpi=100)
     assert second.exercise_id == first.exercise_id
     assert second.passwords["trainee"] != first.passwords["trainee"]
     text = demo.instructions(second, "http://127.0.0.1:8000")

@@ -202,6 +202,10 @@ def test_results_and_cohort_statistics(client: TestClient, world) -> None:  # ty
     b = world["b"].headers
     assert client.get("/api/v1/results", headers=b).json()["overall"]["items"] == 0
     assert client.get(f"/api/v1/results?cohort={world['cohort']}", headers=b).status_code == 404
+    eid = world["exercise"]["id"]
+    assert client.get(f"/api/v1/results?exercise={eid}", headers=b).status_code == 404
+    mine = client.get(f"/api/v1/results?exercise={eid}&trainee=tom&format=csv", headers=h)
+    assert len(mine.text.strip().splitlines()) == 1 + 3
     assert client.get(f"/api/v1/cohorts/{world['cohort']}", headers=b).status_code == 404
     assert client.get("/api/v1/results", headers=world["t1"].headers).status_code == 403
     assert client.get("/api/v1/results", headers=world["lab"].headers).status_code == 403
