@@ -8,6 +8,7 @@ whose body never carries a traceback).
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -16,6 +17,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match, Route
 
 from docsec.errors import DocsecError
 
@@ -93,15 +95,44 @@ def _validation_message(exc: RequestValidationError) -> str:
     return "; ".join(parts) or "invalid request"
 
 
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method the app answers on this path: its plain routes, and the operations of the
+    OpenAPI document (routes of one path with different methods are separate routes, so
+    Starlette's own Allow header names only one of them)."""
+    app = request.app
+    table: list[tuple[re.Pattern[str], set[str]]] | None = getattr(app.state, "allow_table", None)
+    if table is None:
+        table = []
+        for path, ops in app.openapi().get("paths", {}).items():
+            pattern = "^" + re.sub(r"\\{[^/]+?\\}", "[^/]+", re.escape(path)) + "$"
+            table.append((re.compile(pattern), {m.upper() for m in ops if m != "parameters"}))
+        app.state.allow_table = table
+    methods: set[str] = set()
+    path = request.url.path
+    for compiled, ops in table:
+        if compiled.match(path):
+            methods |= ops
+    scope = {**request.scope, "method": "__NONE__"}
+    for route in app.routes:
+        if isinstance(route, Route):
+            match, _child = route.matches(scope)
+            if match != Match.NONE:
+                methods |= set(route.methods or ())
+    return sorted(methods)
+
+
 def install_handlers(app: FastAPI) -> None:
     """Register the handlers that give every error the service's JSON shape."""
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = getattr(exc, "code", None) or _CODES.get(exc.status_code,
                                                          f"http_{exc.status_code}")
         message = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
-        return error_response(exc.status_code, code, message, getattr(exc, "headers", None))
+        headers = getattr(exc, "headers", None)
+        if exc.status_code == 405:
+            headers = {**(headers or {}), "Allow": ", ".join(_allowed_methods(request))}
+        return error_response(exc.status_code, code, message, headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, FiniteFloat
+from pydantic import AllowInfNan, BaseModel, BeforeValidator, ConfigDict, Field, Strict
 
 from service.auth import USERNAME_PATTERN
 
@@ -16,6 +16,19 @@ CODE_PATTERN = r"^[A-Za-z0-9_.:-]{1,100}$"
 #: Free text: printable, no control characters.
 TEXT_PATTERN = r"^[^\x00-\x1f\x7f]+$"
 Username = Annotated[str, Field(pattern=USERNAME_PATTERN)]
+# Request numbers and flags are taken as JSON gives them: no "5" for 5, no true for 1.
+SInt = Annotated[int, Strict()]
+SFloat = Annotated[float, Strict(), AllowInfNan(False)]
+SBool = Annotated[bool, Strict()]
+
+
+def _iso_text(value: object) -> object:
+    if not isinstance(value, str | datetime.date):
+        raise ValueError("give the date as text, YYYY-MM-DD")
+    return value
+
+
+IsoDate = Annotated[datetime.date, BeforeValidator(_iso_text)]
 PublicId = Annotated[str, Field(pattern=ID_PATTERN)]
 
 Role = Literal["admin", "instructor", "trainee", "lab"]
@@ -107,19 +120,19 @@ class ExerciseCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     topic: Topic
-    level: int = Field(default=1, ge=1, le=3,
+    level: SInt = Field(default=1, ge=1, le=3,
                        description="Trainee level: 1 first line, 2 second line, 3 expert")
-    count: int = Field(default=10, ge=1, le=MAX_EXERCISE_ITEMS)
-    forgery_rate: float = Field(default=0.5, ge=0.0, le=1.0)
+    count: SInt = Field(default=10, ge=1, le=MAX_EXERCISE_ITEMS)
+    forgery_rate: SFloat = Field(default=0.5, ge=0.0, le=1.0)
     scenarios: list[Annotated[str, Field(pattern=CODE_PATTERN)]] = Field(
         default_factory=list, max_length=50)
-    time_limit_s: int | None = Field(default=None, ge=5, le=24 * 3600,
+    time_limit_s: SInt | None = Field(default=None, ge=5, le=24 * 3600,
                                      description="Time allowed per item")
-    reference_date: datetime.date | None = Field(
+    reference_date: IsoDate | None = Field(
         default=None, ge=datetime.date(1990, 1, 1), le=datetime.date(2099, 12, 31),
         description="The exercise's today (default: the generator's fixed date)")
-    seed: int | None = Field(default=None, ge=0, lt=2**63)
-    dpi: int | None = Field(default=None, ge=100, le=300, description="Resolution of the views")
+    seed: SInt | None = Field(default=None, ge=0, lt=2**63)
+    dpi: SInt | None = Field(default=None, ge=100, le=300, description="Resolution of the views")
 
 
 class ExerciseOut(BaseModel):
@@ -186,8 +199,8 @@ class FindingIn(BaseModel):
 
     id: str = Field(pattern=CODE_PATTERN)
     view: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_]{1,64}$")
-    point: tuple[FiniteFloat, FiniteFloat] | None = None
-    box: tuple[FiniteFloat, FiniteFloat, FiniteFloat, FiniteFloat] | None = None
+    point: tuple[SFloat, SFloat] | None = None
+    box: tuple[SFloat, SFloat, SFloat, SFloat] | None = None
 
 
 class SubmissionIn(BaseModel):
@@ -197,7 +210,7 @@ class SubmissionIn(BaseModel):
 
     decision: DecisionName
     findings: list[FindingIn] = Field(default_factory=list, max_length=50)
-    time_spent_s: FiniteFloat = Field(ge=0, le=7 * 24 * 3600)
+    time_spent_s: SFloat = Field(ge=0, le=7 * 24 * 3600)
 
 
 class SubmissionOut(BaseModel):
@@ -237,7 +250,7 @@ class RegistrySearch(BaseModel):
                              description="The last 6-16 characters of a VIN")
     plate: str | None = Field(default=None, max_length=64)
     engine: str | None = Field(default=None, max_length=64)
-    fuzzy: bool = Field(default=True, description="Include look-alike matches")
-    limit: int = Field(default=20, ge=1, le=100)
+    fuzzy: SBool = Field(default=True, description="Include look-alike matches")
+    limit: SInt = Field(default=20, ge=1, le=100)
     assignment_id: PublicId | None = Field(
         default=None, description="Search the registry extract of this assignment's exercise")

@@ -92,6 +92,29 @@ def test_malformed_submissions(client: TestClient, setup: dict[str, Any]) -> Non
                            headers=tr), 200, 404, 422)
 
 
+def test_numbers_and_flags_as_json_gives_them(client: TestClient, setup: dict[str, Any]) -> None:
+    inst, tr, asg = setup["inst"], setup["tr"], setup["asg"]
+    for body in ({"topic": "document", "count": "1"}, {"topic": "document", "count": True},
+                 {"topic": "document", "seed": 1.5}, {"topic": "document", "forgery_rate": "0.5"},
+                 {"topic": "document", "reference_date": 1700000000}):
+        _check(client.post("/api/v1/exercises", json=body, headers=inst), 422)
+    url = f"/api/v1/assignments/{asg}/items/item-001/submission"
+    for body in ({"decision": "accept", "time_spent_s": "5"},
+                 {"decision": "accept", "time_spent_s": False},
+                 {"decision": "accept", "time_spent_s": 1, "findings": [
+                     {"id": "x", "view": "white", "point": ["1", 2]}]}):
+        _check(client.post(url, json=body, headers=tr), 422)
+    _check(client.post("/api/v1/registry/search", json={"plate": "AB123", "fuzzy": "yes"},
+                       headers=tr), 422)
+
+
+def test_method_not_allowed_names_every_method(client: TestClient) -> None:
+    r = client.request("OPTIONS", "/api/v1/exercises")
+    _check(r, 405)
+    assert r.headers["Allow"] == "GET, POST"
+    assert client.put("/healthz").headers["Allow"] == "GET"
+
+
 def test_stored_data_survives_a_restart(settings: Settings, make_account,  # type: ignore[no-untyped-def]
                                         client: TestClient, setup: dict[str, Any]) -> None:
     tr, asg = setup["tr"], setup["asg"]

@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 from fastapi import FastAPI
-from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 from service.auth import issue_api_key
@@ -106,11 +105,11 @@ def _cases(w: dict[str, Any]) -> list[tuple[str, str, str, Any, dict[str, int]]]
 def test_every_route_and_role(client: TestClient, app: FastAPI, world: dict[str, Any]) -> None:
     cases = _cases(world)
     covered = {(m, t) for m, t, *_ in cases}
-    for route in app.routes:
-        if isinstance(route, APIRoute) and route.path.startswith("/api/v1") \
-                and not route.path.startswith(OWN_ROUTES) and route.path != "/api/v1/auth/token":
-            for method in route.methods:
-                assert (method, route.path) in covered, f"no role test for {method} {route.path}"
+    paths = app.openapi()["paths"]
+    routes = {(m.upper(), p) for p, ops in paths.items() for m in ops
+              if p.startswith("/api/v1") and not p.startswith(OWN_ROUTES)
+              and p != "/api/v1/auth/token"}
+    assert len(routes) >= 20 and routes == covered, routes ^ covered
     failures = []
     for method, template, url, body, allowed in cases:
         for role in ROLES:
