@@ -43,7 +43,7 @@ from typing import Annotated, Any, Literal
 
 import numpy as np
 from fastapi import APIRouter, Depends, FastAPI, File, Form, Request, Response, UploadFile
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict
 
 from docsec.errors import ImageLoadError, NotAnMRZ
 from service.auth import LabClient, lab_client
@@ -157,10 +157,12 @@ def _open_registry(app: FastAPI) -> Any:
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     _runner(app)  # queue again the jobs a previous process left unfinished
     yield
-    runner: JobRunner | None = getattr(app.state, "job_runner", None)
+    with _state_lock:
+        runner: JobRunner | None = getattr(app.state, "job_runner", None)
+        pool: _CheckPool | None = getattr(app.state, "check_pool", None)
+        app.state.job_runner = app.state.check_pool = None
     if runner is not None:
         runner.close(wait=False)
-    pool: _CheckPool | None = getattr(app.state, "check_pool", None)
     if pool is not None:
         pool.pool.shutdown(wait=False, cancel_futures=True)
 
@@ -262,6 +264,17 @@ def mrz_report(lines: list[str], reference_date: dt.date | None, typed: bool) ->
 # --- response and request bodies ----------------------------------------------------------
 
 
+def _whole_number(value: Any) -> Any:
+    """1963.0 is the integer 1963 (JSON Schema); a string or a bool stays refused."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+Year = Annotated[int, Strict(), Field(ge=1950, le=2100, description="inspection year"),
+                 BeforeValidator(_whole_number)]
+
+
 class ReportFinding(BaseModel):
     """One answered check (the shape of ``docsec check`` findings)."""
 
@@ -314,8 +327,9 @@ class VinCheckIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     vins: list[Annotated[str, Field(max_length=200)]] = Field(min_length=1, max_length=1000)
-    registry: bool = Field(default=True, description="search the stolen-vehicle registry")
-    reference_year: int | None = Field(default=None, ge=1950, le=2100)
+    registry: bool = Field(default=True, strict=True,
+                           description="search the stolen-vehicle registry")
+    reference_year: Year | None = None
 
 
 class VinResult(BaseModel):
@@ -354,7 +368,7 @@ class MrzCheckIn(BaseModel):
     lines: list[Annotated[str, Field(max_length=100)]] = Field(min_length=1, max_length=3)
     reference_date: dt.date | None = Field(
         default=None, description="'today' for century inference and expiry")
-    typed: bool = Field(default=False,
+    typed: bool = Field(default=False, strict=True,
                         description="typed input: fix Cyrillic look-alikes, case, spaces")
 
 
@@ -393,11 +407,12 @@ class BatchIn(BaseModel):
                         Field(min_length=1, max_length=3)]] = Field(default=[],
                                                                     max_length=10_000)
     documents: list[BatchDocument] = Field(default=[], max_length=50)
-    registry: bool = True
+    registry: bool = Field(default=True, strict=True)
     reference_date: dt.date | None = None
-    reference_year: int | None = Field(default=None, ge=1950, le=2100)
-    viz: bool = False
-    keep: bool = Field(default=False, description="keep the uploaded images after the job")
+    reference_year: Year | None = None
+    viz: bool = Field(default=False, strict=True)
+    keep: bool = Field(default=False, strict=True,
+                       description="keep the uploaded images after the job")
 
 
 class JobError(BaseModel):
