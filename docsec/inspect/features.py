@@ -53,7 +53,7 @@ THRESHOLDS: Mapping[str, float] = {
     "feature.watermark.invisible_in_white": 0.08,
     "feature.security_thread.present": 0.08,
     "feature.ghost_image.present": 4.0,
-    "feature.ghost_image.matches_portrait": 0.5,
+    "feature.ghost_image.matches_portrait": 0.4,
     "feature.portrait.position": 1.5,
     "feature.hologram.present": 0.3,
     "feature.hologram.dynamic": 6.0,
@@ -62,6 +62,9 @@ THRESHOLDS: Mapping[str, float] = {
     "feature.laser_perforation.matches_number": 3.0,
     "feature.mrz_font.ocr_b": 0.9,
     "feature.viz_font.consistent": 3.5,
+    "feature.portrait.intact": 30.0,
+    "feature.laminate.intact": 2.0,
+    "feature.page.intact": 30.0,
 }
 
 _LABEL_MM = 1.9  # a field's printed value sits below its label
@@ -751,6 +754,11 @@ def ghost_image_present(ctx: Context) -> Finding:
     return _per_side(ctx, "ghost_image", cid, one)
 
 
+def _band(img: F32) -> F32:
+    return np.asarray(cv2.GaussianBlur(img, (0, 0), 1.0) - cv2.GaussianBlur(img, (0, 0), 4.0),
+                      np.float32)
+
+
 def ghost_image_matches_portrait(ctx: Context) -> Finding:
     """Correlation of the ghost image (UV, else white) with the portrait reduced to its size."""
     cid = "feature.ghost_image.matches_portrait"
@@ -766,8 +774,9 @@ def ghost_image_matches_portrait(ctx: Context) -> Finding:
         ghost = _lum(src.crop(box, 100))
         portrait = _lum(white.crop(model.portrait.box_mm, 100))
         small = _resize(portrait, ghost.shape)
-        g = np.asarray(cv2.GaussianBlur(ghost, (0, 0), 1.0), np.float32) * sign
-        p = np.asarray(cv2.GaussianBlur(small, (0, 0), 1.0), np.float32)
+        # mid frequencies (eyes, nose, mouth, hairline), not the silhouette every face shares
+        g = _band(ghost) * sign
+        p = _band(small)
         ring = np.zeros(g.shape, bool)
         ring[2:-2, 2:-2] = True
         score = _ncc(g, p, ring)
@@ -816,6 +825,130 @@ def portrait_position(ctx: Context) -> Finding:
                   ok=("The portrait sits in its box.", "Фотография на своём месте."),
                   bad=("The portrait is shifted in its box: it was re-laminated.",
                        "Фотография смещена: документ переламинирован."))
+
+
+def _grow(box: BoxMM, mm: float) -> BoxMM:
+    x, y, w, h = box
+    return x - mm, y - mm, w + 2 * mm, h + 2 * mm
+
+
+def _uv_lift(ctx: Context, v: RegisteredView, inner: BoxMM, outer: BoxMM,
+             q: float = 50) -> float:
+    """How much brighter the band between ``inner`` and ``outer`` is in UV than the
+    reference shows it (``q``-th percentile of luminance levels)."""
+    box = _clip_box(ctx, outer)
+    mine = _lum(v.crop(box, 100))
+    ref = _resize(_lum(_ref_crop(ctx, v.side, "uv365", box)), mine.shape)
+    band = ~_mask_out(mine.shape, box, [box], 100, 0.0) & _mask_out(mine.shape, box, [inner],
+                                                                    100, 0.0)
+    if band.sum() < 10:
+        return 0.0
+    return float(np.percentile(mine[band], q)) - float(np.percentile(ref[band], q))
+
+
+def _dark_rim(ctx: Context, v: RegisteredView, box: BoxMM) -> float:
+    """Depth of a dark line running just outside ``box`` (a cut edge), averaged along each
+    edge: the darkest point 0.1-0.9 mm outside against the level 1-1.5 mm outside."""
+    dpi = 300
+    k = dpi / 25.4
+    x, y, w, h = box
+    depths = []
+    strips = (
+        ((x + 1, y - 1.6, w - 2, 1.6), 0, True),  # above: profile runs upwards
+        ((x + 1, y + h, w - 2, 1.6), 0, False),  # below
+        ((x - 1.6, y + 1, 1.6, h - 2), 1, True),  # left
+        ((x + w, y + 1, 1.6, h - 2), 1, False),  # right
+    )
+    for strip, axis, reverse in strips:
+        if strip[0] < 0 or strip[1] < 0:
+            continue
+        prof = _lum(v.crop(_clip_box(ctx, strip), dpi)).mean(axis=1 if axis == 0 else 0)
+        if reverse:
+            prof = prof[::-1]
+        near = prof[int(0.1 * k) : int(0.9 * k) + 1]
+        far = prof[int(1.0 * k) : int(1.5 * k) + 1]
+        if near.size and far.size:
+            depths.append(float(np.median(far)) - float(near.min()))
+    return float(np.median(depths)) if depths else 0.0
+
+
+def portrait_intact(ctx: Context) -> Finding:
+    """Traces of a replaced portrait: a dark cut line just outside its box in white light,
+    glue fluorescing around it or brightened photo paper under UV 365 nm (levels above the
+    reference); fails above the threshold."""
+    cid = "feature.portrait.intact"
+    model = ctx.model
+    if model.portrait is None:
+        return make_finding(cid, Status.NOT_APPLICABLE, "the model has no portrait.",
+                            "у модели нет фотографии.")
+    side = model.portrait.side
+    box = model.portrait.box_mm
+    white, uv = ctx.view("white", side), ctx.view("uv365", side)
+    if white is None:
+        return _na(ctx, cid, "white", side)
+    signals: list[tuple[float, RegisteredView, str, str]] = [
+        (_dark_rim(ctx, white, box), white, "a cut line runs around the portrait",
+         "вокруг фотографии видна линия разреза")]
+    if uv is not None:
+        signals.append((_uv_lift(ctx, uv, _grow(box, 0.1), _grow(box, 1.1)), uv,
+                        "glue fluoresces around the portrait under UV",
+                        "в УФ вокруг фотографии светится клей"))
+        inside = _clip_box(ctx, _grow(box, -1.5))
+        mine = _lum(uv.crop(inside, 50))
+        signals.append((float(np.median(mine)) - float(np.median(
+            _lum(_ref_crop(ctx, side, "uv365", inside)))), uv,
+            "the portrait's paper glows under UV (brightened photo paper)",
+            "фотобумага портрета светится в УФ"))
+    score, view, en, ru = max(signals, key=lambda s: s[0])
+    return _judge(cid, score, low_fails=False, view=view, box=box,
+                  ok=("The portrait shows no cut, glue or foreign paper.",
+                      "Следов замены фотографии нет."),
+                  bad=(f"The portrait was replaced: {en}.", f"Фотография заменена: {ru}."))
+
+
+def page_intact(ctx: Context) -> Finding:
+    """Adhesive along the page's edges under UV 365 nm (levels above the reference)."""
+    cid = "feature.page.intact"
+    side = ctx.model.mrz.side if ctx.model.mrz is not None else "front"
+    uv = ctx.view("uv365", side)
+    if uv is None:
+        return _na(ctx, cid, "uv365", side)
+    w, h = ctx.model.size_mm
+    page = (0.0, 0.0, w, h)
+    score = _uv_lift(ctx, uv, _grow(page, -1.2), _grow(page, -0.1), q=75)
+    return _judge(cid, score, low_fails=False, view=uv, box=page,
+                  ok=("No adhesive shows along the page's edges.",
+                      "По краям страницы клея нет."),
+                  bad=("Adhesive fluoresces along the page's edges: the data page was glued in.",
+                       "По краям страницы в УФ светится клей: страница вклеена."))
+
+
+def laminate_intact(ctx: Context) -> Finding:
+    """Glare spots that appear under tilt and not frontally, outside the optically variable
+    features (trapped bubbles of a re-laminated page), per mille of the page; fails above."""
+    cid = "feature.laminate.intact"
+    side = ctx.model.portrait.side if ctx.model.portrait is not None else "front"
+    white = ctx.view("white", side)
+    frames = _tilts(ctx, side)
+    if white is None or not frames:
+        return _na(ctx, cid, "white" if white is None else "tilt_1", side)
+    w, h = ctx.model.size_mm
+    page = (0.0, 0.0, w, h)
+    base = _lum(white.page(50))
+    keep = _mask_out(base.shape, page, [_grow(f.box_mm, 1.5) for f in ctx.model.features
+                                        if f.side == side and f.kind in
+                                        ("hologram", "ovi", "latent_image")], 50, 0.0)
+    worst, worst_v = 0.0, frames[0]
+    for v in frames:
+        glare = (_lum(v.page(50)) - base) > 12
+        share = float((glare & keep).mean()) * 1000
+        if share >= worst:
+            worst, worst_v = share, v
+    return _judge(cid, worst, low_fails=False, view=worst_v, box=page,
+                  ok=("The laminate is even under tilt.", "Ламинат ровный при наклоне."),
+                  bad=("Glare spots of trapped bubbles show under tilt: the page was "
+                       "re-laminated.",
+                       "При наклоне видны блики пузырей: страница переламинирована."))
 
 
 # --- tilt ------------------------------------------------------------------------------------
@@ -895,9 +1028,10 @@ def ovi_shift(ctx: Context) -> Finding:
         rw = _ref_crop(ctx, f.side, "white", box)
         rt = _ref_crop(ctx, f.side, tilt.light, box)
         shape = np.abs(rw - rt).sum(axis=2) > 30
-        if len(frames) > 1:  # leave out what changes between tilt frames (the hologram)
-            r0 = _ref_crop(ctx, f.side, frames[0].light, box)
-            shape &= np.abs(r0 - rt).sum(axis=2) < 6
+        # leave out the other optically variable features where they overlap the OVI
+        shape &= _mask_out(shape.shape, box, [g.box_mm for g in ctx.model.features
+                                              if g.side == f.side and g.kind in
+                                              ("hologram", "latent_image")], REF_DPI, 0.3)
         if shape.sum() < 5:
             return make_finding(cid, Status.ERROR, "the reference shows no OVI shift.",
                                 "в эталоне нет смены цвета OVI.", view=tilt, box_mm=box)
@@ -1053,4 +1187,7 @@ FEATURE_CHECKS: Mapping[str, tuple[Callable[[Context], Finding], tuple[str, ...]
                                                  ("transmitted",)),
     "feature.mrz_font.ocr_b": (mrz_font_ocr_b, ("white",)),
     "feature.viz_font.consistent": (viz_font_consistent, ("white",)),
+    "feature.portrait.intact": (portrait_intact, ("white", "uv365")),
+    "feature.laminate.intact": (laminate_intact, ("white", "tilt")),
+    "feature.page.intact": (page_intact, ("uv365",)),
 }

@@ -6,9 +6,9 @@ anchor: the reader (:func:`docsec.read.read_document`) recognises the model and 
 page homography in it. Views taken from one fixed position (a video spectral comparator:
 same frame size as the anchor, ``fixed_position=True``) share the anchor's homography;
 hand-held views are located on their own (:func:`docsec.read.page.locate_page` with the
-anchor's page as prior). Each registration has a quality figure: the normalised correlation
-of the rectified view's structure (gradient magnitude, 50 dpi) with the model's reference in
-the same light.
+anchor's page as prior). Each registration is refined on the model's design (ECC homography
+between the rectified view and the model's unpersonalised reference in the same light, 50
+dpi, personalised areas left out) and its quality figure is the correlation reached (0..1).
 """
 
 from __future__ import annotations
@@ -31,6 +31,8 @@ __all__ = ["LIGHTS", "RegisteredView", "light_of", "side_of", "structure_ncc"]
 LIGHTS = ("white", "uv365", "ir", "transmitted", "tilt")
 
 _Q_DPI = 50
+#: Largest move of a page corner (mm) a refinement may make.
+_MAX_SHIFT_MM = 15.0
 
 
 def side_of(view: str) -> str:
@@ -137,16 +139,67 @@ def structure_ncc(a: NDArray[np.float32], b: NDArray[np.float32]) -> float:
     return float((sa * sb).sum() / den) if den > 0 else 0.0
 
 
-def quality(view: RegisteredView, ref: NDArray[np.uint8]) -> float:
-    """Registration quality of ``view`` against the model's reference in its light (0..1)."""
-    if not view.registered:
+def _design_mask(model: DocumentModel, side: str, size: tuple[int, int], dpi: int) -> np.ndarray:
+    """255 on the design, 0 on what is personalised (fields, MRZ, portrait, ghost image)."""
+    mask = np.full((size[1], size[0]), 255, np.uint8)
+    boxes = [f.box_mm for f in model.fields if f.side == side]
+    boxes += [z.box_mm for z in (model.mrz, model.portrait) if z is not None and z.side == side]
+    boxes += [f.box_mm for f in model.features
+              if f.side == side and f.kind in ("ghost_image", "laser_perforation")]  # fmt: skip
+    k = dpi / 25.4
+    for x, y, w, h in boxes:
+        mask[max(0, int(y * k)) : int(np.ceil((y + h) * k)),
+             max(0, int(x * k)) : int(np.ceil((x + w) * k))] = 0  # fmt: skip
+    return mask
+
+
+def refine(view: RegisteredView, ref: NDArray[np.uint8]) -> float:
+    """Refine ``view``'s homography on the model's design and return the correlation reached
+    (the registration quality, 0..1).
+
+    ECC (enhanced correlation coefficient) affine map between the rectified view and the
+    model's unpersonalised reference in the same light, personalised areas left out, coarse
+    to fine (25 then 50 dpi). A step is kept when it raises the correlation and moves no
+    page corner by more than :data:`_MAX_SHIFT_MM` (a page fit that far off is a wrong
+    page, not a refinement).
+    """
+    if view.mm_to_capture is None:
         return 0.0
-    w, h = view.model.canonical_px(_Q_DPI)
-    mine = view.page(_Q_DPI, gray=True)
-    r = ref if ref.ndim == 2 else cv2.cvtColor(ref, cv2.COLOR_RGB2GRAY)
-    r = cv2.resize(r, (mine.shape[1], mine.shape[0]), interpolation=cv2.INTER_AREA)
-    del w, h
-    return max(0.0, structure_ncc(mine, r.astype(np.float32)))
+    r_full = ref if ref.ndim == 2 else cv2.cvtColor(ref, cv2.COLOR_RGB2GRAY)
+    quality = 0.0
+    for dpi in (25, _Q_DPI):
+        mine = view.page(dpi, gray=True)
+        r = cv2.resize(r_full, (mine.shape[1], mine.shape[0]), interpolation=cv2.INTER_AREA)
+        tmpl = np.asarray(cv2.GaussianBlur(r.astype(np.float32), (0, 0), 1.0), np.float32)
+        img = np.asarray(cv2.GaussianBlur(mine, (0, 0), 1.0), np.float32)
+        mask = _design_mask(view.model, view.side, (mine.shape[1], mine.shape[0]), dpi)
+        before = _masked_ncc(tmpl, img, mask > 0)
+        quality = max(0.0, before)
+        criteria = (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 80, 1e-5)
+        try:
+            cc, warp2 = cv2.findTransformECC(tmpl, img, np.eye(2, 3, dtype=np.float32),
+                                             cv2.MOTION_AFFINE, criteria, mask, 3)
+        except cv2.error:
+            continue
+        p = np.diag([25.4 / dpi, 25.4 / dpi, 1.0])
+        warp = np.vstack([np.asarray(warp2, np.float64), [0.0, 0.0, 1.0]])
+        step = p @ warp @ np.linalg.inv(p)
+        w, h = view.model.size_mm
+        corners = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float64)
+        moved = float(np.abs(apply_homography(corners, step) - corners).max())
+        if float(cc) > before and moved <= _MAX_SHIFT_MM:
+            new = view.mm_to_capture @ step
+            view.mm_to_capture = new / new[2, 2]
+            view._cache.clear()
+            quality = max(0.0, float(cc))
+    return quality
+
+
+def _masked_ncc(a: np.ndarray, b: np.ndarray, keep: np.ndarray) -> float:
+    x = a[keep] - a[keep].mean()
+    y = b[keep] - b[keep].mean()
+    den = float(np.sqrt((x * x).sum() * (y * y).sum()))
+    return float((x * y).sum() / den) if den > 0 else 0.0
 
 
 def register_side(views: Mapping[str, NDArray[np.uint8]], anchor: str, page: PageFit,
@@ -158,21 +211,27 @@ def register_side(views: Mapping[str, NDArray[np.uint8]], anchor: str, page: Pag
     model = page.model
     base = views[anchor]
     out: dict[str, RegisteredView] = {}
+    head = RegisteredView(anchor, base, model, page.page_mm_to_capture)
+    side = head.side
+    head.quality = refine(head, reference(model.id, side, "white"))
+    out[anchor] = head
     for name, img in views.items():
-        if name == anchor or (fixed_position and img.shape[:2] == base.shape[:2]):
-            rv = RegisteredView(name, img, model, page.page_mm_to_capture,
-                                shared_with=None if name == anchor else anchor)
-        else:
-            own = locate_page(img if img.ndim == 3 else cv2.cvtColor(img, cv2.COLOR_GRAY2RGB),
-                              None)  # fmt: skip
-            ok = own is not None and own.model is not None and own.model.id == model.id
-            rv = RegisteredView(name, img, model,
-                                own.page_mm_to_capture if ok and own is not None else None)
+        if name == anchor:
+            continue
+        if fixed_position and img.shape[:2] == base.shape[:2]:
+            # one fixed position (a comparator): the anchor's homography and its quality
+            out[name] = RegisteredView(name, img, model, head.mm_to_capture,
+                                       quality=head.quality, shared_with=anchor)
+            continue
+        own = locate_page(img if img.ndim == 3 else cv2.cvtColor(img, cv2.COLOR_GRAY2RGB), None)
+        ok = own is not None and own.model is not None and own.model.id == model.id
+        rv = RegisteredView(name, img, model,
+                            own.page_mm_to_capture if ok and own is not None else None)
         try:
             ref = reference(model.id, rv.side, rv.light)
         except InvalidComponent:  # a light the model has no reference for
             ref = None
-        if ref is not None:
-            rv.quality = quality(rv, ref)
+        if ref is not None and rv.registered:
+            rv.quality = refine(rv, ref)
         out[name] = rv
     return out

@@ -23,6 +23,9 @@ from docsec.report import Finding, Status
 __all__ = ["data_findings"]
 
 _MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
+#: A VIN-plate cell fits another character better than the expected one by more than this:
+#: the plate differs from the certificate.
+_PLATE_MARGIN = 0.12
 #: Visual-zone reads below this Tesseract confidence only warn when they disagree.
 _SURE = 0.75
 
@@ -70,8 +73,9 @@ def _mrz_name(text: str, script: str) -> str | None:
     from docsec.mrz import transliterate
 
     try:
-        return transliterate(text.replace(" ", "<").replace("-", "<"),
-                             language=None).replace(" ", "<")  # fmt: skip
+        # ICAO 9303-3 §4.6: spaces and hyphens become fillers, apostrophes are dropped
+        clean = text.replace("'", "").replace("’", "").replace(" ", "<").replace("-", "<")
+        return transliterate(clean, language=None).replace(" ", "<")
     except DocsecError:
         return None
     del script
@@ -110,6 +114,17 @@ def _viz_pairs(ctx: Context) -> list[tuple[str, str, str]]:
     return [(n, a, b) for n, a, b in out]
 
 
+#: Characters OCR confuses in print; a difference only between these is a doubt, not a fail.
+_LOOKALIKE = [set("0OQD"), set("1IL7"), set("2Z"), set("5S"), set("8B"), set("6G"), set("UV")]
+
+
+def _lookalike_only(a: str, b: str) -> bool:
+    if len(a) != len(b):
+        return False
+    return all(x == y or any(x in g and y in g for g in _LOOKALIKE) for x, y in zip(a, b,
+                                                                                  strict=True))
+
+
 def viz_mrz_match(ctx: Context) -> Finding:
     """Each visual-zone field read equals its MRZ counterpart after transliteration and
     truncation; a disagreement on a confidently read field fails, an unsure one warns."""
@@ -128,11 +143,23 @@ def viz_mrz_match(ctx: Context) -> Finding:
         for name, vf in (reading.viz or {}).items():
             conf[name] = vf.confidence
     worst: tuple[str, str, str] | None = None
+    doubt = False
     for name, viz, mrz in pairs:
         same = viz == mrz or (name in ("surname", "given_names")
                               and viz.startswith(mrz) and len(mrz) >= 2)  # fmt: skip
-        if not same and (worst is None or conf.get(name, 0) > conf.get(worst[0], 0)):
+        if same:
+            continue
+        if _lookalike_only(viz, mrz):
+            doubt = True
+            continue
+        if worst is None or conf.get(name, 0) > conf.get(worst[0], 0):
             worst = (name, viz, mrz)
+    if worst is None and doubt:
+        return make_finding(cid, Status.WARN,
+                            "The visual zone agrees with the MRZ except for look-alike "
+                            "characters (O/0, I/1, S/5...): compare them by eye.",
+                            "Визуальная зона совпадает с МСЗ, кроме похожих символов "
+                            "(O/0, I/1, S/5...): сверьте их визуально.", view=view)
     if worst is None:
         return make_finding(cid, Status.PASS,
                             f"{len(pairs)} visual-zone fields agree with the MRZ.",
@@ -183,29 +210,101 @@ def _vin_text(text: str) -> str:
     return re.sub(r"[^A-Z0-9]", "", text.upper())
 
 
-def read_vin_plate(image: object) -> str | None:
-    """The VIN stamped on a VIN-plate photo (Tesseract, VIN alphabet), or None."""
+_PLATE_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"
+_VIN_CHARS = "ABCDEFGHJKLMNPRSTUVWXYZ0123456789"
+
+
+def read_vin_plate(image: object, expected: str) -> tuple[str, float] | None:
+    """Read the VIN stamped on a VIN-plate photo against the ``expected`` VIN.
+
+    The brushed metal's streaks run along the rows, so each row's median is taken out and
+    the stamped line (a dark and a bright edge) stands out as the tallest band of ink. The
+    plate is stamped in a monospaced face (DejaVu Sans Mono): the band is cut into 17 cells
+    of its advance and each cell is compared with every VIN character rendered at the band's
+    size. Returns the characters read and the largest margin by which another character fits
+    a cell better than the expected one (0 when every cell fits its expected character
+    best), or None when no stamped line of 17 cells is found.
+    """
     import cv2
     import numpy as np
-
-    from docsec.ocr.tesseract import ocr_words
+    from PIL import Image, ImageDraw, ImageFont
 
     img = np.asarray(image)
-    gray = cv2.cvtColor(img, cv2.COLOR_RGB2GRAY) if img.ndim == 3 else img
-    gray = cv2.resize(gray, None, fx=2.0, fy=2.0, interpolation=cv2.INTER_CUBIC)
-    words = ocr_words(gray, psm=6, whitelist="ABCDEFGHJKLMNPRSTUVWXYZ0123456789")
-    best = None
-    for w in words:
-        t = _vin_text(w.text)
-        if len(t) == 17 and (best is None or w.confidence > best[1]):
-            best = (t, w.confidence)
-    return best[0] if best else None
+    gray = (cv2.cvtColor(img, cv2.COLOR_RGB2GRAY) if img.ndim == 3 else img).astype(np.float32)
+    flat = np.abs(gray - np.median(gray, axis=1, keepdims=True))
+    flat = np.asarray(cv2.GaussianBlur(flat, (0, 0), 0.8), np.float32)
+    ink = flat > max(20.0, float(np.percentile(flat, 97)) * 0.5)
+    on = ink.sum(axis=1) > 0.02 * ink.shape[1]
+    bands: list[tuple[int, int]] = []
+    start: int | None = None
+    for i, c in enumerate([*on.tolist(), False]):
+        if c and start is None:
+            start = i
+        elif not c and start is not None:
+            bands.append((start, i))
+            start = None
+    if not bands:
+        return None
+    y0, y1 = max(bands, key=lambda b: b[1] - b[0])
+    cols = np.nonzero(ink[y0:y1].any(axis=0))[0]
+    if cols.size == 0 or y1 - y0 < 6:
+        return None
+    band = flat[y0:y1, :]
+    try:
+        probe = ImageFont.truetype(_PLATE_FONT, 100)
+    except OSError:
+        return None
+    # the size that makes the expected line as long as the stamped one (one character more
+    # or less does not change a monospaced line's length)
+    left100, _, right100, _ = probe.getbbox(expected or "0" * 17)
+    x0 = int(cols[0])
+    size = max(6.0, 100.0 * (int(cols[-1]) + 1 - x0) / max(1, right100 - left100 - 1))
+    font = ImageFont.truetype(_PLATE_FONT, round(size))
+    advance = probe.getlength("0") * size / 100.0
+    h = y1 - y0
+    w = int(np.ceil(advance)) + 2
+    templates = {}
+    for ch in _VIN_CHARS:
+        canvas = Image.new("L", (w + 4, h + 4), 0)
+        left = font.getbbox(ch)[0]
+        ImageDraw.Draw(canvas).text((2 - left, 2 - font.getbbox("H")[1]), ch, fill=255,
+                                    font=font)  # fmt: skip
+        t = np.asarray(canvas, np.float32)
+        t = np.maximum(t, np.roll(t, (1, 1), axis=(0, 1)))  # the stamp's two edges
+        templates[ch] = cv2.GaussianBlur(t, (0, 0), 0.8)
+    read: list[str] = []
+    margin = 0.0
+    first_left = probe.getbbox(expected[0] if expected else "0")[0] * size / 100.0
+    for i in range(17):
+        cx = x0 - first_left + i * advance + font.getbbox("0")[0]
+        best: dict[str, float] = {}
+        for ch, tmpl in templates.items():
+            top_score = -1.0
+            for dx in (-2, -1, 0, 1, 2):
+                xa = round(cx + dx) - 2
+                if xa < 0 or xa + tmpl.shape[1] > band.shape[1]:
+                    continue
+                patch = np.zeros_like(tmpl)
+                patch[2 : 2 + h] = band[:, xa : xa + tmpl.shape[1]]
+                a, b = patch - patch.mean(), tmpl - tmpl.mean()
+                den = float(np.sqrt((a * a).sum() * (b * b).sum()))
+                if den > 0:
+                    top_score = max(top_score, float((a * b).sum()) / den)
+            best[ch] = top_score
+        got = max(best, key=lambda c: best[c])
+        read.append(got)
+        if i < len(expected) and expected[i] in best:
+            margin = max(margin, best[got] - best[expected[i]])
+    return "".join(read), margin
 
 
 def vehicle_findings(ctx: Context) -> list[Finding]:
     """VIN check digit, model year, registry, plate and record against the certificate."""
     if ctx.model.kind != "vehicle_registration":
-        return []
+        return [make_finding(cid, Status.NOT_APPLICABLE, "not a vehicle document.",
+                             "это не документ на транспортное средство.")
+                for cid in ("feature.vin_plate.matches_certificate",
+                            "feature.vin_record.matches_certificate")]  # fmt: skip
     from docsec.vin import check
 
     cert = _cert(ctx)
@@ -220,7 +319,20 @@ def vehicle_findings(ctx: Context) -> list[Finding]:
                                 box_mm=e_box, found=vin or None))  # fmt: skip
         return out
     result = check(vin, registry=ctx.registry, reference_year=ctx.reference_date.year)
+    exact = [h for h in (result.registry.hits if result.registry is not None else ())
+             if h.match == "exact"]
     for f in result.findings:
+        if f.id == "vehicle.stolen" and exact:
+            rec = exact[0].record
+            out.append(make_finding(
+                f.id, Status.FAIL,
+                f"The VIN is on the stolen-vehicle list ({rec.status}, reported by "
+                f"{rec.reporting_country} on {rec.date_reported.isoformat()}): hold the vehicle "
+                "and confirm with the reporting country.",
+                f"VIN в списке угнанных ТС ({rec.status}, {rec.reporting_country}, "
+                f"{rec.date_reported.isoformat()}): задержать ТС и запросить подтверждение.",
+                view=white, box_mm=e_box, field_name="E", found=vin))
+            continue
         if f.id in ("vin.check_digit", "vin.model_year", "vehicle.stolen", "vin.wmi"):
             ru = {"vin.check_digit": "контрольный знак VIN (позиция 9)",
                   "vin.model_year": "модельный год VIN (позиция 10)",
@@ -246,34 +358,34 @@ def vehicle_findings(ctx: Context) -> list[Finding]:
             + " изготовителю по VIN.", view=white, box_mm=ctx.model.field("D.1").box_mm,
             field_name="D.1", found=make))
     # VIN plate against field E
-    plate_vin = ctx.vin_plate_text
-    if plate_vin is None and ctx.vin_plate is not None:
-        try:
-            plate_vin = read_vin_plate(ctx.vin_plate)
-        except DocsecError:
-            plate_vin = None
     cid = "feature.vin_plate.matches_certificate"
+    if ctx.vin_plate_text is not None:
+        typed = _vin_text(ctx.vin_plate_text)
+        plate_read: tuple[str, float] | None = (typed, 0.0 if typed == vin else 1.0)
+    elif ctx.vin_plate is not None:
+        plate_read = read_vin_plate(ctx.vin_plate, vin)
+    else:
+        plate_read = None
     if ctx.vin_plate is None and ctx.vin_plate_text is None:
         out.append(make_finding(cid, Status.NOT_APPLICABLE, "needs view vin_plate.",
                                 "нужен снимок таблички VIN.", view_name="vin_plate"))
-    elif plate_vin is None:
+    elif plate_read is None:
         out.append(make_finding(cid, Status.ERROR, "the VIN plate could not be read.",
                                 "табличка VIN не читается.", view_name="vin_plate"))
     else:
-        diff = sum(a != b for a, b in zip(plate_vin, vin, strict=False))
-        same = diff == 0
+        plate_vin, plate_margin = plate_read
+        same = plate_margin <= _PLATE_MARGIN
         out.append(make_finding(
             cid, Status.PASS if same else Status.FAIL,
             "The VIN plate equals field E." if same else
             f"The VIN plate reads {plate_vin}, the certificate says {vin}.",
             "VIN на табличке совпадает с полем E." if same else
             f"На табличке VIN {plate_vin}, в свидетельстве {vin}.",
-            view_name="vin_plate", expected=vin, found=plate_vin, score=float(diff),
-            threshold=0.0))
+            view_name="vin_plate", expected=vin, found=plate_vin, score=plate_margin,
+            threshold=_PLATE_MARGIN))
     # the registry's record against the certificate (a legal twin elsewhere: cloned VIN)
     cid = "feature.vin_record.matches_certificate"
-    hits = [h for h in (result.registry.hits if result.registry is not None else ())
-            if h.match == "exact"]
+    hits = exact
     if ctx.registry is None:
         out.append(make_finding(cid, Status.NOT_APPLICABLE, "no registry was given.",
                                 "реестр не подключён.", view_name="registry"))
