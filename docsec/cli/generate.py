@@ -54,7 +54,11 @@ def generate(
     reference_date: Annotated[
         str | None, typer.Option(help="The exercise's 'today' (YYYY-MM-DD, default 2026-01-15).")
     ] = None,
-    list_: Annotated[bool, typer.Option("--list", help="List models and defects.")] = False,
+    scenario: Annotated[str | None, typer.Option(
+        help="Forgery scenario to plant (its coordinated defects; see --list).")] = None,
+    list_: Annotated[bool, typer.Option(
+        "--list", help="List models, defects and forgery scenarios (with --json: as JSON).")
+    ] = False,
     force: Annotated[bool, typer.Option("--force", help=FORCE_HELP)] = False,
     as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
@@ -66,19 +70,26 @@ def generate(
     """
     from docsec.errors import DocsecError
     from docsec.generate import make_document
-    from docsec.generate.defects import applicable, catalogue
+    from docsec.generate.defects import catalogue_listing
     from docsec.generate.exercise import save_png
-    from docsec.models import load_models
     from docsec.outdir import check_target, staged_folder
 
     if list_:
-        for mid, m in load_models().items():
-            typer.echo(f"{mid:26s} {m.kind:22s} {m.issuer}  views: {', '.join(m.view_names())}")
+        listing = catalogue_listing()
+        if as_json:
+            emit(listing)
+            return
+        for m in listing["models"]:
+            typer.echo(f"{m['id']:26s} {m['kind']:22s} {m['issuer']}  "
+                       f"views: {', '.join(m['views'])}")
         typer.echo("")
-        for spec in catalogue().values():
-            models = [mid for mid, m in load_models().items() if spec.id in applicable(m)]
-            typer.echo(f"{spec.id:34s} d{spec.difficulty} {spec.forgery_type:40s} "
-                       f"{len(models)} models")
+        for d in listing["defects"]:
+            typer.echo(f"{d['id']:34s} d{d['difficulty']} {d['forgery_type']:40s} "
+                       f"{len(d['models'])} models")
+        typer.echo("")
+        for sc in listing["scenarios"]:
+            typer.echo(f"{sc['id']:42s} d{sc['difficulty']} {len(sc['defects'])} defects, "
+                       f"{len(sc['models'])} models")
         return
     if model is None:
         fail("give a model id (docsec generate --list shows them)", as_json=as_json)
@@ -86,7 +97,7 @@ def generate(
     try:
         check_target(out, force=force)  # before any work
         doc = make_document(model, rng=seed, defects=tuple(defect or ()),
-                            reference_date=ref, dpi=dpi, views=view)
+                            reference_date=ref, dpi=dpi, views=view, scenario=scenario)
         with staged_folder(out, force=force) as stage:
             for name, image in doc.views.items():
                 save_png(image, stage / f"{name}.png", compress_level=6)
@@ -118,6 +129,9 @@ def exercise_generate(
         help="Highest defect difficulty, 1-3 (default: --level).")] = None,
     count: Annotated[int, typer.Option(help="Number of items.")] = 10,
     forgery_rate: Annotated[float, typer.Option(help="Share of items with a defect.")] = 0.5,
+    drill: Annotated[list[str] | None, typer.Option(
+        "--drill", help="Defect or scenario id forged items carry (repeatable; default: "
+        "drawn from the catalogue by difficulty, half of them whole scenarios).")] = None,
     seed: Annotated[int | None, typer.Option(
         help="Seed to reproduce an exercise (default: a fresh secret seed).")] = None,
     dpi: Annotated[int, typer.Option(help="Resolution of the views.")] = 200,
@@ -147,7 +161,7 @@ def exercise_generate(
             result = make_exercise(
                 topic=topic, level=level, capture_level=capture_level,
                 defect_level=defect_level, count=count, forgery_rate=forgery_rate, seed=seed,
-                out=out, reference_date=ref, dpi=dpi, force=force,
+                out=out, reference_date=ref, dpi=dpi, force=force, drills=drill,
                 progress=lambda done, total: bar.update(task, completed=done, total=total),
             )
     except DocsecError as exc:

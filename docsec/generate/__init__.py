@@ -7,6 +7,11 @@
 ((346, 492, 3), True, 2)
 """
 
-from docsec.generate.document import PlantedDefect, SyntheticDocument, make_document
+from docsec.generate.document import (
+    PlantedDefect,
+    SyntheticDocument,
+    make_document,
+    reference_views,
+)
 
-__all__ = ["PlantedDefect", "SyntheticDocument", "make_document"]
+__all__ = ["PlantedDefect", "SyntheticDocument", "make_document", "reference_views"]

@@ -53,6 +53,8 @@ class Content:
     """Per-field font overrides (``mrz`` for the MRZ): defects that print in the wrong font."""
     inks: Mapping[str, str] = field(default_factory=dict)
     """Per-field ink overrides (``mrz`` for the MRZ): defects that print in the wrong ink."""
+    alert: Mapping[str, Any] | None = None
+    """A record of this document in the lost, stolen and revoked documents extract."""
 
     def with_viz(self, **values: str) -> Content:
         """A copy with visual-zone values replaced."""

@@ -16,72 +16,23 @@ import numpy as np
 from numpy.typing import NDArray
 
 from docsec.errors import InvalidComponent
+from docsec.generate import defects as defect_mod
 from docsec.generate.content import Content, make_content
 from docsec.generate.identities import make_identity
-from docsec.generate.plan import ImageItem, Plan, TextItem
-from docsec.generate.render import render_views
+from docsec.generate.plan import ImageItem, Plan, PlantedDefect, TextItem
+from docsec.generate.render import TILT_FRAMES, render_views
 from docsec.generate.text import font, mrz_mask, text_mask
+from docsec.generate.vehicles import make_vehicle_record
 from docsec.models import DocumentModel, get_model, mm_to_px
 from docsec.mrz import TRANSLITERATION_VERSION
 
-__all__ = ["PlantedDefect", "SyntheticDocument", "build_plan", "make_document"]
-
-Polygon = tuple[tuple[float, float], ...]
-
-
-@dataclass(frozen=True, slots=True)
-class PlantedDefect:
-    """One planted defect as the answer key records it (what was planted, never what a check found).
-
-    ``regions`` are ``(space, polygon_xy)`` pairs: ``space`` is the side (``front``, ``back``)
-    or ``vin_plate``, the polygon is in the pixels of that uncaptured view at the document's dpi
-    (``regions_canonical`` in :meth:`to_dict` gives them in the 600 dpi canonical frame);
-    ``views`` are the views whose pixels the defect changed; ``fields`` the data fields it
-    changed; ``checks`` the check IDs it must trip.
-    """
-
-    id: str
-    views: tuple[str, ...]
-    regions: tuple[tuple[str, Polygon], ...]
-    checks: tuple[str, ...]
-    fields: tuple[str, ...] = ()
-    note: str = ""
-
-    @property
-    def region(self) -> Polygon:
-        """Bounding polygon of the regions in the first space (empty if there is none)."""
-        if not self.regions:
-            return ()
-        space = self.regions[0][0]
-        pts = [p for s, r in self.regions if s == space for p in r]
-        if not pts:
-            return ()
-        xs = [p[0] for p in pts]
-        ys = [p[1] for p in pts]
-        x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
-        return ((x0, y0), (x1, y0), (x1, y1), (x0, y1))
-
-    def to_dict(self, *, dpi: int | None = None) -> dict[str, object]:
-        """JSON-ready mapping; with ``dpi`` also the regions in the canonical 600 dpi frame."""
-        out: dict[str, object] = {
-            "id": self.id,
-            "views": list(self.views),
-            "region": {
-                "space": self.regions[0][0] if self.regions else None,
-                "polygon_xy": [list(p) for p in self.region],
-            },
-            "regions": [{"space": s, "polygon_xy": [list(p) for p in r]} for s, r in self.regions],
-            "checks": list(self.checks),
-            "fields": list(self.fields),
-            "note": self.note,
-        }
-        if dpi is not None:
-            k = 600 / dpi
-            out["regions_canonical"] = [
-                {"space": s, "polygon_xy": [[round(x * k, 1), round(y * k, 1)] for x, y in r]}
-                for s, r in self.regions
-            ]
-        return out
+__all__ = [
+    "PlantedDefect",
+    "SyntheticDocument",
+    "build_plan",
+    "make_document",
+    "reference_views",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +51,10 @@ class SyntheticDocument:
     holder: Mapping[str, object] = field(default_factory=dict)
     vehicle: Mapping[str, object] | None = None
     transliteration_version: str = TRANSLITERATION_VERSION
+    scenario: str | None = None
+    """The forgery scenario the defects make up (None for a drill or a genuine document)."""
+    alert: Mapping[str, object] | None = None
+    """The document's record in the lost, stolen and revoked documents extract, if any."""
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready mapping of everything but the pixels."""
@@ -115,6 +70,8 @@ class SyntheticDocument:
             "holder": dict(self.holder),
             "vehicle": dict(self.vehicle) if self.vehicle is not None else None,
             "transliteration_version": self.transliteration_version,
+            "scenario": self.scenario,
+            "alert": dict(self.alert) if self.alert is not None else None,
             "views": sorted(self.views),
         }
 
@@ -171,6 +128,7 @@ def build_plan(model: DocumentModel, content: Content, *, dpi: int, fibre_seed: 
         perforation=perforation,
         fibre_seed=fibre_seed,
         vin_plate=content.vin_plate,
+        vin_maker=str(content.vehicle["make"]) if content.vehicle is not None else None,
     )
 
 
@@ -194,6 +152,7 @@ def make_document(
     reference_date: datetime.date,
     dpi: int = 300,
     views: Sequence[str] | None = None,
+    scenario: str | None = None,
 ) -> SyntheticDocument:
     """Generate one synthetic document of ``model_id`` with the ``defects`` planted.
 
@@ -211,6 +170,9 @@ def make_document(
         Output resolution of the views (geometry is in millimetres; 600 is canonical).
     views : sequence of str or None
         Views to render (all of the model's when None).
+    scenario : str or None
+        A forgery scenario (:func:`docsec.generate.defects.scenarios`): its defects are
+        planted after ``defects``.
 
     Returns
     -------
@@ -219,21 +181,30 @@ def make_document(
     Raises
     ------
     InvalidComponent
-        Unknown model, view or defect, or a defect that does not apply to the model.
+        Unknown model, view, defect or scenario, or one that does not apply to the model.
     """
-    from docsec.generate import defects as defect_mod
     from docsec.generate.faces import make_face
 
     if not 50 <= dpi <= 1200:
         raise InvalidComponent(f"dpi must be between 50 and 1200, got {dpi}")
     model = get_model(model_id)
+    if scenario is not None:
+        spec = defect_mod.scenarios().get(scenario)
+        if spec is None:
+            raise InvalidComponent(f"unknown scenario {scenario!r}; docsec generate --list shows "
+                                   "them")
+        if scenario not in defect_mod.scenario_applicable(model):
+            raise InvalidComponent(f"scenario {scenario!r} does not apply to model {model.id!r}")
+        defects = (*defects, *(d for d in spec.defects if d not in defects))
+    if len(set(defects)) != len(defects):
+        raise InvalidComponent(f"a defect is listed twice: {list(defects)}")
     gen = np.random.default_rng(rng)
     id_rng, face_rng, fibre_rng, defect_rng, vehicle_rng = gen.spawn(5)
     holder, data = make_identity(model, rng=id_rng, reference_date=reference_date)
     vehicle: dict[str, object] | None = None
     nationality = None
     if model.kind == "vehicle_registration":
-        vehicle = defect_mod.make_vehicle_record(vehicle_rng, reference_date)
+        vehicle = make_vehicle_record(vehicle_rng, reference_date)
     if model.kind == "visa_mrva":
         nationality = ("ZZA", "ZZB")[int(vehicle_rng.integers(2))]
     content = make_content(model, holder, data, vehicle=vehicle, nationality=nationality)
@@ -251,13 +222,16 @@ def make_document(
     planted: list[PlantedDefect] = []
     ctx = defect_mod.Context(model=model, dpi=dpi, reference_date=reference_date,
                              face_params=face_params)
-    for defect_id in defects:
-        content, change = defect_mod.apply_data(defect_id, ctx, content, defect_rng)
+    # Every defect has its own stream, so a scenario's defects do not shift each other.
+    defect_seed = int(defect_rng.integers(0, 2**63))
+    streams = [defect_mod.defect_rng(defect_seed, d) for d in defects]
+    for defect_id, stream in zip(defects, streams, strict=True):
+        content, change = defect_mod.apply_data(defect_id, ctx, content, stream)
         planted.append(change)
     plan = build_plan(model, content, dpi=dpi, fibre_seed=fibre_seed, portrait=portrait,
                       ghost=ghost)
-    for i, defect_id in enumerate(defects):
-        plan, planted[i] = defect_mod.apply_plan(defect_id, ctx, plan, planted[i], defect_rng)
+    for i, (defect_id, stream) in enumerate(zip(defects, streams, strict=True)):
+        plan, planted[i] = defect_mod.apply_plan(defect_id, ctx, plan, planted[i], stream)
     rendered = render_views(plan, views=views)
     answer = tuple(defect_mod.finish(p, model, rendered) for p in planted)
     return SyntheticDocument(
@@ -272,5 +246,23 @@ def make_document(
         reference_date=reference_date,
         holder=holder.to_dict(),
         vehicle=content.vehicle,
+        scenario=scenario,
+        alert=content.alert,
     )
 
+
+def reference_views(model_id: str, *, dpi: int,
+                    views: Sequence[str] | None = None) -> dict[str, NDArray[np.uint8]]:
+    """The model's unpersonalised genuine specimen in every light (or the ``views`` given):
+    the design with no holder data, no portrait and no per-copy fibres, as a reference
+    collection shows it. Deterministic: the design is fixed per model.
+
+    Raises :class:`InvalidComponent` for an unknown model or view.
+    """
+    model = get_model(model_id)
+    if not 50 <= dpi <= 1200:
+        raise InvalidComponent(f"dpi must be between 50 and 1200, got {dpi}")
+    plan = Plan(model_id=model.id, dpi=dpi).with_state("uv_fibres", "absent")
+    if views is None:  # a VIN plate belongs to a vehicle, not to the document design
+        views = [v for v in model.view_names(tilt_frames=TILT_FRAMES) if v != "vin_plate"]
+    return render_views(plan, views=views)

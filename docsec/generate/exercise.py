@@ -43,7 +43,15 @@ from PIL import Image
 
 from docsec.errors import InvalidComponent
 from docsec.generate.capture import Capture, capture, project_xy
-from docsec.generate.defects import applicable, catalogue, revealed_with
+from docsec.generate.defects import (
+    DefectSpec,
+    ScenarioSpec,
+    applicable,
+    catalogue,
+    revealed_with,
+    scenario_applicable,
+    scenarios,
+)
 from docsec.generate.document import SyntheticDocument, make_document
 from docsec.generate.render import TILT_FRAMES, view_family
 from docsec.models import MODEL_IDS, get_model
@@ -63,6 +71,7 @@ __all__ = [
     "save_capture",
     "save_jpeg",
     "save_png",
+    "write_document_alerts",
     "write_registry",
 ]
 
@@ -176,9 +185,16 @@ def new_seed() -> int:
     return secrets.randbits(63)
 
 
-def _pick_defect(model_id: str, defect_level: int, tools: frozenset[str],
-                 rng: np.random.Generator) -> str:
+def _pick_forgery(model_id: str, defect_level: int, tools: frozenset[str],
+                  rng: np.random.Generator) -> tuple[tuple[str, ...], str | None]:
+    """Defects and scenario of a forged item: a forgery scenario half the time when one fits
+    the model and the trainee's tools, otherwise a single-defect drill."""
     model = get_model(model_id)
+    cats = scenarios()
+    fitting = [s for s in scenario_applicable(model)
+               if cats[s].difficulty <= defect_level and revealed_with(cats[s], tools)]
+    if fitting and rng.random() < SCENARIO_SHARE:
+        return (), fitting[int(rng.integers(len(fitting)))]
     specs = catalogue()
     ids = [d for d in applicable(model)
            if specs[d].difficulty <= defect_level and revealed_with(specs[d], tools)]
@@ -186,7 +202,16 @@ def _pick_defect(model_id: str, defect_level: int, tools: frozenset[str],
         ids = [d for d in applicable(model) if revealed_with(specs[d], tools)]
     # Favour defects of the exercise's own difficulty (level 1 = obvious ones only).
     weights = np.asarray([3.0 if specs[d].difficulty == defect_level else 1.0 for d in ids])
-    return ids[int(rng.choice(len(ids), p=weights / weights.sum()))]
+    return (ids[int(rng.choice(len(ids), p=weights / weights.sum()))],), None
+
+
+#: Share of forged items that carry a whole forgery scenario rather than one defect.
+SCENARIO_SHARE = 0.5
+
+
+def _fits(drill: str, model_id: str) -> bool:
+    model = get_model(model_id)
+    return drill in applicable(model) or drill in scenario_applicable(model)
 
 
 def _region_in_capture(poly: Sequence[Sequence[float]], homography: NDArray[np.float64],
@@ -270,16 +295,17 @@ def make_exercise(
     if not 0.0 <= forgery_rate <= 1.0:
         raise InvalidComponent(f"forgery rate must be between 0 and 1, got {forgery_rate}")
     drill_ids = tuple(drills or ())
-    specs = catalogue()
+    specs: dict[str, DefectSpec | ScenarioSpec] = {**catalogue(), **scenarios()}
     for d in drill_ids:
         if d not in specs:
-            raise InvalidComponent(f"unknown defect {d!r}; docsec generate --list shows them")
-        if not any(d in applicable(get_model(m)) for m in TOPICS[topic]):
-            raise InvalidComponent(f"defect {d!r} applies to no model of topic {topic!r}")
+            raise InvalidComponent(f"unknown defect or scenario {d!r}; docsec generate --list "
+                                   "shows them")
+        if not any(_fits(d, m) for m in TOPICS[topic]):
+            raise InvalidComponent(f"{d!r} applies to no model of topic {topic!r}")
         if not revealed_with(specs[d], LEVEL_TOOLS[level]):
             raise InvalidComponent(
-                f"defect {d!r} shows only in {', '.join(specs[d].reveal_views)}: not among "
-                f"the tools of level {level} ({', '.join(sorted(LEVEL_TOOLS[level]))})")
+                f"{d!r} cannot be found with the tools of level {level} "
+                f"({', '.join(sorted(LEVEL_TOOLS[level]))})")
     check_target(out, force=force)  # refuse a used folder before any work
     if seed is None:
         seed = new_seed()
@@ -304,6 +330,7 @@ def make_exercise(
         kind, cap_level = _CAPTURE[cap_choice]
         items: list[ExerciseItem] = []
         registry_rows: list[dict[str, Any]] = []
+        alerts: list[dict[str, Any]] = []
         # Capturing (OpenCV) and encoding (zlib, libjpeg) release the GIL: captures and files are
         # made by worker threads while the next document renders. Every capture has its own seed
         # and every file its own path, so the bytes do not depend on the threads' order.
@@ -316,22 +343,29 @@ def make_exercise(
                     int(x) for x in item_rng.integers(0, 2**63, 4))
                 model_id = models[int(plan_rng.integers(len(models)))]
                 defects: tuple[str, ...] = ()
+                scenario: str | None = None
                 if i in forged and drill_ids:
                     drill = drill_ids[int(plan_rng.integers(len(drill_ids)))]
-                    fits = [m for m in models if drill in applicable(get_model(m))]
+                    fits = [m for m in models if _fits(drill, m)]
                     model_id = fits[int(plan_rng.integers(len(fits)))]
-                    defects = (drill,)
+                    if drill in catalogue():
+                        defects = (drill,)
+                    else:
+                        scenario = drill
                 elif i in forged:
-                    defects = (_pick_defect(model_id, defect_choice, tools,
-                                            np.random.default_rng(defect_seed)),)
+                    defects, scenario = _pick_forgery(model_id, defect_choice, tools,
+                                                      np.random.default_rng(defect_seed))
                 doc = make_document(model_id, rng=doc_seed, defects=defects, reference_date=ref,
-                                    dpi=dpi, views=_views_for(model_id, tools))
+                                    dpi=dpi, views=_views_for(model_id, tools),
+                                    scenario=scenario)
                 item_id = f"item-{i + 1:03d}"
                 builders.append(_write_item(trainee, item_id, doc, kind, cap_level, capture_seed,
                                             noise_seed, pool, pending))
                 record = (doc.vehicle or {}).get("registry_record")
                 if isinstance(record, Mapping):
                     registry_rows.append(dict(record))
+                if doc.alert is not None:
+                    alerts.append(dict(doc.alert))
                 if progress is not None:
                     progress(i + 1, count)
             for fut in pending:
@@ -342,6 +376,11 @@ def make_exercise(
             files_common["registry"] = "registry.csv"
             write_registry(trainee / "registry.csv", registry_rows,
                            np.random.default_rng(registry_seq), reference_date=ref)
+        if topic in ("document", "mixed"):
+            files_common["document_alerts"] = "document_alerts.csv"
+            write_document_alerts(trainee / "document_alerts.csv", alerts,
+                                  np.random.default_rng(registry_seq.spawn(1)[0]),
+                                  reference_date=ref)
         manifest = {
             "exercise": exercise_id,
             "reference_date": ref.isoformat(),
@@ -522,12 +561,25 @@ def _entries(item_id: str, doc: SyntheticDocument, files: dict[str, str],
         "mrz": list(doc.mrz_lines) if doc.mrz_lines else None,
         "fields": dict(doc.fields),
         "genuine": doc.genuine,
+        "scenario": doc.scenario,
+        "expected_action": _expected_action(doc),
         "defects": defects,
         "vehicle": _jsonable(doc.vehicle),
         "transliteration_version": doc.transliteration_version,
     }
     manifest = {"id": item_id, "files": files}
     return ExerciseItem(id=item_id, answer=answer, manifest=manifest)
+
+
+def _expected_action(doc: SyntheticDocument) -> str:
+    """``accept`` a genuine item; otherwise ``reject`` when any defect calls for it, else
+    ``refer`` (to second-line examination, or for a database hit to be confirmed)."""
+    if doc.genuine:
+        return "accept"
+    actions = {d.action for d in doc.answer_key}
+    if doc.scenario is not None:
+        actions.add(scenarios()[doc.scenario].action)
+    return "reject" if "reject" in actions else "refer"
 
 
 def _jsonable(value: Any) -> Any:
@@ -570,13 +622,50 @@ def write_registry(path: Path, planted: list[dict[str, Any]],
         row = {f: rec.get(f, "") for f in _REGISTRY_FIELDS}
         row["colour"] = str(row["colour"]).lower()
         rows.insert(int(rng.integers(0, len(rows) + 1)), row)
-    # One case-reference sequence for every row, in the order of the extract.
+    _write_extract(path, rows, _REGISTRY_FIELDS, "reporting_country", rng)
+
+
+def _write_extract(path: Path, rows: list[dict[str, Any]], fields: Sequence[str],
+                   country: str, rng: np.random.Generator) -> None:
+    """Write a list extract as CSV, every row numbered in one case-reference sequence
+    (``CCC-YYYY-NNNNNNN``: the ``country`` column, the year reported) in the extract's order,
+    so planted rows are numbered like the others."""
     serial = int(rng.integers(1, 9_000_000))
     for k, row in enumerate(rows):
-        year = str(row["date_reported"])[:4]
-        row["case_ref"] = f"{row['reporting_country']}-{year}-{serial + k:07d}"
+        row["case_ref"] = f"{row[country]}-{str(row['date_reported'])[:4]}-{serial + k:07d}"
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=list(_REGISTRY_FIELDS), lineterminator="\n")
+    writer = csv.DictWriter(buf, fieldnames=list(fields), lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
     path.write_text(buf.getvalue(), encoding="utf-8")
+
+
+_ALERT_FIELDS = ("document_number", "issuing_state", "document_type", "status",
+                 "date_reported", "case_ref")
+_ALERT_STATUSES = ("lost", "stolen", "stolen_blank", "revoked_fraud", "invalidated")
+
+
+def write_document_alerts(path: Path, planted: list[dict[str, Any]],
+                          seed: int | np.random.Generator, *,
+                          reference_date: datetime.date, size: int = 40) -> None:
+    """Lost, stolen and revoked documents extract (an SLTD-like list): generated records of
+    the training issuers with the planted ones (stolen blanks, documents revoked as obtained
+    by fraud) mixed in, every row in one format and reported before ``reference_date``."""
+    from docsec.models import load_models
+
+    rng = np.random.default_rng(seed)
+    issuers = sorted({(m.issuer, m.kind, m.number_prefix) for m in load_models().values()
+                      if m.mrz is not None})
+    rows: list[dict[str, Any]] = []
+    for _ in range(size):
+        issuer, kind, prefix = issuers[int(rng.integers(len(issuers)))]
+        digits = "".join(str(int(d)) for d in rng.integers(0, 10, 9 - len(prefix)))
+        day = reference_date - datetime.timedelta(days=int(rng.integers(15, 2500)))
+        rows.append({"document_number": f"{prefix}{digits}", "issuing_state": issuer,
+                     "document_type": kind,
+                     "status": _ALERT_STATUSES[int(rng.integers(len(_ALERT_STATUSES)))],
+                     "date_reported": day.isoformat()})
+    for rec in planted:
+        rows.insert(int(rng.integers(0, len(rows) + 1)), {f: rec.get(f, "") for f in
+                                                         _ALERT_FIELDS})
+    _write_extract(path, rows, _ALERT_FIELDS, "issuing_state", rng)

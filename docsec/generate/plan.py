@@ -33,9 +33,10 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["GENUINE_STATES", "ImageItem", "Plan", "TextItem"]
+__all__ = ["GENUINE_STATES", "ImageItem", "Plan", "PlantedDefect", "TextItem", "Trace"]
 
 BoxPx = tuple[int, int, int, int]
+Polygon = tuple[tuple[float, float], ...]
 
 GENUINE_STATES: Mapping[str, str] = {
     "uv_substrate": "dull",
@@ -74,6 +75,25 @@ class ImageItem:
 
 
 @dataclass(frozen=True, slots=True)
+class Trace:
+    """A local trace of tampering over the finished print of a side, in a box.
+
+    Kinds (:func:`docsec.generate.render.render_views` draws each in its lights):
+    ``uv_stain`` (chemical erasure: a fluorescent halo under UV), ``thin_spot`` (mechanical
+    erasure: thinner paper, brighter in transmitted light, raised fibres in reflected light),
+    ``cut_edge`` (a cut through the laminate around a substituted photo), ``glue`` (adhesive
+    seeping from under the photo, fluorescent under UV), ``photo_paper`` (a photo printed on
+    paper with optical brightener), ``laminate`` (a re-laminated page: trapped bubbles and an
+    uneven film that catch the light when tilted).
+    """
+
+    kind: str
+    side: str
+    box_px: BoxPx
+    seed: int
+
+
+@dataclass(frozen=True, slots=True)
 class Plan:
     """Everything :func:`docsec.generate.render.render_views` draws for one document."""
 
@@ -87,6 +107,9 @@ class Plan:
     states: Mapping[str, str] = field(default_factory=lambda: dict(GENUINE_STATES))
     vin_plate: str | None = None
     """VIN stamped on the vehicle's VIN plate (vehicle certificates only)."""
+    vin_maker: str | None = None
+    """Maker's name cast on the VIN plate."""
+    traces: tuple[Trace, ...] = ()
 
     def with_state(self, feature: str, state: str) -> Plan:
         """A copy with ``feature`` switched to ``state``."""
@@ -106,3 +129,65 @@ class Plan:
     def with_image(self, item: ImageItem) -> Plan:
         """A copy with the image item of the same key replaced by ``item``."""
         return replace(self, images=tuple(item if t.key == item.key else t for t in self.images))
+
+
+@dataclass(frozen=True, slots=True)
+class PlantedDefect:
+    """One planted defect as the answer key records it (what was planted, never what a check found).
+
+    ``regions`` are ``(space, polygon_xy)`` pairs: ``space`` is the side (``front``, ``back``)
+    or ``vin_plate``, the polygon is in the pixels of that uncaptured view at the document's dpi
+    (``regions_canonical`` in :meth:`to_dict` gives them in the 600 dpi canonical frame);
+    the regions include the items a change contradicts (the MRZ of an altered visual-zone
+    field, the ghost image of a substituted portrait); ``changed_views`` are the views whose
+    pixels the defect changed and ``views`` those of them that reveal it; ``fields`` the data
+    fields it changed; ``checks`` the check IDs it must trip; ``action`` what the officer
+    should do (``refer`` to second line, ``reject``).
+    """
+
+    id: str
+    views: tuple[str, ...]
+    regions: tuple[tuple[str, Polygon], ...]
+    checks: tuple[str, ...]
+    fields: tuple[str, ...] = ()
+    note: str = ""
+    changed_views: tuple[str, ...] = ()
+    action: str = "refer"
+
+    @property
+    def region(self) -> Polygon:
+        """Bounding polygon of the regions in the first space (empty if there is none)."""
+        if not self.regions:
+            return ()
+        space = self.regions[0][0]
+        pts = [p for s, r in self.regions if s == space for p in r]
+        if not pts:
+            return ()
+        xs = [p[0] for p in pts]
+        ys = [p[1] for p in pts]
+        x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
+        return ((x0, y0), (x1, y0), (x1, y1), (x0, y1))
+
+    def to_dict(self, *, dpi: int | None = None) -> dict[str, object]:
+        """JSON-ready mapping; with ``dpi`` also the regions in the canonical 600 dpi frame."""
+        out: dict[str, object] = {
+            "id": self.id,
+            "views": list(self.views),
+            "changed_views": list(self.changed_views),
+            "action": self.action,
+            "region": {
+                "space": self.regions[0][0] if self.regions else None,
+                "polygon_xy": [list(p) for p in self.region],
+            },
+            "regions": [{"space": s, "polygon_xy": [list(p) for p in r]} for s, r in self.regions],
+            "checks": list(self.checks),
+            "fields": list(self.fields),
+            "note": self.note,
+        }
+        if dpi is not None:
+            k = 600 / dpi
+            out["regions_canonical"] = [
+                {"space": s, "polygon_xy": [[round(x * k, 1), round(y * k, 1)] for x, y in r]}
+                for s, r in self.regions
+            ]
+        return out

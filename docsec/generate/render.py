@@ -23,7 +23,7 @@ from PIL import Image, ImageDraw, ImageFilter
 from docsec.errors import InvalidComponent
 from docsec.generate import patterns
 from docsec.generate.design import Overlay, SideDesign, side_design
-from docsec.generate.plan import GENUINE_STATES, ImageItem, Plan, TextItem
+from docsec.generate.plan import GENUINE_STATES, ImageItem, Plan, TextItem, Trace
 from docsec.generate.text import font
 from docsec.models import DocumentModel, get_model, mm_to_px
 
@@ -176,7 +176,7 @@ def _render_side(model: DocumentModel, plan: Plan, side: str, suffix: str,
                 _overlay(tilt, holo[0] if hstate == "static" else holo[min(k, len(holo) - 1)])
             if design.ovi is not None:
                 shift = plan.states.get("ovi", "shift") == "shift"
-                _overlay(tilt, design.ovi[1] if shift else design.ovi[0])
+                _overlay(tilt, _ovi_frame(design.ovi, k / TILT_FRAMES if shift else 0.0))
             if (design.latent is not None and k == 2
                     and plan.states.get("latent_image", "present") == "present"):
                 _overlay(tilt, design.latent)
@@ -201,6 +201,8 @@ def _render_side(model: DocumentModel, plan: Plan, side: str, suffix: str,
                 _blend_gray(ir, t.box_px, t.mask.astype(np.float32) * (ink.ir / 255.0), 15.0)
         for img_item in images:
             _put_image(ir, img_item, "ir")
+        if perforation is not None:  # laser-burnt hole walls are carbonised: dark in IR
+            _blend_gray(ir, perforation[1], perforation[0] * 0.85, 25.0)
         out[f"ir{suffix}"] = ir
     if "transmitted" in families:
         tr = _base(design, plan, "transmitted")
@@ -212,7 +214,93 @@ def _render_side(model: DocumentModel, plan: Plan, side: str, suffix: str,
         if perforation is not None:
             _blend_gray(tr, perforation[1], perforation[0], 255.0)
         out[f"transmitted{suffix}"] = tr
+    for trace in plan.traces:
+        if trace.side == side:
+            for name, img in out.items():
+                _draw_trace(img, trace, view_family(name), name, plan.dpi)
     return out
+
+
+def _ovi_frame(ovi: tuple[Overlay, Overlay], t: float) -> Overlay:
+    """The optically variable ink at tilt fraction ``t`` (0 = face-on colour, 1 = the other):
+    the colour shifts gradually across the tilt frames."""
+    a, b = ovi
+    if t <= 0.0:
+        return a
+    colour = a.colour.astype(np.float32) * (1.0 - t) + b.colour.astype(np.float32) * t
+    return Overlay(a.box_px, a.alpha, (colour + 0.5).astype(np.uint8))
+
+
+def _blob(shape: tuple[int, int], seed: int, cover: float) -> NDArray[np.float32]:
+    """A soft irregular blob (0..1) filling about ``cover`` of a box, zero on its border."""
+    h, w = shape
+    rng = np.random.default_rng(seed)
+    coarse = rng.random((6, 6)).astype(np.float32)
+    field = np.asarray(Image.fromarray(coarse).resize((w, h), Image.Resampling.BICUBIC),
+                       np.float32)
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    r = np.hypot((xx - w / 2) / max(1.0, w / 2), (yy - h / 2) / max(1.0, h / 2))
+    level = field * 0.6 + (1.0 - r) * 0.9
+    cut = np.quantile(level, 1.0 - cover)
+    blob = np.clip((level - cut) * 4.0, 0.0, 1.0)
+    blob[r >= 0.97] = 0.0
+    out: NDArray[np.float32] = blob.astype(np.float32)
+    return out
+
+
+def _ring(shape: tuple[int, int], width: int) -> NDArray[np.float32]:
+    """1 on a band ``width`` pixels wide along the inside of a box, else 0."""
+    h, w = shape
+    m = np.zeros((h, w), np.float32)
+    k = max(1, min(width, h // 2, w // 2))
+    m[:k, :] = m[-k:, :] = 1.0
+    m[:, :k] = m[:, -k:] = 1.0
+    return m
+
+
+def _draw_trace(img: Image8, trace: Trace, light: str, name: str, dpi: int) -> None:
+    """Draw a trace of tampering (:class:`~docsec.generate.plan.Trace`) in one view."""
+    x, y, w, h = trace.box_px
+    h = min(h, img.shape[0] - y)
+    w = min(w, img.shape[1] - x)
+    if h <= 1 or w <= 1:
+        return
+    box = (x, y, w, h)
+    kind = trace.kind
+    px_mm = dpi / 25.4
+    rng = np.random.default_rng(trace.seed)
+    if kind == "uv_stain" and light == "uv365":
+        a = _blob((h, w), trace.seed, 0.55) * 0.45
+        _blend_rgb(img, box, a, np.asarray([190, 200, 235], np.float32))
+    elif kind == "thin_spot":
+        blob = _blob((h, w), trace.seed, 0.5)
+        if light == "transmitted":
+            _blend_gray(img, box, blob * 0.55, 255.0)
+        elif light in ("white", "tilt"):
+            # raised fibres of the scraped surface scatter light: pale specks
+            specks = (rng.random((h, w)) < 0.08).astype(np.float32) * blob * 0.6
+            _blend_rgb(img, box, specks, np.asarray([250, 248, 240], np.float32))
+    elif kind == "cut_edge" and light in ("white", "tilt"):
+        ring = _ring((h, w), max(1, round(0.15 * px_mm)))
+        wobble = (0.5 + 0.5 * rng.random((h, w))).astype(np.float32)
+        _blend_rgb(img, box, ring * wobble * np.float32(0.7), np.asarray([70, 62, 58], np.float32))
+    elif kind == "glue" and light == "uv365":
+        ring = _ring((h, w), max(1, round(0.8 * px_mm)))
+        patchy = _blob((h, w), trace.seed, 0.95) * 0.4 + 0.4
+        _blend_rgb(img, box, ring * patchy, np.asarray([200, 215, 255], np.float32))
+    elif kind == "photo_paper" and light == "uv365":
+        a = np.full((h, w), 0.55, np.float32)
+        _blend_rgb(img, box, a, np.asarray([175, 185, 250], np.float32))
+    elif kind == "laminate" and light == "tilt":
+        frame = int(name.removesuffix("_back").removeprefix("tilt_"))
+        bubbles = np.zeros((h, w), np.float32)
+        yy, xx = np.mgrid[0:h, 0:w]
+        for _ in range(14):
+            cx, cy = rng.uniform(0.05, 0.95) * w, rng.uniform(0.05, 0.95) * h
+            r = rng.uniform(0.8, 2.5) * px_mm
+            bubbles = np.maximum(bubbles, (np.hypot(xx - cx, yy - cy) < r).astype(np.float32))
+        glare = np.float32(0.1 + 0.08 * frame)
+        _blend_rgb(img, box, bubbles * glare, np.asarray([250, 250, 250], np.float32))
 
 
 def _put_image(dst: Image8, item: ImageItem, view: str) -> None:
@@ -324,7 +412,7 @@ def _vin_plate(model: DocumentModel, plan: Plan) -> Image8:
     for cx, cy in ((r * 2, r * 2), (w - r * 2, r * 2), (r * 2, h - r * 2), (w - r * 2, h - r * 2)):
         draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=(120, 122, 126), outline=(80, 80, 84))
     f_small = font("sans_bold", mm_to_px(2.4, dpi))
-    maker = f"{model.issuer_name.upper()} MOTOR WORKS"
+    maker = (plan.vin_maker or model.issuer_name).upper()
     draw.text((r * 4, mm_to_px(3, dpi)), maker, fill=(60, 60, 66), font=f_small)
     f_vin = font("mono", mm_to_px(5.0, dpi))
     draw.text((r * 3, mm_to_px(12, dpi)), plan.vin_plate, fill=(35, 35, 40), font=f_vin)

@@ -11,8 +11,8 @@ from importlib import resources
 import numpy as np
 import pytest
 
-from docsec.generate import SyntheticDocument, make_document
-from docsec.generate.defects import applicable, catalogue
+from docsec.generate import PlantedDefect, SyntheticDocument, make_document
+from docsec.generate.defects import applicable, catalogue, scenario_applicable, scenarios
 from docsec.models import MODEL_IDS, feature_checks, get_model
 from docsec.mrz import CHECK_IDS, parse
 from docsec.vin import check as vin_check
@@ -20,19 +20,19 @@ from docsec.vin import check as vin_check
 REF = datetime.date(2026, 1, 15)
 DPI = 60
 SEED = 17
-VEHICLE_CHECKS = {"vin.check_digit", "vin.model_year", "vehicle.stolen"}
+VEHICLE_CHECKS = {"vin.check_digit", "vin.model_year", "vehicle.stolen", "document.alert"}
 FORGERY_TYPES = {
     "check-digit error", "visual zone vs MRZ mismatch", "expired document", "impossible date",
     "photo substitution", "counterfeit substrate", "counterfeit printing", "MRZ reprinted",
     "data alteration", "counterfeit (scan and print)", "counterfeit OVD", "inconsistent fonts",
-    "fantasy document", "VIN check-digit error", "certificate VIN differs from VIN plate",
+    "inconsistent issuer", "VIN check-digit error", "certificate VIN differs from VIN plate",
     "stolen vehicle", "cloned VIN",
 }  # fmt: skip
 
 
 def test_catalogue_shape() -> None:
     cat = catalogue()
-    assert len(cat) >= 22
+    assert len(cat) >= 40
     raw = json.loads((resources.files("docsec.generate") / "data" / "defects.json").read_text())
     ids = [d["id"] for d in raw["defects"]]
     assert len(ids) == len(set(ids))
@@ -41,6 +41,7 @@ def test_catalogue_shape() -> None:
         assert 1 <= spec.difficulty <= 3
         assert spec.prado and spec.reveal_views and spec.checks
         assert spec.feedback["en"].endswith(".") and spec.feedback["ru"]
+        assert spec.effects and spec.action in ("refer", "reject")
 
 
 def test_declared_checks_are_real_ids() -> None:
@@ -68,23 +69,19 @@ def _genuine(model_id: str) -> SyntheticDocument:
 PAIRS = [(m, d) for m in MODEL_IDS for d in applicable(get_model(m))]
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize(("model_id", "defect_id"), PAIRS)
-def test_defect_changes_only_what_it_declares(model_id: str, defect_id: str) -> None:
-    genuine = _genuine(model_id)
-    doc = make_document(model_id, rng=SEED, reference_date=REF, dpi=DPI, defects=[defect_id])
-    (planted,) = doc.answer_key
-    assert planted.id == defect_id and not doc.genuine
-    # Pixels: differ only inside the declared regions of the declared views.
+def _assert_confined(planted: PlantedDefect, doc: SyntheticDocument,
+                     base: SyntheticDocument) -> None:
+    """Pixels differ from ``base`` only inside the declared regions of the declared views,
+    and every declared view really changed (the answer key is exact, not generous)."""
     changed_views = []
     for view, img in doc.views.items():
-        diff = img != genuine.views[view]
+        diff = img != base.views[view]
         if diff.ndim == 3:
             diff = diff.any(axis=2)
         if not diff.any():
             continue
         changed_views.append(view)
-        assert view in planted.views, f"{view} changed but is not declared"
+        assert view in planted.changed_views, f"{planted.id}: {view} changed, not declared"
         space = "vin_plate" if view == "vin_plate" else (
             "back" if view.endswith("_back") else "front")
         inside = np.zeros_like(diff)
@@ -93,9 +90,23 @@ def test_defect_changes_only_what_it_declares(model_id: str, defect_id: str) -> 
                 xs = [p[0] for p in poly]
                 ys = [p[1] for p in poly]
                 inside[int(min(ys)) : int(max(ys)) + 1, int(min(xs)) : int(max(xs)) + 1] = True
-        assert not (diff & ~inside).any(), f"{view}: pixels changed outside the declared region"
-    # Every declared view really changed (the answer key is exact, not generous).
-    assert set(planted.views) == set(changed_views)
+        assert not (diff & ~inside).any(), f"{planted.id}: {view} changed outside its regions"
+    assert set(planted.changed_views) == set(changed_views), planted.id
+    # The revealing views are changed views of the lights the catalogue names.
+    assert set(planted.views) <= set(planted.changed_views)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("model_id", "defect_id"), PAIRS)
+def test_defect_changes_only_what_it_declares(model_id: str, defect_id: str) -> None:
+    genuine = _genuine(model_id)
+    doc = make_document(model_id, rng=SEED, reference_date=REF, dpi=DPI, defects=[defect_id])
+    (planted,) = doc.answer_key
+    assert planted.id == defect_id and not doc.genuine
+    _assert_confined(planted, doc, genuine)
+    spec = catalogue()[defect_id]
+    if not set(spec.reveal_views) & {"registry", "database"}:
+        assert planted.views, f"{defect_id}: no revealing view changed"
     # Data: only the declared fields differ.
     changed_fields = {k for k in genuine.fields if genuine.fields[k] != doc.fields[k]}
     if genuine.mrz_lines != doc.mrz_lines:
@@ -114,12 +125,44 @@ def test_defect_changes_only_what_it_declares(model_id: str, defect_id: str) -> 
         assert failed_v == declared_v
 
 
+SCENARIO_PAIRS = [(m, s) for m in MODEL_IDS for s in scenario_applicable(get_model(m))]
+
+
+def test_enough_scenarios() -> None:
+    assert len(scenarios()) >= 8
+    multi = [s for s in scenarios().values() if len(s.defects) >= 2]
+    assert len(multi) >= 8
+    assert {s.forgery_type.split(" (")[0] for s in scenarios().values()} >= {
+        "counterfeit", "falsified genuine document", "page substitution", "stolen blank",
+        "genuine document obtained by fraud", "cloned vehicle"}
+    for model_id in MODEL_IDS:
+        assert scenario_applicable(get_model(model_id)), model_id
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("model_id", "scenario_id"), SCENARIO_PAIRS)
+def test_scenario_defects_each_show_where_declared(model_id: str, scenario_id: str) -> None:
+    """Every defect of a scenario changes exactly its declared views and regions: the
+    scenario compared with the same document without that one defect."""
+    spec = scenarios()[scenario_id]
+    doc = make_document(model_id, rng=SEED, reference_date=REF, dpi=DPI, scenario=scenario_id)
+    assert doc.scenario == scenario_id
+    assert [p.id for p in doc.answer_key] == list(spec.defects)
+    for k, planted in enumerate(doc.answer_key):
+        others = [d for i, d in enumerate(spec.defects) if i != k]
+        without = make_document(model_id, rng=SEED, reference_date=REF, dpi=DPI,
+                                defects=others)
+        _assert_confined(planted, doc, without)
+
+
 def test_regions_and_views_in_answer_key() -> None:
     doc = make_document("uto_id_td1", rng=3, reference_date=REF, dpi=DPI,
                         defects=["ir.mrz_transparent"])
     entry = doc.answer_key[0].to_dict(dpi=DPI)
-    assert entry["views"] == ["white_back", "uv365_back", "ir_back", "transmitted_back",
-                              "tilt_1_back", "tilt_2_back", "tilt_3_back"]
+    assert entry["changed_views"] == ["white_back", "uv365_back", "ir_back",
+                                      "transmitted_back", "tilt_1_back", "tilt_2_back",
+                                      "tilt_3_back"]
+    assert entry["views"] == ["ir_back"] and entry["action"] == "refer"
     region = entry["region"]
     assert isinstance(region, dict) and region["space"] == "back"
     assert len(region["polygon_xy"]) == 4

@@ -129,3 +129,15 @@ def test_vehicle_agrees_with_the_vin_decoder() -> None:
         assert doc.vehicle["year"] in decoded.model_years
         assert doc.fields["A"].startswith("UT")
         assert doc.views["vin_plate"].ndim == 3
+
+
+def test_reference_views_are_the_unpersonalised_design() -> None:
+    from docsec.generate import reference_views
+
+    ref = reference_views("uto_passport_td3", dpi=60)
+    doc = make_document("uto_passport_td3", rng=1, reference_date=datetime.date(2026, 1, 15),
+                        dpi=60)
+    assert set(ref) == set(doc.views)
+    assert not np.array_equal(ref["white"], doc.views["white"])
+    assert np.array_equal(ref["ir"], reference_views("uto_passport_td3", dpi=60)["ir"])
+    assert "vin_plate" not in reference_views("uto_vehicle_registration", dpi=50)

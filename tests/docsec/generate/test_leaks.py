@@ -21,7 +21,13 @@ import numpy as np
 import pytest
 
 from docsec.generate import make_document
-from docsec.generate.defects import applicable, catalogue, revealed_with
+from docsec.generate.defects import (
+    applicable,
+    catalogue,
+    revealed_with,
+    scenario_applicable,
+    scenarios,
+)
 from docsec.generate.exercise import (
     LEVEL_TOOLS,
     NOISE_SIGMA,
@@ -96,17 +102,23 @@ def _drillable() -> list[str]:
     return [d for d, spec in catalogue().items() if revealed_with(spec, LEVEL_TOOLS[LEVEL])]
 
 
+def _models_for(drill: str) -> list[str]:
+    return [m for m in MODEL_IDS if drill in applicable(get_model(m))
+            or drill in scenario_applicable(get_model(m))]
+
+
 def test_every_defect_is_drillable_at_level_two() -> None:
     assert _drillable() == list(catalogue())
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("defect_id", _drillable())
+@pytest.mark.parametrize("defect_id", [*_drillable(), *scenarios()])
 def test_trainee_package_does_not_give_the_defect_away(defect_id: str,
                                                        tmp_path_factory: pytest.TempPathFactory,
                                                        ) -> None:
+    """A defect of the catalogue or a forgery scenario, drilled at level 2."""
     base = tmp_path_factory.getbasetemp()
-    models = [m for m in MODEL_IDS if defect_id in applicable(get_model(m))]
+    models = _models_for(defect_id)
     model_id = models[sum(defect_id.encode()) % len(models)]
     out = tmp_path_factory.mktemp("ex")
     ex = make_exercise(topic=_topic(model_id), level=LEVEL, capture_level=1, count=2,
@@ -114,7 +126,7 @@ def test_trainee_package_does_not_give_the_defect_away(defect_id: str,
     trainee = out / "trainee"
     key = ex.answer_key
     (forged,) = [it for it in key["items"] if not it["genuine"]]
-    assert forged["defects"][0]["id"] == defect_id
+    assert defect_id in (forged["defects"][0]["id"], forged["scenario"])
     png_spread = _genuine_png_spread(str(base))
     cap_spread = _genuine_capture_spread(str(base))
     files = _files(trainee)
@@ -149,11 +161,15 @@ def test_trainee_package_does_not_give_the_defect_away(defect_id: str,
         assert set(entry) == {"id", "files"}
     text = b"\n".join(v for k, v in files.items() if not k.endswith((".png", ".jpg")))
     assert str(key["seed"]).encode() not in text
-    for word in (defect_id, defect_id.split(".")[-1], "genuine", "forged", "defect"):
+    for word in (defect_id, defect_id.split(".")[-1], "genuine", "forged", "defect",
+                 "scenario"):
         assert word.encode() not in files["manifest.json"], word
-    # The registry: planted rows have the format and dates of the others.
+    # The registry and the documents extract: planted rows have the format and dates of the
+    # others.
     if "registry.csv" in files:
         _assert_registry_uniform(files["registry.csv"].decode(), REF)
+    if "document_alerts.csv" in files:
+        _assert_alerts_uniform(files["document_alerts.csv"].decode(), REF)
 
 
 def _png_chunks(data: bytes) -> set[bytes]:
@@ -179,6 +195,34 @@ def _assert_registry_uniform(text: str, ref: datetime.date) -> None:
         assert datetime.date.fromisoformat(row["date_reported"]) < ref, row
         serials.append(int(row["case_ref"][-7:]))
     assert serials == list(range(serials[0], serials[0] + len(rows)))
+
+
+def _assert_alerts_uniform(text: str, ref: datetime.date) -> None:
+    rows = list(csv.DictReader(text.splitlines()))
+    numbers = {m.issuer: re.compile(rf"^{m.number_prefix}\d{{{9 - len(m.number_prefix)}}}$")
+               for m in (get_model(i) for i in MODEL_IDS) if m.mrz is not None}
+    serials = []
+    for row in rows:
+        assert CASE_REF.match(row["case_ref"]) and row["case_ref"][:3] == row["issuing_state"]
+        assert datetime.date.fromisoformat(row["date_reported"]) < ref, row
+        kinds = [get_model(i) for i in MODEL_IDS if get_model(i).issuer == row["issuing_state"]
+                 and get_model(i).kind == row["document_type"]]
+        assert kinds, row
+        assert re.match(rf"^{kinds[0].number_prefix}\d{{{9 - len(kinds[0].number_prefix)}}}$",
+                        row["document_number"]), row
+        serials.append(int(row["case_ref"][-7:]))
+    assert numbers and serials == list(range(serials[0], serials[0] + len(rows)))
+
+
+@pytest.mark.slow
+def test_document_alerts_hold_planted_numbers(tmp_path: Path) -> None:
+    ex = make_exercise(topic="document", level=2, count=4, forgery_rate=1.0, out=tmp_path,
+                       drills=["stolen_blank", "fraudulently_obtained"], dpi=50, seed=4)
+    text = (tmp_path / "trainee" / "document_alerts.csv").read_text()
+    for item in ex.answer_key["items"]:
+        assert item["fields"]["document_number"] in text
+        assert item["expected_action"] == "refer"
+    _assert_alerts_uniform(text, REF)
 
 
 @pytest.mark.slow

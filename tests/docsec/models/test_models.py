@@ -73,8 +73,10 @@ def test_feature_checks_are_dotted_and_defined() -> None:
 
 def test_feature_checks_name_model_features() -> None:
     # feature.<feature_id>.<property>: the feature id is one of a model's features, or one of
-    # the cross-cutting comparisons (visual zone vs MRZ, issuer list, portrait, VIN sources).
-    cross_cutting = {"viz_mrz", "issuer", "portrait", "vin_plate", "vin_record"}
+    # the cross-cutting comparisons (visual zone vs MRZ, issuer list, portrait, VIN sources) or
+    # the laminate and binding of a data page.
+    cross_cutting = {"viz_mrz", "issuer", "portrait", "vin_plate", "vin_record", "laminate",
+                     "page"}
     feature_ids = {f.id for m in load_models().values() for f in m.features}
     for cid in feature_checks():
         assert cid.split(".")[1] in feature_ids | cross_cutting, cid
