@@ -157,8 +157,9 @@ class Exercise(Base):
     time_limit_s: Mapped[int | None] = mapped_column(Integer, nullable=True)
     scenarios: Mapped[list[Any]] = mapped_column(JSON, default=list)
     directory: Mapped[str] = mapped_column(Text)
-    manifest: Mapped[dict[str, Any]] = mapped_column(JSON)
-    answer_key: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # large and immutable: loaded on first use only (see service.training.exercise_docs)
+    manifest: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True)
+    answer_key: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True)
     created_at: Mapped[datetime.datetime] = mapped_column(UtcDateTime(),
                                                           default=utcnow)
 

@@ -13,7 +13,10 @@ import datetime
 import inspect
 import secrets
 import shutil
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -105,20 +108,62 @@ def create_exercise(session: Session, settings: Settings, owner: User, *, topic:
     return exercise
 
 
+@dataclass(frozen=True, slots=True)
+class ExerciseDocs:
+    """An exercise's manifest and answer key, with their items by id (read-only)."""
+
+    manifest: Mapping[str, Any]
+    answer_key: Mapping[str, Any]
+    items: Mapping[str, Mapping[str, Any]]
+    answers: Mapping[str, Mapping[str, Any]]
+
+    @property
+    def item_ids(self) -> list[str]:
+        """The items in order."""
+        return list(self.items)
+
+
+_DOCS: OrderedDict[str, ExerciseDocs] = OrderedDict()
+_DOCS_LOCK = threading.Lock()
+_DOCS_MAX = 64
+
+
+def exercise_docs(exercise: Exercise) -> ExerciseDocs:
+    """The exercise's manifest and key, parsed once per process (an exercise never changes
+    after it is created, so a bounded cache by id is safe)."""
+    with _DOCS_LOCK:
+        docs = _DOCS.get(exercise.id)
+        if docs is not None:
+            _DOCS.move_to_end(exercise.id)
+            return docs
+    manifest, key = exercise.manifest, exercise.answer_key  # loads the deferred columns
+    docs = ExerciseDocs(
+        manifest=manifest,
+        answer_key=key,
+        items={str(i["id"]): i for i in manifest.get("items", [])},
+        answers={str(i["id"]): i for i in key.get("items", [])},
+    )
+    with _DOCS_LOCK:
+        _DOCS[exercise.id] = docs
+        while len(_DOCS) > _DOCS_MAX:
+            _DOCS.popitem(last=False)
+    return docs
+
+
 def manifest_item(exercise: Exercise, item_id: str) -> Mapping[str, Any]:
     """The manifest entry of an item (404 when the exercise has no such item)."""
-    for item in exercise.manifest.get("items", []):
-        if item.get("id") == item_id:
-            return dict(item)
-    raise ApiError(404, f"no item {item_id!r} in this exercise")
+    item = exercise_docs(exercise).items.get(item_id)
+    if item is None:
+        raise ApiError(404, f"no item {item_id!r} in this exercise")
+    return item
 
 
 def item_answer(exercise: Exercise, item_id: str) -> Mapping[str, Any]:
     """The answer-key entry of an item."""
-    for item in exercise.answer_key.get("items", []):
-        if item.get("id") == item_id:
-            return dict(item)
-    raise ApiError(404, f"no item {item_id!r} in this exercise")
+    item = exercise_docs(exercise).answers.get(item_id)
+    if item is None:
+        raise ApiError(404, f"no item {item_id!r} in this exercise")
+    return item
 
 
 def item_views(exercise: Exercise, item_id: str) -> list[str]:
@@ -143,7 +188,7 @@ def view_path(settings: Settings, exercise: Exercise, item_id: str,
 
 def registry_file(settings: Settings, exercise: Exercise) -> Path | None:
     """The exercise's registry extract, if it has one."""
-    rel = (exercise.manifest.get("files") or {}).get("registry")
+    rel = (exercise_docs(exercise).manifest.get("files") or {}).get("registry")
     if not rel:
         return None
     root = (settings.data_dir / exercise.directory).resolve()

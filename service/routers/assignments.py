@@ -77,8 +77,8 @@ def assignment_detail(assignment_id: str, request: Request, user: Trainee,
     a = own_assignment(session, user, assignment_id)
     done = _submitted(session, a)
     settings: Settings = request.app.state.settings
-    items = [_item_out(a, str(i["id"]), str(i["id"]) in done)
-             for i in a.exercise.manifest.get("items", [])]
+    items = [_item_out(a, i, i in done)
+             for i in training.exercise_docs(a.exercise).item_ids]
     return AssignmentDetail(**assignment_out(session, a).model_dump(), item_list=items,
                             registry=training.registry_file(settings, a.exercise) is not None)
 

@@ -48,7 +48,7 @@ def exercise_out(ex: Exercise) -> ExerciseOut:
         id=ex.id, topic=ex.topic, level=ex.level, count=ex.count,
         forgery_rate=ex.forgery_rate, seed=ex.seed, reference_date=ex.reference_date,
         time_limit_s=ex.time_limit_s, scenarios=list(ex.scenarios),
-        items=[str(i["id"]) for i in ex.manifest.get("items", [])], created_at=ex.created_at,
+        items=training.exercise_docs(ex).item_ids, created_at=ex.created_at,
     )  # fmt: skip
 
 
@@ -59,7 +59,7 @@ def assignment_out(session: Session, a: Assignment) -> AssignmentOut:
     ex = a.exercise
     return AssignmentOut(
         id=a.id, exercise_id=ex.id, trainee=a.trainee.username, cohort_id=a.cohort_id,
-        topic=ex.topic, level=ex.level, items=len(ex.manifest.get("items", [])),
+        topic=ex.topic, level=ex.level, items=ex.count,
         submitted=int(done), time_limit_s=ex.time_limit_s, reference_date=ex.reference_date,
         created_at=a.created_at,
     )  # fmt: skip

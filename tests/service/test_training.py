@@ -253,3 +253,21 @@ def test_registry_search_in_the_exercise_extract(client: TestClient, world, app)
     rec = next(iter(make_records(50, seed=1)))
     r = client.post("/api/v1/registry/search", json={"vin": rec.vin}, headers=t1)
     assert r.status_code == 200 and r.json()["hits"][0]["record"]["vin"] == rec.vin
+
+
+def test_concurrent_submissions_store_one_answer_per_item(client: TestClient, world) -> None:  # type: ignore[no-untyped-def]
+    from concurrent.futures import ThreadPoolExecutor
+
+    t1, aid = world["t1"].headers, world["assignments"]["tom"]
+
+    def submit(k: int) -> int:
+        item = f"item-00{1 + k % 3}"
+        body = {"decision": ("accept", "refer", "reject")[k % 3], "time_spent_s": k}
+        return client.post(f"/api/v1/assignments/{aid}/items/{item}/submission", json=body,
+                           headers=t1).status_code
+
+    with ThreadPoolExecutor(8) as pool:
+        codes = list(pool.map(submit, range(24)))
+    assert sorted(codes) == [201] * 3 + [409] * 21
+    detail = client.get(f"/api/v1/assignments/{aid}", headers=t1).json()
+    assert detail["submitted"] == 3 and all(i["submitted"] for i in detail["item_list"])
