@@ -51,6 +51,7 @@ def _register() -> None:
     app.add_typer(registry_cli.app, name="registry")
     app.command("generate")(generate_cli.generate)
     app.add_typer(generate_cli.exercise_app, name="exercise")
+    app.command("reference")(__import__("docsec.cli.reference", fromlist=["reference"]).reference)
     app.command("check")(__import__("docsec.cli.check", fromlist=["check"]).check)
     app.command("serve")(serve_cli.serve)
     app.add_typer(users_cli.app, name="users")
