@@ -8,6 +8,8 @@ packaged Alembic migrations (``service/migrations``), run programmatically on st
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,7 +17,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -45,13 +47,29 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
 
+_PG_MIGRATION_LOCK = 0x646F6373  # "docs": an advisory lock id of our own
+
+
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest migration (``alembic upgrade head``)."""
+    """Bring the schema to the newest migration (``alembic upgrade head``).
+
+    Several processes may start at once (uvicorn workers): they migrate one after the other
+    (an advisory lock on PostgreSQL, a file lock beside an SQLite file), so the later ones
+    find the schema current.
+    """
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+    url = engine.url
+    with contextlib.ExitStack() as stack:
+        if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+            lock = stack.enter_context(open(f"{url.database}.migrate-lock", "a"))  # noqa: SIM115
+            fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+        with engine.begin() as conn:
+            if url.get_backend_name() == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"),
+                             {"k": _PG_MIGRATION_LOCK})
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
 
 
 class Database:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import jwt
 from fastapi.testclient import TestClient
@@ -101,6 +102,36 @@ def test_login_attempts_are_rate_limited(settings: Settings) -> None:
         codes = [c.post("/api/v1/auth/token", data={"username": "u", "password": "p"}).status_code
                  for _ in range(4)]
     assert codes == [401, 401, 401, 429]
+
+
+def _start(settings: Settings, barrier: Any = None, out: Any = None) -> str:
+    if barrier is not None:
+        barrier.wait()
+    try:
+        app = create_app(settings)
+        app.state.db.close()
+        key = str(app.state.signing_key)
+    except Exception as exc:  # reported to the parent
+        key = f"failed: {exc!r}"
+    if out is not None:
+        out.put(key)
+    return key
+
+
+def test_workers_starting_together_share_one_key_and_schema(settings: Settings) -> None:
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    barrier, out = ctx.Barrier(6), ctx.Queue()
+    procs = [ctx.Process(target=_start, args=(settings, barrier, out)) for _ in range(6)]
+    for p in procs:
+        p.start()
+    keys = [out.get(timeout=120) for _ in procs]
+    for p in procs:
+        p.join(30)
+    assert len(set(keys)) == 1 and len(keys[0]) >= 40, keys
+    assert _start(settings) == keys[0]
+    assert [p.name for p in settings.data_dir.iterdir() if p.name.startswith(".secret")] == []
 
 
 def test_secret_key_generated_once_and_private(settings: Settings) -> None:
