@@ -67,6 +67,26 @@ class UserCreate(BaseModel):
     language: Language = "en"
 
 
+class ProfileUpdate(BaseModel):
+    """Your own feedback language and/or password (the current one is needed to change it)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    language: Language | None = None
+    password: str | None = Field(default=None, min_length=10, max_length=256)
+    current_password: str | None = Field(default=None, max_length=256)
+
+
+class UserUpdate(BaseModel):
+    """An admin's change to an account: role, language, active (inactive = locked out)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    role: Role | None = None
+    language: Language | None = None
+    active: SBool | None = None
+
+
 class UserCreated(UserOut):
     """The new account, with its password when it was generated (shown once)."""
 

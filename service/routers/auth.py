@@ -1,4 +1,4 @@
-"""``/api/v1/auth``: log in (OAuth2 password form) and who am I."""
+"""``/api/v1/auth``: log in (OAuth2 password form), who am I, my language and password."""
 
 from __future__ import annotations
 
@@ -8,10 +8,17 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.security import OAuth2PasswordRequestForm
 
-from service.auth import CurrentUser, RateLimiter, authenticate, issue_token
+from service.auth import (
+    CurrentUser,
+    RateLimiter,
+    authenticate,
+    hash_password,
+    issue_token,
+    verify_password,
+)
 from service.deps import DbSession
 from service.errors import ApiError
-from service.schemas import Token, UserOut
+from service.schemas import ProfileUpdate, Token, UserOut
 from service.settings import Settings
 
 router = APIRouter(prefix="/auth", tags=["auth"])
@@ -43,4 +50,19 @@ def login(
 @router.get("/me", response_model=UserOut)
 def me(user: CurrentUser) -> UserOut:
     """The logged-in account."""
+    return UserOut.model_validate(user)
+
+
+@router.patch("/me", response_model=UserOut)
+def update_me(body: ProfileUpdate, user: CurrentUser, session: DbSession) -> UserOut:
+    """Change your feedback language or your password (which ends your other sessions)."""
+    if body.password is not None:
+        if body.current_password is None or not verify_password(user.password_hash,
+                                                                 body.current_password):
+            raise ApiError(403, "the current password is wrong or missing",
+                           code="wrong_password")
+        user.password_hash = hash_password(body.password)
+    if body.language is not None:
+        user.language = body.language
+    session.commit()
     return UserOut.model_validate(user)

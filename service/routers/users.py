@@ -18,7 +18,7 @@ from service.auth import (
 from service.deps import DbSession
 from service.errors import ApiError
 from service.models import User
-from service.schemas import ApiKeyCreated, UserCreate, UserCreated, UserOut
+from service.schemas import ApiKeyCreated, UserCreate, UserCreated, UserOut, UserUpdate
 from service.settings import Settings
 
 router = APIRouter(prefix="/users", tags=["users"])
@@ -48,6 +48,23 @@ def add_user(body: UserCreate, _admin: Admin, session: DbSession) -> UserCreated
     out = UserCreated.model_validate(user)
     out.password = None if body.password else password
     return out
+
+
+@router.patch("/{username}", response_model=UserOut)
+def update_user(username: str, body: UserUpdate, admin: Admin, session: DbSession) -> UserOut:
+    """Change an account's role, language or active flag (inactive: locked out at once)."""
+    user = (session.scalar(select(User).where(User.username == username))
+            if re.fullmatch(USERNAME_PATTERN, username) else None)
+    if user is None:
+        raise ApiError(404, f"no user {username!r}")
+    if user.id == admin.id and (body.active is False or body.role not in (None, "admin")):
+        raise ApiError(409, "an admin cannot lock out or demote their own account")
+    for name in ("role", "language", "active"):
+        value = getattr(body, name)
+        if value is not None:
+            setattr(user, name, value)
+    session.commit()
+    return UserOut.model_validate(user)
 
 
 @router.post("/{username}/api-keys", response_model=ApiKeyCreated, status_code=201)

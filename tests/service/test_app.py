@@ -139,3 +139,35 @@ def test_secret_key_generated_once_and_private(settings: Settings) -> None:
     path = settings.data_dir / "secret_key"
     assert path.stat().st_mode & 0o077 == 0
     assert settings.signing_key() == key and len(key) >= 40
+
+
+def test_own_profile_and_admin_changes(client: TestClient, make_account) -> None:  # type: ignore[no-untyped-def]
+    admin, tom = make_account("admin", "root"), make_account("trainee", "tom")
+    r = client.patch("/api/v1/auth/me", json={"language": "ru"}, headers=tom.headers)
+    assert r.status_code == 200 and r.json()["language"] == "ru"
+    _is_error(client.patch("/api/v1/auth/me", json={"password": "a brand new one"},
+                           headers=tom.headers), 403, "wrong_password")
+    _is_error(client.patch("/api/v1/auth/me", json={"password": "a brand new one",
+                                                    "current_password": "nope"},
+                           headers=tom.headers), 403)
+    _is_error(client.patch("/api/v1/auth/me", json={"language": "de"}, headers=tom.headers), 422)
+    r = client.patch("/api/v1/auth/me", json={"password": "a brand new one",
+                                              "current_password": PASSWORD}, headers=tom.headers)
+    assert r.status_code == 200
+    _is_error(client.get("/api/v1/auth/me", headers=tom.headers), 401)  # old token revoked
+    login = client.post("/api/v1/auth/token", data={"username": "tom",
+                                                    "password": "a brand new one"})
+    tom_headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
+    # an admin locks tom out: his token stops working at once; then promotes and restores him
+    r = client.patch("/api/v1/users/tom", json={"active": False}, headers=admin.headers)
+    assert r.status_code == 200 and r.json()["active"] is False
+    _is_error(client.get("/api/v1/auth/me", headers=tom_headers), 401)
+    client.patch("/api/v1/users/tom", json={"active": True, "role": "instructor"},
+                 headers=admin.headers)
+    assert client.get("/api/v1/auth/me", headers=tom_headers).json()["role"] == "instructor"
+    _is_error(client.patch("/api/v1/users/root", json={"active": False},
+                           headers=admin.headers), 409)
+    _is_error(client.patch("/api/v1/users/ghost", json={"active": False},
+                           headers=admin.headers), 404)
+    _is_error(client.patch("/api/v1/users/tom", json={"active": "no"},
+                           headers=admin.headers), 422)

@@ -60,7 +60,11 @@ def _cases(w: dict[str, Any]) -> list[tuple[str, str, str, Any, dict[str, int]]]
     return [
         ("GET", "/api/v1/auth/me", "/api/v1/auth/me", None,
          {r: 200 for r in ROLES if r not in ("anon", "lab_key")}),
+        ("PATCH", "/api/v1/auth/me", "/api/v1/auth/me", {"language": "en"},
+         {r: 200 for r in ROLES if r not in ("anon", "lab_key")}),
         ("GET", "/api/v1/users", "/api/v1/users", None, {"admin": 200}),
+        ("PATCH", "/api/v1/users/{username}", "/api/v1/users/tanya", {"language": "ru"},
+         {"admin": 200}),
         ("POST", "/api/v1/users", "/api/v1/users",
          lambda: {"username": next(names), "role": "trainee"}, {"admin": 201}),
         ("POST", "/api/v1/users/{username}/api-keys", "/api/v1/users/lab1/api-keys", None,
