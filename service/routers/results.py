@@ -32,6 +32,13 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
+def _cell(value: object) -> object:
+    """A CSV cell that a spreadsheet will not run as a formula."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 @router.get("", response_model=None, responses=_RESPONSES)
 def results(
     user: Instructor,
@@ -52,7 +59,7 @@ def results(
                                 lineterminator="\n")
         writer.writeheader()
         for r in rows:
-            writer.writerow({k: ";".join(v) if isinstance(v, list) else v
+            writer.writerow({k: _cell(";".join(v) if isinstance(v, list) else v)
                              for k, v in r.items()})
         return Response(buf.getvalue(), media_type="text/csv",
                         headers={"Content-Disposition": 'attachment; filename="results.csv"'})

@@ -128,3 +128,15 @@ def test_stored_data_survives_a_restart(settings: Settings, make_account,  # typ
         r = again.post(f"/api/v1/assignments/{asg}/items/item-001/submission",
                        json={"decision": "accept", "time_spent_s": 7}, headers=tr)
         assert r.status_code == 409
+
+
+def test_csv_cells_never_run_as_formulas(client: TestClient, setup: dict[str, Any],
+                                         make_account) -> None:  # type: ignore[no-untyped-def]
+    at = make_account("trainee", "@SUM")
+    aid = client.post(f"/api/v1/exercises/{setup['ex']}/assignments",
+                      json={"trainees": ["@SUM"]}, headers=setup["inst"]).json()[0]["id"]
+    assert client.post(f"/api/v1/assignments/{aid}/items/item-001/submission",
+                       json={"decision": "accept", "time_spent_s": 1},
+                       headers=at.headers).status_code == 201
+    text = client.get("/api/v1/results?format=csv", headers=setup["inst"]).text
+    assert "\n'@SUM," in text and "\n@SUM" not in text
