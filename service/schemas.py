@@ -258,6 +258,8 @@ class Feedback(BaseModel):
     caught: list[dict[str, object]]
     missed: list[dict[str, object]]
     false_findings: list[dict[str, object]]
+    scenario: dict[str, object] | None = Field(
+        default=None, description="The forgery scenario the item's defects belong to")
 
 
 class RegistrySearch(BaseModel):

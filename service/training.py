@@ -70,10 +70,13 @@ def create_exercise(session: Session, settings: Settings, owner: User, *, topic:
     if dpi is not None:
         kwargs["dpi"] = dpi
     if scenarios:
-        if "scenarios" not in inspect.signature(make_exercise).parameters:
-            raise ApiError(422, "this generator offers no forgery scenarios yet; leave "
+        # forged items carry one of these forgery scenarios or single-defect drills
+        accepted = inspect.signature(make_exercise).parameters
+        name = next((n for n in ("scenarios", "drills") if n in accepted), None)
+        if name is None:
+            raise ApiError(422, "this generator offers no forgery scenarios; leave "
                            "'scenarios' empty", code="scenarios_unsupported")
-        kwargs["scenarios"] = list(scenarios)
+        kwargs[name] = list(scenarios)
     ex_id = new_id()
     out = settings.exercises_dir / ex_id
     try:
@@ -213,6 +216,24 @@ def feedback_entry(defect: Mapping[str, Any], language: str,
         "regions": {v: [[list(p) for p in poly] for poly in polys]
                     for v, polys in regions.items() if polys},
     }
+
+
+def scenario_entry(scenario_id: object, language: str) -> dict[str, Any] | None:
+    """A forgery scenario as feedback shows it: its id, type, action and explanation."""
+    if not scenario_id:
+        return None
+    entry: dict[str, Any] = {"id": str(scenario_id)}
+    try:
+        from docsec.generate.defects import scenarios
+
+        spec = scenarios().get(str(scenario_id))
+    except ImportError:  # a generator without scenarios
+        spec = None
+    if spec is not None:
+        fb = dict(spec.feedback)
+        entry.update(forgery_type=spec.forgery_type, action=spec.action,
+                     explanation=fb.get(language) or fb.get("en") or "")
+    return entry
 
 
 # ---------------------------------------------------------------- results

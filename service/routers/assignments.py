@@ -156,7 +156,9 @@ def feedback(assignment_id: str, item_id: str, user: Trainee, session: DbSession
 
     expected = ["refer", "reject"] if defects else ["accept"]
     actions = {d.get("action") for d in defects.values() if d.get("action")}
-    if actions:
+    if answer.get("expected_action"):
+        expected = [str(answer["expected_action"])]
+    elif actions:
         expected = sorted(str(x) for x in actions)
     return Feedback(
         item_id=item_id, score=r["score"], decision=sub.decision, outcome=r["outcome"],
@@ -166,4 +168,5 @@ def feedback(assignment_id: str, item_id: str, user: Trainee, session: DbSession
                 for c in r["caught"]],
         missed=[entry(m) for m in r["missed"]],
         false_findings=list(r["false_findings"]),
+        scenario=training.scenario_entry(answer.get("scenario"), lang),
     )  # fmt: skip

@@ -271,3 +271,28 @@ def test_concurrent_submissions_store_one_answer_per_item(client: TestClient, wo
     assert sorted(codes) == [201] * 3 + [409] * 21
     detail = client.get(f"/api/v1/assignments/{aid}", headers=t1).json()
     assert detail["submitted"] == 3 and all(i["submitted"] for i in detail["item_list"])
+
+
+def test_exercise_of_forgery_scenarios(client: TestClient, make_account) -> None:  # type: ignore[no-untyped-def]
+    h = make_account("instructor").headers
+    body = {"topic": "document", "level": 2, "count": 2, "forgery_rate": 1.0, "dpi": 100,
+            "scenarios": ["counterfeit.colour_copy"]}
+    r = client.post("/api/v1/exercises", json=body, headers=h)
+    assert r.status_code == 201, r.text
+    ex = r.json()
+    assert ex["scenarios"] == ["counterfeit.colour_copy"]
+    key = client.get(f"/api/v1/exercises/{ex['id']}/answer-key", headers=h).json()
+    assert all(len(i["defects"]) >= 2 for i in key["items"])  # a scenario: several symptoms
+    tom = make_account("trainee", "tomas", language="ru")
+    aid = client.post(f"/api/v1/exercises/{ex['id']}/assignments", json={"trainees": ["tomas"]},
+                      headers=h).json()[0]["id"]
+    base = f"/api/v1/assignments/{aid}/items/item-001"
+    assert client.post(f"{base}/submission", json={"decision": "reject", "time_spent_s": 60},
+                       headers=tom.headers).status_code == 201
+    fb = client.get(f"{base}/feedback", headers=tom.headers).json()
+    assert fb["scenario"]["id"] == "counterfeit.colour_copy" and fb["outcome"] == "hit"
+    assert fb["expected"] == [key["items"][0]["expected_action"]]
+    assert "УФ" in fb["scenario"]["explanation"] and len(fb["missed"]) >= 2
+    r = client.post("/api/v1/exercises", json={**body, "scenarios": ["no.such.scenario"]},
+                    headers=h)
+    assert r.status_code == 422 and "no.such.scenario" in r.json()["error"]["message"]
