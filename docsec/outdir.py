@@ -38,7 +38,7 @@ from pathlib import Path
 
 from docsec.errors import OutputError
 
-__all__ = ["check_target", "staged_folder"]
+__all__ = ["check_target", "ensure_folder", "staged_folder", "unused_path"]
 
 
 def check_target(out: Path | str, *, force: bool = False) -> Path:
@@ -62,6 +62,44 @@ def check_target(out: Path | str, *, force: bool = False) -> Path:
             )
         if not os.access(target, os.W_OK | os.X_OK):
             raise OutputError(f"{target} is not writable", path=str(target))
+    return target
+
+
+def ensure_folder(folder: Path | str) -> Path:
+    """A folder to add files to (created when missing), as a path.
+
+    Raises
+    ------
+    OutputError
+        ``folder`` is a file, or cannot be created or written.
+    """
+    path = Path(folder)
+    if path.exists() and not path.is_dir():
+        raise OutputError(f"{path} exists and is not a folder", path=str(path))
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create {path}: {exc.strerror or exc}", path=str(path)) from None
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise OutputError(f"{path} is not writable", path=str(path))
+    return path
+
+
+def unused_path(folder: Path, stem: str, suffix: str, taken: set[Path] | None = None) -> Path:
+    """``folder/<stem><suffix>``, or ``<stem>-2<suffix>``, ``-3``... when that file exists
+    or is in ``taken``: a new file never replaces an earlier one.
+
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "scan.png").write_bytes(b"")
+    >>> unused_path(folder, "scan", ".png").name
+    'scan-2.png'
+    """
+    target = folder / f"{stem}{suffix}"
+    k = 1
+    while (taken is not None and target in taken) or target.exists():
+        k += 1
+        target = folder / f"{stem}-{k}{suffix}"
     return target
 
 

@@ -21,29 +21,6 @@ from docsec.cli.output import FINDINGS, OK, emit, fail, parse_date
 app = typer.Typer(help="Read the MRZ and visual zone of document captures.")
 
 
-def _unused_name(folder: Path, stem: str, taken: set[Path]) -> Path:
-    """``folder/stem.png``, or ``stem-2.png``, ``stem-3.png``... if that file exists."""
-    target = folder / f"{stem}.png"
-    k = 1
-    while target in taken or target.exists():
-        k += 1
-        target = folder / f"{stem}-{k}.png"
-    return target
-
-
-def _prepare_folder(folder: Path, option: str, *, as_json: bool) -> None:
-    """Create an output folder, or exit 2 with one line when it cannot be written."""
-    if folder.exists() and not folder.is_dir():
-        fail(f"{option}: {folder} exists and is not a folder", as_json=as_json, code="OutputError")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        fail(f"{option}: cannot create {folder}: {exc.strerror or exc}", as_json=as_json,
-             code="OutputError")  # fmt: skip
-    if not os.access(folder, os.W_OK | os.X_OK):
-        fail(f"{option}: {folder} is not writable", as_json=as_json, code="OutputError")
-
-
 @app.command("read")
 def read(
     images: Annotated[
@@ -90,11 +67,15 @@ def read(
 
     from docsec.errors import DocsecError, OutputError
     from docsec.imaging import load_image
+    from docsec.outdir import ensure_folder, unused_path
     from docsec.read import read_document, rectify
 
     ref = parse_date(reference_date, "--reference-date", as_json=as_json) or dt.date.today()
     if rectified is not None:
-        _prepare_folder(rectified, "--rectified", as_json=as_json)
+        try:
+            ensure_folder(rectified)
+        except OutputError as exc:
+            fail(f"--rectified: {exc}", as_json=as_json, code=exc.code)
     cv2.setNumThreads(1)  # one image at a time: worker threads only add latency
     failures = 0
     written: set[Path] = set()
@@ -108,7 +89,7 @@ def read(
             out = reading.to_dict(candidates=candidates)
             if rectified is not None and reading.page is not None and reading.page.model:
                 page = rectify(image, reading.page, dpi=dpi)
-                target = _unused_name(rectified, path.stem, written)
+                target = unused_path(rectified, path.stem, ".png", written)
                 if not cv2.imwrite(str(target), cv2.cvtColor(page, cv2.COLOR_RGB2BGR)):
                     raise OutputError(f"cannot write {target}")
                 written.add(target)
