@@ -32,21 +32,27 @@ import asyncio
 import base64
 import binascii
 import datetime as dt
+import hashlib
+import math
 import os
 import threading
 import time
 from collections.abc import AsyncIterator, Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import numpy as np
 from fastapi import APIRouter, Depends, FastAPI, File, Form, Request, Response, UploadFile
+from fastapi.concurrency import run_in_threadpool
+from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict
+from sqlalchemy import select
 
 from docsec.errors import ImageLoadError, NotAnMRZ
-from service.auth import LabClient, lab_client
+from service.auth import RateLimiter, lab_client
 from service.db import Database
 from service.deps import get_registry
 from service.errors import ApiError, ErrorBody
@@ -59,6 +65,7 @@ from service.jobs import (
     job_dir,
     register,
 )
+from service.models import ApiKey
 from service.settings import Settings
 
 __all__ = ["document_report", "router"]
@@ -168,7 +175,71 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 router = APIRouter(tags=["lab"], lifespan=_lifespan)
-Lab = Annotated[LabClient, Depends(lab_client)]
+
+
+# --- callers --------------------------------------------------------------------------------
+
+#: How long a verified API key is trusted without a database look-up (a revoked key or a
+#: disabled lab account is refused at the latest this long after the change).
+KEY_CACHE_TTL_S = 10.0
+_KEY_CACHE_MAX = 10_000
+_api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False)
+_bearer = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+
+
+@dataclass(frozen=True, slots=True)
+class LabCaller:
+    """Who calls a lab route: the account, the API key used (None with a bearer token)."""
+
+    user_id: str
+    key_id: str | None
+    rate_limit_per_min: int | None
+    expires: float
+
+
+def _verify(request: Request, api_key: str | None, token: str | None) -> LabCaller:
+    db: Database = request.app.state.db
+    with db.sessions() as session:
+        client = lab_client(request, session, api_key, token)
+        rate = None
+        if client.key_id is not None:
+            rate = session.scalar(select(ApiKey.rate_limit_per_min)
+                                  .where(ApiKey.key_id == client.key_id))
+        return LabCaller(client.user.id, client.key_id, rate,
+                         time.monotonic() + KEY_CACHE_TTL_S)
+
+
+async def lab_caller(
+    request: Request,
+    api_key: Annotated[str | None, Depends(_api_key_header)],
+    token: Annotated[str | None, Depends(_bearer)],
+) -> LabCaller:
+    """A lab caller (:func:`service.auth.lab_client`), with verified API keys remembered for
+    :data:`KEY_CACHE_TTL_S` seconds (by the key's SHA-256) and rate-limited on every call."""
+    app: FastAPI = request.app
+    cache: dict[str, LabCaller] | None = getattr(app.state, "lab_key_cache", None)
+    if cache is None:
+        cache = app.state.lab_key_cache = {}
+    digest = hashlib.sha256(api_key.encode()).hexdigest() if api_key else None
+    if digest is not None:
+        hit = cache.get(digest)
+        if hit is not None and hit.expires > time.monotonic() and hit.rate_limit_per_min:
+            limiter: RateLimiter = app.state.limiter
+            wait = limiter.hit(f"key:{hit.key_id}", hit.rate_limit_per_min)
+            if wait:
+                raise ApiError(429, f"rate limit of {hit.rate_limit_per_min} requests a minute "
+                               "reached for this key",
+                               headers={"Retry-After": str(math.ceil(wait))})
+            return hit
+    caller = await run_in_threadpool(_verify, request, api_key, token)
+    if digest is not None and caller.key_id is not None:
+        if len(cache) >= _KEY_CACHE_MAX:
+            cache.clear()
+        cache[digest] = caller
+    return caller
+
+
+Lab = Annotated[LabCaller, Depends(lab_caller)]
 
 
 # --- the library calls --------------------------------------------------------------------
@@ -545,11 +616,17 @@ async def check_document(
     max_body_size=TEXT_MAX_BODY,
     summary="Check VINs and search the stolen-vehicle registry",
 )
-def check_vin(request: Request, client: Lab, body: VinCheckIn) -> dict[str, Any]:
+async def check_vin(request: Request, client: Lab, body: VinCheckIn) -> dict[str, Any]:
     """Validate and decode each VIN; search the registry (a hit is a lead, never a verdict)."""
     del client
     registry = get_registry(request) if body.registry else None
-    return {"results": [vin_report(v, registry, body.reference_year) for v in body.vins]}
+
+    def work() -> dict[str, Any]:
+        return {"results": [vin_report(v, registry, body.reference_year) for v in body.vins]}
+
+    if registry is None or (len(body.vins) <= 10 and registry.url.startswith("sqlite")):
+        return work()  # a few local look-ups (about a millisecond each): no thread hop
+    return await run_in_threadpool(work)
 
 
 @router.post(
@@ -559,7 +636,7 @@ def check_vin(request: Request, client: Lab, body: VinCheckIn) -> dict[str, Any]
     max_body_size=TEXT_MAX_BODY,
     summary="Parse and check a machine-readable zone",
 )
-def check_mrz(client: Lab, body: MrzCheckIn) -> dict[str, Any]:
+async def check_mrz(client: Lab, body: MrzCheckIn) -> dict[str, Any]:
     """Parse the lines (TD1, TD2, TD3, MRV-A, MRV-B); 422 when the text is no MRZ at all."""
     del client
     try:
@@ -638,7 +715,7 @@ def check_batch(request: Request, response: Response, client: Lab, body: BatchIn
         "max_bytes": settings.upload_max_bytes,
     }
     runner = _runner(app)
-    job = create_job(app.state.db, owner_id=client.user.id, kind="check.batch",
+    job = create_job(app.state.db, owner_id=client.user_id, kind="check.batch",
                      request=payload, total=total, keep_files=body.keep, job_id=job_id)
     try:
         runner.submit(job.id)
@@ -660,7 +737,7 @@ def get_job(request: Request, client: Lab, job_id: str) -> JobOut:
     db: Database = request.app.state.db
     with db.session() as s:
         job = s.get(Job, job_id)
-        if job is None or job.owner_id != client.user.id:
+        if job is None or job.owner_id != client.user_id:
             raise ApiError(404, "no such job")
         s.expunge(job)
     return _job_out(job)

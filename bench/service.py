@@ -1,0 +1,429 @@
+"""Benchmark: the training service over HTTP on loopback, under a bounded load generator.
+
+The server is a real uvicorn process (``uvicorn service.app:create_app --factory``, httptools
+and uvloop, ``--workers`` processes) on 127.0.0.1; the load generator is an asyncio httpx
+client in this process with a fixed number of requests in flight (``--concurrency``): a
+closed loop, each connection sends its next request when the previous answer is in.
+
+1. VIN checks: ``POST /api/v1/check/vin`` with one VIN a request and the registry searched
+   (1,000,000 mock records in the default SQLite registry, bulk-loaded once and cached in
+   ``--registry``). VINs: 10% exact registry hits, 10% hits with one look-alike confusion,
+   80% valid VINs not in the registry. Per run: checks per second (requests / wall time)
+   and the p99 of the request latencies; the median over ``--runs`` runs.
+   Goals: >= 1,000 checks/s, p99 <= 50 ms.
+2. Document check: the same bytes (a 300-dpi sample scan) through
+   ``POST /api/v1/check/document`` one request at a time, and through the library in this
+   process (``load_image`` + ``read_document``, what the route calls, with the same
+   options and OpenCV on one thread as in the service); median of ``--doc-runs`` each,
+   after one warm-up. Goal: HTTP within 10% of the library.
+3. Trainee submissions: ``POST /api/v1/assignments/{id}/items/{item}/submission``, each
+   trainee submitting every item of a 10-item exercise; submissions per second per run,
+   then the rows in the service database are counted: every 201 must be a row.
+   Goal: >= 200 submissions/s, none lost.
+
+Run: ``.venv/bin/python bench/service.py [--records 1000000] [--workers 2] [--runs 3]``
+(first run: about a minute to build the registry). The machine is shared: the load average
+is printed before and after; the load generator shares the machine's cores with the server.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+_BENCH = str(Path(__file__).resolve().parent)
+if _BENCH in sys.path:  # bench/inspect.py would shadow the standard library's inspect
+    sys.path.remove(_BENCH)
+
+import argparse  # noqa: E402
+import asyncio  # noqa: E402
+import datetime as dt  # noqa: E402
+import os  # noqa: E402
+import secrets  # noqa: E402
+import shutil  # noqa: E402
+import socket  # noqa: E402
+import sqlite3  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from collections.abc import Callable  # noqa: E402
+from typing import Any  # noqa: E402
+
+import httpx  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "samples" / "s01" / "capture_scan.jpg"
+REF_DATE = "2026-01-15"
+LOOKALIKE = {"0": "D", "1": "I", "2": "Z", "5": "S", "8": "B", "6": "G", "U": "V", "V": "U",
+             "D": "0", "S": "5", "B": "8", "G": "6", "Z": "2"}
+
+
+def _load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f} {five:.2f} {fifteen:.2f} ({os.cpu_count()} cores)"
+
+
+def _pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
+
+
+class ServerCpu:
+    """CPU seconds used by the server: the uvicorn process, its workers and their finished
+    children (Tesseract), from /proc. Unlike wall time, this does not grow when other jobs
+    take the cores, so it tells what the server would do on cores of its own."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.tick = os.sysconf("SC_CLK_TCK")
+
+    def _pids(self) -> list[int]:
+        out = [self.pid]
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                if int(fields[1]) == self.pid:
+                    out.append(int(entry))
+        return out
+
+    def seconds(self) -> float:
+        total = 0
+        for pid in self._pids():
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += sum(int(v) for v in fields[11:15])  # utime stime cutime cstime
+        return total / self.tick
+
+
+def _own_cpu() -> float:
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
+def build_registry(path: Path, records: int) -> None:
+    """The registry of ``records`` mock records at ``path`` (built once, then reused)."""
+    from docsec.registry.mock import make_records
+    from docsec.registry.sql import SqlRegistry
+
+    if path.exists():
+        reg = SqlRegistry(path)
+        n = reg.count()
+        reg.close()
+        if n == records:
+            print(f"registry: {n:,} records (cached at {path})")
+            return
+        path.unlink()
+    t0 = time.perf_counter()
+    reg = SqlRegistry(path, create=True)
+    reg.add(make_records(records, seed=2026))
+    reg.close()
+    print(f"registry: {records:,} records bulk-loaded in {time.perf_counter() - t0:.1f} s")
+
+
+def vin_mix(n: int, records: int) -> list[str]:
+    """10% exact hits, 10% look-alike hits, 80% valid VINs not in the registry."""
+    from docsec.registry.mock import make_records
+
+    stolen = [r.vin for r in make_records(min(records, 5000), seed=2026)]
+    clean = [r.vin for r in make_records(n, seed=777)]
+    out = []
+    for i in range(n):
+        if i % 10 == 0:
+            out.append(stolen[i % len(stolen)])
+        elif i % 10 == 1:
+            vin = stolen[(i * 7) % len(stolen)]
+            k = next((j for j in range(16, -1, -1) if vin[j] in LOOKALIKE and j != 8), None)
+            out.append(vin if k is None else vin[:k] + LOOKALIKE[vin[k]] + vin[k + 1:])
+        else:
+            out.append(clean[i])
+    return out
+
+
+def prepare(data_dir: Path, registry: Path, secret: str, trainees: int) -> dict[str, Any]:
+    """Accounts, a lab key and a 10-item exercise assigned to ``trainees`` trainees."""
+    from fastapi.testclient import TestClient
+
+    from service.app import create_app
+    from service.auth import hash_password, issue_api_key, issue_token
+    from service.models import User
+    from service.settings import Settings
+
+    settings = Settings(data_dir=data_dir, registry=str(registry), secret_key=secret)
+    app = create_app(settings)
+    pw = hash_password(secrets.token_urlsafe(16))
+    with app.state.db.session() as s:
+        lab = User(username="bench-lab", role="lab", password_hash=pw)
+        inst = User(username="bench-instructor", role="instructor", password_hash=pw)
+        s.add_all([lab, inst])
+        s.flush()
+        key = issue_api_key(s, lab, 10_000_000)
+        inst_token, _ = issue_token(inst, secret, 3600)
+        users = [User(username=f"bench-trainee-{i:04d}", role="trainee", password_hash=pw)
+                 for i in range(trainees)]
+        s.add_all(users)
+        s.flush()
+        tokens = {u.username: issue_token(u, secret, 3600)[0] for u in users}
+    auth = {"Authorization": f"Bearer {inst_token}"}
+    with TestClient(app) as c:
+        resp = c.post("/api/v1/exercises", headers=auth, json={
+            "topic": "mixed", "count": 10, "dpi": 100, "seed": 42, "reference_date": REF_DATE})
+        resp.raise_for_status()
+        exercise = resp.json()
+        assignments = []
+        names = sorted(tokens)
+        for start in range(0, len(names), 1000):
+            resp = c.post(f"/api/v1/exercises/{exercise['id']}/assignments", headers=auth,
+                          json={"trainees": names[start:start + 1000]})
+            resp.raise_for_status()
+            assignments += resp.json()
+    app.state.db.close()
+    return {"lab_key": key, "items": exercise["items"],
+            "assignments": [(a["id"], tokens[a["trainee"]]) for a in assignments]}
+
+
+def start_server(port: int, env: dict[str, str], workers: int) -> subprocess.Popen[bytes]:
+    cmd = [sys.executable, "-m", "uvicorn", "service.app:create_app", "--factory",
+           "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
+           "--log-level", "warning", "--no-access-log", "--http", "httptools",
+           "--loop", "uvloop"]
+    proc = subprocess.Popen(cmd, env=env, cwd=ROOT)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                time.sleep(0.5 if workers > 1 else 0)  # every worker up
+                return proc
+        except httpx.HTTPError:
+            pass
+        if proc.poll() is not None:
+            raise SystemExit("the server exited")
+        time.sleep(0.1)
+    proc.terminate()
+    raise SystemExit("the server did not start")
+
+
+async def run_load(base: str, requests: list[tuple[str, dict[str, str], Any]],
+                   concurrency: int) -> tuple[float, list[float], dict[int, int]]:
+    """Send every (path, headers, json) with ``concurrency`` in flight; wall s, latencies s,
+    status counts."""
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    it = iter(requests)
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client:
+
+        async def worker() -> None:
+            for path, headers, body in it:
+                t0 = time.perf_counter()
+                resp = await client.post(path, headers=headers, json=body)
+                latencies.append(time.perf_counter() - t0)
+                statuses[resp.status_code] = statuses.get(resp.status_code, 0) + 1
+
+        t0 = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        wall = time.perf_counter() - t0
+    return wall, latencies, statuses
+
+
+_WRK_SCRIPT = """
+local bodies = {%s}
+local headers = {["Content-Type"] = "application/json", ["X-API-Key"] = "%s"}
+local i = math.random(#bodies)
+request = function()
+  i = i %% #bodies + 1
+  return wrk.format("POST", "/api/v1/check/vin", headers, bodies[i])
+end
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT %%d %%d %%d %%d %%.1f %%.1f\\n", summary.requests,
+    summary.errors.status + summary.errors.connect + summary.errors.read +
+    summary.errors.write + summary.errors.timeout, summary.duration,
+    latency:percentile(50), latency:percentile(99), latency.max))
+end
+"""
+
+
+def _wrk_run(base: str, script: Path, seconds: int, connections: int) -> tuple[float, float,
+                                                                               float, int, int]:
+    out = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "-s", str(script),
+                          base], capture_output=True, text=True, check=True).stdout
+    line = next(x for x in out.splitlines() if x.startswith("RESULT"))
+    n, errors, duration_us, p50, p99, _max = line.split()[1:]
+    ok = int(n) - int(errors)
+    return ok / (int(duration_us) / 1e6), float(p50) / 1000, float(p99) / 1000, int(n), int(errors)
+
+
+def bench_vins(base: str, key: str, vins: list[str], runs: int, concurrency: int,
+               seconds: int, use_wrk: bool, cpu: ServerCpu) -> None:
+    rates, p99s, p50s, cpu_ms = [], [], [], []
+    if use_wrk:
+        bodies = ", ".join(f"'{{\"vins\": [\"{v}\"]}}'" for v in vins)
+        script = Path(tempfile.mkstemp(suffix=".lua")[1])
+        script.write_text(_WRK_SCRIPT % (bodies, key))
+        _wrk_run(base, script, 2, concurrency)  # warm-up
+        for r in range(runs):
+            c0 = cpu.seconds()
+            rate, p50, p99, n, errors = _wrk_run(base, script, seconds, concurrency)
+            cpu_ms.append((cpu.seconds() - c0) / max(n, 1) * 1000)
+            rates.append(rate)
+            p50s.append(p50)
+            p99s.append(p99)
+            print(f"  run {r + 1}: {n} requests in {seconds} s, {errors} not 200, "
+                  f"{rate:,.0f} checks/s, p50 {p50:.1f} ms, p99 {p99:.1f} ms, "
+                  f"server CPU {cpu_ms[-1]:.2f} ms a check")
+        script.unlink()
+    else:
+        headers = {"X-API-Key": key}
+        reqs = [("/api/v1/check/vin", headers, {"vins": [v]}) for v in vins]
+        asyncio.run(run_load(base, reqs[:300], concurrency))  # warm-up
+        for r in range(runs):
+            c0 = cpu.seconds()
+            wall, lat, statuses = asyncio.run(run_load(base, reqs, concurrency))
+            cpu_ms.append((cpu.seconds() - c0) / len(reqs) * 1000)
+            ok = statuses.get(200, 0)
+            rates.append(ok / wall)
+            p99s.append(_pct(lat, 0.99) * 1000)
+            p50s.append(_pct(lat, 0.50) * 1000)
+            print(f"  run {r + 1}: {len(reqs)} requests, statuses {statuses}, "
+                  f"{ok / wall:,.0f} checks/s, p50 {p50s[-1]:.1f} ms, p99 {p99s[-1]:.1f} ms")
+    rate, p99 = statistics.median(rates), statistics.median(p99s)
+    verdict = "MET" if rate >= 1000 and p99 <= 50 else "MISSED"
+    per = statistics.median(cpu_ms)
+    print(f"VIN checks: median {rate:,.0f} checks/s, p50 {statistics.median(p50s):.1f} ms, "
+          f"p99 {p99:.1f} ms (goal >= 1,000/s, p99 <= 50 ms): {verdict}; server CPU "
+          f"{per:.2f} ms a check = {2000 / per:,.0f} checks/s on 2 cores of its own")
+
+
+def bench_document(base: str, key: str, runs: int, cpu: ServerCpu) -> None:
+    import cv2
+
+    from docsec.imaging import load_image
+    from docsec.read import read_document
+
+    cv2.setNumThreads(1)  # as in the service's check workers
+    os.environ["OMP_THREAD_LIMIT"] = "1"  # as in the service's environment (Tesseract)
+    data = SAMPLE.read_bytes()
+    ref = dt.date.fromisoformat(REF_DATE)
+
+    def library() -> None:
+        read_document(load_image(data, max_pixels=40_000_000), name="white", viz=True,
+                      reference_date=ref)
+
+    def http(client: httpx.Client) -> None:
+        resp = client.post("/api/v1/check/document", headers={"X-API-Key": key},
+                           files={"white": ("white.jpg", data, "image/jpeg")},
+                           data={"reference_date": REF_DATE, "viz": "true"})
+        resp.raise_for_status()
+
+    def timed(fn: Callable[[], None], clock: Callable[[], float]) -> tuple[float, float]:
+        t0, c0 = time.perf_counter(), clock()
+        fn()
+        return time.perf_counter() - t0, clock() - c0
+
+    with httpx.Client(base_url=base, timeout=120) as client:
+        library()
+        http(client)
+        lib, net = [], []
+        for _ in range(runs):  # interleaved, so load changes hit both alike
+            lib.append(timed(library, _own_cpu))
+            net.append(timed(lambda: http(client), cpu.seconds))
+    lib_ms = statistics.median(w for w, _ in lib) * 1000
+    net_ms = statistics.median(w for w, _ in net) * 1000
+    lib_cpu = statistics.median(c for _, c in lib) * 1000
+    net_cpu = statistics.median(c for _, c in net) * 1000
+    ratio, cpu_ratio = net_ms / lib_ms - 1, net_cpu / lib_cpu - 1
+    print(f"document check ({SAMPLE.relative_to(ROOT)}, {len(data):,} bytes, viz on), median "
+          f"of {runs}: wall: library {lib_ms:.0f} ms, HTTP {net_ms:.0f} ms, {ratio:+.1%}; CPU: "
+          f"library {lib_cpu:.0f} ms, server {net_cpu:.0f} ms, {cpu_ratio:+.1%} "
+          f"(goal <= +10%): wall {'MET' if ratio <= 0.10 else 'MISSED'}, "
+          f"CPU {'MET' if cpu_ratio <= 0.10 else 'MISSED'}")
+
+
+def bench_submissions(base: str, db: Path, prepared: dict[str, Any], runs: int,
+                      concurrency: int, cpu: ServerCpu) -> None:
+    assignments = prepared["assignments"]
+    items = prepared["items"]
+    per_run = len(assignments) // runs
+    rates, cpu_ms = [], []
+    total_ok = 0
+    for r in range(runs):
+        group = assignments[r * per_run:(r + 1) * per_run]
+        reqs = [(f"/api/v1/assignments/{aid}/items/{item}/submission",
+                 {"Authorization": f"Bearer {token}"},
+                 {"decision": ("accept", "refer", "reject")[k % 3], "findings": [],
+                  "time_spent_s": 12.5})
+                for k, item in enumerate(items) for aid, token in group]
+        c0 = cpu.seconds()
+        wall, lat, statuses = asyncio.run(run_load(base, reqs, concurrency))
+        cpu_ms.append((cpu.seconds() - c0) / len(reqs) * 1000)
+        ok = statuses.get(201, 0)
+        total_ok += ok
+        rates.append(ok / wall)
+        print(f"  run {r + 1}: {len(reqs)} submissions, statuses {statuses}, "
+              f"{ok / wall:,.0f}/s, p99 {_pct(lat, 0.99) * 1000:.1f} ms, "
+              f"server CPU {cpu_ms[-1]:.2f} ms a submission")
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute("SELECT COUNT(*) FROM submissions").fetchone()[0]
+    rate = statistics.median(rates)
+    lost = total_ok - rows
+    verdict = "MET" if rate >= 200 and lost == 0 else "MISSED"
+    per = statistics.median(cpu_ms)
+    print(f"submissions: median {rate:,.0f}/s; {total_ok} accepted, {rows} rows stored, "
+          f"{lost} lost (goal >= 200/s, none lost): {verdict}; server CPU {per:.2f} ms a "
+          f"submission = {2000 / per:,.0f}/s on 2 cores of its own")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--records", type=int, default=1_000_000)
+    ap.add_argument("--registry", type=Path, default=None,
+                    help="registry file (default: a cache under the temp dir)")
+    ap.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
+    ap.add_argument("--concurrency", type=int, default=16, help="requests in flight")
+    ap.add_argument("--vin-requests", type=int, default=5000,
+                    help="distinct VINs (the httpx generator sends each once a run)")
+    ap.add_argument("--seconds", type=int, default=10, help="length of a wrk run")
+    ap.add_argument("--no-wrk", action="store_true",
+                    help="drive the VIN checks with the httpx generator even if wrk is there")
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--doc-runs", type=int, default=7)
+    ap.add_argument("--trainees", type=int, default=300)
+    args = ap.parse_args()
+
+    registry = args.registry or Path(tempfile.gettempdir()) / f"docsec-bench-{args.records}.sqlite"
+    print(_load())
+    build_registry(registry, args.records)
+    work = Path(tempfile.mkdtemp(prefix="docsec-bench-service-"))
+    secret = secrets.token_urlsafe(32)
+    prepared = prepare(work / "data", registry, secret, args.trainees)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "DOCSEC_DATA_DIR": str(work / "data"), "DOCSEC_REGISTRY": str(registry),
+           "DOCSEC_SECRET_KEY": secret, "OMP_THREAD_LIMIT": "1"}
+    server = start_server(port, env, args.workers)
+    cpu = ServerCpu(server.pid)
+    base = f"http://127.0.0.1:{port}"
+    use_wrk = shutil.which("wrk") is not None and not args.no_wrk
+    print(f"server: uvicorn, {args.workers} worker process(es), loopback port {port}; load "
+          f"generators: {'wrk (1 thread)' if use_wrk else 'asyncio httpx'} for VIN checks, "
+          f"asyncio httpx for the rest; {args.concurrency} requests in flight")
+    try:
+        bench_vins(base, prepared["lab_key"], vin_mix(args.vin_requests, args.records),
+                   args.runs, args.concurrency, args.seconds, use_wrk, cpu)
+        bench_document(base, prepared["lab_key"], args.doc_runs, cpu)
+        bench_submissions(base, work / "data" / "docsec.sqlite", prepared, args.runs,
+                          args.concurrency, cpu)
+    finally:
+        server.terminate()
+        server.wait(30)
+    print(_load())
+
+
+if __name__ == "__main__":
+    main()
