@@ -54,7 +54,7 @@ def plan(n: int, seed: int) -> list[tuple[str, tuple[str, ...], int]]:
     rng = np.random.default_rng(seed)
     specs = sorted(catalogue())
     by_defect = {d: [m for m in MODEL_IDS if d in applicable(get_model(m))] for d in specs}
-    out = []
+    out: list[tuple[str, tuple[str, ...], int]] = []
     k = 0
     for i in range(n):
         doc_seed = int(rng.integers(0, 2**31))
@@ -152,10 +152,10 @@ def main() -> None:
             for d in defects:
                 found[(d, mode)].append(bool(failed & set(cat[d].checks)))
             if args.dump:
-                for f in rep.findings:
+                for fd in rep.findings:
                     rows.append({"doc": i, "model": model_id, "defect": defects[0] if defects
-                                 else "", "mode": mode, "id": f.id, "status": f.status.value,
-                                 "score": f.score, "threshold": f.threshold})
+                                 else "", "mode": mode, "id": fd.id, "status": fd.status.value,
+                                 "score": fd.score, "threshold": fd.threshold})
         if (i + 1) % 10 == 0:
             print(f"  {i + 1}/{len(docs)} documents, {time.perf_counter() - t_start:.0f} s",
                   file=sys.stderr, flush=True)

@@ -148,13 +148,14 @@ def vin_mix(n: int, records: int) -> list[str]:
 def prepare(data_dir: Path, registry: Path, secret: str, trainees: int) -> dict[str, Any]:
     """Accounts, a lab key and a 10-item exercise assigned to ``trainees`` trainees."""
     from fastapi.testclient import TestClient
+    from pydantic import SecretStr
 
     from service.app import create_app
     from service.auth import hash_password, issue_api_key, issue_token
     from service.models import User
     from service.settings import Settings
 
-    settings = Settings(data_dir=data_dir, registry=str(registry), secret_key=secret)
+    settings = Settings(data_dir=data_dir, registry=str(registry), secret_key=SecretStr(secret))
     app = create_app(settings)
     pw = hash_password(secrets.token_urlsafe(16))
     with app.state.db.session() as s:
@@ -353,7 +354,8 @@ def bench_submissions(base: str, db: Path, prepared: dict[str, Any], runs: int,
     total_ok = 0
     for r in range(runs):
         group = assignments[r * per_run:(r + 1) * per_run]
-        reqs = [(f"/api/v1/assignments/{aid}/items/{item}/submission",
+        reqs: list[tuple[str, dict[str, str], dict[str, Any]]] = [
+                (f"/api/v1/assignments/{aid}/items/{item}/submission",
                  {"Authorization": f"Bearer {token}"},
                  {"decision": ("accept", "refer", "reject")[k % 3], "findings": [],
                   "time_spent_s": 12.5})
