@@ -99,7 +99,7 @@ def render_block(
         for k, ch in enumerate(text):
             draw.text((pad + k * advance, y0), ch, font=font, fill=255)
         starts[line] = (pad + ox, y0 + oy)
-    mask = np.asarray(im, dtype=np.uint8)
+    mask: np.ndarray = np.asarray(im, dtype=np.uint8)
     weight = rng.integers(-2, 3)
     if weight:
         kernel = np.ones((abs(weight) + 1, abs(weight) + 1), np.uint8)
