@@ -49,42 +49,26 @@ DECISIONS: tuple[str, ...] = ("accept", "refer", "reject")
 IOU_LOCATED = 0.3
 Point = tuple[float, float]
 
-# The lights and tools of each control level (DOMAIN.md §5): first line has white light,
-# UV 365 nm and a loupe; second line adds IR, transmitted light, tilt and UV 254 nm; the
-# expert level has everything (magnified crops, reference sheets).
-_LEVEL_LIGHTS: Mapping[int, tuple[str, ...]] = {
-    1: ("white", "uv365", "loupe", "vin_plate", "capture", "traveller"),
-    2: ("white", "uv365", "loupe", "vin_plate", "capture", "traveller",
-        "ir", "transmitted", "tilt", "uv254"),
-}  # fmt: skip
-
-
-def _light(view: str) -> str:
-    """The light (or tool) of a view name: ``uv365_back`` -> ``uv365``, ``tilt_2`` -> ``tilt``.
-
-    >>> [_light(v) for v in ("white", "uv365_back", "tilt_2", "capture_white", "vin_plate")]
-    ['white', 'uv365', 'tilt', 'capture', 'vin_plate']
-    """
-    if view == "vin_plate" or view.startswith("capture_"):
-        return "vin_plate" if view == "vin_plate" else "capture"
-    base = view.removesuffix("_back")
-    return base.split("_", 1)[0]
-
-
 def allowed_views(level: int, views: Iterable[str]) -> list[str]:
     """The views a trainee at ``level`` (1-3) may open, in the given order.
 
+    The lights of each level are the generator's (:data:`docsec.generate.exercise.LEVEL_TOOLS`,
+    DOMAIN.md §5: first line white light and UV 365 nm; second line adds IR, transmitted light
+    and tilt); captures (photographs in white light) and the VIN plate are always given.
+
     >>> allowed_views(1, ["white", "uv365", "ir", "tilt_1", "white_back", "capture_white"])
     ['white', 'uv365', 'white_back', 'capture_white']
-    >>> allowed_views(2, ["white", "ir", "tilt_1", "uv254_back"])
-    ['white', 'ir', 'tilt_1', 'uv254_back']
+    >>> allowed_views(2, ["white", "ir_back", "tilt_1", "transmitted", "vin_plate", "uv254"])
+    ['white', 'ir_back', 'tilt_1', 'transmitted', 'vin_plate']
     """
-    if level not in (1, 2, 3):
-        raise InvalidComponent(f"level must be 1, 2 or 3, got {level!r}")
-    if level == 3:
-        return list(views)
-    lights = _LEVEL_LIGHTS[level]
-    return [v for v in views if _light(v) in lights]
+    from docsec.generate.exercise import LEVEL_TOOLS
+    from docsec.generate.render import view_family
+
+    if level not in LEVEL_TOOLS:
+        raise InvalidComponent(f"level must be one of {sorted(LEVEL_TOOLS)}, got {level!r}")
+    tools = LEVEL_TOOLS[level]
+    return [v for v in views
+            if v == "vin_plate" or v.startswith("capture_") or view_family(v) in tools]
 
 
 # ---------------------------------------------------------------- signal detection
