@@ -18,7 +18,7 @@ import os
 import secrets
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["Settings"]
@@ -43,6 +43,11 @@ class Settings(BaseSettings):
     upload_max_pixels: int = Field(default=40_000_000, ge=10_000)
     lab_rate_limit_per_min: int = Field(default=6000, ge=1)
     login_rate_limit_per_min: int = Field(default=30, ge=1)
+
+    @field_validator("data_dir")
+    @classmethod
+    def _absolute(cls, value: Path) -> Path:
+        return value.expanduser().absolute()
 
     @property
     def resolved_database_url(self) -> str:
