@@ -8,7 +8,9 @@
   user: a disabled account or a changed role takes effect at once.
 * Lab API keys (``X-API-Key: dsk_<key id>_<secret>``) are random 256-bit secrets stored as
   SHA-256 digests (a fast hash suits a high-entropy key; Argon2 would cost ~50 ms a request);
-  each key has its own rate limit per minute (429 with ``Retry-After`` beyond it).
+  each key has its own rate limit per minute (429 with ``Retry-After`` beyond it), counted in
+  the server process (``docsec serve`` runs one; under N worker processes a key gets up to N
+  times its limit).
 """
 
 from __future__ import annotations
