@@ -404,3 +404,22 @@ def test_queue_full_is_503(app: FastAPI, client: TestClient, lab: dict[str, str]
     with app.state.db.session() as s:
         assert s.query(Job).count() == 0  # the refused job left nothing behind
 
+
+
+def test_revoked_key_is_refused_once_its_cache_entry_expires(app: FastAPI, client: TestClient,
+                                                               lab: dict[str, str]) -> None:
+    from service.models import ApiKey
+    from service.routers import lab as lab_module
+
+    url, body = "/api/v1/check/mrz", {"lines": TD3}
+    assert client.post(url, json=body, headers=lab).status_code == 200
+    key_id = lab["X-API-Key"].split("_")[1]
+    with app.state.db.session() as s:
+        s.query(ApiKey).filter(ApiKey.key_id == key_id).update({"revoked": True})
+    # remembered for at most KEY_CACHE_TTL_S seconds
+    assert lab_module.KEY_CACHE_TTL_S <= 10
+    for entry in list(app.state.lab_key_cache):
+        old = app.state.lab_key_cache[entry]
+        app.state.lab_key_cache[entry] = lab_module.LabCaller(
+            old.user_id, old.key_id, old.rate_limit_per_min, time.monotonic() - 1)
+    _is_error(client.post(url, json=body, headers=lab), 401, "unauthorized")
