@@ -26,16 +26,22 @@ Usage: ``.venv/bin/python bench/read.py [--per-tier N] [--independent N] [--pe N
 
 from __future__ import annotations
 
-import argparse
-import datetime as dt
-import io
 import os
-import statistics
 import sys
-import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from pathlib import Path
+
+# run as a file, Python puts bench/ first on the path, where a benchmark module may share a
+# standard module's name: import from the repository root instead
+_BENCH = os.path.dirname(os.path.abspath(__file__))
+sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != _BENCH]
+
+import argparse  # noqa: E402
+import datetime as dt  # noqa: E402
+import io  # noqa: E402
+import statistics  # noqa: E402
+import time  # noqa: E402
+from collections.abc import Callable, Mapping  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 # one core: no BLAS, OpenMP or OpenCV worker threads (the goal is per image on one core)
 for _var in ("OMP_THREAD_LIMIT", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):

@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -49,6 +49,9 @@ class Reading:
     parsed: Mapping[str, object] | None
     viz: Mapping[str, VizField] | None
     timings_ms: Mapping[str, float] = field(default_factory=dict)
+    #: Failures on the way that leave part of the reading empty (Tesseract missing, timed
+    #: out or crashed), so an unread visual zone never looks like a blank one.
+    warnings: tuple[str, ...] = ()
 
     @property
     def mrz_lines(self) -> tuple[str, ...] | None:
@@ -66,8 +69,6 @@ class Reading:
         """Why the reading is not valid (empty when it is): each reason has a ``reason``
         (``no_mrz``, ``not_an_mrz``, ``finding``, ``unsure``, ``syntax``, ``incomplete``)
         and a ``message``; ``finding`` names the check ``id``, ``unsure`` the characters."""
-        from docsec.read.mrz import UNSURE
-
         if self.mrz is None:
             return [{"reason": "no_mrz", "message": "no MRZ was read"}]
         parsed = self.parsed or {}
@@ -80,11 +81,10 @@ class Reading:
                 reasons.append({"reason": "finding", "id": f.get("id"),
                                 "message": f.get("message", "")})  # fmt: skip
         if self.mrz.unverified_low:
+            sure = self.mrz.final_confidence()
             low = [
-                (i + 1, j + 1, self.mrz.lines[i][j], round(c.confidence, 4))
-                for i, line in enumerate(self.mrz.cells)
-                for j, c in enumerate(line)
-                if c.confidence < UNSURE and j < len(self.mrz.lines[i])
+                (i + 1, j + 1, self.mrz.lines[i][j], round(sure[i][j], 4))
+                for i, j in self.mrz.unsure
             ]
             where = ", ".join(f"{ch!r} at line {i} column {j} ({c})" for i, j, ch, c in low)
             reasons.append({
@@ -135,6 +135,7 @@ class Reading:
             "mrz": mrz,
             "viz": viz,
             "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()},
+            "warnings": list(self.warnings),
         }
 
 
@@ -168,6 +169,8 @@ def read_mrz(
         other = second_opinion(best)
         if other is not None and other.score > best.score:
             best = other
+        elif other is not None and other.warnings != best.warnings:
+            best = replace(best, warnings=other.warnings)  # the failure stays visible
     return best
 
 
@@ -224,9 +227,10 @@ def read_document(
         # an untrusted "MRZ" on a recognised side that carries none is other print
         mrz, parsed = None, None
     timings["page"] = (time.perf_counter() - t1) * 1000
+    warnings: list[str] = list(mrz.warnings) if mrz is not None else []
     if viz and page is not None and page.model is not None:
         t2 = time.perf_counter()
-        fields = read_viz(image, page)
+        fields = read_viz(image, page, warnings=warnings)
         timings["viz"] = (time.perf_counter() - t2) * 1000
     timings["total"] = (time.perf_counter() - t0) * 1000
-    return Reading(name, mrz, page, parsed, fields, timings)
+    return Reading(name, mrz, page, parsed, fields, timings, tuple(warnings))

@@ -45,6 +45,7 @@ from docsec.ocr.ocrb import (
     strip_width,
 )
 from docsec.read.locate import BandCandidate
+from docsec.read.params import DECODE, REPORT, TRUST
 
 __all__ = [
     "LOW_CONFIDENCE",
@@ -58,10 +59,10 @@ __all__ = [
     "second_opinion",
 ]
 
-#: Below this probability a character is "unsure": check digits and charsets may replace it.
-UNSURE = 0.95
-#: Below this probability an unverified character makes the whole reading untrusted.
-LOW_CONFIDENCE = 0.60
+#: Below this probability a character is "unsure" (:attr:`DecodeParams.unsure`).
+UNSURE = DECODE.unsure
+#: Below this probability a character weighs on the ranking (:attr:`DecodeParams.low_confidence`).
+LOW_CONFIDENCE = DECODE.low_confidence
 #: Character pitch of the upright band patch, in pixels.
 PATCH_PITCH = 24.0
 _ALPHA = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ<")
@@ -120,19 +121,49 @@ class BandRead:
     strips: tuple[np.ndarray, ...] = ()
     proba: tuple[np.ndarray, ...] = ()
     complete: bool = True
+    #: 0-based ``(line, column)`` of every character no passing check digit vouches for
+    #: that was read below :attr:`TrustParams.trust_unchecked`.
+    unsure: tuple[tuple[int, int], ...] = ()
+    #: Characters below :attr:`DecodeParams.low_confidence` no check digit vouches for.
+    low_count: int = 0
+    #: Check digits over non-empty data that pass (a filler digit over fillers excluded).
+    checks_meaningful: int = 0
+    #: Probability of each character read among those its field can hold.
+    confidence: tuple[tuple[float, ...], ...] = ()
+    #: What went wrong on the way (a failed Tesseract second opinion...).
+    warnings: tuple[str, ...] = ()
 
     @property
     def score(self) -> float:
         """Ranking among readings: checks passed first, then confidence."""
         frac = self.checks_passed / self.checks_total if self.checks_total else 0.5
-        penalty = 0.05 * self.unverified_low + (0.0 if self.syntax_ok else 0.3)
+        penalty = 0.05 * self.low_count + (0.0 if self.syntax_ok else 0.3)
         penalty += 0.0 if self.complete else 0.5
         return 2.0 * frac + self.mean_confidence - penalty
 
     @property
+    def plausible(self) -> bool:
+        """Whether this is an MRZ at all (:class:`~docsec.read.params.ReportParams`): a
+        document code and at least two check digits over real data that pass."""
+        if self.lines[0][:1] not in tuple(REPORT.document_codes):
+            return False
+        if self.checks_meaningful < REPORT.min_checks:
+            return False
+        layout = LAYOUTS[self.format]
+        for name in ("date_of_birth", "date_of_expiry"):
+            f = layout.field(name)
+            text = self.lines[f.line][f.start : f.stop]
+            if not _date_shaped(text):
+                return False
+        state = layout.field("issuing_state")
+        code = self.lines[state.line][state.start : state.stop].rstrip("<")
+        return category(code) is not None or self.checks_meaningful > REPORT.min_checks
+
+    @property
     def trusted(self) -> bool:
-        """All check digits pass, the fields are well formed, no unverified character is
-        unsure, and the grid covered the whole printed line (``complete``)."""
+        """All check digits pass, the fields are well formed, every character is vouched
+        for by a check digit or read surely (``unsure`` empty), and the grid covered the
+        whole printed line (``complete``)."""
         return (
             self.checks_passed == self.checks_total
             and self.unverified_low == 0
@@ -145,13 +176,22 @@ class BandRead:
         return [[round(c.confidence, 4) for c in line] for line in self.cells]
 
     def final_confidence(self) -> list[list[float]]:
-        """Probability of each character of :attr:`lines` (after corrections), line by line."""
-        if not self.proba:
+        """Probability of each character of :attr:`lines` (after corrections) among the
+        characters its field can hold, line by line (what ``unsure`` is judged on)."""
+        if not self.confidence:
             return self.char_confidence()
-        return [
-            [float(p[k, _CLASS_INDEX[ch]]) for k, ch in enumerate(text)]
-            for text, p in zip(self.lines, self.proba, strict=True)
-        ]
+        return [list(row) for row in self.confidence]
+
+
+def _date_shaped(text: str) -> bool:
+    """``YYMMDD`` with a month 01-12 and a day 01-31, or an unknown part filled with ``<``
+    (Doc 9303-3 §4.2.2.3)."""
+    if len(text) != 6 or not set(text) <= _NUMERIC:
+        return False
+    month, day = text[2:4], text[4:6]
+    month_ok = month == "<<" or (month.isdigit() and 1 <= int(month) <= 12)
+    day_ok = day == "<<" or (day.isdigit() and 1 <= int(day) <= 31)
+    return month_ok and day_ok
 
 
 # ---------------------------------------------------------------------------- geometry
@@ -381,8 +421,11 @@ def _line_strips(patch: np.ndarray, hom: np.ndarray, n: int, n_lines: int) -> li
 class Decoded:
     """Result of :func:`decode_cells`.
 
-    ``unverified_low`` counts characters below :data:`LOW_CONFIDENCE` that no passing
-    check digit covers; ``syntax_ok`` is False when the name field breaks the ICAO
+    ``unsure`` lists the characters no passing check digit vouches for (a span with two
+    or more unsure characters vouches for none of them) read below
+    :attr:`~docsec.read.params.TrustParams.trust_unchecked`, ``unverified_low`` counts
+    them; ``low_count`` counts those below :data:`LOW_CONFIDENCE` (ranking);
+    ``syntax_ok`` is False when the name field breaks the ICAO
     structure (Doc 9303-3 §4.6: primary ``<<`` secondary, components joined by one
     ``<``, fillers only at the end) - the name has no check digit, so its structure is
     the only guard against a misread there.
@@ -394,6 +437,10 @@ class Decoded:
     checks_total: int
     unverified_low: int
     syntax_ok: bool
+    unsure: tuple[tuple[int, int], ...] = ()
+    low_count: int = 0
+    checks_meaningful: int = 0
+    confidence: tuple[tuple[float, ...], ...] = ()
 
 
 def name_structure_ok(name: str) -> bool:
@@ -423,7 +470,7 @@ def _choose_code(
     options = []
     for col in cols:
         row = proba[spec_line][col]
-        options.append([c for c in _ALPHA if row[_CLASS_INDEX[c]] >= 0.01])
+        options.append([c for c in _ALPHA if row[_CLASS_INDEX[c]] >= DECODE.candidate_floor])
     best: tuple[float, tuple[str, ...]] | None = None
     for combo in itertools.product(*options):
         chars = list(code)
@@ -487,8 +534,8 @@ def decode_cells(proba: Sequence[np.ndarray], fmt: MRZFormat) -> Decoded:
     allowed = _allowed(layout)
     for (line, col), chars in sorted(allowed.items()):
         ch = text[line][col]
-        if ch in chars or conf[line][col] >= UNSURE:
-            continue
+        if ch in chars:
+            continue  # a character the field cannot hold is replaced however sure it looks
         row = proba[line][col]
         best = max(chars, key=lambda c: row[_CLASS_INDEX[c]])
         corrections.append(
@@ -506,7 +553,7 @@ def decode_cells(proba: Sequence[np.ndarray], fmt: MRZFormat) -> Decoded:
                 )
     verified: set[tuple[int, int]] = set()
     passing: list[CheckDigitSpec] = []
-    passed = 0
+    passed = meaningful = 0
     ordered = sorted(layout.check_digits, key=lambda s: s.id == "mrz.check_digit.composite")
     for spec in ordered:
         positions = [*_covered(spec), (spec.digit.line, spec.digit.start)]
@@ -519,15 +566,25 @@ def decode_cells(proba: Sequence[np.ndarray], fmt: MRZFormat) -> Decoded:
                 )
         if _check_ok(spec, text):
             passed += 1
-            verified.update(positions)
-            passing.append(spec)
-    low = sum(
-        1
-        for line, row in enumerate(conf)
-        for col, c in enumerate(row)
-        if c < LOW_CONFIDENCE
-        and ((line, col) not in verified or _ambiguous(line, col, passing, text, proba, allowed))
-    )
+            meaningful += any(text[line][col] != "<" for line, col in _covered(spec))
+            shaky = sum(conf[line][col] < DECODE.unsure for line, col in positions)
+            if shaky <= TRUST.max_unsure_in_span:
+                # two unsure characters of one span can cancel in the 7-3-1 sum
+                verified.update(positions)
+                passing.append(spec)
+    sure = _final_confidence(text, proba, allowed)
+    low = 0
+    unsure: list[tuple[int, int]] = []
+    for line, row in enumerate(conf):
+        for col, c in enumerate(row):
+            vouched = (line, col) in verified and not _ambiguous(
+                line, col, passing, text, proba, allowed
+            )
+            if vouched:
+                continue
+            low += c < DECODE.low_confidence
+            if sure[line][col] < TRUST.trust_unchecked:
+                unsure.append((line, col))
     name_spec = layout.field("name")
     name = "".join(text[name_spec.line][name_spec.start : name_spec.stop])
     syntax_ok = name_structure_ok(name) and all(
@@ -543,9 +600,33 @@ def decode_cells(proba: Sequence[np.ndarray], fmt: MRZFormat) -> Decoded:
         tuple(corrections),
         passed,
         len(layout.check_digits),
-        low,
+        len(unsure),
         syntax_ok,
+        tuple(unsure),
+        low,
+        meaningful,
+        tuple(tuple(row) for row in sure),
     )
+
+
+def _final_confidence(
+    text: list[list[str]],
+    proba: Sequence[np.ndarray],
+    allowed: dict[tuple[int, int], frozenset[str]],
+) -> list[list[float]]:
+    """Probability of each decoded character among the characters its field can hold
+    (Doc 9303-3 §4.2: a name holds no digit, a date no letter), junk excluded."""
+    out = []
+    for line, (chars, p) in enumerate(zip(text, proba, strict=True)):
+        row = []
+        for col, ch in enumerate(chars):
+            cands = allowed.get((line, col))
+            mass = float(p[col, : len(CLASSES)].sum()) if cands is None else float(
+                sum(p[col, _CLASS_INDEX[c]] for c in cands)
+            )
+            row.append(float(p[col, _CLASS_INDEX[ch]]) / max(mass, 1e-12))
+        out.append(row)
+    return out
 
 
 def _ambiguous(
@@ -567,7 +648,7 @@ def _ambiguous(
     row = proba[line][col]
     found = text[line][col]
     for ch in allowed.get((line, col), frozenset(CLASSES)):
-        if ch == found or row[_CLASS_INDEX[ch]] < 0.02:
+        if ch == found or row[_CLASS_INDEX[ch]] < DECODE.runner_up_floor:
             continue
         text[line][col] = ch
         fooled = all(_check_ok(s, text) for s in specs)
@@ -590,7 +671,7 @@ def _choose(
     unsure = sorted(
         (p for p in positions if conf[p[0]][p[1]] < UNSURE and p not in verified),
         key=lambda p: conf[p[0]][p[1]],
-    )[:4]
+    )[: DECODE.max_tried]
     if not unsure:
         return []
     options: list[list[tuple[str, float]]] = []
@@ -600,14 +681,14 @@ def _choose(
         cands = [
             (c, math.log(max(float(row[_CLASS_INDEX[c]]), 1e-9)))
             for c in chars
-            if row[_CLASS_INDEX[c]] >= 0.01 or c == text[line][col]
+            if row[_CLASS_INDEX[c]] >= DECODE.candidate_floor or c == text[line][col]
         ]
-        options.append(sorted(cands, key=lambda t: -t[1])[:4])
+        options.append(sorted(cands, key=lambda t: -t[1])[: DECODE.max_tried])
     best: tuple[float, tuple[str, ...]] | None = None
     original = [text[line][col] for line, col in unsure]
     for combo in itertools.product(*options):
         chars_ = tuple(c for c, _ in combo)
-        if sum(a != b for a, b in zip(chars_, original, strict=True)) > 2:
+        if sum(a != b for a, b in zip(chars_, original, strict=True)) > DECODE.max_changes:
             continue
         for (line, col), ch in zip(unsure, chars_, strict=True):
             text[line][col] = ch
@@ -714,7 +795,8 @@ def _read_blobs(
             aligned = _align_lines(indexed, n) if observed > n + 1 else None
             for hom in _fit_grid(aligned, n) if aligned is not None else ():
                 results.append(_read_grid(patch, patch_to_cap, hom, n, n_lines, classifier))
-    return results
+    # other print (a form, a ticket, MRZ-like decoy text) is never reported as an MRZ
+    return [r for r in results if r.plausible]
 
 
 def _read_grid(
@@ -751,6 +833,10 @@ def _read_grid(
         checks_total=decoded.checks_total,
         unverified_low=decoded.unverified_low,
         syntax_ok=decoded.syntax_ok,
+        unsure=decoded.unsure,
+        low_count=decoded.low_count,
+        checks_meaningful=decoded.checks_meaningful,
+        confidence=decoded.confidence,
         mean_confidence=float(np.mean(proba_all.max(axis=1))),
         quad_xy=quad,
         direction_deg=direction,
@@ -769,8 +855,8 @@ def second_opinion(reading: BandRead, *, timeout: float = 3.0) -> BandRead | Non
     among its candidates (probability >= 0.01) gets that candidate's probability
     raised five-fold; the lines are then decoded again (charsets, codes, check digits).
     Confident characters are never touched. Returns the new reading with every change
-    reported (reason ``"tesseract"``), or None when Tesseract changed nothing or is
-    unavailable.
+    reported (reason ``"tesseract"``), None when Tesseract changed nothing, or the
+    same reading with a warning when Tesseract failed (missing, timed out, crashed).
     """
     from docsec.errors import OCRError
     from docsec.ocr.tesseract import MRZ_WHITELIST, ocr_words
@@ -787,8 +873,8 @@ def second_opinion(reading: BandRead, *, timeout: float = 3.0) -> BandRead | Non
     sheet = cv2.resize(sheet, None, fx=2.0, fy=2.0, interpolation=cv2.INTER_CUBIC)
     try:
         words = ocr_words(sheet, psm=6, whitelist=MRZ_WHITELIST, timeout=timeout)
-    except OCRError:
-        return None
+    except OCRError as exc:
+        return replace(reading, warnings=(*reading.warnings, f"second opinion failed: {exc}"))
     by_line: dict[tuple[int, int, int], list[tuple[int, str]]] = {}
     for w in words:
         by_line.setdefault(w.line, []).append((w.box[0], w.text))
@@ -822,4 +908,8 @@ def second_opinion(reading: BandRead, *, timeout: float = 3.0) -> BandRead | Non
         checks_total=decoded.checks_total,
         unverified_low=decoded.unverified_low,
         syntax_ok=decoded.syntax_ok,
+        unsure=decoded.unsure,
+        low_count=decoded.low_count,
+        checks_meaningful=decoded.checks_meaningful,
+        confidence=decoded.confidence,
     )

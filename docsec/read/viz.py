@@ -152,13 +152,20 @@ def _value_line(window: np.ndarray) -> np.ndarray:
     return window[max(top - margin, 0) : bottom + margin]
 
 
-def read_viz(image: np.ndarray, page: PageFit, *, timeout: float = 10.0) -> dict[str, VizField]:
+def read_viz(
+    image: np.ndarray,
+    page: PageFit,
+    *,
+    timeout: float = 10.0,
+    warnings: list[str] | None = None,
+) -> dict[str, VizField]:
     """Values of the fields on the captured side of ``page.model``.
 
     The fields are cut from the rectified page (:func:`ink_image`, :func:`_clean`) and
     stacked into one sheet per script: Latin fields are read with ``eng``, Cyrillic ones
-    with ``rus+eng``. Empty when Tesseract or a needed language pack is unavailable or
-    times out.
+    with ``rus+eng``. Fields of a script whose Tesseract run fails (missing binary or
+    language pack, timeout, crash) are left out and the failure is appended to
+    ``warnings``, so an unread visual zone never looks like a blank one.
     """
     model = page.model
     if model is None or page.page_mm_to_capture is None:
@@ -172,10 +179,11 @@ def read_viz(image: np.ndarray, page: PageFit, *, timeout: float = 10.0) -> dict
     for script, lang in (("latin", "eng"), ("cyrillic", "rus+eng")):
         mine = [f for f in fields if (f.script == "cyrillic") == (script == "cyrillic")]
         if mine:
-            read = _read_sheet(rectified, model, mine, size, lang, timeout)
-            if read is None:
-                return {}
-            out.update(read)
+            try:
+                out.update(_read_sheet(rectified, model, mine, size, lang, timeout))
+            except OCRError as exc:
+                if warnings is not None:
+                    warnings.append(f"visual zone ({script}) not read: {exc}")
     return {f.name: out[f.name] for f in fields if f.name in out}
 
 
@@ -186,7 +194,7 @@ def _read_sheet(
     size: tuple[int, int],
     lang: str,
     timeout: float,
-) -> dict[str, VizField] | None:
+) -> dict[str, VizField]:
     crops, slots = [], []
     top = _GAP_PX
     width = 0
@@ -206,10 +214,7 @@ def _read_sheet(
     sheet = np.full((top, width + 2 * _GAP_PX), 255, np.uint8)
     for y, crop in crops:
         sheet[y : y + crop.shape[0], _GAP_PX : _GAP_PX + crop.shape[1]] = crop
-    try:
-        words = ocr_words(sheet, lang=lang, psm=6, timeout=timeout)
-    except OCRError:
-        return None
+    words = ocr_words(sheet, lang=lang, psm=6, timeout=timeout)
     out: dict[str, VizField] = {}
     for y0, y1, f in slots:
         mine = [w for w in words if y0 <= w.box[1] + w.box[3] / 2 < y1]

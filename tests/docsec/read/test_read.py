@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -40,7 +42,7 @@ def test_blank_page_has_no_mrz() -> None:
     assert read_mrz(np.full((400, 600, 3), 230, np.uint8)) is None
 
 
-def _one_hot(text: str, conf: float = 0.99) -> np.ndarray:
+def _one_hot(text: str, conf: float = 0.9999) -> np.ndarray:
     p = np.full((len(text), len(CLASSES)), (1 - conf) / (len(CLASSES) - 1))
     for i, c in enumerate(text):
         p[i, CLASSES.index(c)] = conf
@@ -91,7 +93,8 @@ def test_malformed_name_is_not_trusted() -> None:
 
 def test_read_document_json_shape() -> None:
     out = read_document(render_mrz_page(TD3, turn=90), name="x.png", viz=False).to_dict()
-    assert set(out) == {"image", "document", "mrz", "viz", "timings_ms"}
+    assert set(out) == {"image", "document", "mrz", "viz", "timings_ms", "warnings"}
+    assert out["warnings"] == []
     assert out["document"]["orientation"] == 90
     mrz = out["mrz"]
     assert mrz["lines"] == list(TD3) and mrz["format"] == "TD3"
@@ -120,3 +123,34 @@ def test_check_digit_does_not_verify_filler_against_a() -> None:
     row[CLASSES.index("<")] = 0.50
     row[CLASSES.index("4")] = 0.45  # a runner-up that fails the check: verified
     assert decode_cells(lines, MRZFormat.TD3).unverified_low == 0
+
+
+@pytest.mark.parametrize("angle", [30.0, 45.0, 137.0])
+def test_finds_mrz_at_any_angle(angle: float) -> None:
+    import cv2
+
+    page = render_mrz_page(TD3)
+    h, w = page.shape[:2]
+    side = int(np.hypot(h, w)) + 20
+    canvas = np.full((side, side, 3), 236, np.uint8)
+    canvas[(side - h) // 2 : (side - h) // 2 + h, (side - w) // 2 : (side - w) // 2 + w] = page
+    rot = cv2.getRotationMatrix2D((side / 2, side / 2), angle, 1.0)
+    turned = cv2.warpAffine(canvas, rot, (side, side), borderValue=(236, 236, 236))
+    r = read_mrz(turned)
+    assert r is not None and r.lines == TD3
+
+
+def test_finds_small_mrz_of_nine_pixel_pitch() -> None:
+    r = read_mrz(render_mrz_page(TD3, dpi=90))  # pitch 2.54 mm at 90 dpi = 9 px
+    assert r is not None and r.lines == TD3
+
+
+def test_debug_pictures_of_bands_and_grid(tmp_path: Path) -> None:
+    from docsec.read.debug import write_debug
+
+    image = render_mrz_page(TD3)
+    written = write_debug(tmp_path, "td3", image, read_mrz(image))
+    assert [p.name for p in written] == ["td3.bands.png", "td3.grid.png"]
+    assert all(p.stat().st_size > 1000 for p in written)
+    assert [p.name for p in write_debug(tmp_path, "blank", np.full((300, 400), 230, np.uint8),
+                                        None)] == ["blank.bands.png"]  # fmt: skip

@@ -1,0 +1,69 @@
+"""The image-free decoder: what a passing check digit vouches for, and what it does not."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from docsec.mrz.formats import MRZFormat
+from docsec.ocr.ocrb import CLASSES
+from docsec.read.mrz import decode_cells
+from docsec.read.params import TRUST
+
+TD3 = (
+    "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
+    "L898902C36UTO7408122F1204159ZE184226B<<<<<10",
+)
+
+
+def _proba(text: str, conf: float = 0.99999) -> np.ndarray:
+    p = np.full((len(text), len(CLASSES)), (1 - conf) / (len(CLASSES) - 1))
+    for i, c in enumerate(text):
+        p[i, CLASSES.index(c)] = conf
+    return p
+
+
+def _set(p: np.ndarray, col: int, **probs: float) -> None:
+    p[col] = 0.0005
+    for ch, v in probs.items():
+        p[col, CLASSES.index("<" if ch == "lt" else ch)] = v
+    p[col] /= p[col].sum()
+
+
+def test_sure_reading_is_trusted_with_nothing_unsure() -> None:
+    d = decode_cells([_proba(TD3[0]), _proba(TD3[1])], MRZFormat.TD3)
+    assert d.lines == TD3 and d.unsure == () and d.unverified_low == 0
+
+
+def test_name_character_below_threshold_is_unsure() -> None:
+    # DVORAKOVA read DVORAKOUA: the name has no check digit, only its confidence guards it
+    lines = [_proba(TD3[0]), _proba(TD3[1])]
+    _set(lines[0], 6, R=0.990, K=0.009)  # the R of ERIKSSON, not sure enough
+    d = decode_cells(lines, MRZFormat.TD3)
+    assert d.lines == TD3
+    assert d.unsure == ((0, 6),)
+    assert 0.95 < d.confidence[0][6] < TRUST.trust_unchecked
+
+
+def test_two_unsure_characters_in_one_span_are_not_vouched_for() -> None:
+    # optional data "ZE184226B": two misreads can cancel in the 7-3-1 sum
+    lines = [_proba(TD3[0]), _proba(TD3[1])]
+    _set(lines[1], 29, E=0.80, F=0.19)
+    _set(lines[1], 31, **{"8": 0.85, "B": 0.14})
+    d = decode_cells(lines, MRZFormat.TD3)
+    assert d.checks_passed == d.checks_total
+    assert {(1, 29), (1, 31)} <= set(d.unsure)
+
+
+def test_one_unsure_character_is_vouched_for_by_its_digit() -> None:
+    lines = [_proba(TD3[0]), _proba(TD3[1])]
+    _set(lines[1], 31, **{"8": 0.85, "B": 0.14})
+    d = decode_cells(lines, MRZFormat.TD3)
+    assert d.unsure == ()
+
+
+def test_digit_in_a_name_is_replaced_however_sure() -> None:
+    lines = [_proba(TD3[0]), _proba(TD3[1])]
+    _set(lines[0], 11, **{"0": 0.97, "O": 0.029})  # ERIKSS0N
+    d = decode_cells(lines, MRZFormat.TD3)
+    assert d.lines[0] == TD3[0]
+    assert any(c.column == 12 and c.chosen == "O" for c in d.corrections)
