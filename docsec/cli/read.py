@@ -4,7 +4,9 @@ One process reads every image given; with ``--json`` each image is one compact J
 (JSON Lines) in the shape of :meth:`docsec.read.Reading.to_dict` (per-character candidates
 only with ``--candidates``). ``--rectified DIR`` writes each located page warped upright to
 its model's frame (``DIR/<image stem>.png``, 300 dpi; ``<stem>-2.png``... when the name is
-taken: nothing is overwritten). An image that cannot be read is reported (a JSON error
+taken: nothing is overwritten). ``--debug DIR`` writes the MRZ band candidates and the
+fitted character grid over each image (``<stem>.bands.png``, ``<stem>.grid.png``), to see
+why an MRZ was or was not found. An image that cannot be read is reported (a JSON error
 object with ``--json``) and the batch goes on.
 """
 
@@ -52,6 +54,11 @@ def read(
     dpi: Annotated[
         int, typer.Option(min=50, max=1200, help="Resolution of the rectified pages.")
     ] = 300,
+    debug: Annotated[
+        Path | None,
+        typer.Option("--debug", help="Write the MRZ band candidates (<stem>.bands.png) and the "
+                     "fitted character grid (<stem>.grid.png) over each image to this directory."),
+    ] = None,
 ) -> None:
     """Read each IMAGE: document model, quad, orientation, MRZ lines, confidences, findings.
 
@@ -71,11 +78,12 @@ def read(
     from docsec.read import read_document, rectify
 
     ref = parse_date(reference_date, "--reference-date", as_json=as_json) or dt.date.today()
-    if rectified is not None:
-        try:
-            ensure_folder(rectified)
-        except OutputError as exc:
-            fail(f"--rectified: {exc}", as_json=as_json, code=exc.code)
+    for option, folder in (("--rectified", rectified), ("--debug", debug)):
+        if folder is not None:
+            try:
+                ensure_folder(folder)
+            except OutputError as exc:
+                fail(f"{option}: {exc}", as_json=as_json, code=exc.code)
     cv2.setNumThreads(1)  # one image at a time: worker threads only add latency
     failures = 0
     written: set[Path] = set()
@@ -94,6 +102,14 @@ def read(
                     raise OutputError(f"cannot write {target}")
                 written.add(target)
                 out["rectified"] = str(target)
+            if debug is not None:
+                from docsec.read.debug import write_debug
+
+                free = unused_path(debug, path.stem, ".bands.png", written)
+                stem = free.name.removesuffix(".bands.png")
+                pictures = write_debug(debug, stem, image, reading.mrz)
+                written.update(pictures)
+                out["debug"] = [str(p) for p in pictures]
         except DocsecError as exc:
             failures += 1
             err = {"image": str(path), "error": {"code": exc.code, "message": str(exc)}}

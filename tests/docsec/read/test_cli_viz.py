@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -63,3 +64,16 @@ def test_visual_zone_of_a_generated_passport() -> None:
     quad = out["document"]["quad"]
     assert max(abs(a - b) for p, q in zip(quad, cap.page_quad_xy, strict=True)
                for a, b in zip(p, q, strict=True)) < 40  # fmt: skip
+
+
+def test_read_debug_writes_band_and_grid_pictures(tmp_path: Path) -> None:
+    image = tmp_path / "td3.png"
+    Image.fromarray(render_mrz_page(TD3)).save(image)
+    out = tmp_path / "dbg"
+    args = ["read", str(image), "--json", "--no-viz", "--reference-date", "2010-01-01",
+            "--debug", str(out)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    line = json.loads(result.output.strip().splitlines()[-1])
+    assert sorted(Path(p).name for p in line["debug"]) == ["td3.bands.png", "td3.grid.png"]
+    assert all(Path(p).stat().st_size > 1000 for p in line["debug"])
