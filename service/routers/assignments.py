@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -22,7 +22,7 @@ from service import training
 from service.auth import require_roles
 from service.deps import DbSession
 from service.errors import ApiError
-from service.models import Assignment, Submission, User, is_public_id
+from service.models import Assignment, Submission, User, is_public_id, new_id, utcnow
 from service.routers.exercises import assignment_out
 from service.schemas import (
     AssignmentDetail,
@@ -120,18 +120,20 @@ def submit(assignment_id: str, item_id: str, body: SubmissionIn, user: Trainee,
     except InvalidComponent as exc:
         raise ApiError(422, str(exc)) from None
     result["over_time"] = bool(ex.time_limit_s is not None and body.time_spent_s > ex.time_limit_s)
-    sub = Submission(assignment_id=a.id, item_id=item_id, decision=body.decision,
-                     findings=[f.model_dump() for f in body.findings],
-                     time_spent_s=body.time_spent_s, result=result)
-    session.add(sub)
+    submitted_at = utcnow()
     try:
+        # one INSERT in its own transaction (Core: no unit-of-work bookkeeping on this path)
+        session.execute(insert(Submission).values(
+            id=new_id(), assignment_id=a.id, item_id=item_id, decision=body.decision,
+            findings=[f.model_dump() for f in body.findings], time_spent_s=body.time_spent_s,
+            result=result, submitted_at=submitted_at))
         session.commit()
     except IntegrityError:
         session.rollback()
         raise ApiError(409, "this item is already submitted; submissions are final",
                        code="already_submitted") from None
     return SubmissionOut(assignment_id=a.id, item_id=item_id, decision=body.decision,
-                         time_spent_s=body.time_spent_s, submitted_at=sub.submitted_at,
+                         time_spent_s=body.time_spent_s, submitted_at=submitted_at,
                          feedback=f"/api/v1/assignments/{a.id}/items/{item_id}/feedback")
 
 
