@@ -195,10 +195,13 @@ def side_design(model_id: str, side: str, dpi: int) -> SideDesign:
     if "watermark" in feats:
         box = _box(feats["watermark"], dpi, size)
         wm = _watermark_tone(box[2:4], seed)  # -1..1: darker / lighter than paper
-        no_wm = _crop(transmitted, box)
         region = transmitted[box[1] : box[1] + box[3], box[0] : box[0] + box[2]].astype(np.float32)
+        # A printed imitation is ink on the surface: in transmitted light a flat shadow of the
+        # motif (one tone, never lighter than the paper), not a multitone image.
+        shadow = np.where(np.abs(wm) > 0.25, region - 28.0, region)
         _paste(transmitted, box, np.clip(region + wm * 45, 0, 255).astype(np.uint8))
-        keep("watermark", "on_surface", Patch("transmitted", box, no_wm))
+        keep("watermark", "on_surface",
+             Patch("transmitted", box, np.clip(shadow, 0, 255).astype(np.uint8)))
     if "security_thread" in feats:
         f = feats["security_thread"]
         box = _box(f, dpi, size)
@@ -241,7 +244,7 @@ def side_design(model_id: str, side: str, dpi: int) -> SideDesign:
         box = _box(feats["watermark"], dpi, size)
         tmp = _crop(under, box)
         wm = _watermark_tone(box[2:4], seed)
-        wm_alpha = (np.abs(wm) * 0.35).astype(np.float32)
+        wm_alpha = (np.abs(wm) > 0.25).astype(np.float32) * 0.55  # printed grey, plain to see
         _tint(tmp, (0, 0, box[2], box[3]), wm_alpha, (paper * 0.72).astype(np.float32))
         keep("watermark", "on_surface", *alternates[("watermark", "on_surface")],
              Patch("under", box, tmp))

@@ -205,7 +205,7 @@ def make_document(
     nationality = None
     if model.kind == "vehicle_registration":
         vehicle = make_vehicle_record(vehicle_rng, reference_date)
-    if model.kind == "visa_mrva":
+    if model.kind in ("visa_mrva", "card_td2"):  # visas and residence cards: foreigners
         nationality = ("ZZA", "ZZB")[int(vehicle_rng.integers(2))]
     content = make_content(model, holder, data, vehicle=vehicle, nationality=nationality)
     portrait = ghost = None

@@ -191,3 +191,40 @@ def test_vehicle_scenarios_carry_registry_records() -> None:
     assert isinstance(record, dict)
     assert record["vin"] == doc.fields["E"] and record["status"] == "cloned_vin"
     assert record["plate"] != doc.fields["A"]
+
+
+def test_printed_watermark_is_a_flat_shadow_plain_in_white_light() -> None:
+    model = get_model("uto_passport_td3")
+    x, y, w, h = model.box_px(model.feature("watermark").box_mm, 100)
+    a = make_document(model.id, rng=4, reference_date=REF, dpi=100)
+    b = make_document(model.id, rng=4, reference_date=REF, dpi=100,
+                      defects=["substrate.watermark_on_surface"])
+    genuine = a.views["transmitted"][y : y + h, x : x + w].astype(int)
+    printed = b.views["transmitted"][y : y + h, x : x + w].astype(int)
+    paper = a.views["transmitted"][y + h : y + 2 * h, x : x + w].astype(int)
+    top = np.percentile(paper, 99)
+    assert np.percentile(genuine, 99) > top + 15  # a real watermark has lighter parts
+    assert np.percentile(printed, 99) <= top + 3  # ink only darkens
+    assert (printed < np.median(paper) - 20).mean() > 0.05  # the flat shadow of the motif
+    white = np.abs(b.views["white"][y : y + h, x : x + w].astype(int)
+                   - a.views["white"][y : y + h, x : x + w].astype(int)).max()
+    assert white >= 30  # was at most 19 levels: barely there
+
+
+def test_answer_keys_mark_both_sides_of_a_contradiction() -> None:
+    for defect, other in (("viz_mrz.date_of_birth", "mrz"), ("photo.substitution", "ghost"),
+                          ("vin.plate_mismatch", "E")):
+        model_id = "uto_vehicle_registration" if defect.startswith("vin") else "uto_passport_td3"
+        model = get_model(model_id)
+        doc = make_document(model_id, rng=2, reference_date=REF, dpi=DPI, defects=[defect])
+        boxes = [poly for _, poly in doc.answer_key[0].regions if poly]
+        if other == "mrz":
+            assert model.mrz is not None
+            target = model.box_px(model.mrz.box_mm, DPI)
+        elif other == "ghost":
+            target = model.box_px(model.feature("ghost_image").box_mm, DPI)
+        else:
+            target = model.box_px(model.field("E").box_mm, DPI)
+        assert any(abs(p[0][0] - target[0]) <= 1 and abs(p[2][0] - target[0] - target[2]) <= 1
+                   for p in boxes), (defect, boxes, target)
+        assert doc.answer_key[0].action == "refer"

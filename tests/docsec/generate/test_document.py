@@ -141,3 +141,29 @@ def test_reference_views_are_the_unpersonalised_design() -> None:
     assert not np.array_equal(ref["white"], doc.views["white"])
     assert np.array_equal(ref["ir"], reference_views("uto_passport_td3", dpi=60)["ir"])
     assert "vin_plate" not in reference_views("uto_vehicle_registration", dpi=50)
+
+
+def test_residence_cards_and_visas_are_for_foreign_nationals() -> None:
+    for model_id in ("uto_card_td2", "uto_visa_mrva"):
+        for seed in range(4):
+            doc = make_document(model_id, rng=seed, reference_date=datetime.date(2026, 1, 15),
+                                dpi=50, views=["white"])
+            assert doc.fields["nationality"] in ("ZZA", "ZZB"), (model_id, doc.fields)
+
+
+def test_vin_plate_shows_the_vehicle_maker() -> None:
+    from docsec.generate.render import render_views
+
+    doc = make_document("uto_vehicle_registration", rng=3,
+                        reference_date=datetime.date(2026, 1, 15), dpi=100, views=["vin_plate"])
+    assert doc.vehicle is not None
+    import dataclasses
+
+    from docsec.generate.plan import Plan
+
+    plan = Plan(model_id="uto_vehicle_registration", dpi=100, vin_plate=str(doc.vehicle["vin"]),
+                vin_maker=str(doc.vehicle["make"]))
+    other = dataclasses.replace(plan, vin_maker="Other Maker")
+    a = render_views(plan, views=["vin_plate"])["vin_plate"]
+    assert np.array_equal(a, doc.views["vin_plate"])
+    assert not np.array_equal(a, render_views(other, views=["vin_plate"])["vin_plate"])
