@@ -48,9 +48,12 @@ def own_assignment(session: Session, user: User, assignment_id: str) -> Assignme
     return a
 
 
-def _submitted(session: Session, a: Assignment) -> dict[str, Submission]:
-    return {s.item_id: s for s in session.scalars(
-        select(Submission).where(Submission.assignment_id == a.id))}
+def _submitted(session: Session, a: Assignment, item_id: str | None = None) -> set[str]:
+    """The ids of the submitted items (of one item only when given)."""
+    stmt = select(Submission.item_id).where(Submission.assignment_id == a.id)
+    if item_id is not None:
+        stmt = stmt.where(Submission.item_id == item_id)
+    return set(session.scalars(stmt))
 
 
 def _item_out(a: Assignment, item_id: str, done: bool) -> ItemOut:
@@ -87,7 +90,7 @@ def assignment_detail(assignment_id: str, request: Request, user: Trainee,
 def item(assignment_id: str, item_id: str, user: Trainee, session: DbSession) -> ItemOut:
     """One item: its views and whether you submitted it."""
     a = own_assignment(session, user, assignment_id)
-    return _item_out(a, item_id, item_id in _submitted(session, a))
+    return _item_out(a, item_id, item_id in _submitted(session, a, item_id))
 
 
 @router.get("/{assignment_id}/items/{item_id}/views/{view}", response_class=FileResponse,
