@@ -13,11 +13,17 @@ process. Run: ``.venv/bin/python bench/generate.py``.
 
 from __future__ import annotations
 
-import datetime
-import os
-import statistics
-import tempfile
-import time
+import sys
+
+# bench/ holds scripts named like standard modules (inspect.py): keep it off the import path.
+sys.path[:] = [p for p in sys.path if p != __import__("os").path.dirname(__file__)]
+
+import datetime  # noqa: E402
+import os  # noqa: E402
+import statistics  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
@@ -39,7 +45,8 @@ def exercise_seconds(seed: int) -> tuple[float, float]:
     """Wall and CPU seconds (all threads) of one 20-document exercise."""
     with tempfile.TemporaryDirectory() as tmp:
         start, cpu = time.perf_counter(), time.process_time()
-        make_exercise(topic="mixed", level=3, count=20, forgery_rate=0.5, seed=seed, out=tmp)
+        make_exercise(topic="mixed", level=3, count=20, forgery_rate=0.5, seed=seed,
+                      out=Path(tmp) / "ex")
         return time.perf_counter() - start, time.process_time() - cpu
 
 

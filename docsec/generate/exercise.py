@@ -53,6 +53,7 @@ from docsec.generate.defects import (
     scenarios,
 )
 from docsec.generate.document import SyntheticDocument, make_document
+from docsec.generate.reference import write_reference_sheet
 from docsec.generate.render import TILT_FRAMES, view_family
 from docsec.models import MODEL_IDS, get_model
 from docsec.outdir import check_target, staged_folder
@@ -84,12 +85,17 @@ TOPICS: Mapping[str, tuple[str, ...]] = {
 TRAINEE_DIR = "trainee"
 INSTRUCTOR_DIR = "instructor"
 #: The lights a trainee of each level gets (DOMAIN.md §5): first line (1) white light and
-#: UV 365 nm; second line (2) adds infrared, transmitted light and tilt.
+#: UV 365 nm; second line (2) adds infrared, transmitted light and tilt; level 3 adds the
+#: models' reference sheets (:data:`REFERENCE_LEVEL`).
 LEVEL_TOOLS: Mapping[int, frozenset[str]] = {
     1: frozenset({"white", "uv365"}),
     2: frozenset({"white", "uv365", "ir", "transmitted", "tilt"}),
     3: frozenset({"white", "uv365", "ir", "transmitted", "tilt"}),
 }
+#: From this trainee level on, the package holds the reference sheet of every model of the
+#: topic (:mod:`docsec.generate.reference`), at :data:`REFERENCE_DPI`.
+REFERENCE_LEVEL = 3
+REFERENCE_DPI = 150
 _CAPTURE: Mapping[int, tuple[Literal["scan", "photo"], Literal[1, 2, 3]]] = {
     1: ("scan", 1),
     2: ("scan", 2),
@@ -381,6 +387,13 @@ def make_exercise(
             write_document_alerts(trainee / "document_alerts.csv", alerts,
                                   np.random.default_rng(registry_seq.spawn(1)[0]),
                                   reference_date=ref)
+        if level >= REFERENCE_LEVEL:
+            # The genuine specimen of every model of the topic, numbered (the same for every
+            # exercise, so it says nothing about the items).
+            for model_id in models:
+                rel = f"reference/{model_id}"
+                write_reference_sheet(model_id, trainee / rel, dpi=REFERENCE_DPI)
+                files_common[f"reference_{model_id}"] = f"{rel}/index.html"
         manifest = {
             "exercise": exercise_id,
             "reference_date": ref.isoformat(),

@@ -17,6 +17,7 @@ writes ``sheet.png`` (all panels), one PNG per panel and ``index.html``.
 from __future__ import annotations
 
 import functools
+import io
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -34,7 +35,15 @@ from docsec.generate.document import reference_views
 from docsec.generate.text import font
 from docsec.models import DocumentModel, get_model
 
-__all__ = ["Callout", "ReferenceSheet", "glossary", "reference_sheet", "write_reference_sheet"]
+__all__ = [
+    "Callout",
+    "ReferenceSheet",
+    "glossary",
+    "model_reference_files",
+    "reference_files",
+    "reference_sheet",
+    "write_reference_sheet",
+]
 
 _LIGHT_ORDER = ("white", "uv365", "ir", "transmitted", "tilt_2", "tilt_3")
 _CALLOUT = (220, 30, 60)
@@ -213,25 +222,43 @@ feature in the light that shows it best. / Подлинный образец б�
 """)
 
 
-def write_reference_sheet(sheet: ReferenceSheet, out: Path) -> list[Path]:
-    """Write ``sheet.png``, ``<side>_<light>.png`` per panel, ``index.html`` and
-    ``sheet.json`` into the folder ``out`` (created); return the files written."""
-    out.mkdir(parents=True, exist_ok=True)
+def reference_files(sheet: ReferenceSheet) -> dict[str, bytes]:
+    """The files of a sheet by name: ``<side>_<light>.png`` per panel, ``sheet.png``,
+    ``index.html`` and ``sheet.json``."""
     lights = glossary()["lights"]
-    written: list[Path] = []
+    files: dict[str, bytes] = {}
     for name, img in sheet.panels.items():
-        path = out / f"{name}.png"
-        Image.fromarray(img).save(path, format="PNG", compress_level=6)
+        files[f"{name}.png"] = _png(img)
+    files["sheet.png"] = _png(_montage(sheet.panels, lights, sheet.dpi))
+    files["index.html"] = _HTML.render(s=sheet, lights=lights).encode("utf-8")
+    files["sheet.json"] = (json.dumps(sheet.to_dict(), ensure_ascii=False, indent=1)
+                           + "\n").encode("utf-8")
+    return files
+
+
+def _png(img: NDArray[np.uint8]) -> bytes:
+    buf = io.BytesIO()
+    Image.fromarray(img).save(buf, format="PNG", compress_level=6)
+    return buf.getvalue()
+
+
+@functools.lru_cache(maxsize=16)
+def model_reference_files(model_id: str, dpi: int) -> Mapping[str, bytes]:
+    """:func:`reference_files` of the sheet of ``model_id`` at ``dpi`` (cached: exercises
+    copy them into every level-3 package)."""
+    return reference_files(reference_sheet(model_id, dpi=dpi))
+
+
+def write_reference_sheet(sheet: ReferenceSheet | str, out: Path, *, dpi: int = 150,
+                          ) -> list[Path]:
+    """Write the files of ``sheet`` (a sheet, or a model id drawn at ``dpi``, cached) into the
+    folder ``out`` (created); return the paths written."""
+    files = (model_reference_files(sheet, dpi) if isinstance(sheet, str)
+             else reference_files(sheet))
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, data in files.items():
+        path = out / name
+        path.write_bytes(data)
         written.append(path)
-    path = out / "sheet.png"
-    Image.fromarray(_montage(sheet.panels, lights, sheet.dpi)).save(path, format="PNG",
-                                                                     compress_level=6)
-    written.append(path)
-    path = out / "index.html"
-    path.write_text(_HTML.render(s=sheet, lights=lights), encoding="utf-8")
-    written.append(path)
-    path = out / "sheet.json"
-    path.write_text(json.dumps(sheet.to_dict(), ensure_ascii=False, indent=1) + "\n",
-                    encoding="utf-8")
-    written.append(path)
     return written

@@ -257,3 +257,11 @@ def test_level_one_gets_white_and_uv_only(tmp_path: Path) -> None:
         views = {n.removesuffix("_back") for n in item["files"] if not n.startswith("capture")}
         assert views == {"white", "uv365"}
     assert ex.manifest["views"] == ["uv365", "white"]
+
+
+def test_level_three_gets_the_reference_sheets(tmp_path: Path) -> None:
+    ex = make_exercise(topic="vehicle", level=3, count=1, forgery_rate=0.0, seed=3,
+                       out=tmp_path, dpi=50)
+    rel = ex.manifest["files"]["reference_uto_vehicle_registration"]
+    assert (ex.trainee_dir / rel).is_file()
+    assert (ex.trainee_dir / rel).with_name("sheet.png").is_file()
