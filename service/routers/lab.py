@@ -55,7 +55,8 @@ from docsec.errors import ImageLoadError, NotAnMRZ
 from service.auth import RateLimiter, lab_client
 from service.db import Database
 from service.deps import get_registry
-from service.errors import ApiError, ErrorBody
+from service.errors import ApiError
+from service.errors import _doc as error_doc
 from service.jobs import (
     Job,
     JobRunner,
@@ -83,18 +84,14 @@ _IMAGE_CODES = {"too_large": "image_too_large", "unsupported_format": "unsupport
 _FORMAT_EXT = {"PNG": "png", "JPEG": "jpg", "TIFF": "tif", "WEBP": "webp", "BMP": "bmp"}
 
 
-def _doc(description: str) -> dict[str, Any]:
-    return {"model": ErrorBody, "description": description}
-
-
 _UPLOAD_ERRORS: dict[int | str, dict[str, Any]] = {
-    413: _doc("Body, view or pixel count over its limit"),
-    415: _doc("Image format not accepted (PNG, JPEG, TIFF, WebP, BMP)"),
-    503: _doc("Check over its time limit, or no worker free: retry later"),
+    413: error_doc("Body, view or pixel count over its limit"),
+    415: error_doc("Image format not accepted (PNG, JPEG, TIFF, WebP, BMP)"),
+    503: error_doc("Check over its time limit, or no worker free: retry later"),
 }
 _TEXT_ERRORS: dict[int | str, dict[str, Any]] = {
-    413: _doc("Body over its limit"),
-    503: _doc("Registry unavailable"),
+    413: error_doc("Body over its limit"),
+    503: error_doc("Registry unavailable"),
 }
 
 
@@ -127,28 +124,34 @@ class _CheckPool:
 _state_lock = threading.Lock()
 
 
-def _check_pool(app: FastAPI) -> _CheckPool:
-    pool: _CheckPool | None = getattr(app.state, "check_pool", None)
-    if pool is None:
+def _app_state(app: FastAPI, name: str, make: Callable[[], Any]) -> Any:
+    """``app.state.<name>``, made once (thread-safe) on first use."""
+    value = getattr(app.state, name, None)
+    if value is None:
         with _state_lock:
-            pool = getattr(app.state, "check_pool", None)
-            if pool is None:
-                pool = app.state.check_pool = _CheckPool(_job_settings(app).check_workers)
+            value = getattr(app.state, name, None)
+            if value is None:
+                value = make()
+                setattr(app.state, name, value)
+    return value
+
+
+def _check_pool(app: FastAPI) -> _CheckPool:
+    pool: _CheckPool = _app_state(app, "check_pool",
+                                  lambda: _CheckPool(_job_settings(app).check_workers))
     return pool
 
 
+def _new_runner(app: FastAPI) -> JobRunner:
+    settings: Settings = app.state.settings
+    runner = JobRunner(app.state.db, settings.data_dir, _job_settings(app),
+                       context={"registry": lambda: _open_registry(app)})
+    runner.recover()  # queue again the jobs a previous process left unfinished
+    return runner
+
+
 def _runner(app: FastAPI) -> JobRunner:
-    runner: JobRunner | None = getattr(app.state, "job_runner", None)
-    if runner is None:
-        with _state_lock:
-            runner = getattr(app.state, "job_runner", None)
-            if runner is None:
-                settings: Settings = app.state.settings
-                db: Database = app.state.db
-                runner = JobRunner(db, settings.data_dir, _job_settings(app),
-                                   context={"registry": lambda: _open_registry(app)})
-                app.state.job_runner = runner
-                runner.recover()
+    runner: JobRunner = _app_state(app, "job_runner", lambda: _new_runner(app))
     return runner
 
 
@@ -162,7 +165,7 @@ def _open_registry(app: FastAPI) -> Any:
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    _runner(app)  # queue again the jobs a previous process left unfinished
+    _runner(app)
     yield
     with _state_lock:
         runner: JobRunner | None = getattr(app.state, "job_runner", None)
@@ -667,7 +670,7 @@ def _job_out(job: Job) -> JobOut:
     "/check/batch",
     response_model=JobOut,
     status_code=202,
-    responses={413: _UPLOAD_ERRORS[413], 503: _doc("Job queue full: retry later")},
+    responses={413: _UPLOAD_ERRORS[413], 503: error_doc("Job queue full: retry later")},
     max_body_size=BATCH_MAX_BODY,
     summary="Queue a batch of checks",
 )
