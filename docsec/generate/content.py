@@ -55,6 +55,8 @@ class Content:
     """Per-field ink overrides (``mrz`` for the MRZ): defects that print in the wrong ink."""
     alert: Mapping[str, Any] | None = None
     """A record of this document in the lost, stolen and revoked documents extract."""
+    impostor: bool = False
+    """The person presenting the document is not its holder (a look-alike)."""
 
     def with_viz(self, **values: str) -> Content:
         """A copy with visual-zone values replaced."""

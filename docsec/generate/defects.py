@@ -700,6 +700,19 @@ def _document_alert(ctx: Context, content: Content, rng: np.random.Generator,
     return content, Change(regions=region, note=f"number {number} listed as {p['status']}")
 
 
+@_data_effect("impostor")
+def _impostor(ctx: Context, content: Content, rng: np.random.Generator,
+              p: Mapping[str, Any]) -> tuple[Content, Change]:
+    """The document is genuine; the person presenting it (the traveller photo) is a
+    look-alike, compared with the portrait."""
+    model = ctx.model
+    assert model.portrait is not None
+    box = DocumentModel.box_px(model.portrait.box_mm, ctx.dpi)
+    content = replace(content, impostor=True)
+    return content, Change(("traveller",), (("traveller", ()), (model.portrait.side, _poly(box))),
+                           note="presented by a look-alike of the holder")
+
+
 # --- Plan effects -------------------------------------------------------------------------
 
 
@@ -819,12 +832,16 @@ def apply_plan(defect_id: str, ctx: Context, plan: Plan, planted: PlantedDefect,
                          fields=change.fields, note=change.note)
 
 
+# Views that are a picture of their own rather than a side of the document.
+_WHOLE_IMAGE_VIEWS = ("vin_plate", "traveller")
+
+
 def _revealing(spec: DefectSpec, view: str) -> bool:
     families = set(spec.reveal_views)
     if "data" in families:  # data are read in white light
         families.add("white")
-    if view == "vin_plate":
-        return "vin_plate" in families
+    if view in _WHOLE_IMAGE_VIEWS:
+        return view in families
     return view_family(view) in families
 
 
@@ -838,9 +855,9 @@ def finish(planted: PlantedDefect, model: DocumentModel,
     names: list[str] = []
     for tag in planted.views:
         light, _, side = tag.partition("@")
-        if light == "vin_plate":
-            if "vin_plate" in rendered:
-                names.append("vin_plate")
+        if light in _WHOLE_IMAGE_VIEWS:
+            if light in rendered:
+                names.append(light)
             continue
         suffix = "" if side in ("", "front") else f"_{side}"
         for k in range(1, TILT_FRAMES + 1):
@@ -853,13 +870,14 @@ def finish(planted: PlantedDefect, model: DocumentModel,
                 names.append(view)
     regions: list[Region] = []
     for space, poly in planted.regions:
-        if space == "vin_plate":
-            if "vin_plate" in rendered:
-                h, w = rendered["vin_plate"].shape[:2]
-                regions.append(("vin_plate", _poly((0, 0, w, h))))
+        if space in _WHOLE_IMAGE_VIEWS:
+            if space in rendered:
+                h, w = rendered[space].shape[:2]
+                regions.append((space, _poly((0, 0, w, h))))
             continue
         regions.append((space, poly))
-    order = {v: i for i, v in enumerate(model.view_names(tilt_frames=TILT_FRAMES))}
+    order = {v: i for i, v in enumerate((*model.view_names(tilt_frames=TILT_FRAMES),
+                                         "traveller"))}
     changed = tuple(sorted(dict.fromkeys(names), key=lambda v: order.get(v, 99)))
     spec = catalogue()[planted.id]
     return replace(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -153,6 +154,7 @@ def make_document(
     dpi: int = 300,
     views: Sequence[str] | None = None,
     scenario: str | None = None,
+    traveller: bool = False,
 ) -> SyntheticDocument:
     """Generate one synthetic document of ``model_id`` with the ``defects`` planted.
 
@@ -173,6 +175,9 @@ def make_document(
     scenario : str or None
         A forgery scenario (:func:`docsec.generate.defects.scenarios`): its defects are
         planted after ``defects``.
+    traveller : bool
+        Also render ``traveller``, a photo of the person presenting the document (models with
+        a portrait): its holder in another photo, or a look-alike (defect ``photo.impostor``).
 
     Returns
     -------
@@ -233,6 +238,8 @@ def make_document(
     for i, (defect_id, stream) in enumerate(zip(defects, streams, strict=True)):
         plan, planted[i] = defect_mod.apply_plan(defect_id, ctx, plan, planted[i], stream)
     rendered = render_views(plan, views=views)
+    if traveller and face_params is not None:
+        rendered["traveller"] = _traveller(face_params, gen.spawn(1)[0], content.impostor, dpi)
     answer = tuple(defect_mod.finish(p, model, rendered) for p in planted)
     return SyntheticDocument(
         model_id=model.id,
@@ -249,6 +256,21 @@ def make_document(
         scenario=scenario,
         alert=content.alert,
     )
+
+
+def _traveller(face: Any, rng: np.random.Generator, impostor: bool,
+               dpi: int) -> NDArray[np.uint8]:
+    """A photo of the person presenting the document (35 x 45 mm at ``dpi``): the holder in
+    another pose, clothes and light, or (``impostor``) a look-alike."""
+    from docsec.generate.faces import lookalike, render_face
+
+    size = (mm_to_px(35, dpi), mm_to_px(45, dpi))
+    return render_face(lookalike(face, rng, strength=IMPOSTOR_LIKENESS if impostor else 0.0),
+                       size)
+
+
+#: How far an impostor's face is from the holder's (:func:`docsec.generate.faces.lookalike`).
+IMPOSTOR_LIKENESS = 0.25
 
 
 def reference_views(model_id: str, *, dpi: int,

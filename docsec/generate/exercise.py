@@ -11,7 +11,8 @@ Files written under ``out``:
 
 * ``trainee/``: what trainees get, and nothing else:
   ``<item>/<view>.png`` for every view the trainee's level allows (with the examination
-  device's sensor noise), ``<item>/capture_<view>.jpg`` for the captured white light (both
+  device's sensor noise) and, for documents with a portrait, ``traveller.png`` (a photo of
+  the person presenting it), ``<item>/capture_<view>.jpg`` for the captured white light (both
   sides, and the VIN plate of a vehicle); ``registry.csv``, the mock stolen-vehicle registry
   extract (vehicle and mixed topics) where planted records have the format of the others; and
   ``manifest.json``: the exercise's public id, its reference date ("today"), the lights
@@ -363,7 +364,7 @@ def make_exercise(
                                                       np.random.default_rng(defect_seed))
                 doc = make_document(model_id, rng=doc_seed, defects=defects, reference_date=ref,
                                     dpi=dpi, views=_views_for(model_id, tools),
-                                    scenario=scenario)
+                                    scenario=scenario, traveller=True)
                 item_id = f"item-{i + 1:03d}"
                 builders.append(_write_item(trainee, item_id, doc, kind, cap_level, capture_seed,
                                             noise_seed, pool, pending))

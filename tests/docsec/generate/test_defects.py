@@ -63,7 +63,7 @@ def test_every_model_has_many_defects() -> None:
 
 @functools.cache
 def _genuine(model_id: str) -> SyntheticDocument:
-    return make_document(model_id, rng=SEED, reference_date=REF, dpi=DPI)
+    return make_document(model_id, rng=SEED, reference_date=REF, dpi=DPI, traveller=True)
 
 
 PAIRS = [(m, d) for m in MODEL_IDS for d in applicable(get_model(m))]
@@ -82,7 +82,7 @@ def _assert_confined(planted: PlantedDefect, doc: SyntheticDocument,
             continue
         changed_views.append(view)
         assert view in planted.changed_views, f"{planted.id}: {view} changed, not declared"
-        space = "vin_plate" if view == "vin_plate" else (
+        space = view if view in ("vin_plate", "traveller") else (
             "back" if view.endswith("_back") else "front")
         inside = np.zeros_like(diff)
         for s, poly in planted.regions:
@@ -100,7 +100,8 @@ def _assert_confined(planted: PlantedDefect, doc: SyntheticDocument,
 @pytest.mark.parametrize(("model_id", "defect_id"), PAIRS)
 def test_defect_changes_only_what_it_declares(model_id: str, defect_id: str) -> None:
     genuine = _genuine(model_id)
-    doc = make_document(model_id, rng=SEED, reference_date=REF, dpi=DPI, defects=[defect_id])
+    doc = make_document(model_id, rng=SEED, reference_date=REF, dpi=DPI, defects=[defect_id],
+                        traveller=True)
     (planted,) = doc.answer_key
     assert planted.id == defect_id and not doc.genuine
     _assert_confined(planted, doc, genuine)
@@ -134,7 +135,7 @@ def test_enough_scenarios() -> None:
     assert len(multi) >= 8
     assert {s.forgery_type.split(" (")[0] for s in scenarios().values()} >= {
         "counterfeit", "falsified genuine document", "page substitution", "stolen blank",
-        "genuine document obtained by fraud", "cloned vehicle"}
+        "genuine document obtained by fraud", "cloned vehicle", "impostor"}
     for model_id in MODEL_IDS:
         assert scenario_applicable(get_model(model_id)), model_id
 
@@ -145,13 +146,14 @@ def test_scenario_defects_each_show_where_declared(model_id: str, scenario_id: s
     """Every defect of a scenario changes exactly its declared views and regions: the
     scenario compared with the same document without that one defect."""
     spec = scenarios()[scenario_id]
-    doc = make_document(model_id, rng=SEED, reference_date=REF, dpi=DPI, scenario=scenario_id)
+    doc = make_document(model_id, rng=SEED, reference_date=REF, dpi=DPI, scenario=scenario_id,
+                        traveller=True)
     assert doc.scenario == scenario_id
     assert [p.id for p in doc.answer_key] == list(spec.defects)
     for k, planted in enumerate(doc.answer_key):
         others = [d for i, d in enumerate(spec.defects) if i != k]
         without = make_document(model_id, rng=SEED, reference_date=REF, dpi=DPI,
-                                defects=others)
+                                defects=others, traveller=True)
         _assert_confined(planted, doc, without)
 
 
@@ -228,3 +230,16 @@ def test_answer_keys_mark_both_sides_of_a_contradiction() -> None:
         assert any(abs(p[0][0] - target[0]) <= 1 and abs(p[2][0] - target[0] - target[2]) <= 1
                    for p in boxes), (defect, boxes, target)
         assert doc.answer_key[0].action == "refer"
+
+
+def test_traveller_is_the_holder_unless_an_impostor() -> None:
+    genuine = make_document("uto_id_td1", rng=6, reference_date=REF, dpi=DPI, traveller=True)
+    impostor = make_document("uto_id_td1", rng=6, reference_date=REF, dpi=DPI, traveller=True,
+                             scenario="impostor")
+    assert genuine.views["traveller"].shape == impostor.views["traveller"].shape
+    assert not np.array_equal(genuine.views["traveller"], impostor.views["traveller"])
+    (planted,) = impostor.answer_key
+    assert planted.views == ("traveller",) and planted.action == "refer"
+    assert {s for s, _ in planted.regions} == {"traveller", "front"}
+    assert "traveller" not in make_document("uto_id_td1", rng=6, reference_date=REF,
+                                            dpi=DPI).views

@@ -71,7 +71,7 @@ def _genuine_png_spread(tmp: str) -> dict[tuple[str, str], tuple[int, int]]:
         views = _views_for(model_id, LEVEL_TOOLS[LEVEL])
         for seed in range(GENUINE_PER_MODEL):
             doc = make_document(model_id, rng=900 + seed, reference_date=REF, dpi=DPI,
-                                views=views)
+                                views=views, traveller=True)
             for view, image in doc.views.items():
                 for sigma in NOISE_SIGMA:
                     save_png(device_noise(image, sigma, rng), path)
@@ -133,6 +133,8 @@ def test_trainee_package_does_not_give_the_defect_away(defect_id: str,
 
     # File names: those of a genuine item of the same model.
     genuine_views = set(_views_for(forged["model"], LEVEL_TOOLS[LEVEL]))
+    if get_model(forged["model"]).portrait is not None:
+        genuine_views.add("traveller")
     names = {n for n in forged["files"] if not n.startswith("capture_")}
     assert names == genuine_views
     # Sizes: within the spread of genuine items.
@@ -254,7 +256,8 @@ def test_level_one_gets_white_and_uv_only(tmp_path: Path) -> None:
     ex = make_exercise(topic="document", level=1, count=2, forgery_rate=0.0, seed=3,
                        out=tmp_path, dpi=50)
     for item in ex.manifest["items"]:
-        views = {n.removesuffix("_back") for n in item["files"] if not n.startswith("capture")}
+        views = {n.removesuffix("_back") for n in item["files"]
+                 if not n.startswith("capture") and n != "traveller"}
         assert views == {"white", "uv365"}
     assert ex.manifest["views"] == ["uv365", "white"]
 
