@@ -144,7 +144,8 @@ def draw_document(fmt: str, lines: tuple[str, ...], ppm: float, rng: np.random.G
     _photo(img, (px, py, photo_w, ph), rng)
     tx = px + photo_w + int(3 * ppm) if photo_left else int(3 * ppm)
     _text_block(img, rng, (tx, py, w - photo_w - int(9 * ppm), top - py - int(7 * ppm)), ppm, ink)
-    _signature(img, tx, top - int(4 * ppm), int(25 * ppm), rng)
+    # Doc 9303-3 keeps the MRZ clear of other print: the signature stays above it
+    _signature(img, tx, top - int(9 * ppm), int(25 * ppm), rng)
     if band == "tint":
         colour = np.array(TINTS[int(rng.integers(len(TINTS)))], np.float32) - rng.uniform(0, 25)
         img[top:, :] = (0.5 * img[top:, :] + 0.5 * colour).astype(np.uint8)

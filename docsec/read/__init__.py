@@ -39,6 +39,15 @@ __all__ = ["PageFit", "Reading", "read_document", "read_mrz", "rectify"]
 _GOOD_ENOUGH = 0.93
 
 
+def _settled(best: BandRead) -> bool:
+    """Whether further bands cannot improve ``best``: trusted and confident, or every
+    check digit passes on a complete, well-formed reading (what is left unsure is
+    unchecked print, the same on any other band)."""
+    if best.trusted:
+        return best.mean_confidence >= _GOOD_ENOUGH
+    return best.checks_passed == best.checks_total and best.syntax_ok and best.complete
+
+
 @dataclass(frozen=True)
 class Reading:
     """Everything read from one capture (see the module docstring for the JSON shape)."""
@@ -163,7 +172,7 @@ def read_mrz(
                 for reading in readings:
                     if best is None or reading.score > best.score:
                         best = reading
-                if best is not None and best.trusted and best.mean_confidence >= _GOOD_ENOUGH:
+                if best is not None and _settled(best):
                     return best
     if best is not None and not best.trusted and tesseract:
         other = second_opinion(best)

@@ -52,16 +52,14 @@ class TrustParams:
 @dataclass(frozen=True, slots=True)
 class ReportParams:
     """When a band's reading is reported as an MRZ at all (else: no MRZ found): a
-    document code, :attr:`min_checks` passing check digits over real data, both dates
-    shaped as dates (month 01-12, day 01-31) and a known issuing state (or one more
-    passing check digit, when the state code itself is misread)."""
+    document code of a known kind (``Layout.document_code_first``), :attr:`min_checks`
+    passing check digits over real data, both dates shaped as dates (month 01-12, day
+    01-31) and a known issuing state (or one more passing check digit, when the state
+    code itself is misread)."""
 
     #: Check digits over non-empty data that must pass: a random line of capitals,
     #: digits and fillers passes one 7-3-1 digit one time in ten.
     min_checks: int = 2
-    #: First characters of a document code (Doc 9303-4..7: P passport, I/A/C cards,
-    #: V visa).
-    document_codes: str = "PIACV"
 
 
 DECODE = DecodeParams()

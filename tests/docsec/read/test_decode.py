@@ -6,7 +6,7 @@ import numpy as np
 
 from docsec.mrz.formats import MRZFormat
 from docsec.ocr.ocrb import CLASSES
-from docsec.read.mrz import decode_cells
+from docsec.read.decode import decode_cells
 from docsec.read.params import TRUST
 
 TD3 = (
@@ -67,3 +67,20 @@ def test_digit_in_a_name_is_replaced_however_sure() -> None:
     d = decode_cells(lines, MRZFormat.TD3)
     assert d.lines[0] == TD3[0]
     assert any(c.column == 12 and c.chosen == "O" for c in d.corrections)
+
+
+def test_format_from_shape_and_document_code() -> None:
+    from docsec.read.decode import format_for
+
+    assert format_for(("P<UTO",), (2, 44)) is MRZFormat.TD3
+    assert format_for(("V<UTO",), (2, 44)) is MRZFormat.MRVA
+    assert format_for(("V<UTO",), (2, 36)) is MRZFormat.MRVB
+    assert format_for(("I<UTO",), (2, 36)) is MRZFormat.TD2
+    assert format_for(("I<UTO",), (3, 30)) is MRZFormat.TD1
+
+
+def test_plausibility_needs_two_checks_over_data_and_dates() -> None:
+    from docsec.read.decode import date_shaped
+
+    assert date_shaped("740812") and date_shaped("74<<<<") and date_shaped("7408<<")
+    assert not date_shaped("741312") and not date_shaped("740800") and not date_shaped("74O812")

@@ -1,0 +1,406 @@
+"""Image-free MRZ decoding: class probabilities of every cell -> characters, corrections,
+check digits and trust.
+
+Decoding rules:
+
+* every character keeps its confidence and ranked candidates;
+* a character its field cannot hold (Doc 9303-3 §4.2: dates and check digits are
+  numeric, names and codes alphabetic) is replaced by the field's best candidate;
+* a character read below :data:`UNSURE` may be replaced by a candidate that makes a
+  failing check digit pass, or a state code a known one;
+* a character read with confidence is otherwise never changed, check digits included,
+  so a forged check digit stays visible;
+* every replacement is reported as a :class:`Correction`;
+* a character is vouched for by a passing check digit only if its span holds at most
+  one unsure character and no other candidate passes the same digits; every other
+  character must be read above
+  :attr:`~docsec.read.params.TrustParams.trust_unchecked` (its probability among the
+  characters its field can hold), or it is listed in ``Decoded.unsure``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from docsec.checkdigit.icao9303 import calc_check_digit
+from docsec.mrz.countries import category
+from docsec.mrz.formats import LAYOUTS, CheckDigitSpec, Layout, MRZFormat
+from docsec.ocr.ocrb import CLASSES
+from docsec.read.params import DECODE, TRUST
+
+__all__ = [
+    "CLASS_INDEX",
+    "DOCUMENT_CODE_FIRST",
+    "FORMATS_BY_SHAPE",
+    "LOW_CONFIDENCE",
+    "UNSURE",
+    "Correction",
+    "Decoded",
+    "date_shaped",
+    "decode_cells",
+    "format_for",
+    "name_structure_ok",
+]
+
+#: Below this probability a character is "unsure" (:attr:`DecodeParams.unsure`).
+UNSURE = DECODE.unsure
+#: Below this probability a character weighs on the ranking (:attr:`DecodeParams.low_confidence`).
+LOW_CONFIDENCE = DECODE.low_confidence
+_ALPHA = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ<")
+_NUMERIC = frozenset("0123456789<")
+#: Column of each character in the recogniser's probabilities.
+CLASS_INDEX = {c: i for i, c in enumerate(CLASSES)}
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """One character the decoder changed: where, from what, to what, and why."""
+
+    line: int  # 1-based
+    column: int  # 1-based
+    found: str
+    chosen: str
+    confidence: float  # of the character that was read
+    reason: str  # "check_digit:<check id>", "charset:<field>" or "tesseract"
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready mapping."""
+        return {
+            "position": [self.line, self.column],
+            "found": self.found,
+            "chosen": self.chosen,
+            "confidence": round(self.confidence, 4),
+            "reason": self.reason,
+        }
+
+
+def date_shaped(text: str) -> bool:
+    """``YYMMDD`` with a month 01-12 and a day 01-31, or an unknown part filled with ``<``
+    (Doc 9303-3 §4.2.2.3)."""
+    if len(text) != 6 or not set(text) <= _NUMERIC:
+        return False
+    month, day = text[2:4], text[4:6]
+    month_ok = month == "<<" or (month.isdigit() and 1 <= int(month) <= 12)
+    day_ok = day == "<<" or (day.isdigit() and 1 <= int(day) <= 31)
+    return month_ok and day_ok
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    """Result of :func:`decode_cells`.
+
+    ``unsure`` lists the characters no passing check digit vouches for (a span with two
+    or more unsure characters vouches for none of them) read below
+    :attr:`~docsec.read.params.TrustParams.trust_unchecked`, ``unverified_low`` counts
+    them; ``low_count`` counts those below :data:`LOW_CONFIDENCE` (ranking);
+    ``syntax_ok`` is False when the name field breaks the ICAO
+    structure (Doc 9303-3 §4.6: primary ``<<`` secondary, components joined by one
+    ``<``, fillers only at the end) - the name has no check digit, so its structure is
+    the only guard against a misread there.
+    """
+
+    lines: tuple[str, ...]
+    corrections: tuple[Correction, ...]
+    checks_passed: int
+    checks_total: int
+    unverified_low: int
+    syntax_ok: bool
+    unsure: tuple[tuple[int, int], ...] = ()
+    low_count: int = 0
+    checks_meaningful: int = 0
+    confidence: tuple[tuple[float, ...], ...] = ()
+
+
+def name_structure_ok(name: str) -> bool:
+    """Whether an MRZ name field is well formed (see :class:`Decoded`).
+
+    >>> name_structure_ok("ERIKSSON<<ANNA<MARIA<<<<<<"), name_structure_ok("ERIKSSON<<ANNA<<<<H")
+    (True, False)
+    """
+    core = name.rstrip("<")
+    if not core or core.startswith("<") or "<<<" in core:
+        return False
+    return core.count("<<") <= 1
+
+
+def _choose_code(
+    spec_line: int,
+    start: int,
+    text: list[list[str]],
+    proba: Sequence[np.ndarray],
+    conf: Sequence[np.ndarray],
+) -> list[tuple[int, str, str]]:
+    """Replace unsure letters of a 3-letter state code so that it becomes a known code."""
+    cols = [c for c in range(start, start + 3) if conf[spec_line][c] < UNSURE]
+    code = "".join(text[spec_line][start : start + 3])
+    if not cols or category(code.rstrip("<")) is not None:
+        return []
+    options = []
+    for col in cols:
+        row = proba[spec_line][col]
+        options.append([c for c in _ALPHA if row[CLASS_INDEX[c]] >= DECODE.candidate_floor])
+    best: tuple[float, tuple[str, ...]] | None = None
+    for combo in itertools.product(*options):
+        chars = list(code)
+        for col, ch in zip(cols, combo, strict=True):
+            chars[col - start] = ch
+        if category("".join(chars).rstrip("<")) is None:
+            continue
+        score = sum(
+            math.log(float(proba[spec_line][col][CLASS_INDEX[ch]]))
+            for col, ch in zip(cols, combo, strict=True)
+        )
+        if best is None or score > best[0]:
+            best = (score, combo)
+    if best is None:
+        return []
+    changes = []
+    for col, ch in zip(cols, best[1], strict=True):
+        if text[spec_line][col] != ch:
+            changes.append((col, text[spec_line][col], ch))
+            text[spec_line][col] = ch
+    return changes
+
+
+#: The sex field holds F, M or ``<`` (Doc 9303-4 §4.2.2; X in Doc 9303 8th edition).
+_SEX = frozenset("FMX<")
+
+
+def _allowed(layout: Layout) -> dict[tuple[int, int], frozenset[str]]:
+    allowed: dict[tuple[int, int], frozenset[str]] = {}
+    for spec in layout.fields:
+        chars = {"alpha": _ALPHA, "numeric": _NUMERIC}.get(spec.charset)
+        if spec.name == "sex":
+            chars = _SEX
+        if chars is None:
+            continue
+        for col in range(spec.start, spec.stop):
+            allowed[(spec.line, col)] = chars
+    return allowed
+
+
+def _covered(spec: CheckDigitSpec) -> list[tuple[int, int]]:
+    return [(f.line, c) for f in spec.covers for c in range(f.start, f.stop)]
+
+
+def _check_ok(spec: CheckDigitSpec, text: list[list[str]]) -> bool:
+    data = "".join(text[line][col] for line, col in _covered(spec))
+    digit = text[spec.digit.line][spec.digit.start]
+    if spec.filler_when_empty and digit == "<" and set(data) <= {"<"}:
+        return True
+    try:
+        return calc_check_digit(data) == digit
+    except ValueError:
+        return False
+
+
+def decode_cells(proba: Sequence[np.ndarray], fmt: MRZFormat) -> Decoded:
+    """Decode per-line class probabilities ``(n, len(CLASSES))`` of one format.
+
+    Order: field character sets, then state codes (issuing state, nationality) against
+    :mod:`docsec.mrz.countries`, then check digits (each digit's own field first, the
+    composite last). Only characters below :data:`UNSURE` ever change.
+    """
+    layout = LAYOUTS[fmt]
+    text = [[CLASSES[int(i)] for i in p.argmax(axis=1)] for p in proba]
+    conf = [p.max(axis=1) for p in proba]
+    corrections: list[Correction] = []
+    allowed = _allowed(layout)
+    for (line, col), chars in sorted(allowed.items()):
+        ch = text[line][col]
+        if ch in chars:
+            continue  # a character the field cannot hold is replaced however sure it looks
+        row = proba[line][col]
+        best = max(chars, key=lambda c: row[CLASS_INDEX[c]])
+        corrections.append(
+            Correction(line + 1, col + 1, ch, best, float(conf[line][col]), "charset")
+        )
+        text[line][col] = best
+    for name in ("issuing_state", "nationality"):
+        if layout.has(name):
+            code_spec = layout.field(name)
+            line = code_spec.line
+            for col, old, new in _choose_code(line, code_spec.start, text, proba, conf):
+                corrections.append(
+                    Correction(line + 1, col + 1, old, new, float(conf[line][col]),
+                               f"code:{name}")  # fmt: skip
+                )
+    verified: set[tuple[int, int]] = set()
+    passing: list[CheckDigitSpec] = []
+    passed = meaningful = 0
+    ordered = sorted(layout.check_digits, key=lambda s: s.id == "mrz.check_digit.composite")
+    for spec in ordered:
+        positions = [*_covered(spec), (spec.digit.line, spec.digit.start)]
+        if not _check_ok(spec, text):
+            fixed = _choose(spec, positions, text, proba, conf, allowed, verified)
+            for line, col, old, new in fixed:
+                corrections.append(
+                    Correction(line + 1, col + 1, old, new, float(conf[line][col]),
+                               f"check_digit:{spec.id}")  # fmt: skip
+                )
+        if _check_ok(spec, text):
+            passed += 1
+            meaningful += any(text[line][col] != "<" for line, col in _covered(spec))
+            shaky = sum(conf[line][col] < DECODE.unsure for line, col in positions)
+            if shaky <= TRUST.max_unsure_in_span:
+                # two unsure characters of one span can cancel in the 7-3-1 sum
+                verified.update(positions)
+                passing.append(spec)
+    sure = _final_confidence(text, proba, allowed)
+    low = 0
+    unsure: list[tuple[int, int]] = []
+    for line, row in enumerate(conf):
+        for col, c in enumerate(row):
+            vouched = (line, col) in verified and not _ambiguous(
+                line, col, passing, text, proba, allowed
+            )
+            if vouched:
+                continue
+            low += c < DECODE.low_confidence
+            if sure[line][col] < TRUST.trust_unchecked:
+                unsure.append((line, col))
+    name_spec = layout.field("name")
+    name = "".join(text[name_spec.line][name_spec.start : name_spec.stop])
+    syntax_ok = name_structure_ok(name) and all(
+        text[line][col] in chars for (line, col), chars in allowed.items()
+    )
+    for code_field in ("issuing_state", "nationality"):
+        if layout.has(code_field):
+            cf = layout.field(code_field)
+            code = "".join(text[cf.line][cf.start : cf.stop]).rstrip("<")
+            syntax_ok = syntax_ok and category(code) is not None
+    return Decoded(
+        tuple("".join(t) for t in text),
+        tuple(corrections),
+        passed,
+        len(layout.check_digits),
+        len(unsure),
+        syntax_ok,
+        tuple(unsure),
+        low,
+        meaningful,
+        tuple(tuple(row) for row in sure),
+    )
+
+
+def _final_confidence(
+    text: list[list[str]],
+    proba: Sequence[np.ndarray],
+    allowed: dict[tuple[int, int], frozenset[str]],
+) -> list[list[float]]:
+    """Probability of each decoded character among the characters its field can hold
+    (Doc 9303-3 §4.2: a name holds no digit, a date no letter), junk excluded."""
+    out = []
+    for line, (chars, p) in enumerate(zip(text, proba, strict=True)):
+        row = []
+        for col, ch in enumerate(chars):
+            cands = allowed.get((line, col))
+            mass = float(p[col, : len(CLASSES)].sum()) if cands is None else float(
+                sum(p[col, CLASS_INDEX[c]] for c in cands)
+            )
+            row.append(float(p[col, CLASS_INDEX[ch]]) / max(mass, 1e-12))
+        out.append(row)
+    return out
+
+
+def _ambiguous(
+    line: int,
+    col: int,
+    passing: Sequence[CheckDigitSpec],
+    text: list[list[str]],
+    proba: Sequence[np.ndarray],
+    allowed: dict[tuple[int, int], frozenset[str]],
+) -> bool:
+    """Whether another plausible reading of an unsure character passes the same checks.
+
+    Doc 9303-3 §4.9 values ``<`` as 0 and ``A`` as 10, ``K`` as 20 and so on, so the
+    7-3-1 sum cannot tell such characters apart: a check digit that passes does not
+    verify an unsure ``<`` whose runner-up is ``A`` (or the reverse).
+    """
+    here = (line, col)
+    specs = [s for s in passing if here in _covered(s) or here == (s.digit.line, s.digit.start)]
+    row = proba[line][col]
+    found = text[line][col]
+    for ch in allowed.get((line, col), frozenset(CLASSES)):
+        if ch == found or row[CLASS_INDEX[ch]] < DECODE.runner_up_floor:
+            continue
+        text[line][col] = ch
+        fooled = all(_check_ok(s, text) for s in specs)
+        text[line][col] = found
+        if fooled:
+            return True
+    return False
+
+
+def _choose(
+    spec: CheckDigitSpec,
+    positions: list[tuple[int, int]],
+    text: list[list[str]],
+    proba: Sequence[np.ndarray],
+    conf: Sequence[np.ndarray],
+    allowed: dict[tuple[int, int], frozenset[str]],
+    verified: set[tuple[int, int]],
+) -> list[tuple[int, int, str, str]]:
+    """Best change of unsure characters making ``spec`` pass; applied to ``text``."""
+    unsure = sorted(
+        (p for p in positions if conf[p[0]][p[1]] < UNSURE and p not in verified),
+        key=lambda p: conf[p[0]][p[1]],
+    )[: DECODE.max_tried]
+    if not unsure:
+        return []
+    options: list[list[tuple[str, float]]] = []
+    for line, col in unsure:
+        row = proba[line][col]
+        chars = allowed.get((line, col), frozenset(CLASSES))
+        cands = [
+            (c, math.log(max(float(row[CLASS_INDEX[c]]), 1e-9)))
+            for c in chars
+            if row[CLASS_INDEX[c]] >= DECODE.candidate_floor or c == text[line][col]
+        ]
+        options.append(sorted(cands, key=lambda t: -t[1])[: DECODE.max_tried])
+    best: tuple[float, tuple[str, ...]] | None = None
+    original = [text[line][col] for line, col in unsure]
+    for combo in itertools.product(*options):
+        chars_ = tuple(c for c, _ in combo)
+        if sum(a != b for a, b in zip(chars_, original, strict=True)) > DECODE.max_changes:
+            continue
+        for (line, col), ch in zip(unsure, chars_, strict=True):
+            text[line][col] = ch
+        if _check_ok(spec, text):
+            score = sum(lp for _, lp in combo)
+            if best is None or score > best[0]:
+                best = (score, chars_)
+    for (line, col), ch in zip(unsure, original, strict=True):
+        text[line][col] = ch
+    if best is None:
+        return []
+    changes = []
+    for (line, col), ch, old in zip(unsure, best[1], original, strict=True):
+        if ch != old:
+            text[line][col] = ch
+            changes.append((line, col, old, ch))
+    return changes
+
+
+#: Formats by (lines, characters a line), from :mod:`docsec.mrz.formats`.
+FORMATS_BY_SHAPE: dict[tuple[int, int], tuple[MRZFormat, ...]] = {
+    shape: tuple(f for f in MRZFormat if (f.lines, f.length) == shape)
+    for shape in {(f.lines, f.length) for f in MRZFormat}
+}
+#: Every first character a document code may have (Doc 9303-4..7).
+DOCUMENT_CODE_FIRST = frozenset("".join(LAYOUTS[f].document_code_first for f in MRZFormat))
+
+
+def format_for(lines: Sequence[str], shape: tuple[int, int]) -> MRZFormat:
+    """The format of a reading of ``shape`` (lines, length): where two formats share a
+    shape (TD3 and MRV-A, TD2 and MRV-B), the one whose document code fits the first
+    character (:attr:`Layout.document_code_first`: visas start with ``V``)."""
+    options = FORMATS_BY_SHAPE[shape]
+    first = lines[0][:1]
+    fitting = [f for f in options if first and first in LAYOUTS[f].document_code_first]
+    return (fitting or list(options))[0]
