@@ -13,9 +13,11 @@ closed loop, each connection sends its next request when the previous answer is 
    Goals: >= 1,000 checks/s, p99 <= 50 ms.
 2. Document check: the same bytes (a 300-dpi sample scan) through
    ``POST /api/v1/check/document`` one request at a time, and through the library in this
-   process (``load_image`` + ``read_document``, what the route calls, with the same
-   options and OpenCV on one thread as in the service); median of ``--doc-runs`` each,
-   after one warm-up. Goal: HTTP within 10% of the library.
+   process (``load_image`` + ``inspect_document``, what the route calls, with the same
+   options, the same registry and OpenCV on one thread as in the service); median of
+   ``--doc-runs`` each, interleaved, after one warm-up; wall time and CPU time (the
+   server's, Tesseract included, against this process's). Goal: HTTP within 10% of the
+   library.
 3. Trainee submissions: ``POST /api/v1/assignments/{id}/items/{item}/submission``, each
    trainee submitting every item of a 10-item exercise; submissions per second per run,
    then the rows in the service database are counted: every 201 must be a row.
@@ -138,7 +140,8 @@ def vin_mix(n: int, records: int) -> list[str]:
             out.append(stolen[i % len(stolen)])
         elif i % 10 == 1:
             vin = stolen[(i * 7) % len(stolen)]
-            k = next((j for j in range(16, -1, -1) if vin[j] in LOOKALIKE and j != 8), None)
+            k = next((j for j in range(len(vin) - 1, -1, -1) if vin[j] in LOOKALIKE and j != 8),
+                     None)
             out.append(vin if k is None else vin[:k] + LOOKALIKE[vin[k]] + vin[k + 1:])
         else:
             out.append(clean[i])
@@ -300,20 +303,23 @@ def bench_vins(base: str, key: str, vins: list[str], runs: int, concurrency: int
           f"{per:.2f} ms a check = {2000 / per:,.0f} checks/s on 2 cores of its own")
 
 
-def bench_document(base: str, key: str, runs: int, cpu: ServerCpu) -> None:
+def bench_document(base: str, key: str, runs: int, cpu: ServerCpu, registry_path: Path) -> None:
     import cv2
 
     from docsec.imaging import load_image
-    from docsec.read import read_document
+    from docsec.inspect import inspect_document
+    from docsec.registry.sql import SqlRegistry
 
     cv2.setNumThreads(1)  # as in the service's check workers
     os.environ["OMP_THREAD_LIMIT"] = "1"  # as in the service's environment (Tesseract)
     data = SAMPLE.read_bytes()
     ref = dt.date.fromisoformat(REF_DATE)
 
+    registry = SqlRegistry(registry_path)
+
     def library() -> None:
-        read_document(load_image(data, max_pixels=40_000_000), name="white", viz=True,
-                      reference_date=ref)
+        inspect_document({"white": load_image(data, max_pixels=40_000_000)}, level=3,
+                         reference_date=ref, registry=registry, viz=True)
 
     def http(client: httpx.Client) -> None:
         resp = client.post("/api/v1/check/document", headers={"X-API-Key": key},
@@ -418,7 +424,7 @@ def main() -> None:
     try:
         bench_vins(base, prepared["lab_key"], vin_mix(args.vin_requests, args.records),
                    args.runs, args.concurrency, args.seconds, use_wrk, cpu)
-        bench_document(base, prepared["lab_key"], args.doc_runs, cpu)
+        bench_document(base, prepared["lab_key"], args.doc_runs, cpu, registry)
         bench_submissions(base, work / "data" / "docsec.sqlite", prepared, args.runs,
                           args.concurrency, cpu)
     finally:

@@ -33,6 +33,7 @@ import base64
 import binascii
 import datetime as dt
 import hashlib
+import logging
 import math
 import os
 import threading
@@ -70,6 +71,8 @@ from service.models import ApiKey
 from service.settings import Settings
 
 __all__ = ["document_report", "router"]
+
+log = logging.getLogger("docsec.service.lab")
 
 #: The largest document-check request (all views together); each view is also held to
 #: ``DOCSEC_UPLOAD_MAX_BYTES``.
@@ -153,6 +156,14 @@ def _new_runner(app: FastAPI) -> JobRunner:
 def _runner(app: FastAPI) -> JobRunner:
     runner: JobRunner = _app_state(app, "job_runner", lambda: _new_runner(app))
     return runner
+
+
+def _optional_registry(app: FastAPI) -> Any:
+    """The registry, or None when there is none (documents are then checked without it)."""
+    try:
+        return _open_registry(app)
+    except ApiError:
+        return None
 
 
 def _open_registry(app: FastAPI) -> Any:
@@ -286,37 +297,65 @@ def _finding(f: Mapping[str, Any], view: str | None) -> dict[str, Any]:
     }
 
 
-def document_report(blobs: Mapping[str, bytes], *, max_pixels: int, max_bytes: int,
-                    reference_date: dt.date | None, viz: bool) -> dict[str, Any]:
-    """Decode every view and read the white one: the report of ``POST /check/document``.
+def _reading_report(reading: Any, note: dict[str, str | None] | None) -> dict[str, Any]:
+    out = reading.to_dict()
+    mrz = out.get("mrz")
+    document = out.get("document") or {}
+    side = getattr(reading.page, "side", None) or "front"
+    return {
+        "scope": "reading",
+        "verdict": None,
+        "reasons": [note] if note else [],
+        "model": document.get("model") if isinstance(document, dict) else None,
+        "level": None,
+        "findings": [_finding(f, "white") for f in (mrz or {}).get("findings", [])],
+        "reading": {side: out},
+        "registration": None,
+        "timings_ms": {f"read_{k}": round(v, 2) for k, v in reading.timings_ms.items()},
+    }
 
-    Raises :class:`ApiError` (413/415/422) for a view that cannot be decoded.
+
+def document_report(blobs: Mapping[str, bytes], *, max_pixels: int, max_bytes: int,
+                    reference_date: dt.date | None, viz: bool, level: int = 3,
+                    registry: Any = None) -> dict[str, Any]:
+    """Decode every view and inspect the document: the report of ``POST /check/document``.
+
+    The full inspection (:func:`docsec.inspect.inspect_document`: every feature check, the
+    data rules, the verdict) when the white view shows a document of a known model; else the
+    reading of the white view (:func:`docsec.read.read_document`) and its findings, with
+    the reason. Raises :class:`ApiError` (413/415/422) for a view that cannot be decoded.
     """
+    from docsec.errors import RegionNotFound
+    from docsec.inspect import inspect_document
     from docsec.read import read_document
 
     t0 = time.perf_counter()
     images = _load_views(blobs, max_pixels, max_bytes)
     t1 = time.perf_counter()
-    reading = read_document(images["white"], name="white", viz=viz,
-                            reference_date=reference_date or dt.date.today())
-    out = reading.to_dict()
-    mrz = out.get("mrz")
-    findings = [_finding(f, "white") for f in (mrz or {}).get("findings", [])]
-    document = out.get("document") or {}
-    timings = {"decode": round((t1 - t0) * 1000, 2)}
-    timings.update({f"read_{k}": v for k, v in reading.timings_ms.items()})
-    timings["total"] = round((time.perf_counter() - t0) * 1000, 2)
-    return {
-        "scope": "reading",
-        "verdict": None,
-        "reasons": [],
-        "model": document.get("model") if isinstance(document, dict) else None,
-        "findings": findings,
-        "reading": out,
-        "views": {name: {"width": int(img.shape[1]), "height": int(img.shape[0])}
-                  for name, img in images.items()},
-        "timings_ms": timings,
-    }
+    ref = reference_date or dt.date.today()
+    note: dict[str, str | None] | None = None
+    try:
+        inspection = inspect_document(images, level=level, reference_date=ref,
+                                      registry=registry, viz=viz)
+    except RegionNotFound as exc:
+        note = {"id": "document.not_recognised", "en": str(exc), "ru": None}
+    except Exception:  # a defect in a check must not cost the caller the reading
+        log.exception("inspection failed")
+        note = {"id": "inspection.failed",
+                "en": "the feature checks could not run; the reading alone is given",
+                "ru": None}
+    if note is None:
+        report = inspection.to_dict()
+        report["scope"] = "inspection"
+        report["timings_ms"] = {f"inspect_{k}": v for k, v in report["timings_ms"].items()}
+    else:
+        reading = read_document(images["white"], name="white", viz=viz, reference_date=ref)
+        report = _reading_report(reading, note)
+    report["views"] = {name: {"width": int(img.shape[1]), "height": int(img.shape[0])}
+                       for name, img in images.items()}
+    report["timings_ms"]["decode"] = round((t1 - t0) * 1000, 2)
+    report["timings_ms"]["total"] = round((time.perf_counter() - t0) * 1000, 2)
+    return report
 
 
 def vin_report(text: str, registry: Any, reference_year: int | None) -> dict[str, Any]:
@@ -383,13 +422,17 @@ class DocumentReport(BaseModel):
     """The answer of a document check (``docsec check --json`` shape)."""
 
     scope: Literal["reading", "inspection"] = Field(
-        description="reading: the MRZ and visual zone were read and checked; inspection: "
-        "every security feature was checked too")
+        description="inspection: every feature check, the data rules and a verdict; reading: "
+        "no document of a known model was recognised (or the checks could not run), so only "
+        "the MRZ and visual zone were read and checked (the reason is in reasons)")
     verdict: Literal["accept", "refer", "reject"] | None
-    reasons: list[str]
+    reasons: list[dict[str, str | None]]
     model: str | None
+    level: int | None
+    reference_date: str | None = None
     findings: list[ReportFinding]
-    reading: dict[str, Any]
+    reading: dict[str, Any] = Field(description="the reading of each side, by side")
+    registration: dict[str, Any] | None
     views: dict[str, ViewInfo]
     timings_ms: dict[str, float]
     stored: StoredUpload | None = None
@@ -589,6 +632,8 @@ async def check_document(
     tilt: Annotated[list[UploadFile] | None, File(description="tilt frames, in order")] = None,
     vin_plate: Annotated[UploadFile | None, File(description="VIN plate photo")] = None,
     reference_date: Annotated[dt.date | None, Form(description="'today' for expiry")] = None,
+    level: Annotated[int, Form(ge=1, le=3, description="lights used: 1 white and UV 365; "
+                               "2 also IR, transmitted, tilt; 3 everything")] = 3,
     viz: Annotated[bool, Form(description="also read the visual zone (Tesseract)")] = True,
     keep: Annotated[bool, Form(description="keep the uploaded images")] = False,
 ) -> DocumentReport:
@@ -603,9 +648,10 @@ async def check_document(
     for k, upload in enumerate(tilt or (), start=1):
         blobs[f"tilt_{k}"] = await _read_upload(upload, f"tilt_{k}", max_bytes)
     del client
+    registry = _optional_registry(request.app)
     report = await _run_check(request.app, lambda: document_report(
         blobs, max_pixels=settings.upload_max_pixels, max_bytes=max_bytes,
-        reference_date=reference_date, viz=viz))
+        reference_date=reference_date, viz=viz, level=level, registry=registry))
     out = DocumentReport.model_validate(report)
     if keep:
         out.stored = _keep(settings, blobs)
@@ -765,7 +811,12 @@ def run_batch(request: dict[str, Any], files: Path, progress: Callable[[int], No
 
     ref_date = (dt.date.fromisoformat(request["reference_date"])
                 if request.get("reference_date") else None)
-    registry = context["registry"]() if request.get("registry") else None
+    registry = None
+    if request.get("registry"):
+        try:
+            registry = context["registry"]()
+        except ApiError:  # no registry: VINs are checked without it, and say so
+            registry = None
     out: list[dict[str, Any]] = []
 
     def run(kind: str, fn: Callable[[], dict[str, Any]]) -> None:
@@ -786,7 +837,8 @@ def run_batch(request: dict[str, Any], files: Path, progress: Callable[[int], No
             blobs = {name: (files / rel).read_bytes() for name, rel in d.items()}
             return document_report(blobs, max_pixels=int(request["max_pixels"]),
                                    max_bytes=int(request["max_bytes"]),
-                                   reference_date=ref_date, viz=bool(request.get("viz")))
+                                   reference_date=ref_date, viz=bool(request.get("viz")),
+                                   registry=registry)
 
         run("document", check)
     return out

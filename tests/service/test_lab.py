@@ -125,12 +125,29 @@ def test_document_check_reads_the_white_view(client: TestClient, lab: dict[str, 
                        data={"reference_date": "2026-01-15", "viz": "false"}, headers=lab)
     assert resp.status_code == 200, resp.text
     report = resp.json()
-    assert report["scope"] == "reading" and report["model"] == "uto_passport_td3"
-    assert report["reading"]["mrz"]["lines"][0].startswith("P<UTOSANTOS<<NORA<MIRA<")
+    # the full inspection (docsec.inspect): feature checks in every light, data rules, verdict
+    assert report["scope"] == "inspection" and report["model"] == "uto_passport_td3"
+    assert report["verdict"] in ("accept", "refer", "reject") and report["level"] == 3
+    assert report["reading"]["front"]["mrz"]["lines"][0].startswith("P<UTOSANTOS<<NORA<MIRA<")
     assert set(report["views"]) == {"white", "uv365", "tilt_1", "tilt_2"}
-    assert report["findings"] and all(f["view"] == "white" for f in report["findings"])
-    assert {f["status"] for f in report["findings"]} <= {"pass", "warn", "not_applicable"}
+    ids = {f["id"] for f in report["findings"]}
+    assert any(i.startswith("feature.") for i in ids) and any(i.startswith("mrz.") for i in ids)
+    assert {f["view"] for f in report["findings"]} & {"uv365", "tilt_1", "tilt_2"}
+    assert all(set(f["message"]) == {"en", "ru"} for f in report["findings"])
     assert report["stored"] is None
+    # level 1 leaves the tilt frames out
+    level1 = client.post("/api/v1/check/document", files=files, headers=lab,
+                         data={"reference_date": "2026-01-15", "viz": "false", "level": "1"})
+    assert level1.json()["level"] == 1
+    on_tilt = [f for f in level1.json()["findings"] if str(f["view"]).startswith("tilt")]
+    assert on_tilt and all(f["status"] == "not_applicable" for f in on_tilt)
+    # a page of no known model: the reading alone, with the reason
+    blank = io.BytesIO()
+    Image.new("RGB", (600, 400), (250, 250, 250)).save(blank, "PNG")
+    plain = client.post("/api/v1/check/document", headers=lab, data={"viz": "false"},
+                        files={"white": ("p.png", blank.getvalue(), "image/png")}).json()
+    assert plain["scope"] == "reading" and plain["verdict"] is None
+    assert plain["reasons"][0]["id"] == "document.not_recognised"
     uploads = app.state.settings.data_dir / "uploads"
     assert not uploads.exists() or not any(uploads.iterdir())  # nothing kept unasked
     kept = client.post("/api/v1/check/document", files=files[:1],
@@ -357,7 +374,7 @@ def test_batch_job(app: FastAPI, client: TestClient, lab: dict[str, str],
     assert r[1]["report"]["valid"] is False
     assert r[2]["report"]["valid"] is False  # 2010 passport expired on 2026-01-15
     assert r[3]["report"] is None and r[3]["error"]["code"] == "not_an_mrz"
-    assert r[4]["report"]["reading"]["mrz"]["lines"][0].startswith("P<UTOSANTOS<<NORA<MIRA<")
+    assert r[4]["report"]["reading"]["front"]["mrz"]["lines"][0].startswith("P<UTOSANTOS<<NORA")
     assert r[5]["error"]["code"] == "corrupt_image"
     # uploaded images are deleted as the job ends (just after its results are stored)
     folder = app.state.settings.data_dir / "jobs" / job["id"]
