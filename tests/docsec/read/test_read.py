@@ -154,3 +154,17 @@ def test_debug_pictures_of_bands_and_grid(tmp_path: Path) -> None:
     assert all(p.stat().st_size > 1000 for p in written)
     assert [p.name for p in write_debug(tmp_path, "blank", np.full((300, 400), 230, np.uint8),
                                         None)] == ["blank.bands.png"]  # fmt: skip
+
+
+def test_decoy_text_with_fillers_is_not_an_mrz() -> None:
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf", 26)
+    page = Image.new("RGB", (1300, 420), (240, 240, 232))
+    draw = ImageDraw.Draw(page)
+    lines = ("TICKET<<NORTH<GATE<<<<4471023<<<<<<<<<<<<<<",
+             "REF<<<<KESTREL<<ZONE<<28<<<<99<<<OFFICE<<<<",
+             "P<UTOPERMIT<<HARBOUR<STONE<<<<<<<<<<<<<<<<<")  # fmt: skip
+    for k, text in enumerate(lines):
+        draw.text((40, 80 + 60 * k), text, font=font, fill=(20, 20, 20))
+    assert read_mrz(np.asarray(page)) is None
