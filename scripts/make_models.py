@@ -442,7 +442,18 @@ def main() -> None:
     veh = palette("UTOPIA  VEHICLE REGISTRATION CERTIFICATE  Part I", [242, 242, 236],
                   [130, 150, 170], [170, 150, 120], [232, 236, 244], [242, 236, 226],
                   [150, 200, 255], 47, "VR")
+    # A fantasy document (DOMAIN.md §1.7): the own design of an "order" that issues no
+    # travel documents; its code XZF belongs to no state. Not a model of a real issuer: it is
+    # never drawn as a genuine item.
+    xzf = palette("ORDER OF VALMORA  WORLD PASSPORT", [236, 238, 246],
+                  [150, 120, 60], [90, 110, 160], [246, 238, 214], [226, 230, 246],
+                  [255, 230, 120], 53, "W")
+    fantasy = td3("xzf_passport_td3", "XZF", "Valmora", xzf, cyr=False)
+    fantasy["features"] = [f for f in fantasy["features"]
+                           if f["kind"] not in ("laser_perforation", "latent_image", "ovi",
+                                                "security_thread")]
     models = [
+        fantasy,
         td3("uto_passport_td3", "UTO", "Utopia", uto, cyr=False),
         td3("zza_passport_td3", "ZZA", "Zandaria", zza, cyr=True),
         td1("uto_id_td1", "UTO", "Utopia", idc),

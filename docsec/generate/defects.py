@@ -42,8 +42,8 @@ from docsec.errors import InvalidComponent
 from docsec.generate.content import Content, format_date
 from docsec.generate.identities import add_years
 from docsec.generate.plan import ImageItem, Plan, PlantedDefect, Trace
-from docsec.generate.render import TILT_FRAMES, view_family
-from docsec.models import DocumentModel, mm_to_px
+from docsec.generate.render import TILT_FRAMES, side_of, view_family
+from docsec.models import FANTASY_MODEL_IDS, DocumentModel, mm_to_px
 from docsec.mrz import LAYOUTS, render
 
 __all__ = [
@@ -268,6 +268,8 @@ def _requirement_met(model: DocumentModel, req: str) -> bool:
         return req.removeprefix("feature:") in kinds
     if req.startswith("kind:"):
         return model.kind == req.removeprefix("kind:")
+    if req == "fantasy":
+        return model.id in FANTASY_MODEL_IDS
     if req.startswith("not_kind:"):
         return model.kind != req.removeprefix("not_kind:")
     raise InvalidComponent(f"unknown requirement {req!r}")
@@ -713,6 +715,20 @@ def _impostor(ctx: Context, content: Content, rng: np.random.Generator,
                            note="presented by a look-alike of the holder")
 
 
+@_data_effect("fantasy_design")
+def _fantasy_design(ctx: Context, content: Content, rng: np.random.Generator,
+                    p: Mapping[str, Any]) -> tuple[Content, Change]:
+    """The document is a fantasy design as a whole (a model of :data:`FANTASY_MODEL_IDS`):
+    nothing changes on it; the whole page and the issuer code in the MRZ reveal it."""
+    model = ctx.model
+    w, h = model.canonical_px(ctx.dpi)
+    regions: tuple[Region, ...] = (("front", _poly((0, 0, w, h))),)
+    if model.mrz is not None:
+        regions += ((model.mrz.side, _poly(DocumentModel.box_px(model.mrz.box_mm, ctx.dpi))),)
+    return content, Change(regions=regions, note=f"{model.issuer_name} ({model.issuer}) issues "
+                                                 "no travel documents")
+
+
 # --- Plan effects -------------------------------------------------------------------------
 
 
@@ -850,7 +866,8 @@ def finish(planted: PlantedDefect, model: DocumentModel,
     """Expand ``light@side`` tags into rendered view names; fill VIN-plate regions.
 
     ``changed_views`` are every view whose pixels the defect changed; ``views`` only those of
-    them that reveal it (the catalogue's ``reveal_views``).
+    them that reveal it (the catalogue's ``reveal_views``) or, when no pixel changed, the
+    revealing views of the sides it marks.
     """
     names: list[str] = []
     for tag in planted.views:
@@ -880,9 +897,17 @@ def finish(planted: PlantedDefect, model: DocumentModel,
                                          "traveller"))}
     changed = tuple(sorted(dict.fromkeys(names), key=lambda v: order.get(v, 99)))
     spec = catalogue()[planted.id]
+    revealing = tuple(v for v in changed if _revealing(spec, v))
+    if not changed:
+        # Nothing printed changed (a registry hit, a fantasy design): the views to look at
+        # are those of the revealing lights on the sides of the marked regions.
+        sides = {space for space, _ in regions}
+        revealing = tuple(v for v in sorted(rendered, key=lambda v: order.get(v, 99))
+                          if _revealing(spec, v)
+                          and (v if v in _WHOLE_IMAGE_VIEWS else side_of(v)) in sides)
     return replace(
         planted,
-        views=tuple(v for v in changed if _revealing(spec, v)),
+        views=revealing,
         changed_views=changed,
         regions=tuple(regions),
         action=spec.action,
@@ -891,12 +916,14 @@ def finish(planted: PlantedDefect, model: DocumentModel,
 
 
 def catalogue_listing() -> dict[str, list[dict[str, Any]]]:
-    """Models, defects and scenarios as JSON-ready lists, each entry with its ``id``."""
-    from docsec.models import load_models
+    """Models (fantasy documents flagged), defects and scenarios as JSON-ready lists, each
+    entry with its ``id``."""
+    from docsec.models import MODEL_IDS, get_model
 
-    models = load_models()
+    models = {mid: get_model(mid) for mid in (*MODEL_IDS, *FANTASY_MODEL_IDS)}
     return {
         "models": [{"id": mid, "kind": m.kind, "issuer": m.issuer, "format": m.format_name,
+                    "fantasy": mid in FANTASY_MODEL_IDS,
                     "views": list(m.view_names(tilt_frames=TILT_FRAMES))}
                    for mid, m in models.items()],
         "defects": [{**spec.to_dict(),

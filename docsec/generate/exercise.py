@@ -56,7 +56,7 @@ from docsec.generate.defects import (
 from docsec.generate.document import SyntheticDocument, make_document
 from docsec.generate.reference import write_reference_sheet
 from docsec.generate.render import TILT_FRAMES, view_family
-from docsec.models import MODEL_IDS, get_model
+from docsec.models import FANTASY_MODEL_IDS, MODEL_IDS, get_model
 from docsec.outdir import check_target, staged_folder
 
 __all__ = [
@@ -198,7 +198,7 @@ def _pick_forgery(model_id: str, defect_level: int, tools: frozenset[str],
     the model and the trainee's tools, otherwise a single-defect drill."""
     model = get_model(model_id)
     cats = scenarios()
-    fitting = [s for s in scenario_applicable(model)
+    fitting = [s for s in _scenarios_for(model_id)
                if cats[s].difficulty <= defect_level and revealed_with(cats[s], tools)]
     if fitting and rng.random() < SCENARIO_SHARE:
         return (), fitting[int(rng.integers(len(fitting)))]
@@ -216,9 +216,36 @@ def _pick_forgery(model_id: str, defect_level: int, tools: frozenset[str],
 SCENARIO_SHARE = 0.5
 
 
-def _fits(drill: str, model_id: str) -> bool:
+def _scenarios_for(model_id: str) -> list[str]:
+    """Scenarios for an item drawn as ``model_id``: the model's own, and those of a fantasy
+    document of the same kind (the item then becomes that fantasy document)."""
+    kind = get_model(model_id).kind
+    out = list(scenario_applicable(get_model(model_id)))
+    for fantasy in FANTASY_MODEL_IDS:
+        if get_model(fantasy).kind == kind:
+            out += [s for s in scenario_applicable(get_model(fantasy)) if s not in out]
+    return out
+
+
+def _applies(drill: str, model_id: str) -> bool:
     model = get_model(model_id)
     return drill in applicable(model) or drill in scenario_applicable(model)
+
+
+def _model_for(drill: str, model_id: str) -> str:
+    """``model_id``, or the fantasy model of its kind that a fantasy defect or scenario
+    needs."""
+    if _applies(drill, model_id):
+        return model_id
+    kind = get_model(model_id).kind
+    return next(m for m in FANTASY_MODEL_IDS
+                if get_model(m).kind == kind and _applies(drill, m))
+
+
+def _fits(drill: str, model_id: str) -> bool:
+    kind = get_model(model_id).kind
+    return _applies(drill, model_id) or any(
+        get_model(m).kind == kind and _applies(drill, m) for m in FANTASY_MODEL_IDS)
 
 
 def _region_in_capture(poly: Sequence[Sequence[float]], homography: NDArray[np.float64],
@@ -359,9 +386,12 @@ def make_exercise(
                         defects = (drill,)
                     else:
                         scenario = drill
+                    model_id = _model_for(drill, model_id)
                 elif i in forged:
                     defects, scenario = _pick_forgery(model_id, defect_choice, tools,
                                                       np.random.default_rng(defect_seed))
+                    if scenario is not None:
+                        model_id = _model_for(scenario, model_id)
                 doc = make_document(model_id, rng=doc_seed, defects=defects, reference_date=ref,
                                     dpi=dpi, views=_views_for(model_id, tools),
                                     scenario=scenario, traveller=True)

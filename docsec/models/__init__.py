@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CANONICAL_DPI",
+    "FANTASY_MODEL_IDS",
     "MODEL_IDS",
     "MRZ_LEFT_MM",
     "MRZ_LINE_PITCH_MM",
@@ -68,6 +69,10 @@ MODEL_IDS = (
     "zzb_id_td1",
     "uto_vehicle_registration",
 )
+#: Fantasy documents (DOMAIN.md §1.7): designs of a state or organisation that issues no such
+#: document. :func:`get_model` knows them; :func:`load_models` and :data:`MODEL_IDS` list only
+#: the models of issuers, so a fantasy document is never a genuine item.
+FANTASY_MODEL_IDS = ("xzf_passport_td3",)
 
 # How docsec prints an MRZ inside a model's MRZ box: one definition for the generator (which
 # prints it) and the reader (which maps the read grid back onto the page).
@@ -374,12 +379,20 @@ def load_models() -> Mapping[str, DocumentModel]:
     return out
 
 
+@functools.cache
+def _fantasy_models() -> Mapping[str, DocumentModel]:
+    root = resources.files("docsec.models") / "data"
+    return {m: _parse(json.loads((root / f"{m}.json").read_text(encoding="utf-8")))
+            for m in FANTASY_MODEL_IDS}
+
+
 def get_model(model_id: str) -> DocumentModel:
-    """The model ``model_id`` (raises :class:`~docsec.errors.InvalidComponent` if unknown)."""
-    try:
-        return load_models()[model_id]
-    except KeyError:
-        raise InvalidComponent(f"unknown document model {model_id!r}") from None
+    """The model ``model_id``, of an issuer or a fantasy document (raises
+    :class:`~docsec.errors.InvalidComponent` if unknown)."""
+    model = load_models().get(model_id) or _fantasy_models().get(model_id)
+    if model is None:
+        raise InvalidComponent(f"unknown document model {model_id!r}")
+    return model
 
 
 @functools.cache

@@ -11,9 +11,10 @@ from importlib import resources
 import numpy as np
 import pytest
 
+from docsec.errors import InvalidComponent
 from docsec.generate import PlantedDefect, SyntheticDocument, make_document
 from docsec.generate.defects import applicable, catalogue, scenario_applicable, scenarios
-from docsec.models import MODEL_IDS, feature_checks, get_model
+from docsec.models import FANTASY_MODEL_IDS, MODEL_IDS, feature_checks, get_model
 from docsec.mrz import CHECK_IDS, parse
 from docsec.vin import check as vin_check
 
@@ -67,6 +68,7 @@ def _genuine(model_id: str) -> SyntheticDocument:
 
 
 PAIRS = [(m, d) for m in MODEL_IDS for d in applicable(get_model(m))]
+PAIRS += [(m, "issuer.fantasy_design") for m in FANTASY_MODEL_IDS]
 
 
 def _assert_confined(planted: PlantedDefect, doc: SyntheticDocument,
@@ -93,7 +95,8 @@ def _assert_confined(planted: PlantedDefect, doc: SyntheticDocument,
         assert not (diff & ~inside).any(), f"{planted.id}: {view} changed outside its regions"
     assert set(planted.changed_views) == set(changed_views), planted.id
     # The revealing views are changed views of the lights the catalogue names.
-    assert set(planted.views) <= set(planted.changed_views)
+    if planted.changed_views:
+        assert set(planted.views) <= set(planted.changed_views)
 
 
 @pytest.mark.slow
@@ -106,7 +109,8 @@ def test_defect_changes_only_what_it_declares(model_id: str, defect_id: str) -> 
     assert planted.id == defect_id and not doc.genuine
     _assert_confined(planted, doc, genuine)
     spec = catalogue()[defect_id]
-    if not set(spec.reveal_views) & {"registry", "database"}:
+    # (a fantasy document is a whole design: nothing differs from itself without the defect)
+    if not set(spec.reveal_views) & {"registry", "database"} and "fantasy" not in spec.requires:
         assert planted.views, f"{defect_id}: no revealing view changed"
     # Data: only the declared fields differ.
     changed_fields = {k for k in genuine.fields if genuine.fields[k] != doc.fields[k]}
@@ -126,7 +130,9 @@ def test_defect_changes_only_what_it_declares(model_id: str, defect_id: str) -> 
         assert failed_v == declared_v
 
 
-SCENARIO_PAIRS = [(m, s) for m in MODEL_IDS for s in scenario_applicable(get_model(m))]
+SCENARIO_PAIRS = [(m, s) for m in (*MODEL_IDS, *FANTASY_MODEL_IDS)
+                  for s in scenario_applicable(get_model(m))
+                  if m in MODEL_IDS or s == "fantasy_document"]
 
 
 def test_enough_scenarios() -> None:
@@ -135,7 +141,7 @@ def test_enough_scenarios() -> None:
     assert len(multi) >= 8
     assert {s.forgery_type.split(" (")[0] for s in scenarios().values()} >= {
         "counterfeit", "falsified genuine document", "page substitution", "stolen blank",
-        "genuine document obtained by fraud", "cloned vehicle", "impostor"}
+        "genuine document obtained by fraud", "cloned vehicle", "impostor", "fantasy document"}
     for model_id in MODEL_IDS:
         assert scenario_applicable(get_model(model_id)), model_id
 
@@ -243,3 +249,20 @@ def test_traveller_is_the_holder_unless_an_impostor() -> None:
     assert {s for s, _ in planted.regions} == {"traveller", "front"}
     assert "traveller" not in make_document("uto_id_td1", rng=6, reference_date=REF,
                                             dpi=DPI).views
+
+
+def test_fantasy_document_is_a_design_of_its_own_never_genuine() -> None:
+    assert not set(FANTASY_MODEL_IDS) & set(MODEL_IDS)
+    fantasy = get_model("xzf_passport_td3")
+    real = get_model("uto_passport_td3")
+    assert fantasy.issuer == "XZF" and fantasy.palette != real.palette
+    doc = make_document(fantasy.id, rng=1, reference_date=REF, dpi=DPI,
+                        scenario="fantasy_document")
+    (planted,) = doc.answer_key
+    assert planted.views == ("white",) and planted.action == "reject"
+    assert doc.mrz_lines is not None and doc.mrz_lines[0][2:5] == "XZF"
+    with pytest.raises(InvalidComponent):
+        make_document(real.id, rng=1, reference_date=REF, dpi=DPI, scenario="fantasy_document")
+    cloned = make_document("uto_vehicle_registration", rng=1, reference_date=REF, dpi=DPI,
+                           defects=["vehicle.cloned_vin"])
+    assert cloned.answer_key[0].views == ("white",)  # field E, compared with the registry

@@ -38,7 +38,7 @@ from docsec.generate.exercise import (
     make_exercise,
     save_png,
 )
-from docsec.models import MODEL_IDS, get_model
+from docsec.models import FANTASY_MODEL_IDS, MODEL_IDS, get_model
 
 REF = datetime.date(2026, 1, 15)
 DPI = 60
@@ -67,7 +67,7 @@ def _genuine_png_spread(tmp: str) -> dict[tuple[str, str], tuple[int, int]]:
     spread: dict[tuple[str, str], list[int]] = defaultdict(list)
     rng = np.random.default_rng(0)
     path = Path(tmp) / "probe.png"
-    for model_id in MODEL_IDS:
+    for model_id in (*MODEL_IDS, *FANTASY_MODEL_IDS):
         views = _views_for(model_id, LEVEL_TOOLS[LEVEL])
         for seed in range(GENUINE_PER_MODEL):
             doc = make_document(model_id, rng=900 + seed, reference_date=REF, dpi=DPI,
@@ -84,7 +84,7 @@ def _genuine_capture_spread(tmp: str) -> dict[tuple[str, str], tuple[int, int]]:
     """(model, capture file) -> smallest and largest capture of genuine items (clean scans)."""
     spread: dict[tuple[str, str], list[int]] = defaultdict(list)
     path = Path(tmp) / "probe.jpg"
-    for model_id in MODEL_IDS:
+    for model_id in (*MODEL_IDS, *FANTASY_MODEL_IDS):
         names = [v for v in ("white", "white_back", "vin_plate")
                  if v in get_model(model_id).view_names()]
         for seed in range(GENUINE_PER_MODEL):
@@ -103,8 +103,10 @@ def _drillable() -> list[str]:
 
 
 def _models_for(drill: str) -> list[str]:
-    return [m for m in MODEL_IDS if drill in applicable(get_model(m))
-            or drill in scenario_applicable(get_model(m))]
+    models = [m for m in MODEL_IDS if drill in applicable(get_model(m))
+              or drill in scenario_applicable(get_model(m))]
+    # a fantasy document is drilled on a model of its kind, and becomes the fantasy design
+    return models or ["uto_passport_td3"]
 
 
 def test_every_defect_is_drillable_at_level_two() -> None:
