@@ -67,6 +67,7 @@ class JobSettings(BaseSettings):
     check_timeout_s: float = Field(default=30.0, gt=0)
     batch_max_items: int = Field(default=10_000, ge=1)
     batch_max_documents: int = Field(default=20, ge=0)
+    job_lease_s: float = Field(default=600.0, gt=0)
 
 
 class Job(Base):
@@ -91,6 +92,11 @@ class Job(Base):
                                                                  nullable=True)
     finished_at: Mapped[datetime.datetime | None] = mapped_column(DateTime(timezone=True),
                                                                   nullable=True)
+
+
+def _utc(value: datetime.datetime) -> datetime.datetime:
+    """SQLite gives naive datetimes back: they are UTC."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=datetime.UTC)
 
 
 class QueueFull(RuntimeError):
@@ -125,15 +131,21 @@ def run_job(database: Database, job_id: str, data_dir: Path,
             context: Mapping[str, Any] | None = None) -> str:
     """Run job ``job_id`` to its end; return its final state (``done`` or ``failed``).
 
-    A job already finished is left as it is. Any exception of the handler fails the job
-    with a generic message (the details go to the log, never to the caller).
+    The job is claimed atomically (``queued`` -> ``running`` in one UPDATE), so when several
+    processes are handed the same job only one runs it; a job not queued is left as it is.
+    Any exception of the handler fails the job with a generic message (the details go to
+    the log, never to the caller).
     """
     with database.session() as s:
+        claimed = s.execute(
+            update(Job).where(Job.id == job_id, Job.status == "queued")
+            .values(status="running", started_at=utcnow(), done=0, attempts=Job.attempts + 1)
+        ).rowcount
         job = s.get(Job, job_id)
-        if job is None or job.status in ("done", "failed"):
-            return job.status if job is not None else "failed"
-        job.status, job.started_at, job.done = "running", utcnow(), 0
-        job.attempts += 1
+        if job is None:
+            return "failed"
+        if not claimed:
+            return job.status
         kind, request, keep = job.kind, dict(job.request), job.keep_files
     files = job_dir(data_dir, job_id)
 
@@ -189,12 +201,20 @@ class JobRunner:
         future.add_done_callback(lambda _f: self._slots.release())
 
     def recover(self) -> int:
-        """Queue again the jobs a previous process left queued or running; return how many."""
+        """Queue again the jobs left queued, and those left running for longer than
+        ``DOCSEC_JOB_LEASE_S`` (their process died: a live worker finishes a job sooner);
+        return how many were queued."""
+        stale = utcnow() - datetime.timedelta(seconds=self.settings.job_lease_s)
         with self.database.session() as s:
-            ids = list(s.scalars(select(Job.id).where(Job.status.in_(("queued", "running")))
-                                .order_by(Job.created_at)))
-            if ids:
-                s.execute(update(Job).where(Job.id.in_(ids)).values(status="queued"))
+            rows = s.execute(select(Job.id, Job.status, Job.started_at)
+                             .where(Job.status.in_(("queued", "running")))
+                             .order_by(Job.created_at)).all()
+            dead = [r.id for r in rows if r.status == "running"
+                    and (r.started_at is None or _utc(r.started_at) < stale)]
+            if dead:
+                s.execute(update(Job).where(Job.id.in_(dead), Job.status == "running")
+                          .values(status="queued"))
+            ids = [r.id for r in rows if r.status == "queued" or r.id in dead]
         queued = 0
         for job_id in ids:
             try:

@@ -444,3 +444,30 @@ def test_revoked_key_is_refused_once_its_cache_entry_expires(app: FastAPI, clien
         app.state.lab_key_cache[entry] = lab_module.LabCaller(
             old.user_id, old.key_id, old.rate_limit_per_min, time.monotonic() - 1)
     _is_error(client.post(url, json=body, headers=lab), 401, "unauthorized")
+
+
+def test_a_job_runs_once_when_two_processes_recover_it(app: FastAPI, lab) -> None:  # type: ignore[no-untyped-def]
+    from service.jobs import JobRunner, create_job, run_job
+    from service.models import utcnow
+
+    with app.state.db.session() as s:
+        owner = s.query(User).filter(User.username == "lab1").one().id
+    request = {"vins": ["1M8GDM9AXKP042788"], "mrz": [], "documents": [], "registry": False}
+    job = create_job(app.state.db, owner_id=owner, kind="check.batch", total=1, request=request)
+    data = app.state.settings.data_dir
+    assert run_job(app.state.db, job.id, data) == "done"
+    assert run_job(app.state.db, job.id, data) == "done"  # not claimed again
+    with app.state.db.session() as s:
+        assert s.get(Job, job.id).attempts == 1
+    # a job another live process has just started is not taken over on start-up
+    live = create_job(app.state.db, owner_id=owner, kind="check.batch", total=1, request=request)
+    with app.state.db.session() as s:
+        row = s.get(Job, live.id)
+        row.status, row.started_at = "running", utcnow()
+    runner = JobRunner(app.state.db, data, JobSettings())
+    try:
+        assert runner.recover() == 0
+    finally:
+        runner.close()
+    with app.state.db.session() as s:
+        assert s.get(Job, live.id).status == "running"
