@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from docsec.generate.patterns import _dot_matrix  # noqa: E402
 from docsec.generate.plan import Plan  # noqa: E402
 from docsec.generate.render import TILT_FRAMES, render_views  # noqa: E402
-from docsec.models import MODEL_IDS, get_model  # noqa: E402
+from docsec.models import FANTASY_MODEL_IDS, MODEL_IDS, get_model  # noqa: E402
 
 REF_DPI = 100
 PERFORATION_ROWS = 9
@@ -35,7 +35,7 @@ OUT = Path(__file__).resolve().parent.parent / "docsec" / "inspect" / "data" / "
 def build() -> dict[str, np.ndarray]:
     """Every reference array by key (``model/side/light``, ``glyph/<c>``)."""
     arrays: dict[str, np.ndarray] = {"dpi": np.asarray(REF_DPI)}
-    for model_id in MODEL_IDS:
+    for model_id in MODEL_IDS + FANTASY_MODEL_IDS:
         model = get_model(model_id)
         plan = Plan(model_id=model_id, dpi=REF_DPI).with_state("uv_fibres", "absent")
         views = [v for v in model.view_names(tilt_frames=TILT_FRAMES) if v != "vin_plate"]

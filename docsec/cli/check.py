@@ -38,7 +38,7 @@ def _view_name(stem: str) -> str | None:
     """The view a file stem names (``capture_white`` -> ``white``), or None."""
     name = stem.removeprefix("capture_")
     base = name.removesuffix("_back")
-    if name == "vin_plate" or base in _LIGHTS or (
+    if name in ("vin_plate", "traveller") or base in _LIGHTS or (
         base.startswith("tilt_") and base[5:].isdigit()
     ):
         return name
@@ -114,6 +114,9 @@ def check(
     vin_plate: Annotated[
         Path | None, typer.Option("--vin-plate", help="Photo of the vehicle's VIN plate.")
     ] = None,
+    traveller: Annotated[
+        Path | None, typer.Option("--traveller", help="Photo of the person presenting it.")
+    ] = None,
     level: Annotated[
         int, typer.Option("--level", min=1, max=3,
                           help="1: white + UV 365; 2: + IR, transmitted, tilt; 3: all.")
@@ -158,7 +161,8 @@ def check(
             extract = _extract_registry(folder)
     given = {"white": white, "uv365": uv365, "ir": ir, "transmitted": transmitted,
              "white_back": white_back, "uv365_back": uv365_back, "ir_back": ir_back,
-             "transmitted_back": transmitted_back, "vin_plate": vin_plate}  # fmt: skip
+             "transmitted_back": transmitted_back, "vin_plate": vin_plate,
+             "traveller": traveller}  # fmt: skip
     for k, frames in (("", tilt), ("_back", tilt_back)):
         for i, p in enumerate(frames or [], start=1):
             given[f"tilt_{i}{k}"] = p

@@ -51,7 +51,8 @@ def _family(view: str) -> str:
 
 
 def views_for_level(names: list[str] | tuple[str, ...] | set[str], level: int) -> list[str]:
-    """The views of ``names`` that ``level`` uses (the VIN plate is data: always used).
+    """The views of ``names`` that ``level`` uses (the VIN plate and the photo of the
+    traveller are not lights: always used).
 
     >>> views_for_level(["white", "ir", "tilt_1", "uv365_back", "vin_plate"], 1)
     ['white', 'uv365_back', 'vin_plate']
@@ -61,7 +62,7 @@ def views_for_level(names: list[str] | tuple[str, ...] | set[str], level: int) -
     if level == 3:
         return list(names)
     lights = LEVEL_LIGHTS[level]
-    return [n for n in names if n == "vin_plate" or _family(n) in lights]
+    return [n for n in names if n in ("vin_plate", "traveller") or _family(n) in lights]
 
 
 @dataclass
@@ -144,12 +145,12 @@ _KNOWN = ("white", "uv365", "ir", "transmitted")
 
 def _check_name(name: str) -> None:
     light = light_of(name)
-    ok = name == "vin_plate" or light in _KNOWN or (
+    ok = name in ("vin_plate", "traveller") or light in _KNOWN or (
         light.startswith("tilt_") and light[5:].isdigit())
     if not ok:
         raise InvalidComponent(
             f"unknown view {name!r}: use white, uv365, ir, transmitted, tilt_<k> (with _back "
-            "for the second side) or vin_plate")
+            "for the second side), vin_plate or traveller")
 
 
 def inspect_document(
@@ -200,7 +201,7 @@ def inspect_document(
     images = {n: _as_image(n, views[n]) for n in used}
     groups: dict[str, dict[str, NDArray[np.uint8]]] = {}
     for n, img in images.items():
-        if n != "vin_plate":
+        if n not in ("vin_plate", "traveller"):
             groups.setdefault(side_of(n), {})[n] = img
     if not any(("white" if s == "front" else "white_back") in g for s, g in groups.items()):
         raise InvalidComponent("a white-light view (white or white_back) is needed")
@@ -252,7 +253,8 @@ def inspect_document(
                 mrz = None
     ctx = Context(model=model, views=registered, supplied=frozenset(views), readings=readings,
                   mrz=mrz, reference_date=ref_date, level=level, registry=registry,
-                  vin_plate=images.get("vin_plate"), vin_plate_text=vin_plate_text)
+                  vin_plate=images.get("vin_plate"), vin_plate_text=vin_plate_text,
+                  traveller=images.get("traveller"))
     findings: list[Finding] = []
     for cid, (fn, _lights) in FEATURE_CHECKS.items():
         try:

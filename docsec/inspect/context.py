@@ -40,6 +40,7 @@ class Context:
     registry: VehicleRegistry | None = None
     vin_plate: NDArray[np.uint8] | None = None
     vin_plate_text: str | None = None
+    traveller: NDArray[np.uint8] | None = None
     memo: dict[str, Any] = field(default_factory=dict)
 
     def view(self, light: str, side: str = "front") -> RegisteredView | None:

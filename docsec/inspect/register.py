@@ -6,9 +6,9 @@ anchor: the reader (:func:`docsec.read.read_document`) recognises the model and 
 page homography in it. Views taken from one fixed position (a video spectral comparator:
 same frame size as the anchor, ``fixed_position=True``) share the anchor's homography;
 hand-held views are located on their own (:func:`docsec.read.page.locate_page` with the
-anchor's page as prior). Each registration is refined on the model's design (ECC homography
-between the rectified view and the model's unpersonalised reference in the same light, 50
-dpi, personalised areas left out) and its quality figure is the correlation reached (0..1).
+anchor's page as prior). Each registration has a quality figure (0..1): the correlation of
+the rectified view with the model's unpersonalised reference in the same light (50 dpi,
+personalised areas left out).
 """
 
 from __future__ import annotations
@@ -31,8 +31,6 @@ __all__ = ["LIGHTS", "RegisteredView", "light_of", "side_of", "structure_ncc"]
 LIGHTS = ("white", "uv365", "ir", "transmitted", "tilt")
 
 _Q_DPI = 50
-#: Largest move of a page corner (mm) a refinement may make.
-_MAX_SHIFT_MM = 15.0
 
 
 def side_of(view: str) -> str:
@@ -154,45 +152,22 @@ def _design_mask(model: DocumentModel, side: str, size: tuple[int, int], dpi: in
 
 
 def refine(view: RegisteredView, ref: NDArray[np.uint8]) -> float:
-    """Refine ``view``'s homography on the model's design and return the correlation reached
-    (the registration quality, 0..1).
+    """The registration quality of ``view`` (0..1): the correlation of the rectified view
+    with the model's unpersonalised reference in the same light, 50 dpi, personalised areas
+    left out.
 
-    ECC (enhanced correlation coefficient) affine map between the rectified view and the
-    model's unpersonalised reference in the same light, personalised areas left out, coarse
-    to fine (25 then 50 dpi). A step is kept when it raises the correlation and moves no
-    page corner by more than :data:`_MAX_SHIFT_MM` (a page fit that far off is a wrong
-    page, not a refinement).
+    The homography itself is kept as the reader fitted it: an ECC refinement on the design
+    was tried and locks onto shifted copies of the periodic guilloche, so it is not applied.
     """
     if view.mm_to_capture is None:
         return 0.0
     r_full = ref if ref.ndim == 2 else cv2.cvtColor(ref, cv2.COLOR_RGB2GRAY)
-    quality = 0.0
-    for dpi in (25, _Q_DPI):
-        mine = view.page(dpi, gray=True)
-        r = cv2.resize(r_full, (mine.shape[1], mine.shape[0]), interpolation=cv2.INTER_AREA)
-        tmpl = np.asarray(cv2.GaussianBlur(r.astype(np.float32), (0, 0), 1.0), np.float32)
-        img = np.asarray(cv2.GaussianBlur(mine, (0, 0), 1.0), np.float32)
-        mask = _design_mask(view.model, view.side, (mine.shape[1], mine.shape[0]), dpi)
-        before = _masked_ncc(tmpl, img, mask > 0)
-        quality = max(0.0, before)
-        criteria = (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 80, 1e-5)
-        try:
-            cc, warp2 = cv2.findTransformECC(tmpl, img, np.eye(2, 3, dtype=np.float32),
-                                             cv2.MOTION_AFFINE, criteria, mask, 3)
-        except cv2.error:
-            continue
-        p = np.diag([25.4 / dpi, 25.4 / dpi, 1.0])
-        warp = np.vstack([np.asarray(warp2, np.float64), [0.0, 0.0, 1.0]])
-        step = p @ warp @ np.linalg.inv(p)
-        w, h = view.model.size_mm
-        corners = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float64)
-        moved = float(np.abs(apply_homography(corners, step) - corners).max())
-        if float(cc) > before and moved <= _MAX_SHIFT_MM:
-            new = view.mm_to_capture @ step
-            view.mm_to_capture = new / new[2, 2]
-            view._cache.clear()
-            quality = max(0.0, float(cc))
-    return quality
+    mine = view.page(_Q_DPI, gray=True)
+    r = cv2.resize(r_full, (mine.shape[1], mine.shape[0]), interpolation=cv2.INTER_AREA)
+    tmpl = np.asarray(cv2.GaussianBlur(r.astype(np.float32), (0, 0), 1.0), np.float32)
+    img = np.asarray(cv2.GaussianBlur(mine, (0, 0), 1.0), np.float32)
+    mask = _design_mask(view.model, view.side, (mine.shape[1], mine.shape[0]), _Q_DPI)
+    return max(0.0, _masked_ncc(tmpl, img, mask > 0))
 
 
 def _masked_ncc(a: np.ndarray, b: np.ndarray, keep: np.ndarray) -> float:
@@ -212,8 +187,10 @@ def register_side(views: Mapping[str, NDArray[np.uint8]], anchor: str, page: Pag
     base = views[anchor]
     out: dict[str, RegisteredView] = {}
     head = RegisteredView(anchor, base, model, page.page_mm_to_capture)
-    side = head.side
-    head.quality = refine(head, reference(model.id, side, "white"))
+    try:
+        head.quality = refine(head, reference(model.id, head.side, "white"))
+    except InvalidComponent:  # a model without a stored reference: no quality figure
+        head.quality = 0.0
     out[anchor] = head
     for name, img in views.items():
         if name == anchor:

@@ -10,7 +10,7 @@ import pytest
 from docsec.generate import SyntheticDocument, make_document
 
 REF = dt.date(2026, 1, 15)
-DPI = 150
+DPI = 200
 
 
 @pytest.fixture(scope="session")

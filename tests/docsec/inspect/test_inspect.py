@@ -116,3 +116,22 @@ def test_bad_input_is_a_typed_error(make_doc: MakeDoc) -> None:
         inspect_document({"white": np.zeros((10, 10), np.float64)})
     with pytest.raises(RegionNotFound):
         inspect_document({"white": np.full((400, 600, 3), 200, np.uint8)}, reference_date=REF)
+
+
+def test_a_listed_vehicle_fails_the_registry_check_and_is_referred(make_doc: MakeDoc) -> None:
+    from docsec.registry.load import record_from_mapping
+    from docsec.registry.memory import InMemoryRegistry
+    from docsec.registry.mock import make_records
+
+    doc = make_doc("uto_vehicle_registration", "vehicle.on_stolen_list")
+    assert doc.vehicle is not None
+    planted = doc.vehicle["registry_record"]
+    registry = InMemoryRegistry([*make_records(20, seed=3), record_from_mapping(planted)])
+    rep = inspect_document(doc.views, reference_date=REF, registry=registry)
+    stolen = rep.finding("vehicle.stolen")
+    assert stolen is not None and stolen.status == Status.FAIL
+    assert rep.verdict == "refer"  # a hit is a lead for the second line, not a rejection
+    # the same certificate without a registry: the check says it was not run
+    alone = inspect_document(doc.views, reference_date=REF, viz=True)
+    f = alone.finding("feature.vin_record.matches_certificate")
+    assert f is not None and f.status == Status.NOT_APPLICABLE
