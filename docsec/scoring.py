@@ -54,21 +54,24 @@ def allowed_views(level: int, views: Iterable[str]) -> list[str]:
 
     The lights of each level are the generator's (:data:`docsec.generate.exercise.LEVEL_TOOLS`,
     DOMAIN.md §5: first line white light and UV 365 nm; second line adds IR, transmitted light
-    and tilt); captures (photographs in white light) and the VIN plate are always given.
+    and tilt); captures (photographs in white light), the VIN plate and the traveller's photo
+    are always given (:data:`docsec.generate.defects.ALWAYS_AVAILABLE`).
 
     >>> allowed_views(1, ["white", "uv365", "ir", "tilt_1", "white_back", "capture_white"])
     ['white', 'uv365', 'white_back', 'capture_white']
     >>> allowed_views(2, ["white", "ir_back", "tilt_1", "transmitted", "vin_plate", "uv254"])
     ['white', 'ir_back', 'tilt_1', 'transmitted', 'vin_plate']
+    >>> allowed_views(1, ["traveller", "ir"])
+    ['traveller']
     """
+    from docsec.generate.defects import ALWAYS_AVAILABLE
     from docsec.generate.exercise import LEVEL_TOOLS
     from docsec.generate.render import view_family
 
     if level not in LEVEL_TOOLS:
         raise InvalidComponent(f"level must be one of {sorted(LEVEL_TOOLS)}, got {level!r}")
-    tools = LEVEL_TOOLS[level]
-    return [v for v in views
-            if v == "vin_plate" or v.startswith("capture_") or view_family(v) in tools]
+    tools = LEVEL_TOOLS[level] | ALWAYS_AVAILABLE
+    return [v for v in views if v.startswith("capture_") or view_family(v) in tools]
 
 
 # ---------------------------------------------------------------- signal detection
@@ -260,8 +263,18 @@ class Finding:
         )
 
 
+#: Views that are whole images of their own (not a light of a page side): their regions are
+#: in their own coordinates.
+WHOLE_IMAGE_VIEWS: tuple[str, ...] = ("vin_plate", "traveller")
+
+
 def _space(view: str) -> str:
-    if view.startswith("capture_") or view == "vin_plate":
+    """The coordinate space of a view: its page side, or the view itself.
+
+    >>> [_space(v) for v in ("uv365", "ir_back", "vin_plate", "traveller")]
+    ['front', 'back', 'vin_plate', 'traveller']
+    """
+    if view.startswith("capture_") or view in WHOLE_IMAGE_VIEWS:
         return view
     return "back" if view.endswith("_back") else "front"
 
@@ -269,8 +282,9 @@ def _space(view: str) -> str:
 def key_regions(defect: Mapping[str, Any], view: str) -> list[list[Point]]:
     """The answer key's polygons of ``defect`` in the coordinates of ``view``.
 
-    Regions of a view's page side (``front``, ``back``, ``vin_plate``) hold for every light of
-    that side; captures have their own projected regions (``capture_regions``).
+    Regions of a page side (``front``, ``back``) hold for every light of that side; the VIN
+    plate and the traveller's photo have their own; captures have their own projected regions
+    (``capture_regions``).
     """
     polys: list[list[Point]] = []
     if view.startswith("capture_"):

@@ -10,7 +10,6 @@ trainees' files are served from.
 from __future__ import annotations
 
 import datetime
-import inspect
 import secrets
 import shutil
 import threading
@@ -49,11 +48,6 @@ __all__ = [
 _IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
 
 
-def _trainee_root(out: Path) -> Path:
-    trainee = out / "trainee"
-    return trainee if trainee.is_dir() else out
-
-
 def create_exercise(session: Session, settings: Settings, owner: User, *, topic: str,
                     level: int, count: int, forgery_rate: float, seed: int | None,
                     reference_date: datetime.date | None, time_limit_s: int | None,
@@ -69,23 +63,13 @@ def create_exercise(session: Session, settings: Settings, owner: User, *, topic:
     }  # fmt: skip
     if dpi is not None:
         kwargs["dpi"] = dpi
-    if scenarios:
-        # forged items carry one of these forgery scenarios or single-defect drills
-        accepted = inspect.signature(make_exercise).parameters
-        name = next((n for n in ("scenarios", "drills") if n in accepted), None)
-        if name is None:
-            raise ApiError(422, "this generator offers no forgery scenarios; leave "
-                           "'scenarios' empty", code="scenarios_unsupported")
-        kwargs[name] = list(scenarios)
+    if scenarios:  # forged items carry one of these forgery scenarios or defect drills
+        kwargs["drills"] = list(scenarios)
     ex_id = new_id()
     out = settings.exercises_dir / ex_id
     try:
         ex_set = make_exercise(out=out, **kwargs)
-        root = _trainee_root(out)
-        stray_key = root / "answer_key.json"
-        if stray_key.exists():  # never beside what trainees are served
-            (out / "instructor").mkdir(exist_ok=True)
-            stray_key.replace(out / "instructor" / "answer_key.json")
+        root = ex_set.trainee_dir  # served to trainees; the key file is in instructor/
         answer_key = dict(ex_set.answer_key)
         ref = answer_key.get("reference_date") or ex_set.manifest.get("reference_date")
         exercise = Exercise(
@@ -222,13 +206,10 @@ def scenario_entry(scenario_id: object, language: str) -> dict[str, Any] | None:
     """A forgery scenario as feedback shows it: its id, type, action and explanation."""
     if not scenario_id:
         return None
-    entry: dict[str, Any] = {"id": str(scenario_id)}
-    try:
-        from docsec.generate.defects import scenarios
+    from docsec.generate.defects import scenarios
 
-        spec = scenarios().get(str(scenario_id))
-    except ImportError:  # a generator without scenarios
-        spec = None
+    entry: dict[str, Any] = {"id": str(scenario_id)}
+    spec = scenarios().get(str(scenario_id))
     if spec is not None:
         fb = dict(spec.feedback)
         entry.update(forgery_type=spec.forgery_type, action=spec.action,

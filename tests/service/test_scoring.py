@@ -65,6 +65,7 @@ def test_points_and_boxes_in_the_views_of_the_region() -> None:
     assert located("capture_white", point=(15, 15)) and not located("capture_white",
                                                                     point=(150, 150))
     assert not located("vin_plate", point=(0, 0))  # no polygon there
+    assert not located("traveller", point=(150, 150))  # a photo of its own, not the page
     assert not located("uv365")  # named, not placed
     # box [100,100,200,130] inside the square: IoU 0.3 exactly -> located; a hair less -> not
     assert box_iou_polygon([100, 100, 200, 130], SQUARE) == pytest.approx(0.3)
