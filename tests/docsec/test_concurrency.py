@@ -98,6 +98,7 @@ def _clear_caches() -> None:
         plan.code_cache.clear()
 
 
+@pytest.mark.slow
 def test_threads_give_the_serial_results() -> None:
     tasks: list[Callable[[], object]] = [
         *(_read(f"s0{k}/capture_scan.jpg") for k in (1, 2, 3)),
