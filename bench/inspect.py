@@ -41,7 +41,7 @@ from docsec.generate import make_document  # noqa: E402
 from docsec.generate.capture import capture  # noqa: E402
 from docsec.generate.defects import applicable, catalogue  # noqa: E402
 from docsec.inspect import inspect_document  # noqa: E402
-from docsec.models import MODEL_IDS, get_model  # noqa: E402
+from docsec.models import FANTASY_MODEL_IDS, MODEL_IDS, get_model  # noqa: E402
 from docsec.registry.load import record_from_mapping  # noqa: E402
 from docsec.registry.memory import InMemoryRegistry  # noqa: E402
 from docsec.registry.mock import make_records  # noqa: E402
@@ -53,7 +53,9 @@ def plan(n: int, seed: int) -> list[tuple[str, tuple[str, ...], int]]:
     """(model, defects, seed) of each document: half genuine, defects in turn."""
     rng = np.random.default_rng(seed)
     specs = sorted(catalogue())
-    by_defect = {d: [m for m in MODEL_IDS if d in applicable(get_model(m))] for d in specs}
+    every = MODEL_IDS + FANTASY_MODEL_IDS  # a fantasy design is never genuine
+    by_defect = {d: [m for m in every if d in applicable(get_model(m))] for d in specs}
+    specs = [d for d in specs if by_defect[d]]
     out: list[tuple[str, tuple[str, ...], int]] = []
     k = 0
     for i in range(n):

@@ -208,7 +208,8 @@ def _print_human(report: object, html: Path | None) -> None:
     assert isinstance(report, InspectionReport)
     console = Console(highlight=False)
     colour = {"accept": "green", "refer": "yellow", "reject": "red"}[report.verdict]
-    console.print(f"[bold]{report.model.id}[/bold] (level {report.level}): "
+    model = report.model.id if report.model is not None else "page of no known model"
+    console.print(f"[bold]{model}[/bold] (level {report.level}): "
                   f"[bold {colour}]{report.verdict.upper()}[/bold {colour}]")
     for r in report.reasons:
         console.print(f"  - {r['id']}: {r['en']}")

@@ -71,7 +71,7 @@ class InspectionReport:
 
     verdict: str
     reasons: list[dict[str, str]]
-    model: DocumentModel
+    model: DocumentModel | None
     level: int
     findings: list[Finding]
     readings: Mapping[str, Reading]
@@ -93,7 +93,7 @@ class InspectionReport:
         return {
             "verdict": self.verdict,
             "reasons": self.reasons,
-            "model": self.model.id,
+            "model": self.model.id if self.model is not None else None,
             "level": self.level,
             "reference_date": self.reference_date.isoformat(),
             "findings": [finding_dict(f) for f in self.findings],
@@ -206,6 +206,7 @@ def inspect_document(
     if not any(("white" if s == "front" else "white_back") in g for s, g in groups.items()):
         raise InvalidComponent("a white-light view (white or white_back) is needed")
     readings: dict[str, Reading] = {}
+    unplaced: list[Reading] = []
     pages: dict[str, Any] = {}
     model: DocumentModel | None = None
     renamed: dict[str, dict[str, NDArray[np.uint8]]] = {}
@@ -216,6 +217,8 @@ def inspect_document(
         reading = read_document(group[anchor], name=anchor, viz=False, reference_date=ref_date)
         page = reading.page
         if page is None or page.model is None:
+            if reading.mrz is not None:
+                unplaced.append(reading)
             continue
         if viz:
             reading = _read_fields(group[anchor], reading)
@@ -231,7 +234,7 @@ def inspect_document(
             for n, img in group.items()
         }
     if model is None:
-        raise RegionNotFound("no document of a known model was found in the white view")
+        return _mrz_only(unplaced, ref_date, level, t0)
     t1 = time.perf_counter()
     registered: dict[str, RegisteredView] = {}
     for side, group in renamed.items():
@@ -277,6 +280,29 @@ def inspect_document(
                             findings=findings, readings=readings, views=registered,
                             reference_date=ref_date, timings_ms=timings,
                             heat=dict(ctx.memo.get("heat", {})))  # fmt: skip
+
+
+def _mrz_only(readings: list[Reading], ref_date: dt.date, level: int,
+              t0: float) -> InspectionReport:
+    """The report of an MRZ on a page of no known model: MRZ and issuer rules only."""
+    from docsec.errors import ValidationError
+    from docsec.inspect.rules import mrz_only_findings
+    from docsec.mrz import parse
+
+    for r in readings:
+        assert r.mrz is not None
+        try:
+            parsed = parse(list(r.mrz.lines), reference_date=ref_date)
+        except ValidationError:
+            continue
+        findings = mrz_only_findings(parsed)
+        verdict, reasons = decide(findings)
+        total = (time.perf_counter() - t0) * 1000
+        return InspectionReport(verdict=verdict, reasons=reasons, model=None, level=level,
+                                findings=findings, readings={"front": r}, views={},
+                                reference_date=ref_date,
+                                timings_ms={"read": total, "total": total})  # fmt: skip
+    raise RegionNotFound("no document of a known model was found in the white view")
 
 
 #: Visual-zone fields the data rules compare (the rest are not read).

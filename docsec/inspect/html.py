@@ -136,16 +136,17 @@ def _paint_heat(img: NDArray[np.uint8], quad: NDArray[np.float64],
 def render_html(report: InspectionReport) -> str:
     """The report as one self-contained HTML page."""
     views = []
+    model_id = report.model.id if report.model is not None else "unknown model"
     for name, v in report.views.items():
         try:
-            ref = reference(report.model.id, v.side, v.light)
+            ref = reference(v.model.id, v.side, v.light)
             ref_b64 = _jpeg(_scaled(_bgr(np.asarray(ref)))[0])
         except InvalidComponent:
             ref_b64 = None
         views.append({"name": name, "quality": v.quality, "shared": v.shared_with,
                       "capture": _annotated(report, name), "reference": ref_b64})
     return _TEMPLATE.render(
-        model=report.model.id, verdict=report.verdict, reasons=report.reasons,
+        model=model_id, verdict=report.verdict, reasons=report.reasons,
         level=report.level, reference_date=report.reference_date.isoformat(),
         n_findings=len(report.findings), total_ms=report.timings_ms.get("total", 0.0),
         views=views, findings=report.findings)

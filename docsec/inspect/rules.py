@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
+from typing import Any
 
 from docsec.errors import DocsecError
 from docsec.inspect.context import Context, make_finding
@@ -409,6 +410,31 @@ def vehicle_findings(ctx: Context) -> list[Finding]:
             ("Запись реестра по этому VIN расходится со свидетельством: VIN клонирован.")
             if diffs else "Запись реестра совпадает со свидетельством.",
             view=white, box_mm=e_box, score=float(len(diffs)), threshold=0.0))
+    return out
+
+
+def mrz_only_findings(parsed: Any) -> list[Finding]:
+    """The MRZ rules and the issuer rule of an MRZ read on a page of no known model (a
+    fantasy design, say): the features cannot be compared, the data still can."""
+    out = [make_finding(f.id, f.status, f.message, f"{_MRZ_RU[f.status.value]}: {f.id}",
+                        field_name=f.field, expected=f.expected, found=f.found,
+                        positions=f.positions, view_name="white")
+           for f in parsed.findings]  # fmt: skip
+    f = parsed.finding("mrz.issuing_state")
+    code = parsed.fields["issuing_state"].value if "issuing_state" in parsed.fields else "?"
+    bad = f is not None and f.status == Status.FAIL
+    out.append(make_finding(
+        "feature.issuer.known", Status.FAIL if bad else Status.PASS,
+        f"Issuing state {code} belongs to no state: a fantasy document." if bad else
+        f"Issuing state {code} is known.",
+        f"Код государства {code} никому не принадлежит: фантазийный документ." if bad else
+        f"Государство выдачи {code} известно.", found=str(code), view_name="white"))
+    out.append(make_finding(
+        "document.model", Status.ERROR,
+        "The page is of no known document model: its security features cannot be compared "
+        "with a reference; only the machine-readable data was checked.",
+        "Бланк не соответствует ни одной известной модели: защитные элементы сравнить не с "
+        "чем, проверены только данные МСЗ.", view_name="white"))
     return out
 
 

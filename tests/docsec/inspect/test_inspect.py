@@ -135,3 +135,13 @@ def test_a_listed_vehicle_fails_the_registry_check_and_is_referred(make_doc: Mak
     alone = inspect_document(doc.views, reference_date=REF, viz=True)
     f = alone.finding("feature.vin_record.matches_certificate")
     assert f is not None and f.status == Status.NOT_APPLICABLE
+
+
+def test_a_fantasy_design_is_judged_on_its_mrz(make_doc: MakeDoc) -> None:
+    doc = make_doc("xzf_passport_td3")
+    rep = inspect_document(doc.views, reference_date=REF, viz=False)
+    assert rep.model is None
+    assert "feature.issuer.known" in rep.failed()
+    assert rep.verdict == "reject"
+    assert json.loads(json.dumps(rep.to_dict()))["model"] is None
+    assert rep.to_html().startswith("<!DOCTYPE html>")
