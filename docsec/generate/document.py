@@ -23,7 +23,7 @@ from docsec.generate.identities import make_identity
 from docsec.generate.plan import ImageItem, Plan, PlantedDefect, TextItem
 from docsec.generate.render import TILT_FRAMES, render_views
 from docsec.generate.text import font, mrz_mask, text_mask
-from docsec.generate.vehicles import make_vehicle_record
+from docsec.generate.vehicles import CHECK_DIGIT_ORIGINS, ORIGINS, make_vehicle_record
 from docsec.models import DocumentModel, get_model, mm_to_px
 from docsec.mrz import TRANSLITERATION_VERSION
 
@@ -155,6 +155,7 @@ def make_document(
     views: Sequence[str] | None = None,
     scenario: str | None = None,
     traveller: bool = False,
+    vehicle_origin: str | None = None,
 ) -> SyntheticDocument:
     """Generate one synthetic document of ``model_id`` with the ``defects`` planted.
 
@@ -175,6 +176,9 @@ def make_document(
     scenario : str or None
         A forgery scenario (:func:`docsec.generate.defects.scenarios`): its defects are
         planted after ``defects``.
+    vehicle_origin : str or None
+        Vehicle certificates: where the vehicle was built (``North America``, ``Europe``,
+        ``Asia``; drawn when None, North America for a check-digit defect).
     traveller : bool
         Also render ``traveller``, a photo of the person presenting the document (models with
         a portrait): its holder in another photo, or a look-alike (defect ``photo.impostor``).
@@ -209,7 +213,13 @@ def make_document(
     vehicle: dict[str, object] | None = None
     nationality = None
     if model.kind == "vehicle_registration":
-        vehicle = make_vehicle_record(vehicle_rng, reference_date)
+        # A planted check-digit error needs a VIN whose check digit is compulsory.
+        cat = defect_mod.catalogue()
+        needs_check_digit = any(e.name == "vin_check_digit" for d in defects if d in cat
+                                for e in cat[d].effects)
+        origins = ((vehicle_origin,) if vehicle_origin is not None
+                   else CHECK_DIGIT_ORIGINS if needs_check_digit else ORIGINS)
+        vehicle = make_vehicle_record(vehicle_rng, reference_date, origins=origins)
     if model.kind in ("visa_mrva", "card_td2"):  # visas and residence cards: foreigners
         nationality = ("ZZA", "ZZB")[int(vehicle_rng.integers(2))]
     content = make_content(model, holder, data, vehicle=vehicle, nationality=nationality)

@@ -21,6 +21,7 @@ from docsec.vin import check as vin_check
 REF = datetime.date(2026, 1, 15)
 DPI = 60
 SEED = 17
+ORIGIN = "North America"  # one vehicle origin for the twins (a check-digit defect needs it)
 VEHICLE_CHECKS = {"vin.check_digit", "vin.model_year", "vehicle.stolen", "document.alert"}
 FORGERY_TYPES = {
     "check-digit error", "visual zone vs MRZ mismatch", "expired document", "impossible date",
@@ -64,7 +65,8 @@ def test_every_model_has_many_defects() -> None:
 
 @functools.cache
 def _genuine(model_id: str) -> SyntheticDocument:
-    return make_document(model_id, rng=SEED, reference_date=REF, dpi=DPI, traveller=True)
+    return make_document(model_id, rng=SEED, reference_date=REF, dpi=DPI, traveller=True,
+                         vehicle_origin=ORIGIN)
 
 
 PAIRS = [(m, d) for m in MODEL_IDS for d in applicable(get_model(m))]
@@ -104,7 +106,7 @@ def _assert_confined(planted: PlantedDefect, doc: SyntheticDocument,
 def test_defect_changes_only_what_it_declares(model_id: str, defect_id: str) -> None:
     genuine = _genuine(model_id)
     doc = make_document(model_id, rng=SEED, reference_date=REF, dpi=DPI, defects=[defect_id],
-                        traveller=True)
+                        traveller=True, vehicle_origin=ORIGIN)
     (planted,) = doc.answer_key
     assert planted.id == defect_id and not doc.genuine
     _assert_confined(planted, doc, genuine)
@@ -266,3 +268,24 @@ def test_fantasy_document_is_a_design_of_its_own_never_genuine() -> None:
     cloned = make_document("uto_vehicle_registration", rng=1, reference_date=REF, dpi=DPI,
                            defects=["vehicle.cloned_vin"])
     assert cloned.answer_key[0].views == ("white",)  # field E, compared with the registry
+
+
+def test_vehicles_come_from_several_regions_with_their_check_digit_rules() -> None:
+    origins = {}
+    for seed in range(24):
+        doc = make_document("uto_vehicle_registration", rng=seed, reference_date=REF, dpi=DPI,
+                            views=["white"])
+        assert doc.vehicle is not None
+        origin = str(doc.vehicle["origin"])
+        result = vin_check(str(doc.fields["E"]), reference_year=REF.year)
+        status = {f.id: f.status.value for f in result.findings}["vin.check_digit"]
+        origins.setdefault(origin, set()).add(status)
+        assert status != "fail"  # a genuine VIN never fails its own region's rule
+    assert set(origins) == {"North America", "Europe", "Asia"}
+    assert origins["North America"] == {"pass"}
+    assert "not_applicable" in origins["Europe"] | origins["Asia"]
+    # a planted check-digit error is always on a VIN whose check digit is compulsory
+    for seed in range(6):
+        bad = make_document("uto_vehicle_registration", rng=seed, reference_date=REF, dpi=DPI,
+                            views=["white"], defects=["vin.bad_check_digit"])
+        assert bad.vehicle is not None and bad.vehicle["origin"] == "North America"
