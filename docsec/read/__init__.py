@@ -40,12 +40,10 @@ _GOOD_ENOUGH = 0.93
 
 
 def _settled(best: BandRead) -> bool:
-    """Whether further bands cannot improve ``best``: trusted and confident, or every
-    check digit passes on a complete, well-formed reading (what is left unsure is
-    unchecked print, the same on any other band)."""
-    if best.trusted:
-        return best.mean_confidence >= _GOOD_ENOUGH
-    return best.checks_passed == best.checks_total and best.syntax_ok and best.complete
+    """Whether further bands and thresholds need not be tried: ``best`` is trusted and
+    confident (an untrusted reading may still be bettered by another band or the locally
+    relative ink threshold)."""
+    return best.trusted and best.mean_confidence >= _GOOD_ENOUGH
 
 
 @dataclass(frozen=True)
