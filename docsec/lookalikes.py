@@ -14,6 +14,12 @@ Three different questions are answered with three different tables; none stands 
   letter or a digit. Typed or read text is mapped to Latin before checking (VINs, plates,
   typed MRZ lines); this is about shape, not sound (transliteration writes ``Н`` as ``N``,
   this table maps it to ``H``).
+* :data:`OCR_DIGIT_FOR` and :data:`OCR_LETTER_FOR`: what an OCR engine's reading of printed
+  visual-zone text stands for where the field's format fixes the kind of character (a
+  date's digits, a month's capitals, a document number's digits): ``O``/``D``/``Q``/``U``
+  read in a digit's place are ``0``, ``I``/``L``/``|`` are ``1``, and so on; ``0`` read in
+  a capital's place is ``O``. Applied only where the whole value then fits its format
+  (:func:`docsec.read.viz.format_value`).
 
 >>> lookalike_class('O') == lookalike_class('0') == lookalike_class('D')
 True
@@ -32,6 +38,8 @@ from types import MappingProxyType
 
 __all__ = [
     "HOMOGLYPHS",
+    "OCR_DIGIT_FOR",
+    "OCR_LETTER_FOR",
     "REGISTRY_CLASSES",
     "VIN_DIGIT_FOR_LETTER",
     "lookalike_class",
@@ -54,6 +62,12 @@ HOMOGLYPHS: Mapping[str, str] = MappingProxyType({
     "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M",
     "Ν": "N", "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X",
 })  # fmt: skip
+
+#: Visual-zone OCR: the digit a character read in a digit's place stands for.
+OCR_DIGIT_FOR: Mapping[str, str] = MappingProxyType(dict(zip("ODQUIL|ZSBGT/", "0000111252877",
+                                                             strict=True)))  # fmt: skip
+#: Visual-zone OCR: the capital a digit read in a capital's place stands for.
+OCR_LETTER_FOR: Mapping[str, str] = MappingProxyType(dict(zip("0158264", "OISBZGA", strict=True)))
 
 _CLASS_OF = {c: i for i, cls in enumerate(REGISTRY_CLASSES) for c in cls}
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from docsec.errors import OCRError
+from docsec.lookalikes import OCR_DIGIT_FOR, OCR_LETTER_FOR
 from docsec.models import DocumentModel, FieldSpec, mm_to_px
 from docsec.ocr.tesseract import ocr_words
 from docsec.read.page import PageFit, rectify
@@ -76,8 +77,8 @@ def _clean(crop: np.ndarray) -> np.ndarray:
 
 _MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 #: Look-alikes of digits where a digit must stand, and of capitals where a capital must.
-_AS_DIGIT = str.maketrans("ODQUIL|ZSBGT/", "0000111252877")
-_AS_LETTER = str.maketrans("0158264", "OISBZGA")
+_AS_DIGIT = str.maketrans(dict(OCR_DIGIT_FOR))
+_AS_LETTER = str.maketrans(dict(OCR_LETTER_FOR))
 
 
 def _as_digits(text: str) -> str | None:
