@@ -24,11 +24,11 @@ import threading
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, select, update
+from sqlalchemy import JSON, CursorResult, DateTime, ForeignKey, Integer, String, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from service.db import Database
@@ -137,10 +137,10 @@ def run_job(database: Database, job_id: str, data_dir: Path,
     the log, never to the caller).
     """
     with database.session() as s:
-        claimed = s.execute(
+        claimed = cast("CursorResult[Any]", s.execute(
             update(Job).where(Job.id == job_id, Job.status == "queued")
             .values(status="running", started_at=utcnow(), done=0, attempts=Job.attempts + 1)
-        ).rowcount
+        )).rowcount
         job = s.get(Job, job_id)
         if job is None:
             return "failed"

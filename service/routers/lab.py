@@ -32,6 +32,7 @@ import asyncio
 import base64
 import binascii
 import datetime as dt
+import functools
 import hashlib
 import logging
 import math
@@ -345,7 +346,7 @@ def document_report(blobs: Mapping[str, bytes], *, max_pixels: int, max_bytes: i
                 "en": "the feature checks could not run; the reading alone is given",
                 "ru": None}
     if note is None:
-        report = inspection.to_dict()
+        report: dict[str, Any] = dict(inspection.to_dict())
         report["scope"] = "inspection"
         report["timings_ms"] = {f"inspect_{k}": v for k, v in report["timings_ms"].items()}
     else:
@@ -707,7 +708,7 @@ def _job_out(job: Job) -> JobOut:
         id=job.id, kind=job.kind, status=job.status,  # type: ignore[arg-type]
         total=job.total, done=job.done, created_at=job.created_at,
         started_at=job.started_at, finished_at=job.finished_at,
-        results=job.results if finished and job.results is not None else None,  # type: ignore[arg-type]
+        results=job.results if finished and job.results is not None else None,
         error=job.error,  # type: ignore[arg-type]
     )
 
@@ -829,9 +830,9 @@ def run_batch(request: dict[str, Any], files: Path, progress: Callable[[int], No
             progress(len(out))
 
     for vin in request.get("vins", []):
-        run("vin", lambda v=vin: vin_report(v, registry, request.get("reference_year")))
+        run("vin", functools.partial(vin_report, vin, registry, request.get("reference_year")))
     for lines in request.get("mrz", []):
-        run("mrz", lambda ls=lines: mrz_report(ls, ref_date, False))
+        run("mrz", functools.partial(mrz_report, lines, ref_date, False))
     for doc in request.get("documents", []):
         def check(d: Mapping[str, str] = doc) -> dict[str, Any]:
             blobs = {name: (files / rel).read_bytes() for name, rel in d.items()}
