@@ -210,6 +210,8 @@ class AssignmentDetail(AssignmentOut):
 
     item_list: list[ItemOut]
     registry: bool
+    files: dict[str, str] = Field(
+        default_factory=dict, description="Exercise-wide files (reference sheets, alert lists)")
 
 
 class FindingIn(BaseModel):

@@ -10,6 +10,7 @@ trainees' files are served from.
 from __future__ import annotations
 
 import datetime
+import mimetypes
 import secrets
 import shutil
 import threading
@@ -171,6 +172,28 @@ def view_path(settings: Settings, exercise: Exercise, item_id: str,
     if not path.is_relative_to(root) or not path.is_file():
         raise ApiError(404, f"the file of view {view!r} is missing")
     return path, _IMAGE_TYPES[path.suffix.lower()]
+
+
+def package_files(exercise: Exercise) -> dict[str, str]:
+    """The exercise-wide files of the trainee package by name (reference sheets, alert
+    lists), without the registry extract, which trainees query rather than read."""
+    files = exercise_docs(exercise).manifest.get("files") or {}
+    return {str(k): str(v) for k, v in files.items() if k != "registry"}
+
+
+def package_file(settings: Settings, exercise: Exercise, rel: str) -> tuple[Path, str]:
+    """A file of the trainee package outside the items' folders (a reference sheet and its
+    images, an alert list) and its media type; 404 for anything else, the registry extract
+    and the manifest included (views are served per item, by level)."""
+    root = (settings.data_dir / exercise.directory).resolve()
+    path = (root / rel).resolve()
+    inside = path.is_relative_to(root) and path.is_file()
+    parts = path.relative_to(root).parts if inside else ()
+    if (not parts or parts[0] in exercise_docs(exercise).items
+            or path == registry_file(settings, exercise) or parts == ("manifest.json",)):
+        raise ApiError(404, f"no file {rel!r} in this exercise")
+    media = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return path, media
 
 
 def registry_file(settings: Settings, exercise: Exercise) -> Path | None:

@@ -82,8 +82,21 @@ def assignment_detail(assignment_id: str, request: Request, user: Trainee,
     settings: Settings = request.app.state.settings
     items = [_item_out(a, i, i in done)
              for i in training.exercise_docs(a.exercise).item_ids]
+    base = f"/api/v1/assignments/{a.id}/files"
+    files = {k: f"{base}/{v}" for k, v in training.package_files(a.exercise).items()}
     return AssignmentDetail(**assignment_out(session, a).model_dump(), item_list=items,
-                            registry=training.registry_file(settings, a.exercise) is not None)
+                            registry=training.registry_file(settings, a.exercise) is not None,
+                            files=files)
+
+
+@router.get("/{assignment_id}/files/{path:path}", response_class=FileResponse,
+            responses={200: {"description": "A file of the exercise's trainee package"}})
+def package_file(assignment_id: str, path: str, request: Request, user: Trainee,
+                 session: DbSession) -> FileResponse:
+    """An exercise-wide file: a reference sheet (HTML and its images) or an alert list."""
+    a = own_assignment(session, user, assignment_id)
+    file, media = training.package_file(request.app.state.settings, a.exercise, path)
+    return FileResponse(file, media_type=media, headers={"Cache-Control": "private, max-age=3600"})
 
 
 @router.get("/{assignment_id}/items/{item_id}", response_model=ItemOut)

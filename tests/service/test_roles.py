@@ -39,14 +39,17 @@ def world(client: TestClient, app: FastAPI, make_account) -> dict[str, Any]:  # 
     a = headers["inst_a"]
     cohort = client.post("/api/v1/cohorts", json={"name": "c", "trainees": ["tom"]},
                          headers=a).json()["id"]
-    ex = client.post("/api/v1/exercises", json={"topic": "vehicle", "count": 2, "dpi": 100,
-                                                 "level": 2}, headers=a).json()["id"]
+    ex = client.post("/api/v1/exercises", json={"topic": "mixed", "count": 2, "dpi": 100,
+                                                 "level": 2, "seed": 3}, headers=a).json()["id"]
     asg = client.post(f"/api/v1/exercises/{ex}/assignments", json={"cohorts": [cohort]},
                       headers=a).json()[0]["id"]
     r = client.post(f"/api/v1/assignments/{asg}/items/item-001/submission",
                     json={"decision": "accept", "time_spent_s": 3}, headers=headers["trainee_1"])
     assert r.status_code == 201
-    return {"h": headers, "cohort": cohort, "ex": ex, "asg": asg}
+    files = client.get(f"/api/v1/assignments/{asg}", headers=headers["trainee_1"]).json()["files"]
+    assert files, "the exercise has exercise-wide files"
+    return {"h": headers, "cohort": cohort, "ex": ex, "asg": asg,
+            "file": next(iter(files.values()))}
 
 
 def _cases(w: dict[str, Any]) -> list[tuple[str, str, str, Any, dict[str, int]]]:
@@ -93,6 +96,7 @@ def _cases(w: dict[str, Any]) -> list[tuple[str, str, str, Any, dict[str, int]]]
         ("GET", "/api/v1/assignments/{assignment_id}", f"/api/v1/assignments/{asg}", None,
          mine),
         ("GET", "/api/v1/assignments/{assignment_id}/items/{item_id}", item, None, mine),
+        ("GET", "/api/v1/assignments/{assignment_id}/files/{path}", w["file"], None, mine),
         ("GET", "/api/v1/assignments/{assignment_id}/items/{item_id}/views/{view}",
          f"{item}/views/white", None, mine),
         ("GET", "/api/v1/assignments/{assignment_id}/items/{item_id}/feedback",

@@ -296,3 +296,25 @@ def test_exercise_of_forgery_scenarios(client: TestClient, make_account) -> None
     r = client.post("/api/v1/exercises", json={**body, "scenarios": ["no.such.scenario"]},
                     headers=h)
     assert r.status_code == 422 and "no.such.scenario" in r.json()["error"]["message"]
+
+
+def test_level_three_reference_sheets_and_alert_lists(client: TestClient, make_account) -> None:  # type: ignore[no-untyped-def]
+    h = make_account("instructor").headers
+    tom = make_account("trainee", "tomek")
+    ex = client.post("/api/v1/exercises", json={"topic": "document", "level": 3, "count": 1,
+                                                "dpi": 100}, headers=h).json()
+    aid = client.post(f"/api/v1/exercises/{ex['id']}/assignments", json={"trainees": ["tomek"]},
+                      headers=h).json()[0]["id"]
+    files = client.get(f"/api/v1/assignments/{aid}", headers=tom.headers).json()["files"]
+    sheets = [url for name, url in files.items() if name.startswith("reference_")]
+    assert sheets and "registry" not in files
+    page = client.get(sheets[0], headers=tom.headers)
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    base = f"/api/v1/assignments/{aid}/files"
+    for hidden in ("manifest.json", "registry.csv", "item-001/white.png",
+                   "../instructor/answer_key.json", "..%2Finstructor%2Fanswer_key.json",
+                   "reference", "nope.txt"):
+        assert client.get(f"{base}/{hidden}", headers=tom.headers).status_code == 404, hidden
+    other = make_account("trainee", "olga")
+    assert client.get(sheets[0], headers=other.headers).status_code == 404
+    assert client.get(sheets[0], headers=h).status_code == 403
