@@ -53,8 +53,10 @@ def plan(n: int, seed: int) -> list[tuple[str, tuple[str, ...], int]]:
     """(model, defects, seed) of each document: half genuine, defects in turn."""
     rng = np.random.default_rng(seed)
     specs = sorted(catalogue())
-    every = MODEL_IDS + FANTASY_MODEL_IDS  # a fantasy design is never genuine
-    by_defect = {d: [m for m in every if d in applicable(get_model(m))] for d in specs}
+    # the fantasy design carries only what applies to no genuine model (it is never genuine)
+    by_defect = {d: [m for m in MODEL_IDS if d in applicable(get_model(m))]
+                 or [m for m in FANTASY_MODEL_IDS if d in applicable(get_model(m))]
+                 for d in specs}
     specs = [d for d in specs if by_defect[d]]
     out: list[tuple[str, tuple[str, ...], int]] = []
     k = 0

@@ -26,9 +26,9 @@ __all__ = ["data_findings"]
 _MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 #: A VIN-plate cell fits another character better than the expected one by more than this:
 #: the plate differs from the certificate.
-_PLATE_MARGIN = 0.12
+_PLATE_MARGIN = 0.35
 #: Visual-zone reads below this Tesseract confidence only warn when they disagree.
-_SURE = 0.75
+_SURE = 0.93
 
 _MRZ_RU = {
     "pass": "проверка МСЗ пройдена",
