@@ -7,8 +7,8 @@ Figures (median of several runs, one process, one core for the rendering):
 * wall time of a 20-document exercise with captures, written to disk (goal <= 5 s; the PNG and
   JPEG encoders run in two threads next to the renderer).
 
-The design caches (one per model, side and dpi) are warmed first: they are built once per
-process. Run: ``.venv/bin/python bench/generate.py``.
+The design caches (one per model, side and dpi) and the reference sheets of level 3 are
+warmed first: they are built once per process. Run: ``.venv/bin/python bench/generate.py``.
 """
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ from pathlib import Path  # noqa: E402
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 from docsec.generate import make_document  # noqa: E402
-from docsec.generate.exercise import make_exercise  # noqa: E402
+from docsec.generate.exercise import REFERENCE_DPI, make_exercise  # noqa: E402
+from docsec.generate.reference import model_reference_files  # noqa: E402
 from docsec.models import MODEL_IDS  # noqa: E402
 
 REF = datetime.date(2026, 1, 15)
@@ -51,9 +52,10 @@ def exercise_seconds(seed: int) -> tuple[float, float]:
 
 
 def main() -> None:
-    for model_id in MODEL_IDS:  # build the design caches (once per process)
+    for model_id in MODEL_IDS:  # build the design caches and reference sheets (once per process)
         make_document(model_id, rng=0, reference_date=REF, dpi=300)
         make_document(model_id, rng=0, reference_date=REF, dpi=200)
+        model_reference_files(model_id, REFERENCE_DPI)
     cpu0 = time.process_time()
     rates = [docs_per_second(28, 300, 100 * r) for r in range(5)]
     cpu = time.process_time() - cpu0
