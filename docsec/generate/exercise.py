@@ -7,11 +7,17 @@ difficulty, a count and a forgery rate (the instructor's base rate: exactly
 ``round(count * rate)`` items carry a defect, so signal-detection scores are meaningful).
 One seed gives byte-identical files; without a seed every exercise gets a fresh secret one.
 
+:func:`generate_exercise` makes an exercise in memory and writes nothing (an
+:class:`ExerciseSet`: items, answer key as data, trainee manifest and files);
+:func:`write_exercise` writes it all at once; :func:`make_exercise` does both, writing each
+file as soon as it is encoded (one item's views in memory at a time).
+
 Files written under ``out``:
 
 * ``trainee/``: what trainees get, and nothing else:
   ``<item>/<view>.png`` for every view the trainee's level allows (with the examination
-  device's sensor noise) and, for documents with a portrait, ``traveller.png`` (a photo of
+  device's sensor noise; stored uncompressed, so a file's size depends only on the view's
+  dimensions) and, for documents with a portrait, ``traveller.png`` (a photo of
   the person presenting it), ``<item>/capture_<view>.jpg`` for the captured white light (both
   sides, and the VIN plate of a vehicle); ``registry.csv``, the mock stolen-vehicle registry
   extract (vehicle and mixed topics) where planted records have the format of the others; and
@@ -25,6 +31,7 @@ Files written under ``out``:
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime
 import functools
 import io
@@ -34,7 +41,6 @@ import struct
 import zlib
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -43,7 +49,7 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import Image
 
-from docsec.errors import InvalidComponent
+from docsec.errors import InvalidComponent, OutputError
 from docsec.generate.capture import Capture, capture, project_xy
 from docsec.generate.defects import (
     DefectSpec,
@@ -55,7 +61,7 @@ from docsec.generate.defects import (
     scenarios,
 )
 from docsec.generate.document import SyntheticDocument, make_document
-from docsec.generate.reference import write_reference_sheet
+from docsec.generate.reference import model_reference_files
 from docsec.generate.render import TILT_FRAMES, view_family
 from docsec.models import FANTASY_MODEL_IDS, MODEL_IDS, get_model
 from docsec.outdir import check_target, staged_folder
@@ -67,14 +73,22 @@ __all__ = [
     "TRAINEE_DIR",
     "ExerciseItem",
     "ExerciseSet",
+    "FileSink",
+    "capture_bytes",
     "capture_file",
     "device_noise",
+    "document_alerts_csv",
+    "generate_exercise",
+    "jpeg_bytes",
     "make_exercise",
     "new_seed",
+    "png_bytes",
+    "registry_csv",
     "save_capture",
     "save_jpeg",
     "save_png",
     "write_document_alerts",
+    "write_exercise",
     "write_registry",
 ]
 
@@ -122,6 +136,13 @@ def save_png(image: NDArray[np.uint8], path: Path, *, compress_level: int = 0) -
     if compress_level > 1:
         Image.fromarray(image).save(path, format="PNG", compress_level=compress_level)
         return
+    path.write_bytes(png_bytes(image, compress_level=compress_level))
+
+
+def png_bytes(image: NDArray[np.uint8], *, compress_level: int = 0) -> bytes:
+    """The PNG file of :func:`save_png` at level 0 (stored) or 1 (zlib's fastest), as bytes."""
+    if compress_level not in (0, 1):
+        raise InvalidComponent(f"compress level must be 0 or 1, got {compress_level}")
     rows, cols = image.shape[:2]
     channels = 1 if image.ndim == 2 else image.shape[2]
     raw = np.empty((rows, cols * channels + 1), np.uint8)
@@ -136,18 +157,24 @@ def save_png(image: NDArray[np.uint8], path: Path, *, compress_level: int = 0) -
         )
 
     body = zlib.compress(raw.data, compress_level)
-    path.write_bytes(
-        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", body) + chunk(b"IEND", b"")
-    )
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", body)
+            + chunk(b"IEND", b""))
 
 
 def save_jpeg(image: NDArray[np.uint8], path: Path, *, quality: int = 90) -> None:
     """Write a baseline JPEG with fixed settings and no metadata (byte-identical reruns)."""
-    Image.fromarray(image).save(path, format="JPEG", quality=quality, optimize=False,
+    path.write_bytes(jpeg_bytes(image, quality=quality))
+
+
+def jpeg_bytes(image: NDArray[np.uint8], *, quality: int = 90) -> bytes:
+    """The JPEG file of :func:`save_jpeg`, as bytes."""
+    buf = io.BytesIO()
+    Image.fromarray(image).save(buf, format="JPEG", quality=quality, optimize=False,
                                 progressive=False, subsampling=2)
+    return buf.getvalue()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class ExerciseItem:
     """One item of an exercise: its answer-key entry and trainee-manifest entry."""
 
@@ -156,36 +183,46 @@ class ExerciseItem:
     manifest: Mapping[str, Any]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class ExerciseSet:
-    """A generated exercise: what was written, the answer key as data and the trainee manifest.
+    """A generated exercise: its items, the answer key as data and the trainee manifest.
 
-    ``out / "trainee"`` holds what trainees get, ``out / "instructor"`` the answer key (with the
-    parameters and the seed). ``answer_key`` and ``manifest`` are the contents of those JSON
-    files, so a service can store the key in its database and serve only the trainee folder.
+    ``answer_key`` and ``manifest`` are the contents of ``instructor/answer_key.json`` and
+    ``trainee/manifest.json``, so a service can store the key in its database and serve only
+    the trainee package. ``files`` holds the trainee package's other files (path in the
+    package -> bytes) of an exercise generated in memory (:func:`generate_exercise`); ``out``
+    is the folder it was written to (:func:`write_exercise`, :func:`make_exercise`), None
+    while it is only in memory.
     """
 
-    out: Path
+    out: Path | None
     items: tuple[ExerciseItem, ...]
     answer_key: Mapping[str, Any]
     manifest: Mapping[str, Any]
+    files: Mapping[str, bytes] = dataclasses.field(default_factory=dict)
+
+    def _written(self) -> Path:
+        if self.out is None:
+            raise OutputError("the exercise has not been written: use write_exercise")
+        return self.out
 
     @property
     def trainee_dir(self) -> Path:
-        """The trainee package."""
-        return self.out / TRAINEE_DIR
+        """The trainee package (:class:`~docsec.errors.OutputError` if not written)."""
+        return self._written() / TRAINEE_DIR
 
     @property
     def instructor_dir(self) -> Path:
-        """The instructor package."""
-        return self.out / INSTRUCTOR_DIR
+        """The instructor package (:class:`~docsec.errors.OutputError` if not written)."""
+        return self._written() / INSTRUCTOR_DIR
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready summary (no pixels, no answers)."""
+        written = self.out is not None
         return {
-            "out": str(self.out),
-            "trainee": str(self.trainee_dir),
-            "instructor": str(self.instructor_dir),
+            "out": str(self.out) if written else None,
+            "trainee": str(self.trainee_dir) if written else None,
+            "instructor": str(self.instructor_dir) if written else None,
             "items": len(self.items),
             "exercise": self.manifest["exercise"],
         }
@@ -263,6 +300,247 @@ def _check_level(name: str, value: int) -> None:
         raise InvalidComponent(f"{name} must be 1, 2 or 3, got {value!r}")
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Params:
+    """An exercise's checked parameters."""
+
+    topic: str
+    level: int
+    capture_level: int
+    defect_level: int
+    count: int
+    forgery_rate: float
+    seed: int
+    drills: tuple[str, ...]
+    reference_date: datetime.date
+    dpi: int
+
+
+def _params(*, topic: str, level: int, count: int, forgery_rate: float, seed: int | None,
+            capture_level: int | None, defect_level: int | None, drills: Sequence[str] | None,
+            reference_date: datetime.date | None, dpi: int) -> _Params:
+    """Check the parameters of an exercise (raising :class:`InvalidComponent`); draw a fresh
+    secret seed when none is given."""
+    if topic not in TOPICS:
+        raise InvalidComponent(f"topic must be one of {sorted(TOPICS)}, got {topic!r}")
+    _check_level("level", level)
+    cap_choice = level if capture_level is None else capture_level
+    defect_choice = level if defect_level is None else defect_level
+    _check_level("capture level", cap_choice)
+    _check_level("defect level", defect_choice)
+    if not 1 <= count <= 1000:
+        raise InvalidComponent(f"count must be between 1 and 1000, got {count}")
+    if not 0.0 <= forgery_rate <= 1.0:
+        raise InvalidComponent(f"forgery rate must be between 0 and 1, got {forgery_rate}")
+    if not 50 <= dpi <= 1200:
+        raise InvalidComponent(f"dpi must be between 50 and 1200, got {dpi}")
+    drill_ids = tuple(drills or ())
+    specs: dict[str, DefectSpec | ScenarioSpec] = {**catalogue(), **scenarios()}
+    for d in drill_ids:
+        if d not in specs:
+            raise InvalidComponent(f"unknown defect or scenario {d!r}; docsec generate --list "
+                                   "shows them")
+        if not any(_fits(d, m) for m in TOPICS[topic]):
+            raise InvalidComponent(f"{d!r} applies to no model of topic {topic!r}")
+        if not revealed_with(specs[d], LEVEL_TOOLS[level]):
+            raise InvalidComponent(
+                f"{d!r} cannot be found with the tools of level {level} "
+                f"({', '.join(sorted(LEVEL_TOOLS[level]))})")
+    return _Params(topic=topic, level=level, capture_level=cap_choice,
+                   defect_level=defect_choice, count=count, forgery_rate=forgery_rate,
+                   seed=new_seed() if seed is None else seed, drills=drill_ids,
+                   reference_date=reference_date or datetime.date(2026, 1, 15), dpi=dpi)
+
+
+#: Receives each file of the trainee package: its path in the package and its bytes (called
+#: from worker threads, every path once).
+FileSink = Callable[[str, bytes], None]
+
+
+def _generate(p: _Params, put: FileSink, progress: Callable[[int, int], None] | None,
+              ) -> tuple[tuple[ExerciseItem, ...], dict[str, Any], dict[str, Any]]:
+    """Generate the exercise of ``p``: hand every trainee file to ``put``; return the items,
+    the trainee manifest and the answer key."""
+    seq = np.random.SeedSequence(p.seed)
+    plan_seq, registry_seq, *item_seqs = seq.spawn(p.count + 2)
+    plan_rng = np.random.default_rng(plan_seq)
+    # The exercise's public name: drawn from the seed, shows nothing of it.
+    exercise_id = plan_rng.bytes(8).hex()
+    models = TOPICS[p.topic]
+    n_forged = round(p.count * p.forgery_rate)
+    forged = set(plan_rng.permutation(p.count)[:n_forged].tolist())
+    tools = LEVEL_TOOLS[p.level]
+    kind, cap_level = _CAPTURE[p.capture_level]
+    registry_rows: list[dict[str, Any]] = []
+    alerts: list[dict[str, Any]] = []
+    # Capturing (OpenCV) and encoding (zlib, libjpeg) release the GIL: captures and files are
+    # made by worker threads while the next document renders. Every capture has its own seed
+    # and every file its own path, so the bytes do not depend on the threads' order.
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        pending: list[Future[Any]] = []
+        builders: list[Callable[[], ExerciseItem]] = []
+        for i in range(p.count):
+            item_rng = np.random.default_rng(item_seqs[i])
+            doc_seed, defect_seed, capture_seed, noise_seed = (
+                int(x) for x in item_rng.integers(0, 2**63, 4))
+            model_id = models[int(plan_rng.integers(len(models)))]
+            defects: tuple[str, ...] = ()
+            scenario: str | None = None
+            if i in forged and p.drills:
+                drill = p.drills[int(plan_rng.integers(len(p.drills)))]
+                fits = [m for m in models if _fits(drill, m)]
+                model_id = fits[int(plan_rng.integers(len(fits)))]
+                if drill in catalogue():
+                    defects = (drill,)
+                else:
+                    scenario = drill
+                model_id = _model_for(drill, model_id)
+            elif i in forged:
+                defects, scenario = _pick_forgery(model_id, p.defect_level, tools,
+                                                  np.random.default_rng(defect_seed))
+                if scenario is not None:
+                    model_id = _model_for(scenario, model_id)
+            doc = make_document(model_id, rng=doc_seed, defects=defects,
+                                reference_date=p.reference_date, dpi=p.dpi,
+                                views=_views_for(model_id, tools), scenario=scenario,
+                                traveller=True)
+            item_id = f"item-{i + 1:03d}"
+            builders.append(_queue_item(put, item_id, doc, kind, cap_level, capture_seed,
+                                        noise_seed, pool, pending))
+            record = (doc.vehicle or {}).get("registry_record")
+            if isinstance(record, Mapping):
+                registry_rows.append(dict(record))
+            if doc.alert is not None:
+                alerts.append(dict(doc.alert))
+            if progress is not None:
+                progress(i + 1, p.count)
+        for fut in pending:
+            fut.result()
+        items = tuple(build() for build in builders)
+    files_common: dict[str, str] = {}
+    if p.topic in ("vehicle", "mixed"):
+        files_common["registry"] = "registry.csv"
+        put("registry.csv", registry_csv(registry_rows, np.random.default_rng(registry_seq),
+                                         reference_date=p.reference_date).encode())
+    if p.topic in ("document", "mixed"):
+        files_common["document_alerts"] = "document_alerts.csv"
+        put("document_alerts.csv", document_alerts_csv(
+            alerts, np.random.default_rng(registry_seq.spawn(1)[0]),
+            reference_date=p.reference_date).encode())
+    if p.level >= REFERENCE_LEVEL:
+        # The genuine specimen of every model of the topic, numbered (the same for every
+        # exercise, so it says nothing about the items).
+        for model_id in models:
+            rel = f"reference/{model_id}"
+            for name, data in model_reference_files(model_id, REFERENCE_DPI).items():
+                put(f"{rel}/{name}", data)
+            files_common[f"reference_{model_id}"] = f"{rel}/index.html"
+    manifest = {
+        "exercise": exercise_id,
+        "reference_date": p.reference_date.isoformat(),
+        "views": sorted(tools),
+        "files": files_common,
+        "items": [dict(it.manifest) for it in items],
+    }
+    parameters = {
+        "topic": p.topic,
+        "level": p.level,
+        "capture_level": p.capture_level,
+        "defect_level": p.defect_level,
+        "count": p.count,
+        "forgery_rate": p.forgery_rate,
+        "reference_date": p.reference_date.isoformat(),
+        "dpi": p.dpi,
+        "capture": {"kind": kind, "level": cap_level},
+    }
+    answer_key = {
+        "exercise": exercise_id,
+        "seed": p.seed,
+        "parameters": parameters,
+        **parameters,
+        "forged": n_forged,
+        "items": [dict(it.answer) for it in items],
+    }
+    return items, manifest, answer_key
+
+
+def generate_exercise(
+    *,
+    topic: str,
+    level: int,
+    count: int,
+    forgery_rate: float,
+    seed: int | None = None,
+    capture_level: int | None = None,
+    defect_level: int | None = None,
+    drills: Sequence[str] | None = None,
+    reference_date: datetime.date | None = None,
+    dpi: int = 200,
+    progress: Callable[[int, int], None] | None = None,
+) -> ExerciseSet:
+    """Generate an exercise in memory, writing nothing: the trainee package's files
+    (:attr:`ExerciseSet.files`), its manifest and the answer key as data.
+
+    :func:`write_exercise` writes it; :func:`make_exercise` does both while keeping only one
+    item's views in memory at a time (the trainee files of an item take about the raw size of
+    its views: some 10 MB at 200 dpi). Parameters as for :func:`make_exercise`.
+
+    Raises
+    ------
+    InvalidComponent
+        For an unknown topic or drill, or an out-of-range level, count, rate or dpi.
+    """
+    p = _params(topic=topic, level=level, count=count, forgery_rate=forgery_rate, seed=seed,
+                capture_level=capture_level, defect_level=defect_level, drills=drills,
+                reference_date=reference_date, dpi=dpi)
+    files: dict[str, bytes] = {}
+    items, manifest, answer_key = _generate(p, files.__setitem__, progress)
+    return ExerciseSet(out=None, items=items, answer_key=answer_key, manifest=manifest,
+                       files={k: files[k] for k in sorted(files)})
+
+
+def write_exercise(ex: ExerciseSet, out: Path | str, *, force: bool = False) -> ExerciseSet:
+    """Write a generated exercise (:func:`generate_exercise`) under ``out``: ``trainee/`` (its
+    files and ``manifest.json``) and ``instructor/answer_key.json``; return it with ``out``.
+
+    Written all at once (:func:`docsec.outdir.staged_folder`): ``out`` must be absent or empty
+    unless ``force``; an error or an interrupt leaves it as it was.
+
+    Raises
+    ------
+    OutputError
+        ``out`` is a file, a non-empty folder without ``force``, or cannot be written.
+    """
+    root = check_target(out, force=force)
+    with staged_folder(root, force=force) as stage:
+        put = _folder_sink(stage / TRAINEE_DIR)
+        for rel, data in ex.files.items():
+            put(rel, data)
+        _write_packages(stage, ex.manifest, ex.answer_key)
+    return dataclasses.replace(ex, out=root)
+
+
+def _folder_sink(folder: Path) -> FileSink:
+    """A :data:`FileSink` writing into ``folder`` (sub-folders created as needed)."""
+    folder.mkdir(exist_ok=True)
+
+    def put(rel: str, data: bytes) -> None:
+        path = folder / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+    return put
+
+
+def _write_packages(stage: Path, manifest: Mapping[str, Any],
+                    answer_key: Mapping[str, Any]) -> None:
+    """The trainee manifest and the instructor's answer key, in their two folders."""
+    (stage / TRAINEE_DIR).mkdir(exist_ok=True)
+    (stage / INSTRUCTOR_DIR).mkdir(exist_ok=True)
+    _write_json(stage / TRAINEE_DIR / "manifest.json", manifest)
+    _write_json(stage / INSTRUCTOR_DIR / "answer_key.json", answer_key)
+
+
 def make_exercise(
     *,
     topic: str,
@@ -280,6 +558,10 @@ def make_exercise(
     force: bool = False,
 ) -> ExerciseSet:
     """Generate an exercise and write its trainee and instructor packages under ``out``.
+
+    The same files as ``write_exercise(generate_exercise(...), out)``, written as they are
+    encoded, so only the item being made is held in memory (:attr:`ExerciseSet.files` of the
+    result is empty).
 
     Parameters
     ----------
@@ -308,7 +590,7 @@ def make_exercise(
     reference_date : datetime.date, optional
         The exercise's "today" (default 2026-01-15); trainees get it in the manifest.
     dpi : int
-        Resolution of the views.
+        Resolution of the views (50-1200).
     progress : callable, optional
         Called with ``(done, total)`` after each item.
     force : bool
@@ -317,147 +599,20 @@ def make_exercise(
     Raises
     ------
     InvalidComponent
-        For an unknown topic or an out-of-range level, count, rate or dpi.
+        For an unknown topic or drill, or an out-of-range level, count, rate or dpi.
     OutputError
         ``out`` is a file, a non-empty folder without ``force``, or cannot be written.
     """
-    if topic not in TOPICS:
-        raise InvalidComponent(f"topic must be one of {sorted(TOPICS)}, got {topic!r}")
-    _check_level("level", level)
-    cap_choice = level if capture_level is None else capture_level
-    defect_choice = level if defect_level is None else defect_level
-    _check_level("capture level", cap_choice)
-    _check_level("defect level", defect_choice)
-    if not 1 <= count <= 1000:
-        raise InvalidComponent(f"count must be between 1 and 1000, got {count}")
-    if not 0.0 <= forgery_rate <= 1.0:
-        raise InvalidComponent(f"forgery rate must be between 0 and 1, got {forgery_rate}")
-    drill_ids = tuple(drills or ())
-    specs: dict[str, DefectSpec | ScenarioSpec] = {**catalogue(), **scenarios()}
-    for d in drill_ids:
-        if d not in specs:
-            raise InvalidComponent(f"unknown defect or scenario {d!r}; docsec generate --list "
-                                   "shows them")
-        if not any(_fits(d, m) for m in TOPICS[topic]):
-            raise InvalidComponent(f"{d!r} applies to no model of topic {topic!r}")
-        if not revealed_with(specs[d], LEVEL_TOOLS[level]):
-            raise InvalidComponent(
-                f"{d!r} cannot be found with the tools of level {level} "
-                f"({', '.join(sorted(LEVEL_TOOLS[level]))})")
-    check_target(out, force=force)  # refuse a used folder before any work
-    if seed is None:
-        seed = new_seed()
-    ref = reference_date or datetime.date(2026, 1, 15)
-    root = Path(out)
+    p = _params(topic=topic, level=level, count=count, forgery_rate=forgery_rate, seed=seed,
+                capture_level=capture_level, defect_level=defect_level, drills=drills,
+                reference_date=reference_date, dpi=dpi)
+    root = check_target(out, force=force)  # refuse a used folder before any work
     # Everything is written into a temporary folder beside ``out`` and moved in at the end:
     # an error or Ctrl-C leaves ``out`` as it was, never half an exercise.
     with staged_folder(root, force=force) as stage:
-        trainee = stage / TRAINEE_DIR
-        instructor = stage / INSTRUCTOR_DIR
-        trainee.mkdir()
-        instructor.mkdir()
-        seq = np.random.SeedSequence(seed)
-        plan_seq, registry_seq, *item_seqs = seq.spawn(count + 2)
-        plan_rng = np.random.default_rng(plan_seq)
-        # The exercise's public name: drawn from the seed, shows nothing of it.
-        exercise_id = plan_rng.bytes(8).hex()
-        models = TOPICS[topic]
-        n_forged = round(count * forgery_rate)
-        forged = set(plan_rng.permutation(count)[:n_forged].tolist())
-        tools = LEVEL_TOOLS[level]
-        kind, cap_level = _CAPTURE[cap_choice]
-        items: list[ExerciseItem] = []
-        registry_rows: list[dict[str, Any]] = []
-        alerts: list[dict[str, Any]] = []
-        # Capturing (OpenCV) and encoding (zlib, libjpeg) release the GIL: captures and files are
-        # made by worker threads while the next document renders. Every capture has its own seed
-        # and every file its own path, so the bytes do not depend on the threads' order.
-        with ThreadPoolExecutor(max_workers=3) as pool:
-            pending: list[Future[Any]] = []
-            builders: list[Callable[[], ExerciseItem]] = []
-            for i in range(count):
-                item_rng = np.random.default_rng(item_seqs[i])
-                doc_seed, defect_seed, capture_seed, noise_seed = (
-                    int(x) for x in item_rng.integers(0, 2**63, 4))
-                model_id = models[int(plan_rng.integers(len(models)))]
-                defects: tuple[str, ...] = ()
-                scenario: str | None = None
-                if i in forged and drill_ids:
-                    drill = drill_ids[int(plan_rng.integers(len(drill_ids)))]
-                    fits = [m for m in models if _fits(drill, m)]
-                    model_id = fits[int(plan_rng.integers(len(fits)))]
-                    if drill in catalogue():
-                        defects = (drill,)
-                    else:
-                        scenario = drill
-                    model_id = _model_for(drill, model_id)
-                elif i in forged:
-                    defects, scenario = _pick_forgery(model_id, defect_choice, tools,
-                                                      np.random.default_rng(defect_seed))
-                    if scenario is not None:
-                        model_id = _model_for(scenario, model_id)
-                doc = make_document(model_id, rng=doc_seed, defects=defects, reference_date=ref,
-                                    dpi=dpi, views=_views_for(model_id, tools),
-                                    scenario=scenario, traveller=True)
-                item_id = f"item-{i + 1:03d}"
-                builders.append(_write_item(trainee, item_id, doc, kind, cap_level, capture_seed,
-                                            noise_seed, pool, pending))
-                record = (doc.vehicle or {}).get("registry_record")
-                if isinstance(record, Mapping):
-                    registry_rows.append(dict(record))
-                if doc.alert is not None:
-                    alerts.append(dict(doc.alert))
-                if progress is not None:
-                    progress(i + 1, count)
-            for fut in pending:
-                fut.result()
-            items.extend(build() for build in builders)
-        files_common: dict[str, str] = {}
-        if topic in ("vehicle", "mixed"):
-            files_common["registry"] = "registry.csv"
-            write_registry(trainee / "registry.csv", registry_rows,
-                           np.random.default_rng(registry_seq), reference_date=ref)
-        if topic in ("document", "mixed"):
-            files_common["document_alerts"] = "document_alerts.csv"
-            write_document_alerts(trainee / "document_alerts.csv", alerts,
-                                  np.random.default_rng(registry_seq.spawn(1)[0]),
-                                  reference_date=ref)
-        if level >= REFERENCE_LEVEL:
-            # The genuine specimen of every model of the topic, numbered (the same for every
-            # exercise, so it says nothing about the items).
-            for model_id in models:
-                rel = f"reference/{model_id}"
-                write_reference_sheet(model_id, trainee / rel, dpi=REFERENCE_DPI)
-                files_common[f"reference_{model_id}"] = f"{rel}/index.html"
-        manifest = {
-            "exercise": exercise_id,
-            "reference_date": ref.isoformat(),
-            "views": sorted(tools),
-            "files": files_common,
-            "items": [dict(it.manifest) for it in items],
-        }
-        parameters = {
-            "topic": topic,
-            "level": level,
-            "capture_level": cap_choice,
-            "defect_level": defect_choice,
-            "count": count,
-            "forgery_rate": forgery_rate,
-            "reference_date": ref.isoformat(),
-            "dpi": dpi,
-            "capture": {"kind": kind, "level": cap_level},
-        }
-        answer_key = {
-            "exercise": exercise_id,
-            "seed": seed,
-            "parameters": parameters,
-            **parameters,
-            "forged": n_forged,
-            "items": [dict(it.answer) for it in items],
-        }
-        _write_json(trainee / "manifest.json", manifest)
-        _write_json(instructor / "answer_key.json", answer_key)
-    return ExerciseSet(out=root, items=tuple(items), answer_key=answer_key, manifest=manifest)
+        items, manifest, answer_key = _generate(p, _folder_sink(stage / TRAINEE_DIR), progress)
+        _write_packages(stage, manifest, answer_key)
+    return ExerciseSet(out=root, items=items, answer_key=answer_key, manifest=manifest)
 
 
 def _views_for(model_id: str, tools: frozenset[str]) -> list[str]:
@@ -470,20 +625,19 @@ def _write_json(path: Path, data: Mapping[str, Any]) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
-def _write_item(root: Path, item_id: str, doc: SyntheticDocument, kind: Literal["scan", "photo"],
-                level: Literal[1, 2, 3], capture_seed: int, noise_seed: int,
-                pool: ThreadPoolExecutor, pending: list[Future[Any]],
+def _queue_item(put: FileSink, item_id: str, doc: SyntheticDocument,
+                kind: Literal["scan", "photo"], level: Literal[1, 2, 3], capture_seed: int,
+                noise_seed: int, pool: ThreadPoolExecutor, pending: list[Future[Any]],
                 ) -> Callable[[], ExerciseItem]:
-    """Queue the files of one item; return the function that builds its entries afterwards."""
-    folder = root / item_id
-    folder.mkdir(exist_ok=True)
+    """Queue the files of one item (encoded and handed to ``put`` by the worker threads);
+    return the function that builds its entries afterwards."""
     files: dict[str, str] = {}
     noise_rng = np.random.default_rng(noise_seed)
     for name, image in doc.views.items():
         rel = f"{item_id}/{name}.png"
         sigma = float(noise_rng.uniform(*NOISE_SIGMA))
         view_seed = int(noise_rng.integers(0, 2**63))
-        pending.append(pool.submit(_noisy_png, image, sigma, view_seed, root / rel))
+        pending.append(pool.submit(_put_png, put, rel, image, sigma, view_seed))
         files[name] = rel
     seeds = np.random.SeedSequence(capture_seed).spawn(3)
     futures: dict[str, Future[Capture]] = {}
@@ -491,9 +645,9 @@ def _write_item(root: Path, item_id: str, doc: SyntheticDocument, kind: Literal[
         if name not in doc.views:
             continue
         rel = f"{item_id}/capture_{name}.jpg"
-        futures[name] = pool.submit(capture_file, doc.views[name],
+        futures[name] = pool.submit(_put_capture, put, rel, doc.views[name],
                                     kind if name != "vin_plate" else "photo", level,
-                                    np.random.default_rng(seeds[k]), root / rel)
+                                    np.random.default_rng(seeds[k]))
         pending.append(futures[name])
         files[f"capture_{name}"] = rel
     return functools.partial(_entries, item_id, doc, files, futures)
@@ -555,8 +709,17 @@ def device_noise(image: NDArray[np.uint8], sigma: float,
     return out
 
 
-def _noisy_png(image: NDArray[np.uint8], sigma: float, seed: int, path: Path) -> None:
-    save_png(device_noise(image, sigma, np.random.default_rng(seed)), path)
+def _put_png(put: FileSink, rel: str, image: NDArray[np.uint8], sigma: float,
+             seed: int) -> None:
+    put(rel, png_bytes(device_noise(image, sigma, np.random.default_rng(seed))))
+
+
+def _put_capture(put: FileSink, rel: str, image: NDArray[np.uint8],
+                 kind: Literal["scan", "photo"], level: Literal[1, 2, 3],
+                 rng: np.random.Generator) -> Capture:
+    c, data = capture_bytes(image, kind, level, rng)
+    put(rel, data)
+    return c
 
 
 def capture_file(image: NDArray[np.uint8], kind: Literal["scan", "photo"],
@@ -566,13 +729,19 @@ def capture_file(image: NDArray[np.uint8], kind: Literal["scan", "photo"],
     A capture that is not already JPEG (the clean scan) is encoded at a quality drawn from
     :data:`SCAN_JPEG_QUALITY`, as a scanner's automatic compression would.
     """
+    c, data = capture_bytes(image, kind, level, rng)
+    path.write_bytes(data)
+    return c
+
+
+def capture_bytes(image: NDArray[np.uint8], kind: Literal["scan", "photo"],
+                  level: Literal[1, 2, 3], rng: np.random.Generator) -> tuple[Capture, bytes]:
+    """The capture of :func:`capture_file` and its JPEG file, as bytes."""
     c = capture(image, kind=kind, level=level, rng=rng)
     if c.jpeg_bytes is not None:
-        path.write_bytes(c.jpeg_bytes)
-    else:
-        lo, hi = SCAN_JPEG_QUALITY
-        save_jpeg(c.image, path, quality=int(rng.integers(lo, hi + 1)))
-    return c
+        return c, c.jpeg_bytes
+    lo, hi = SCAN_JPEG_QUALITY
+    return c, jpeg_bytes(c.image, quality=int(rng.integers(lo, hi + 1)))
 
 
 #: JPEG quality range of clean scans in an exercise.
@@ -663,6 +832,13 @@ def write_registry(path: Path, planted: list[dict[str, Any]],
     ``CCC-YYYY-NNNNNNN`` numbered in one sequence, colours in lower case) and, with
     ``reference_date``, every record was reported before that day.
     """
+    path.write_text(registry_csv(planted, seed, reference_date=reference_date, size=size),
+                    encoding="utf-8")
+
+
+def registry_csv(planted: list[dict[str, Any]], seed: int | np.random.Generator, *,
+                 reference_date: datetime.date | None = None, size: int = 40) -> str:
+    """The text of :func:`write_registry`'s extract."""
     from docsec.registry.mock import make_records
 
     rng = np.random.default_rng(seed)
@@ -684,12 +860,12 @@ def write_registry(path: Path, planted: list[dict[str, Any]],
         row = {f: rec.get(f, "") for f in _REGISTRY_FIELDS}
         row["colour"] = str(row["colour"]).lower()
         rows.insert(int(rng.integers(0, len(rows) + 1)), row)
-    _write_extract(path, rows, _REGISTRY_FIELDS, "reporting_country", rng)
+    return _extract_csv(rows, _REGISTRY_FIELDS, "reporting_country", rng)
 
 
-def _write_extract(path: Path, rows: list[dict[str, Any]], fields: Sequence[str],
-                   country: str, rng: np.random.Generator) -> None:
-    """Write a list extract as CSV, every row numbered in one case-reference sequence
+def _extract_csv(rows: list[dict[str, Any]], fields: Sequence[str], country: str,
+                 rng: np.random.Generator) -> str:
+    """A list extract as CSV text, every row numbered in one case-reference sequence
     (``CCC-YYYY-NNNNNNN``: the ``country`` column, the year reported) in the extract's order,
     so planted rows are numbered like the others."""
     serial = int(rng.integers(1, 9_000_000))
@@ -699,7 +875,7 @@ def _write_extract(path: Path, rows: list[dict[str, Any]], fields: Sequence[str]
     writer = csv.DictWriter(buf, fieldnames=list(fields), lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
-    path.write_text(buf.getvalue(), encoding="utf-8")
+    return buf.getvalue()
 
 
 _ALERT_FIELDS = ("document_number", "issuing_state", "document_type", "status",
@@ -713,6 +889,13 @@ def write_document_alerts(path: Path, planted: list[dict[str, Any]],
     """Lost, stolen and revoked documents extract (an SLTD-like list): generated records of
     the training issuers with the planted ones (stolen blanks, documents revoked as obtained
     by fraud) mixed in, every row in one format and reported before ``reference_date``."""
+    path.write_text(document_alerts_csv(planted, seed, reference_date=reference_date, size=size),
+                    encoding="utf-8")
+
+
+def document_alerts_csv(planted: list[dict[str, Any]], seed: int | np.random.Generator, *,
+                        reference_date: datetime.date, size: int = 40) -> str:
+    """The text of :func:`write_document_alerts`'s extract."""
     from docsec.models import load_models
 
     rng = np.random.default_rng(seed)
@@ -730,4 +913,4 @@ def write_document_alerts(path: Path, planted: list[dict[str, Any]],
     for rec in planted:
         rows.insert(int(rng.integers(0, len(rows) + 1)), {f: rec.get(f, "") for f in
                                                          _ALERT_FIELDS})
-    _write_extract(path, rows, _ALERT_FIELDS, "issuing_state", rng)
+    return _extract_csv(rows, _ALERT_FIELDS, "issuing_state", rng)

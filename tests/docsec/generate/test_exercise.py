@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
+from PIL import Image
 
-from docsec.errors import InvalidComponent
-from docsec.generate.exercise import make_exercise
+from docsec.errors import InvalidComponent, OutputError
+from docsec.generate.exercise import (
+    device_noise,
+    generate_exercise,
+    make_exercise,
+    png_bytes,
+    write_exercise,
+)
 
 ANSWER_WORDS = {"genuine", "defects", "mrz", "fields", "checks", "feedback", "vehicle", "forged"}
 
@@ -85,3 +94,66 @@ def test_bad_parameters(tmp_path: Path, kwargs: dict[str, object]) -> None:
     args.update(kwargs)
     with pytest.raises(InvalidComponent):
         make_exercise(**args)  # type: ignore[arg-type]
+
+
+@pytest.mark.slow
+def test_generation_writes_nothing_and_writing_gives_the_files_of_make_exercise(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    args = {"topic": "mixed", "level": 3, "count": 3, "forgery_rate": 0.7, "seed": 21,
+            "dpi": 50}
+    ex = generate_exercise(**args)  # type: ignore[arg-type]
+    assert not list(tmp_path.iterdir())  # generation alone writes nothing
+    assert ex.out is None
+    with pytest.raises(OutputError):
+        _ = ex.trainee_dir
+    # The answer key is data, never a trainee file; the files are those the manifest lists.
+    assert ex.answer_key["seed"] == 21 and "seed" not in ex.manifest
+    assert not any("answer" in rel for rel in ex.files)
+    listed = {rel for it in ex.manifest["items"] for rel in it["files"].values()}
+    listed |= set(ex.manifest["files"].values())
+    assert listed <= set(ex.files)
+    written = write_exercise(ex, tmp_path / "a")
+    assert written.out == tmp_path / "a" and written.trainee_dir.is_dir()
+    make_exercise(out=tmp_path / "b", **args)  # type: ignore[arg-type]
+    a, b = _digest(tmp_path / "a"), _digest(tmp_path / "b")
+    assert a == b
+    assert set(a) == {f"trainee/{rel}" for rel in ex.files} | {
+        "trainee/manifest.json", "instructor/answer_key.json"}
+    key = json.loads((tmp_path / "a" / "instructor" / "answer_key.json").read_text())
+    assert key == json.loads(json.dumps(ex.answer_key))
+    # Written all at once, and a used folder is refused.
+    with pytest.raises(OutputError):
+        write_exercise(ex, tmp_path / "a")
+    assert _digest(tmp_path / "a") == a
+
+
+def test_bad_parameters_are_refused_before_generation() -> None:
+    with pytest.raises(InvalidComponent, match="dpi"):
+        generate_exercise(topic="document", level=1, count=1, forgery_rate=0.0, dpi=5000)
+    with pytest.raises(InvalidComponent, match="unknown defect"):
+        generate_exercise(topic="document", level=1, count=1, forgery_rate=1.0,
+                          drills=["no.such_defect"])
+
+
+def test_view_png_size_depends_only_on_the_dimensions() -> None:
+    rng = np.random.default_rng(4)
+    flat = np.full((120, 90, 3), 200, np.uint8)
+    busy = rng.integers(0, 256, (120, 90, 3), dtype=np.uint8)
+    sizes = {len(png_bytes(device_noise(img, s, rng))) for img in (flat, busy) for s in (2, 6)}
+    assert len(sizes) == 1
+    for img in (busy, busy[..., 0].copy()):
+        noisy = device_noise(img, 4.0, np.random.default_rng(1))
+        assert np.array_equal(np.asarray(Image.open(io.BytesIO(png_bytes(noisy)))), noisy)
+        assert np.array_equal(np.asarray(Image.open(io.BytesIO(
+            png_bytes(noisy, compress_level=1)))), noisy)
+
+
+def test_device_noise_has_the_requested_spread_and_wraps_the_tile() -> None:
+    img = np.full((1500, 1300, 3), 128, np.uint8)  # larger than the noise tile
+    for sigma in (2.0, 6.0):
+        noisy = device_noise(img, sigma, np.random.default_rng(7))
+        assert abs(float(noisy.astype(np.float64).std()) - sigma) < 0.15 * sigma
+    dark = device_noise(np.zeros((64, 64), np.uint8), 6.0, np.random.default_rng(2))
+    assert dark.min() == 0 and dark.dtype == np.uint8  # saturates, never wraps to white
+    assert dark.max() < 64
