@@ -58,6 +58,8 @@ __all__ = [
     "distance",
     "fold",
     "key_tuple",
+    "lookalike_folds",
+    "may_match",
     "query_keys",
     "record_keys",
     "within",
@@ -98,15 +100,28 @@ def record_keys(folded: str) -> dict[str, str]:
     return dict(zip(KEY_NAMES, key_tuple(folded), strict=True))
 
 
+def lookalike_folds(folded: str) -> set[str]:
+    """The folded VIN and its adjacent transpositions: the folds a look-alike can have.
+
+    Every difference of a look-alike is a confusion inside a class (folding erases it) or
+    the one adjacent transposition, so its fold is one of these (at most 17) strings: a
+    search without near misses looks them up directly instead of probing blocking keys.
+
+    >>> sorted(lookalike_folds('AB'))
+    ['AB', 'BA']
+    """
+    variants = {folded}
+    for i in range(len(folded) - 1):
+        if folded[i] != folded[i + 1]:
+            variants.add(folded[:i] + folded[i + 1] + folded[i] + folded[i + 2 :])
+    return variants
+
+
 def query_keys(folded: str) -> dict[str, set[str]]:
     """Blocking keys to probe for a folded 17-character query and its 16 adjacent
     transpositions (so that a transposition plus two substitutions is still found)."""
-    variants = {folded}
-    for i in range(16):
-        if folded[i] != folded[i + 1]:
-            variants.add(folded[:i] + folded[i + 1] + folded[i] + folded[i + 2 :])
     keys: dict[str, set[str]] = {name: set() for name in KEY_NAMES}
-    for v in variants:
+    for v in lookalike_folds(folded):
         for name, value in zip(KEY_NAMES, key_tuple(v), strict=True):
             keys[name].add(value)
     return keys
@@ -160,30 +175,47 @@ def _best(query: str, candidate: str) -> tuple[float, int] | None:
     return best
 
 
-def within(query: str) -> Callable[[str, str], float | None]:
-    """``distance`` to ``query`` with a cheap pre-filter, for scoring many candidates.
+def may_match(query: str) -> Callable[[str], bool]:
+    """A cheap necessary test on a candidate's *folded* VIN alone, for many candidates.
 
-    The returned function takes a candidate VIN and its folded form (stored by the
-    registries). Folded strings may differ in at most four places (two substitutions and
-    the two characters of one transposition); most blocking-key candidates fail that test
-    at C speed, before the exact weighted distance runs.
+    Folded strings of a candidate within the limits differ from the folded query in at
+    most four places (two substitutions and the two characters of one transposition), and
+    in more than two only with an adjacent swap. Most blocking-key candidates fail at C
+    speed; a registry reads only the stored folds (a covering index) for this test, and
+    full records only for the few that pass.
+
+    >>> test = may_match('1M8GDM9AXKP042788')
+    >>> test(fold('1M8GDM9AXKPO42788')), test(fold('WVWZZZ1KZ6W000001'))
+    (True, False)
     """
     folded = fold(query)
     limit = MAX_SUBSTITUTIONS + 2 * MAX_TRANSPOSITIONS
-    n = len(query)
+    n = len(folded)
 
-    def score(candidate: str, candidate_fold: str) -> float | None:
-        if len(candidate) != n:
-            return None
-        mismatches = sum(map(ne, folded, candidate_fold))
+    def test(cf: str) -> bool:
+        if len(cf) != n:
+            return False
+        mismatches = sum(map(ne, folded, cf))
         if mismatches > limit:
-            return None
-        cf = candidate_fold
-        if mismatches > MAX_SUBSTITUTIONS and not any(
+            return False
+        # more differences than substitutions allow need a swap
+        return mismatches <= MAX_SUBSTITUTIONS or any(
             a == d and b == c and a != b
             for a, b, c, d in zip(folded, folded[1:], cf, cf[1:], strict=False)
-        ):
-            return None  # more differences than substitutions allow, and no swap
+        )
+
+    return test
+
+
+def within(query: str) -> Callable[[str, str], float | None]:
+    """``distance`` to ``query`` after the :func:`may_match` pre-filter, for scoring many
+    candidates: the returned function takes a candidate VIN and its folded form (stored by
+    the registries)."""
+    test = may_match(query)
+
+    def score(candidate: str, candidate_fold: str) -> float | None:
+        if len(candidate) != len(query) or not test(candidate_fold):
+            return None
         return distance(query, candidate)
 
     return score

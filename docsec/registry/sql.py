@@ -4,8 +4,14 @@ One table, ``stolen_vehicles``: the record fields plus derived search columns (s
 :mod:`docsec.registry.lookalike`): ``fold`` (the look-alike folded VIN), ten blocking keys
 ``k_abc`` .. ``k_cde`` (look-alike search with substitutions and transpositions; ``k_cde``
 is the last six characters and also serves exact and last-N lookups), the normalised
-plate and engine number. Keys, plate and engine number are indexed. Searches run as
-plain SQL through the DB-API (portable: SQLite and PostgreSQL).
+plate and engine number. Keys, plate and engine number are indexed; each key's index
+carries the fold too (``ix_sv_k_abc_fold`` ..), so a look-alike search reads its
+candidates' folds from the indexes alone, never the table, and fetches the full records
+of the few that pass the fold test. Opening a registry built with the earlier one-column
+key indexes builds the covering ones (once, about a second per index per million
+records) and drops the superseded ones; a registry that cannot be changed (read-only,
+locked by another process building them) is searched as it is, with the same answers.
+Searches run as plain SQL through the DB-API (portable: SQLite and PostgreSQL).
 
 Records have a natural key, the VIN (or chassis number) and the case reference (unique
 index ``ux_sv_key``): loading a record again updates it or leaves it unchanged, never
@@ -67,6 +73,7 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.schema import CreateIndex
 
 from docsec.errors import RegistryError, RegistryNotFound
 from docsec.registry.base import (
@@ -81,8 +88,9 @@ from docsec.registry.lookalike import (
     SERIAL_KEY,
     fold,
     key_tuple,
+    lookalike_folds,
+    may_match,
     query_keys,
-    within,
 )
 from docsec.registry.search import answer, parse_query, rank
 
@@ -118,16 +126,18 @@ stolen_vehicles = Table(
 _c = stolen_vehicles.c
 _INDEXES = (
     Index("ux_sv_key", _c.vin, _c.case_ref, unique=True),
-    *(Index(f"ix_sv_{name}", _c[name]) for name in KEY_NAMES),
+    *(Index(f"ix_sv_{name}_fold", _c[name], _c.fold) for name in KEY_NAMES),
     Index("ix_sv_plate", _c.plate_norm),
     Index("ix_sv_engine", _c.engine_norm),
 )
+#: One-column key indexes of earlier registries, replaced by the covering ones above.
+_SUPERSEDED = tuple(f"ix_sv_{name}" for name in KEY_NAMES)
 _RECORD_COLUMNS = tuple(_c[name] for name in RECORD_FIELDS)
 _BATCH = 20_000
 _LOOKUP = 500  # VINs per key lookup of an upsert (well under every driver's parameter limit)
 # Column and key names are our own constants; every value goes through bound parameters.
 _SELECT = f"SELECT {', '.join(RECORD_FIELDS)} FROM {stolen_vehicles.name} WHERE "  # noqa: S608
-_SELECT_VIN = f"SELECT id, vin, fold FROM {stolen_vehicles.name} WHERE "  # noqa: S608
+_SELECT_FOLD = f"SELECT id, fold FROM {stolen_vehicles.name} WHERE "  # noqa: S608
 
 
 def to_url(target: str | os.PathLike[str]) -> str:
@@ -201,11 +211,37 @@ class SqlRegistry:
             elif not inspect(self._engine).has_table(stolen_vehicles.name):
                 self._engine.dispose()
                 raise RegistryNotFound(f"{self.url} holds no registry ({_CREATE_HINT})")
+            self._upgrade_indexes()
         except (SQLAlchemyError, OSError, ImportError) as exc:
             text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             if secret:
                 text = text.replace(str(secret), "***")
             raise RegistryError(f"cannot open the registry at {self.url}: {text}") from None
+
+    def _upgrade_indexes(self) -> None:
+        """Build missing indexes of the current schema and drop superseded ones.
+
+        Each index is built in its own transaction (``IF NOT EXISTS``: another process may
+        be building it at the same time). A registry that cannot be changed keeps its
+        indexes: searches give the same answers, only more slowly.
+        """
+        held = {ix["name"] for ix in inspect(self._engine).get_indexes(stolen_vehicles.name)}
+        missing = [ix for ix in _INDEXES if ix.name not in held]
+        stale = [name for name in _SUPERSEDED if name in held]
+        if not missing and not stale:
+            return
+        sqlite = self._engine.dialect.name == "sqlite"
+        try:
+            for ix in missing:
+                with self._engine.begin() as conn:
+                    conn.execute(CreateIndex(ix, if_not_exists=True))
+                    if sqlite:
+                        conn.exec_driver_sql(f"ANALYZE {ix.name}")
+            for name in stale:
+                with self._engine.begin() as conn:
+                    conn.exec_driver_sql(f"DROP INDEX IF EXISTS {name}")
+        except SQLAlchemyError:
+            return  # read-only or busy: searched with the indexes it has
 
     def close(self) -> None:
         """Release the database connections."""
@@ -369,7 +405,16 @@ class SqlRegistry:
         params: list[str]
         if q.kind == "vin":
             folded = fold(q.value)
-            if q.fuzzy and len(folded) == 17:
+            if q.fuzzy and not q.near and len(folded) == 17:
+                # exact and look-alike hits only: their folds are known in advance
+                folds = sorted(lookalike_folds(folded))
+                serials = sorted({f[-6:] for f in folds})
+                where = (
+                    f"{SERIAL_KEY} IN ({', '.join([mark] * len(serials))}) "
+                    f"AND fold IN ({', '.join([mark] * len(folds))})"
+                )
+                params = serials + folds
+            elif q.fuzzy and len(folded) == 17:
                 terms, params = [], []
                 for name, values in query_keys(folded).items():
                     terms.append(f"{name} IN ({', '.join([mark] * len(values))})")
@@ -385,15 +430,16 @@ class SqlRegistry:
             where, params = f"{column} = {mark}", [q.value]
         try:
             with self._engine.connect() as conn:
-                if q.kind == "vin" and q.fuzzy:
-                    # two phases: VINs of the blocking-key candidates, then full rows
-                    # of those within the look-alike distance only
+                if q.kind == "vin" and q.fuzzy and q.near:
+                    # two phases: the folds of the blocking-key candidates (from the
+                    # covering key indexes), then full rows of those passing the fold
+                    # test only; rank() measures the true distance
                     # (plain DB-API cursor: hundreds of candidate rows, no Row objects)
-                    score = within(q.value)
+                    test = may_match(q.value)
                     cursor: Any = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
                     try:
-                        cursor.execute(_SELECT_VIN + where, tuple(params))
-                        keep = [rid for rid, cand, cf in cursor if score(cand, cf) is not None]
+                        cursor.execute(_SELECT_FOLD + where, tuple(params))
+                        keep = [rid for rid, cf in cursor if test(cf)]
                     finally:
                         cursor.close()
                     if not keep:
