@@ -19,7 +19,10 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
+
+from docsec.registry.sql import SUPPORTED_BACKENDS, mask_url
 
 __all__ = ["Database", "migrate"]
 
@@ -36,8 +39,19 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for ``url``: SQLite files get WAL, a busy timeout and foreign keys."""
-    parsed = make_url(url)
+    """An engine for ``url``: SQLite files get WAL, a busy timeout and foreign keys.
+
+    Raises ValueError for a URL that is no SQLAlchemy URL or names another database than
+    SQLite or PostgreSQL (the password masked in the message).
+    """
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise ValueError(f"DOCSEC_DATABASE_URL is no database URL: {url!r}") from None
+    if parsed.get_backend_name() not in SUPPORTED_BACKENDS:
+        raise ValueError(
+            f"unsupported database {mask_url(url)}: use an SQLite file or PostgreSQL "
+            "(postgresql+psycopg://user:password@host/db)")
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)

@@ -275,6 +275,9 @@ class RegistrySearch(BaseModel):
     plate: str | None = Field(default=None, max_length=64)
     engine: str | None = Field(default=None, max_length=64)
     fuzzy: SBool = Field(default=True, description="Include look-alike matches")
+    near: SBool = Field(default=False, description=(
+        "Include near misses too: VINs one or two characters away by characters that are "
+        "not look-alikes (other vehicles, unless a digit was mistyped)"))
     limit: SInt = Field(default=20, ge=1, le=100)
     assignment_id: PublicId | None = Field(
         default=None, description="Search the registry extract of this assignment's exercise")

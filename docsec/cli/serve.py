@@ -13,6 +13,8 @@ from typing import Annotated
 
 import typer
 
+from docsec.cli._service import fail, load_settings, open_database
+
 
 def serve(
     host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
@@ -21,14 +23,19 @@ def serve(
         "--demo", help="Prepare demo accounts, registry and exercise; print the log-ins.")]
     = False,
 ) -> None:
-    """Run the training service."""
+    """Run the training service until interrupted.
+
+    Exit codes: 0 stopped (Ctrl-C or SIGTERM); 1 the server could not start (the port taken,
+    say); 2 usage error, a bad ``DOCSEC_*`` value or a database that cannot be opened.
+    """
     import uvicorn
 
     from docsec.errors import DocsecError
     from service.app import create_app
-    from service.settings import Settings
 
-    settings = Settings()
+    settings = load_settings()
+    with open_database(settings):
+        pass  # reachable and migrated before anything is served
     base = f"http://{host}:{port}"
     if demo:
         from service.demo import instructions, seed_demo
@@ -36,9 +43,13 @@ def serve(
         try:
             setup = seed_demo(settings)
         except DocsecError as exc:
-            typer.echo(f"error: {exc}", err=True)
-            raise typer.Exit(2) from None
+            raise fail(str(exc)) from None
         typer.echo(instructions(setup, base))
     app = create_app(settings)
     typer.echo(f"docsec service on {base} (data: {settings.data_dir}; API docs: {base}/docs)")
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="info")
+    except SystemExit as exc:  # uvicorn exits with its own code when it cannot start
+        if exc.code not in (0, None):
+            raise fail(f"the service could not start on {base}", code=1) from None
+        raise

@@ -6,7 +6,8 @@
   (shown once, stored hashed).
 
 The database is the service's: ``DOCSEC_DATABASE_URL``, else the SQLite file under
-``DOCSEC_DATA_DIR``.
+``DOCSEC_DATA_DIR``. Exit codes: 0 done; 2 usage error, a bad ``DOCSEC_*`` value, a database
+that cannot be opened, an unknown role, a taken user name or no such user.
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ from typing import Annotated
 
 import typer
 
-app = typer.Typer(help="Accounts and lab API keys of the training service.",
-                  no_args_is_help=True)
+from docsec.cli._service import fail, load_settings, open_database
+
+app = typer.Typer(help="Accounts and lab API keys of the training service. Exit codes: 0 done, "
+                  "2 usage, settings or database error.", no_args_is_help=True)
 
 
 @app.command("create")
@@ -28,24 +31,18 @@ def create(
     language: Annotated[str, typer.Option("--language", help="Feedback language: en or ru.")]
     = "en",
 ) -> None:
-    """Create an account."""
+    """Create an account. Exit codes: 0 created; 2 usage, settings or database error, an
+    unknown role or a taken user name."""
     from service.auth import create_user, new_password
-    from service.db import Database
-    from service.settings import Settings
 
-    settings = Settings()
-    db = Database(settings.resolved_database_url)
-    try:
-        db.migrate()
-        secret = password or new_password()
-        with db.session() as session:
-            create_user(session, username=username, role=role, password=secret,
-                        language=language)
-    except (ValueError, LookupError) as exc:
-        typer.echo(f"error: {exc.args[0] if exc.args else exc}", err=True)
-        raise typer.Exit(2) from None
-    finally:
-        db.close()
+    secret = password or new_password()
+    with open_database(load_settings()) as db:
+        try:
+            with db.session() as session:
+                create_user(session, username=username, role=role, password=secret,
+                            language=language)
+        except (ValueError, LookupError) as exc:
+            raise fail(str(exc.args[0] if exc.args else exc)) from None
     typer.echo(f"created {role} {username}")
     if password is None:
         typer.echo(f"password: {secret}")
@@ -58,26 +55,22 @@ def api_key(
         "--rate-limit", min=1, help="Requests a minute (default DOCSEC_LAB_RATE_LIMIT_PER_MIN).")]
     = None,
 ) -> None:
-    """Create an API key for a lab account and print it (shown once)."""
+    """Create an API key for a lab account and print it (shown once). Exit codes: 0 printed;
+    2 usage, settings or database error, or no such lab account."""
     from sqlalchemy import select
 
     from service.auth import issue_api_key
-    from service.db import Database
     from service.models import User
-    from service.settings import Settings
 
-    settings = Settings()
-    db = Database(settings.resolved_database_url)
-    try:
-        db.migrate()
-        with db.session() as session:
-            user = session.scalar(select(User).where(User.username == username))
-            if user is None:
-                raise ValueError(f"no user {username!r}")
-            key = issue_api_key(session, user, rate_limit or settings.lab_rate_limit_per_min)
-    except ValueError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from None
-    finally:
-        db.close()
+    settings = load_settings()
+    with open_database(settings) as db:
+        try:
+            with db.session() as session:
+                user = session.scalar(select(User).where(User.username == username))
+                if user is None:
+                    raise ValueError(f"no user {username!r}")
+                key = issue_api_key(session, user,
+                                    rate_limit or settings.lab_rate_limit_per_min)
+        except ValueError as exc:
+            raise fail(str(exc)) from None
     typer.echo(key)

@@ -59,5 +59,6 @@ def search(body: RegistrySearch, request: Request, user: Officer,
     else:
         registry = get_registry(request)
     answer = registry.search(vin=body.vin, last=body.last, plate=body.plate,
-                             engine=body.engine, fuzzy=body.fuzzy, limit=body.limit)
+                             engine=body.engine, fuzzy=body.fuzzy, near=body.near,
+                             limit=body.limit)
     return answer.to_dict()

@@ -93,3 +93,26 @@ def test_demo_setup(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None
     reg = SqlRegistry(settings.registry_target)
     assert reg.search(vin=vin).hits
     reg.close()
+
+
+@pytest.mark.parametrize(("env", "args", "message"), [
+    ({"DOCSEC_DATABASE_URL": "mysql://lab:s3cret@db/docsec"},
+     ["users", "create", "--role", "lab", "--username", "lab9"], "mysql://lab:***@db/docsec"),
+    ({"DOCSEC_DATABASE_URL": "not a url"},
+     ["users", "api-key", "--username", "lab9"], "no database URL"),
+    ({"DOCSEC_DATABASE_URL": "postgresql+psycopg://lab:s3cret@127.0.0.1:1/docsec"},
+     ["users", "api-key", "--username", "lab9"], "cannot be opened"),
+    ({"DOCSEC_TOKEN_LIFETIME_S": "5"}, ["serve", "--port", "8999"], "DOCSEC_TOKEN_LIFETIME_S"),
+])
+def test_service_commands_refuse_bad_settings_in_one_line(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, env: dict[str, str],
+        args: list[str], message: str) -> None:
+    monkeypatch.setenv("DOCSEC_DATA_DIR", str(tmp_path / "data"))
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    r = CliRunner().invoke(cli, args)
+    assert r.exit_code == 2, r.output
+    lines = r.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error:") and message in lines[0]
+    assert "s3cret" not in r.output
+    assert not (tmp_path / "data").exists() or not any((tmp_path / "data").rglob("*.sqlite"))

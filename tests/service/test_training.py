@@ -253,6 +253,14 @@ def test_registry_search_in_the_exercise_extract(client: TestClient, world, app)
     rec = next(iter(make_records(50, seed=1)))
     r = client.post("/api/v1/registry/search", json={"vin": rec.vin}, headers=t1)
     assert r.status_code == 200 and r.json()["hits"][0]["record"]["vin"] == rec.vin
+    # a near miss (a character that is no look-alike) is another vehicle unless asked for
+    swap = "7" if rec.vin[12] != "7" else "3"
+    other = rec.vin[:12] + swap + rec.vin[13:]
+    plain = client.post("/api/v1/registry/search", json={"vin": other}, headers=t1).json()
+    assert rec.vin not in [m["record"]["vin"] for m in plain["hits"]]
+    asked = client.post("/api/v1/registry/search", json={"vin": other, "near": True},
+                        headers=t1).json()
+    assert [m["match"] for m in asked["hits"] if m["record"]["vin"] == rec.vin] == ["near"]
 
 
 def test_concurrent_submissions_store_one_answer_per_item(client: TestClient, world) -> None:  # type: ignore[no-untyped-def]
