@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -238,3 +239,44 @@ def test_key_tuple_is_the_ten_block_triples() -> None:
         expected = tuple("".join(blocks[b] for b in t) for t in combinations("abcde", 3))
         assert key_tuple(f) == expected
     assert key_tuple("KE701234567") == ("",) * 9 + ("234567",)
+
+
+def test_lookalike_search_is_the_near_search_without_near_hits(registry: VehicleRegistry) -> None:
+    # without near misses, SQL looks hits up by their folds; with them, by blocking keys:
+    # both must agree on every exact and look-alike hit, in the same order
+    rng = np.random.default_rng(21)
+    for rec in VINS[:80]:
+        q = _mutate(rec.vin, rng, int(rng.integers(3)), int(rng.integers(2)),
+                    bool(rng.random() < 0.5))
+        plain = registry.search(vin=q, limit=1000)
+        near = registry.search(vin=q, limit=1000, near=True)
+        assert plain.hits == tuple(m for m in near.hits if m.match != "near"), q
+
+
+def test_opening_an_older_registry_builds_the_covering_indexes(tmp_path: Path) -> None:
+    from sqlalchemy import create_engine, inspect
+
+    from docsec.registry.lookalike import KEY_NAMES
+
+    path = f"{tmp_path}/old.sqlite"
+    reg = SqlRegistry(path, create=True)
+    reg.add(RECORDS[:500])
+    reg.close()
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:  # the one-column key indexes of earlier registries
+        for name in KEY_NAMES:
+            conn.exec_driver_sql(f"DROP INDEX ix_sv_{name}_fold")
+            conn.exec_driver_sql(f"CREATE INDEX ix_sv_{name} ON stolen_vehicles ({name})")
+    queries = [VINS[i].vin.replace("0", "O") for i in range(40)]
+    expected = InMemoryRegistry(RECORDS[:500])
+    reg = SqlRegistry(path)
+    names = {ix["name"] for ix in inspect(engine).get_indexes("stolen_vehicles")}
+    assert {f"ix_sv_{n}_fold" for n in KEY_NAMES} <= names
+    assert not {f"ix_sv_{n}" for n in KEY_NAMES} & names
+    for near in (False, True):
+        assert [reg.search(vin=q, near=near) for q in queries] == [
+            expected.search(vin=q, near=near) for q in queries
+        ]
+    assert SqlRegistry(path).count() == 500  # opening again changes nothing
+    reg.close()
+    engine.dispose()
