@@ -428,30 +428,30 @@ class SqlRegistry:
         else:
             column = "plate_norm" if q.kind == "plate" else "engine_norm"
             where, params = f"{column} = {mark}", [q.value]
+        dbapi_error: type[Exception] = self._engine.dialect.loaded_dbapi.Error
         try:
             with self._engine.connect() as conn:
-                if q.kind == "vin" and q.fuzzy and q.near:
-                    # two phases: the folds of the blocking-key candidates (from the
-                    # covering key indexes), then full rows of those passing the fold
-                    # test only; rank() measures the true distance
-                    # (plain DB-API cursor: hundreds of candidate rows, no Row objects)
-                    test = may_match(q.value)
-                    cursor: Any = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-                    try:
+                # plain DB-API cursors: up to hundreds of candidate rows, no Row objects
+                cursor: Any = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+                try:
+                    if q.kind == "vin" and q.fuzzy and q.near:
+                        # two phases: the folds of the blocking-key candidates (from the
+                        # covering key indexes), then full rows of those passing the fold
+                        # test only; rank() measures the true distance
+                        test = may_match(q.value)
                         cursor.execute(_SELECT_FOLD + where, tuple(params))
-                        keep = [rid for rid, cf in cursor if test(cf)]
-                    finally:
-                        cursor.close()
-                    if not keep:
+                        keep = [rid for rid, cf in cursor.fetchall() if test(cf)]
                         rows: Sequence[Any] = []
+                        if keep:
+                            marks = ", ".join([mark] * len(keep))
+                            cursor.execute(_SELECT + f"id IN ({marks})", tuple(keep))
+                            rows = cursor.fetchall()
                     else:
-                        marks = ", ".join([mark] * len(keep))
-                        rows = conn.exec_driver_sql(
-                            _SELECT + f"id IN ({marks})", tuple(keep)
-                        ).all()
-                else:
-                    rows = conn.exec_driver_sql(_SELECT + where, tuple(params)).all()
-        except SQLAlchemyError as exc:
+                        cursor.execute(_SELECT + where, tuple(params))
+                        rows = cursor.fetchall()
+                finally:
+                    cursor.close()
+        except (SQLAlchemyError, dbapi_error) as exc:
             raise RegistryError(f"registry search failed: {exc}") from exc
         return answer(q, rank(q, (_record(r) for r in rows)))
 
