@@ -30,29 +30,24 @@ is printed before and after; the load generator shares the machine's cores with 
 
 from __future__ import annotations
 
+import argparse
+import asyncio
+import datetime as dt
+import os
+import secrets
+import shutil
+import socket
+import sqlite3
+import statistics
+import subprocess
 import sys
+import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-_BENCH = str(Path(__file__).resolve().parent)
-if _BENCH in sys.path:  # bench/inspect.py would shadow the standard library's inspect
-    sys.path.remove(_BENCH)
-
-import argparse  # noqa: E402
-import asyncio  # noqa: E402
-import datetime as dt  # noqa: E402
-import os  # noqa: E402
-import secrets  # noqa: E402
-import shutil  # noqa: E402
-import socket  # noqa: E402
-import sqlite3  # noqa: E402
-import statistics  # noqa: E402
-import subprocess  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
-from collections.abc import Callable  # noqa: E402
-from typing import Any  # noqa: E402
-
-import httpx  # noqa: E402
+import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "s01" / "capture_scan.jpg"

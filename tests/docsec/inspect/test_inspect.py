@@ -64,7 +64,7 @@ def test_genuine_passport_passes_every_check(make_doc: MakeDoc) -> None:
 def test_a_planted_defect_fails_one_of_its_declared_checks(make_doc: MakeDoc, model: str,
                                                            defect: str) -> None:
     # the VIN-plate reading separates one changed character by a margin of 0.2-0.5: seed
-    # 1 is one with a clear margin (bench/inspect.py measures the rate over many)
+    # 1 is one with a clear margin (bench/inspection.py measures the rate over many)
     doc = make_doc(model, defect, seed=1 if defect == "vin.plate_mismatch" else 7)
     rep = inspect_document(doc.views, reference_date=REF, level=3)
     declared = set(catalogue()[defect].checks)

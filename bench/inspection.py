@@ -14,7 +14,7 @@ Printed: per-defect recall per capture, false alarms (genuine documents with any
 finding, and which checks fired), rejected genuine documents, the verdict confusion matrix
 and the median time per document (one process, warm), with each goal.
 
-Usage: ``.venv/bin/python bench/inspect.py [--n 40] [--captures rendered,scan,photo]
+Usage: ``.venv/bin/python bench/inspection.py [--n 40] [--captures rendered,scan,photo]
 [--dump scores.csv]`` (``--n 500`` or more for the full run; the default finishes in a few
 minutes on a quiet 2-core machine).
 """
