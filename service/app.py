@@ -76,8 +76,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api = APIRouter(prefix=API_PREFIX, responses=ERROR_RESPONSES)
     from service.routers import assignments, cohorts, exercises, registry, results
     from service.routers import auth as auth_router
+    from service.routers import lab as lab_router
     from service.routers import users as users_router
 
+    # routes are matched in order: the lab checks (the high-volume calls) first
+    api.include_router(lab_router.router)
     api.include_router(auth_router.router)
     api.include_router(users_router.router)
     api.include_router(cohorts.router)
@@ -85,8 +88,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(assignments.router)
     api.include_router(results.router)
     api.include_router(registry.router)
-    from service.routers import lab as lab_router
-
-    api.include_router(lab_router.router)
     app.include_router(api)
     return app
