@@ -9,7 +9,8 @@
 * ``DOCSEC_SECRET_KEY``: the token signing key; when not given, one is generated on first start
   and kept in ``DATA_DIR/secret_key`` (mode 0600), never in the repository;
 * ``DOCSEC_TOKEN_LIFETIME_S``, ``DOCSEC_UPLOAD_MAX_BYTES``, ``DOCSEC_UPLOAD_MAX_PIXELS``,
-  ``DOCSEC_LAB_RATE_LIMIT_PER_MIN`` (default for new API keys), ``DOCSEC_LOGIN_RATE_LIMIT_PER_MIN``.
+  ``DOCSEC_LAB_RATE_LIMIT_PER_MIN`` (default for new API keys), ``DOCSEC_LOGIN_RATE_LIMIT_PER_MIN``,
+  ``DOCSEC_EXERCISE_MAX_ITEMS`` (at most 200).
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ class Settings(BaseSettings):
     upload_max_pixels: int = Field(default=40_000_000, ge=10_000)
     lab_rate_limit_per_min: int = Field(default=6000, ge=1)
     login_rate_limit_per_min: int = Field(default=30, ge=1)
+    #: items one exercise may have on this deployment (generation runs inside the request)
+    exercise_max_items: int = Field(default=200, ge=1, le=200)
 
     @field_validator("data_dir")
     @classmethod

@@ -70,6 +70,9 @@ def create_exercise(body: ExerciseCreate, request: Request, user: Instructor,
                     session: DbSession) -> ExerciseOut:
     """Generate an exercise (through docsec.generate) and store its answer key."""
     settings: Settings = request.app.state.settings
+    if body.count > settings.exercise_max_items:
+        raise ApiError(422, f"count: this service makes exercises of at most "
+                       f"{settings.exercise_max_items} items", code="too_many_items")
     ex = training.create_exercise(
         session, settings, user, topic=body.topic, level=body.level, count=body.count,
         forgery_rate=body.forgery_rate, seed=body.seed, reference_date=body.reference_date,

@@ -140,3 +140,14 @@ def test_csv_cells_never_run_as_formulas(client: TestClient, setup: dict[str, An
                        headers=at.headers).status_code == 201
     text = client.get("/api/v1/results?format=csv", headers=setup["inst"]).text
     assert "\n'@SUM," in text and "\n@SUM" not in text
+
+
+def test_a_deployment_caps_exercise_size(settings: Settings, make_account) -> None:  # type: ignore[no-untyped-def]
+    inst = make_account("instructor", "ana").headers  # the same database and signing key
+    app = create_app(settings.model_copy(update={"exercise_max_items": 1}))
+    with TestClient(app) as c:
+        r = c.post("/api/v1/exercises", json={"topic": "document", "count": 2, "dpi": 100},
+                   headers=inst)
+        _check(r, 422)
+        assert r.json()["error"]["code"] == "too_many_items"
+        assert not any(settings.exercises_dir.glob("*/trainee"))  # refused before any work

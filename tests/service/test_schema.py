@@ -5,6 +5,8 @@ and body is the one the document declares, and that invalid data is refused."""
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -29,7 +31,8 @@ MAX_EXAMPLES = 25
 #: cannot say that bytes decode to an image, that base64 holds one, or that text is an MRZ.
 SEMANTIC_422 = {"/api/v1/check/document", "/api/v1/check/batch", "/api/v1/check/mrz",
                 "/api/v1/users/{username}/api-keys", "/api/v1/cohorts",
-                "/api/v1/registry/search"}
+                "/api/v1/registry/search",
+                "/api/v1/exercises"}  # a deployment's item cap below the schema's 200
 
 #: Checks left out per operation, each with its reason (none today: keep it that way).
 KNOWN_OPEN: dict[tuple[str, str], tuple[object, ...]] = {}
@@ -38,12 +41,14 @@ KNOWN_OPEN: dict[tuple[str, str], tuple[object, ...]] = {}
 def _build() -> tuple[FastAPI, dict[str, dict[str, str]]]:
     """The app on a fresh database and a seeded registry, with one account per role."""
     tmp = Path(tempfile.mkdtemp(prefix="docsec-schema-"))
+    atexit.register(shutil.rmtree, tmp, True)
     registry = tmp / "registry.sqlite"
     reg = SqlRegistry(registry, create=True)
     reg.add(make_records(200, seed=5))
     reg.close()
+    # exercises are generated inside the request: this deployment makes them of 2 items
     app = create_app(Settings(data_dir=tmp / "data", registry=str(registry),
-                              login_rate_limit_per_min=100_000))
+                              login_rate_limit_per_min=100_000, exercise_max_items=2))
     auth: dict[str, dict[str, str]] = {}
     with app.state.db.session() as s:
         for role in ("admin", "instructor", "trainee", "lab"):
@@ -58,10 +63,7 @@ def _build() -> tuple[FastAPI, dict[str, dict[str, str]]]:
 
 
 APP, AUTH = _build()
-# Left out, still open: POST /exercises generates the whole exercise inside the request
-# (count up to 200 documents, a minute or more), so generated requests time out.
-schema = schemathesis.openapi.from_asgi("/openapi.json", APP).exclude(
-    method="POST", path="/api/v1/exercises")
+schema = schemathesis.openapi.from_asgi("/openapi.json", APP)
 
 
 def _role(path: str) -> str:
