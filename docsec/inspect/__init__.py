@@ -30,6 +30,7 @@ from docsec.inspect.context import Context, make_finding
 from docsec.inspect.features import FEATURE_CHECKS
 from docsec.inspect.register import RegisteredView, light_of, register_side, side_of
 from docsec.inspect.rules import data_findings
+from docsec.inspect.traces import TRACE_CHECKS
 from docsec.inspect.verdict import decide
 from docsec.models import DocumentModel
 from docsec.read import Reading, read_document
@@ -259,7 +260,7 @@ def inspect_document(
                   vin_plate=images.get("vin_plate"), vin_plate_text=vin_plate_text,
                   traveller=images.get("traveller"))
     findings: list[Finding] = []
-    for cid, (fn, _lights) in FEATURE_CHECKS.items():
+    for cid, (fn, _lights) in {**FEATURE_CHECKS, **TRACE_CHECKS}.items():
         try:
             findings.append(fn(ctx))
         except (ValueError, ArithmeticError, IndexError, cv2_error()) as exc:
