@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from docsec.alerts import DocumentAlerts
 from docsec.errors import ImageError, InvalidComponent, RegionNotFound
 from docsec.inspect.context import Context, make_finding
 from docsec.inspect.features import FEATURE_CHECKS
@@ -163,6 +164,7 @@ def inspect_document(
     fixed_position: bool = True,
     vin_plate_text: str | None = None,
     viz: bool = True,
+    alerts: DocumentAlerts | None = None,
 ) -> InspectionReport:
     """Inspect one document from its views; see the module docstring.
 
@@ -184,6 +186,9 @@ def inspect_document(
     viz : bool
         Read the visual-zone fields the data rules compare (Tesseract); False leaves
         ``feature.viz_mrz.match`` and the certificate rules without a reading.
+    alerts : DocumentAlerts, optional
+        Lost, stolen and revoked documents list (:mod:`docsec.alerts`) the document number
+        is looked up in (``document.alert``).
 
     Raises
     ------
@@ -258,7 +263,7 @@ def inspect_document(
     ctx = Context(model=model, views=registered, supplied=frozenset(views), readings=readings,
                   mrz=mrz, reference_date=ref_date, level=level, registry=registry,
                   vin_plate=images.get("vin_plate"), vin_plate_text=vin_plate_text,
-                  traveller=images.get("traveller"))
+                  traveller=images.get("traveller"), alerts=alerts)
     findings: list[Finding] = []
     for cid, (fn, _lights) in {**FEATURE_CHECKS, **TRACE_CHECKS}.items():
         try:

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from docsec.alerts import DocumentAlerts
 from docsec.inspect.register import RegisteredView, canonical_polygon
 from docsec.models import DocumentModel
 from docsec.read import Reading
@@ -27,7 +28,8 @@ class Context:
 
     ``views`` holds only the views the level uses; ``supplied`` names every view given (a
     check that needs a view the level leaves out says so); ``readings`` is the reading of
-    each side's white view; ``mrz`` the parsed MRZ (:class:`docsec.mrz.MRZ`) when one was read.
+    each side's white view; ``mrz`` the parsed MRZ (:class:`docsec.mrz.MRZ`) when one was read;
+    ``alerts`` the lost, stolen and revoked documents list (:mod:`docsec.alerts`) if given.
     """
 
     model: DocumentModel
@@ -41,6 +43,7 @@ class Context:
     vin_plate: NDArray[np.uint8] | None = None
     vin_plate_text: str | None = None
     traveller: NDArray[np.uint8] | None = None
+    alerts: DocumentAlerts | None = None
     memo: dict[str, Any] = field(default_factory=dict)
 
     def view(self, light: str, side: str = "front") -> RegisteredView | None:
