@@ -145,7 +145,8 @@ def side_design(model_id: str, side: str, dpi: int) -> SideDesign:
         box = _box(feats["rainbow"], dpi, size)
         r0, r1 = (np.asarray(c, np.float32) for c in pal["rainbow"])
         mid = np.clip((r0 + r1) / 2 + np.asarray([10, -8, 12], np.float32), 0, 255)
-        grad = patterns.rainbow(box[2:4], [tuple(int(v) for v in c) for c in (r0, mid, r1)])
+        grad = patterns.rainbow(box[2:4], [tuple(int(v) for v in c) for c in (r0, mid, r1)],
+                                angle_deg=float(pal.get("rainbow_angle", 0.0)))
         _tint(under, box, np.full(box[3:1:-1], 0.85, np.float32), grad.astype(np.float32))
         # A colour copy prints the split-fountain background as a dot screen; the lines
         # printed over it later stay lines (the difference is added to the finished base).
@@ -155,10 +156,13 @@ def side_design(model_id: str, side: str, dpi: int) -> SideDesign:
         rainbow_dots = screened.astype(np.int16) - smooth.astype(np.int16)
     if "guilloche" in feats:
         box = _box(feats["guilloche"], dpi, size)
+        styles = pal.get("guilloche_styles", ("net", "rosettes"))
+        pitch = float(pal.get("guilloche_pitch", 14.0))  # line pitch in line widths
         for i, colour in enumerate(pal["guilloche"]):
-            layer = patterns.guilloche(box[2:4], rng=seed + i, colour=colour,
-                                       line_px=max(0.8, dpi / 300),
-                                       style="net" if i == 0 else "rosettes")
+            line_px = max(0.8, dpi / 300)
+            layer = patterns.guilloche(box[2:4], rng=seed + i, colour=colour, line_px=line_px,
+                                       spacing_px=max(4.0, pitch * line_px),
+                                       style=styles[i % len(styles)])
             # Fine-line background prints light: keep the personalisation legible on top.
             layer[..., 3] = (layer[..., 3].astype(np.float32) * 0.45).astype(np.uint8)
             _paste(under, box, patterns.alpha_over(_crop(under, box), layer))
@@ -166,8 +170,10 @@ def side_design(model_id: str, side: str, dpi: int) -> SideDesign:
         f = feats["microprint"]
         box = _box(f, dpi, size)
         colour = tuple(int(v * 0.5) for v in pal["guilloche"][0])
+        height_mm = float(f.params.get("height_mm", patterns.MICROPRINT_HEIGHT_MM))
         mp = patterns.microprint(str(f.params.get("text", model.issuer_name)), box[2:4],
-                                 height_px=max(3.0, box[3] * 0.7), colour=colour)
+                                 height_px=max(patterns.MICROPRINT_MIN_PX, height_mm * dpi / 25.4),
+                                 colour=colour)
         _paste(under, box, patterns.alpha_over(_crop(under, box), mp))
     for t in model.titles:
         if t.side != side:
@@ -232,7 +238,12 @@ def side_design(model_id: str, side: str, dpi: int) -> SideDesign:
         keep("guilloche", "scan_print", Patch("under", box, counterfeit))
     if "microprint" in feats:
         box = _box(feats["microprint"], dpi, size)
-        blurred = patterns.blur_microprint(_crop(under, box), factor=3.0)
+        # A copy does not resolve detail finer than about a letter height: the letters merge
+        # into blobs at any viewing resolution, a magnified view included.
+        height_mm = float(feats["microprint"].params.get("height_mm",
+                                                         patterns.MICROPRINT_HEIGHT_MM))
+        blurred = patterns.blur_microprint(
+            _crop(under, box), factor=min(16.0, max(3.0, height_mm * dpi / 25.4)))
         keep("microprint", "blurred", Patch("under", box, blurred))
     if "uv_emblem" in feats:
         box = _box(feats["uv_emblem"], dpi, size)
@@ -266,7 +277,8 @@ def side_design(model_id: str, side: str, dpi: int) -> SideDesign:
     if "ovi" in feats:
         box = _box(feats["ovi"], dpi, size)
         shape = _alpha(patterns.emblem(box[2:4], design=seed + 7)) * 0.9
-        a, b = (np.asarray(patterns.ovi_colours(k), np.uint8) for k in (0, 1))
+        pair = str(pal.get("ovi_pair", "gold_green"))
+        a, b = (np.asarray(patterns.ovi_colours(k, pair=pair), np.uint8) for k in (0, 1))
         ovi = (
             Overlay(box, shape, np.broadcast_to(a, (*shape.shape, 3)).copy()),
             Overlay(box, shape, np.broadcast_to(b, (*shape.shape, 3)).copy()),

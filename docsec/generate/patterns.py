@@ -16,7 +16,7 @@ Layer conventions (images are ``uint8``; sizes are ``size_xy = (width, height)``
   take an RGB image and return a new RGB image of the same size.
 
 Features and their genuine rendering (DOMAIN.md §2.3 rows): guilloche and rosettes (5,
-hypotrochoid families, fine anti-aliased lines), microprint (6, ≈1 pt repeated text), rainbow
+hypotrochoid families, fine anti-aliased lines), microprint (6, 0.2-0.3 mm repeated text), rainbow
 / split-duct printing (7, smooth hue gradient) and its halftone imitation, UV fibres (2, short
 random Bézier curves), a fictional emblem (3, geometric: never a real state's arms), watermark
 (9, multitone, transmitted light), security thread (10, dark band with negative microtext),
@@ -46,6 +46,7 @@ from docsec.errors import ImageError, ValidationError
 from docsec.generate.text import font
 
 __all__ = [
+    "MICROPRINT_HEIGHT_MM",
     "OVI_PAIRS",
     "Fibre",
     "alpha_over",
@@ -74,6 +75,17 @@ SeedLike = np.random.Generator | int | None
 _SHIFT = 4  # cv2 drawing in 1/16 pixel for sub-pixel anti-aliased lines
 _ONE = 1 << _SHIFT
 _MAX_SIDE = 20000
+
+#: Letter height of genuine microprint (DOMAIN.md §2.3 row 6: 0.2-0.3 mm; legible only with
+#: a loupe or a magnified view); models carry their own as the feature's ``height_mm``.
+MICROPRINT_HEIGHT_MM = 0.25
+#: Smallest letter height drawn: below a fifth of a pixel the row is a uniform tint.
+MICROPRINT_MIN_PX = 0.2
+#: Capital height at which the outlines are drawn before area-averaging down: from about
+#: 16 px FreeType's hinting and whole-pixel sizes no longer change a glyph's shape.
+_MICRO_CAP_PX = 16.0
+#: Largest drawing scale (a 0.2 px row is then drawn 16 px tall): bounds the canvas.
+_MICRO_MAX_SCALE = 80
 
 OVI_PAIRS: dict[str, tuple[Colour, Colour]] = {
     "gold_green": ((190, 152, 44), (42, 132, 72)),
@@ -293,34 +305,50 @@ def microprint(
 ) -> RGBA:
     """Microprint (DOMAIN.md §2.3 row 6): rows of ``text`` repeated, capitals ``height_px`` high.
 
-    About 1 pt (0.35 mm) is typical: 4 px at 300 dpi, 8 px at 600 dpi; it is legible only
-    under magnification. Rows are ``height_px * (1 + line_gap)`` apart and each row starts
-    further along the text, so no column of letters lines up.
+    Real microprint is 0.2-0.3 mm tall (:data:`MICROPRINT_HEIGHT_MM`): about 3 px at 300 dpi,
+    where it prints as a fine line texture, and 10-30 px in a 1200-2400 dpi magnified view,
+    where it reads. The letters are vector outlines rasterised at the output resolution:
+    drawn :func:`_supersample` times larger (capitals at least :data:`_MICRO_CAP_PX` tall,
+    so hinting and whole-pixel font sizes do not distort them) and area-averaged down, which
+    is the anti-aliased coverage of the outline in each output pixel. Rows are
+    ``height_px * (1 + line_gap)`` apart, centred in the box, and each row starts further
+    along the text, so no column of letters lines up.
     """
     w, h = _size(size_xy)
     ink = _colour(colour)
     text = " ".join(text.split())
     if not text:
         raise ValidationError("microprint text is empty")
-    if not 2.0 <= height_px <= 200.0:
-        raise ValidationError("height_px must be in 2..200", height_px=height_px)
-    f = font("condensed", max(4, round(height_px / 0.73)))  # DejaVu cap height ~0.73 em
+    if not MICROPRINT_MIN_PX <= height_px <= 400.0:
+        raise ValidationError(f"height_px must be in {MICROPRINT_MIN_PX}..400",
+                              height_px=height_px)  # fmt: skip
+    if not 0.0 <= line_gap <= 10.0:
+        raise ValidationError("line_gap must be in 0..10", line_gap=line_gap)
+    s = _supersample(height_px)
+    f = font("condensed", max(4, round(height_px * s / 0.73)))  # DejaVu cap height ~0.73 em
+    _, cap_top, _, cap_bottom = f.getbbox("H")
+    cap = max(1, cap_bottom - cap_top)
     unit = text + "  "
-    unit_w = max(1, round(f.getlength(unit)))
-    reps = w // unit_w + 3
-    top = f.getbbox("H")[1]
-    row_h = max(2, round(height_px * 1.35))
-    strip = Image.new("L", (unit_w * reps, row_h), 0)
-    ImageDraw.Draw(strip).text((0, -top + max(0, (row_h - round(height_px)) // 2)),
-                               unit * reps, fill=255, font=f)  # fmt: skip
-    line = np.asarray(strip, np.uint8)
-    pitch = max(row_h, round(height_px * (1.0 + line_gap)))
-    mask = np.zeros((h, w), np.uint8)
-    for i, y0 in enumerate(range(0, h, pitch)):
-        off = (i * unit_w * 3 // 7) % unit_w
-        rows = min(row_h, h - y0)
-        mask[y0 : y0 + rows] = line[:rows, off : off + w]
-    return _layer(ink, mask)
+    unit_w = max(1.0, f.getlength(unit))
+    big_w, big_h = w * s, h * s
+    row_h = cap * 1.35  # the capitals and a little room, as the row a glyph may take
+    pitch = max(row_h, height_px * s * (1.0 + line_gap))
+    rows = max(1, math.floor((big_h - row_h) / pitch) + 1) if big_h >= row_h else 1
+    y_first = (big_h - ((rows - 1) * pitch + row_h)) / 2.0 + (row_h - cap) / 2.0
+    reps = math.ceil(big_w / unit_w) + 2
+    canvas = Image.new("L", (big_w, big_h), 0)
+    draw = ImageDraw.Draw(canvas)
+    for i in range(rows):
+        off = (i * unit_w * 3 / 7) % unit_w
+        draw.text((-off, y_first + i * pitch - cap_top), unit * reps, fill=255, font=f)
+    big = np.asarray(canvas, np.uint8)
+    mask = big if s == 1 else cv2.resize(big, (w, h), interpolation=cv2.INTER_AREA)
+    return _layer(ink, np.ascontiguousarray(mask, dtype=np.uint8))
+
+
+def _supersample(height_px: float) -> int:
+    """Drawing scale for letters ``height_px`` tall: capitals at least :data:`_MICRO_CAP_PX`."""
+    return max(1, min(_MICRO_MAX_SCALE, math.ceil(_MICRO_CAP_PX / height_px)))
 
 
 def rainbow(

@@ -80,7 +80,7 @@ def test_microprint_rows() -> None:
     with pytest.raises(ValidationError):
         P.microprint("   ", (100, 20), height_px=4)
     with pytest.raises(ValidationError):
-        P.microprint("X", (100, 20), height_px=0.5)
+        P.microprint("X", (100, 20), height_px=0.1)
 
 
 def test_rainbow_is_smooth_and_monotonic() -> None:
