@@ -5,6 +5,8 @@
 * ``feature.viz_mrz.match``: each visual-zone field read against its MRZ counterpart after
   transliteration (ICAO 9303-3 §6) and truncation (the MRZ name may stop short);
 * ``feature.issuer.known``: the issuing state is a known ICAO or training issuer;
+* ``document.alert``: the issuing state and document number looked up in the lost, stolen
+  and revoked documents list (:mod:`docsec.alerts`): a hit fails as a lead to confirm;
 * vehicles: ``vin.check_digit`` and the model year (:func:`docsec.vin.check`), the VIN plate
   against field E, the registry (``vehicle.stolen``) and the registry record against the
   certificate (``feature.vin_record.matches_certificate``), make and year against the VIN.
@@ -21,7 +23,7 @@ from docsec.errors import DocsecError
 from docsec.inspect.context import Context, make_finding
 from docsec.report import Finding, Status
 
-__all__ = ["data_findings"]
+__all__ = ["data_findings", "document_alert"]
 
 _MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 #: A VIN-plate cell fits another character better than the expected one by more than this:
@@ -438,11 +440,109 @@ def mrz_only_findings(parsed: Any) -> list[Finding]:
     return out
 
 
+_ALERT_EN = {
+    "lost": "reported lost",
+    "stolen": "reported stolen",
+    "stolen_blank": "listed as a stolen blank",
+    "revoked_fraud": "revoked as obtained by fraud",
+    "invalidated": "invalidated by its issuer",
+}
+_ALERT_RU = {
+    "lost": "заявлен как утраченный",
+    "stolen": "заявлен как похищенный",
+    "stolen_blank": "числится как похищенный незаполненный бланк",
+    "revoked_fraud": "аннулирован как полученный по подложным документам",
+    "invalidated": "признан недействительным органом выдачи",
+}
+
+
+def _number_and_state(ctx: Context) -> tuple[str, str, str] | None:
+    """(document number, issuing state, where they were read) of the document."""
+    if ctx.mrz is not None:
+        num = ctx.mrz.fields.get("document_number")
+        state = ctx.mrz.fields.get("issuing_state")
+        if num is not None and num.value and state is not None and state.value:
+            return str(num.value), str(state.value), "MRZ"
+    for reading in ctx.readings.values():
+        vf = (reading.viz or {}).get("document_number")
+        if vf is not None and vf.value.strip() and vf.confidence >= _SURE:
+            return vf.value, ctx.model.issuer, "visual zone"
+    return None
+
+
+def document_alert(ctx: Context) -> Finding:
+    """The issuing state and document number looked up in the document alert list (lost,
+    stolen, revoked documents): an exact hit fails, a look-alike hit (the numbers differ only
+    by O/0, I/1, S/5...) warns; a hit is a lead for the second line to confirm with the
+    issuing state. Not applicable when no list was given."""
+    cid = "document.alert"
+    if ctx.alerts is None:
+        return make_finding(cid, Status.NOT_APPLICABLE, "not checked: no list was given.",
+                            "не проверено: список утраченных и похищенных документов не "
+                            "подключён.", view_name="alerts")  # fmt: skip
+    found = _number_and_state(ctx)
+    if found is None:
+        return make_finding(cid, Status.ERROR,
+                            "not checked: the document number could not be read.",
+                            "не проверено: номер документа не прочитан.", view_name="alerts")
+    number, state, where = found
+    hits = ctx.alerts.lookup(state, number, reference_date=ctx.reference_date)
+    if not hits:
+        return make_finding(cid, Status.PASS,
+                            f"Document {state} {number} is not on the alert list "
+                            f"({len(ctx.alerts)} records).",
+                            f"Документ {state} {number} в списке утраченных и похищенных "
+                            f"документов не значится ({len(ctx.alerts)} записей).",
+                            view_name="alerts", found=number, score=0.0, threshold=0.0)
+    hit = hits[0]
+    rec = hit.record
+    ref = f", case {rec.case_ref}" if rec.case_ref else ""
+    ref_ru = f", дело {rec.case_ref}" if rec.case_ref else ""
+    exact = hit.match == "exact"
+    en_what = _ALERT_EN.get(rec.status, rec.status)
+    ru_what = _ALERT_RU.get(rec.status, rec.status)
+    if exact:
+        en = (f"Document {state} {number} ({where}) is on the alert list: {en_what} on "
+              f"{rec.date_reported.isoformat()}{ref}. A hit is a lead, not proof: refer the "
+              "document to the second line, which confirms the listing with the issuing "
+              "state before anything is done.")
+        ru = (f"Документ {state} {number} ({'МСЗ' if where == 'MRZ' else 'визуальная зона'}) "
+              f"значится в розыскном списке: {ru_what} {rec.date_reported.isoformat()}{ref_ru}. "
+              "Совпадение является основанием для проверки, а не доказательством: направить "
+              "документ на вторую линию контроля для подтверждения у государства выдачи.")
+    else:
+        en = (f"Document {state} {number} is a look-alike of listed number "
+              f"{rec.document_number} ({en_what} on {rec.date_reported.isoformat()}{ref}): "
+              "compare the numbers character by character and confirm with the issuing "
+              "state.")
+        ru = (f"Номер документа {state} {number} схож с номером {rec.document_number} из "
+              f"розыскного списка ({ru_what} {rec.date_reported.isoformat()}{ref_ru}): сверьте "
+              "номера посимвольно и запросите подтверждение у государства выдачи.")
+    box = None
+    view = None
+    if where == "MRZ" and ctx.model.mrz is not None:
+        box = ctx.model.mrz.box_mm
+        view = ctx.views.get("white" if ctx.model.mrz.side == "front" else "white_back")
+    else:
+        try:
+            f = ctx.model.field("document_number")
+            box = f.box_mm
+            view = ctx.views.get("white" if f.side == "front" else "white_back")
+        except DocsecError:
+            box = None
+    return make_finding(cid, Status.FAIL if exact else Status.WARN, en, ru, view=view,
+                        view_name=None if view is not None else "alerts", box_mm=box,
+                        field_name="document_number", expected=rec.document_number,
+                        found=number, score=1.0 if exact else 0.5, threshold=0.0)
+
+
 def data_findings(ctx: Context) -> list[Finding]:
     """Every data rule that applies to the document."""
     out = _mrz_findings(ctx)
     if ctx.model.mrz is not None:
         out.append(viz_mrz_match(ctx))
         out.append(issuer_known(ctx))
+    if ctx.model.mrz is not None or any(f.name == "document_number" for f in ctx.model.fields):
+        out.append(document_alert(ctx))
     out.extend(vehicle_findings(ctx))
     return out
