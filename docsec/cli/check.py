@@ -1,12 +1,13 @@
 """``docsec check``: inspect a document in its lights, decide, and explain each finding.
 
 ``docsec check --white F [--uv365 F] [--ir F] [--transmitted F] [--tilt F ...]
-[--white-back F ...] [--vin-plate F] [--level 1|2|3] [--registry URL] [--reference-date D]
-[--json | --html OUT]``, or ``docsec check DIR`` for an exercise item folder: the views are
-found by file name (``white.png``, ``uv365.png``, ``tilt_1.png`` ..., ``*_back``,
-``vin_plate.png``; ``capture_white.jpg`` and its siblings when there is no plain view), the
-reference date comes from the exercise's ``manifest.json`` and the registry extract
-``registry.csv`` beside it is used when no registry is named.
+[--white-back F ...] [--vin-plate F] [--level 1|2|3] [--registry URL] [--alerts FILE]
+[--reference-date D] [--json | --html OUT]``, or ``docsec check DIR`` for an exercise item
+folder: the views are found by file name (``white.png``, ``uv365.png``, ``tilt_1.png`` ...,
+``*_back``, ``vin_plate.png``; ``capture_white.jpg`` and its siblings when there is no plain
+view), the reference date comes from the exercise's ``manifest.json``, the registry extract
+``registry.csv`` beside it is used when no registry is named and the document alert list
+``document_alerts.csv`` (lost, stolen and revoked documents) when no ``--alerts`` is given.
 
 Output: a summary (verdict, reasons, failing findings), ``--json`` one JSON object
 (``verdict``, ``reasons``, ``model``, ``findings``, ``reading``, ``timings_ms``), ``--html OUT``
@@ -28,6 +29,7 @@ from docsec.cli.output import FINDINGS, OK, emit, fail, fail_with, parse_date
 if TYPE_CHECKING:
     import datetime as dt
 
+    from docsec.alerts import DocumentAlerts
     from docsec.registry.base import VehicleRegistry
 
 _IMAGE_EXT = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp", ".bmp")
@@ -85,6 +87,13 @@ def _extract_registry(folder: Path) -> VehicleRegistry | None:
     return None
 
 
+def _extract_alerts(folder: Path) -> Path | None:
+    for cand in (folder / "document_alerts.csv", folder.parent / "document_alerts.csv"):
+        if cand.is_file():
+            return cand
+    return None
+
+
 def check(
     folder: Annotated[
         Path | None, typer.Argument(help="An exercise item folder (views found by file name).")
@@ -124,6 +133,11 @@ def check(
     registry: Annotated[
         str | None, typer.Option("--registry", help="Stolen-vehicle registry (URL or path).")
     ] = None,
+    alerts: Annotated[
+        Path | None, typer.Option("--alerts", help="Lost, stolen and revoked documents list "
+                                  "(CSV: document_number, issuing_state, document_type, "
+                                  "status, date_reported, case_ref).")
+    ] = None,
     reference_date: Annotated[
         str | None, typer.Option("--reference-date", help="'Today' of the check (YYYY-MM-DD).")
     ] = None,
@@ -143,6 +157,7 @@ def check(
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     import cv2
 
+    from docsec.alerts import read_alerts_file
     from docsec.cli.vin import open_registry
     from docsec.errors import DocsecError
     from docsec.imaging import load_image
@@ -159,6 +174,8 @@ def check(
         reference_date = reference_date or _manifest_date(folder)
         if registry is None:
             extract = _extract_registry(folder)
+        if alerts is None:
+            alerts = _extract_alerts(folder)
     given = {"white": white, "uv365": uv365, "ir": ir, "transmitted": transmitted,
              "white_back": white_back, "uv365_back": uv365_back, "ir_back": ir_back,
              "transmitted_back": transmitted_back, "vin_plate": vin_plate,
@@ -173,6 +190,12 @@ def check(
     ref: dt.date | None = parse_date(reference_date, "--reference-date", as_json=as_json)
     reg = extract if extract is not None else open_registry(registry, must_exist=False,
                                                             as_json=as_json)
+    alert_list: DocumentAlerts | None = None
+    if alerts is not None:
+        try:
+            alert_list = read_alerts_file(alerts)
+        except DocsecError as exc:
+            fail(f"--alerts: {exc}", as_json=as_json, code=exc.code)
     cv2.setNumThreads(1)
     try:
         images = {name: load_image(path) for name, path in files.items()}
@@ -180,7 +203,7 @@ def check(
             if name.startswith(("ir", "transmitted")):
                 images[name] = cv2.cvtColor(images[name], cv2.COLOR_RGB2GRAY)
         report = inspect_document(images, level=level, reference_date=ref, registry=reg,
-                                  fixed_position=not separate)  # fmt: skip
+                                  fixed_position=not separate, alerts=alert_list)  # fmt: skip
     except DocsecError as exc:
         fail_with(exc, as_json=as_json)
     except cv2.error as exc:
