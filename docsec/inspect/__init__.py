@@ -7,7 +7,8 @@ zone), registers every view into the model's canonical frame
 (:mod:`docsec.inspect.register`), runs one check per ID of ``feature_checks.json``
 (:mod:`docsec.inspect.features`) and every data rule (:mod:`docsec.inspect.rules`), and
 decides accept / refer / reject (:mod:`docsec.inspect.verdict`). Which views are used follows
-the level: 1 white and UV 365; 2 also IR, transmitted and tilt; 3 everything supplied.
+the level: 1 white and UV 365; 2 also UV 254, IR, transmitted and tilt; 3 everything
+supplied.
 
 Checks compare with the model's unpersonalised reference (:mod:`docsec.inspect.reference`),
 never with anything the generator planted; this package imports nothing from
@@ -43,7 +44,7 @@ __all__ = ["LEVEL_LIGHTS", "InspectionReport", "inspect_document", "views_for_le
 #: Lights each level uses (``tilt`` stands for every tilt frame); level 3 uses everything.
 LEVEL_LIGHTS: Mapping[int, frozenset[str]] = {
     1: frozenset({"white", "uv365"}),
-    2: frozenset({"white", "uv365", "ir", "transmitted", "tilt"}),
+    2: frozenset({"white", "uv365", "uv254", "ir", "transmitted", "tilt"}),
 }
 
 
@@ -142,7 +143,7 @@ def _as_image(name: str, img: object) -> NDArray[np.uint8]:
     return a
 
 
-_KNOWN = ("white", "uv365", "ir", "transmitted")
+_KNOWN = ("white", "uv365", "uv254", "ir", "transmitted")
 
 
 def _check_name(name: str) -> None:
@@ -151,8 +152,8 @@ def _check_name(name: str) -> None:
         light.startswith("tilt_") and light[5:].isdigit())
     if not ok:
         raise InvalidComponent(
-            f"unknown view {name!r}: use white, uv365, ir, transmitted, tilt_<k> (with _back "
-            "for the second side), vin_plate or traveller")
+            f"unknown view {name!r}: use white, uv365, uv254, ir, transmitted, tilt_<k> "
+            "(with _back for the second side), vin_plate or traveller")
 
 
 def inspect_document(

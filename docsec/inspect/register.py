@@ -28,7 +28,7 @@ from docsec.read.page import PageFit, locate_page
 __all__ = ["LIGHTS", "RegisteredView", "light_of", "side_of", "structure_ncc"]
 
 #: The lights a view can be taken in (tilt frames are ``tilt_<k>``).
-LIGHTS = ("white", "uv365", "ir", "transmitted", "tilt")
+LIGHTS = ("white", "uv365", "uv254", "ir", "transmitted", "tilt")
 
 _Q_DPI = 50
 
