@@ -30,7 +30,13 @@ from docsec.alerts import DocumentAlerts
 from docsec.errors import ImageError, InvalidComponent, RegionNotFound
 from docsec.inspect.context import Context, make_finding
 from docsec.inspect.features import FEATURE_CHECKS
-from docsec.inspect.register import RegisteredView, light_of, register_side, side_of
+from docsec.inspect.register import (
+    QUALITY_MIN,
+    RegisteredView,
+    light_of,
+    register_side,
+    side_of,
+)
 from docsec.inspect.rules import data_findings
 from docsec.inspect.traces import TRACE_CHECKS
 from docsec.inspect.verdict import decide
@@ -268,7 +274,7 @@ def inspect_document(
     findings: list[Finding] = []
     for cid, (fn, _lights) in {**FEATURE_CHECKS, **TRACE_CHECKS}.items():
         try:
-            findings.append(fn(ctx))
+            findings.append(_gate(fn(ctx), registered))
         except (ValueError, ArithmeticError, IndexError, cv2_error()) as exc:
             findings.append(make_finding(cid, Status.ERROR, f"the check could not run: {exc}",
                                          "проверку не удалось выполнить."))
@@ -287,6 +293,22 @@ def inspect_document(
                             findings=findings, readings=readings, views=registered,
                             reference_date=ref_date, timings_ms=timings,
                             heat=dict(ctx.memo.get("heat", {})))  # fmt: skip
+
+
+def _gate(f: Finding, views: Mapping[str, RegisteredView]) -> Finding:
+    """A failing image finding on a view registered below :data:`QUALITY_MIN` becomes a
+    warning: the box it read may not hold the feature (the second line looks by eye)."""
+    v = views.get(f.view) if f.view is not None else None
+    if f.status != Status.FAIL or v is None or not v.measured or v.quality >= QUALITY_MIN:
+        return f
+    from dataclasses import replace
+
+    return replace(f, status=Status.WARN,
+                   message=f"{f.message} Not judged: view {v.name} is registered with quality "
+                           f"{v.quality:.2f} (below {QUALITY_MIN}); examine it by eye.",
+                   message_ru=f"{f.message_ru} Не оценено: снимок {v.name} совмещён с "
+                              f"качеством {v.quality:.2f} (ниже {QUALITY_MIN}); "
+                              "осмотрите визуально.")  # fmt: skip
 
 
 def _mrz_only(readings: list[Reading], ref_date: dt.date, level: int,

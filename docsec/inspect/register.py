@@ -25,12 +25,18 @@ from docsec.imaging.geometry import apply_homography
 from docsec.models import CANONICAL_DPI, DocumentModel, mm_to_px
 from docsec.read.page import PageFit, locate_page
 
-__all__ = ["LIGHTS", "RegisteredView", "light_of", "side_of", "structure_ncc"]
+__all__ = ["LIGHTS", "QUALITY_MIN", "RegisteredView", "light_of", "side_of", "structure_ncc"]
 
 #: The lights a view can be taken in (tilt frames are ``tilt_<k>``).
 LIGHTS = ("white", "uv365", "uv254", "ir", "transmitted", "tilt")
 
 _Q_DPI = 50
+
+#: Registration quality under which a view's failing image check becomes a warning: below
+#: it the rectified view correlates so loosely with the reference's design that a check's
+#: box may not hold the feature it reads (genuine captures at capture level 1 measure
+#: 0.6-0.95; a page located on the wrong quad measures under 0.3).
+QUALITY_MIN = 0.45
 
 
 def side_of(view: str) -> str:
@@ -57,6 +63,7 @@ class RegisteredView:
     mm_to_capture: NDArray[np.float64] | None
     quality: float = 0.0
     shared_with: str | None = None
+    measured: bool = False
     _cache: dict[tuple[object, ...], NDArray[np.float32]] = field(default_factory=dict, repr=False)
 
     @property
@@ -189,6 +196,7 @@ def register_side(views: Mapping[str, NDArray[np.uint8]], anchor: str, page: Pag
     head = RegisteredView(anchor, base, model, page.page_mm_to_capture)
     try:
         head.quality = refine(head, reference(model.id, head.side, "white"))
+        head.measured = True
     except InvalidComponent:  # a model without a stored reference: no quality figure
         head.quality = 0.0
     out[anchor] = head
@@ -198,7 +206,8 @@ def register_side(views: Mapping[str, NDArray[np.uint8]], anchor: str, page: Pag
         if fixed_position and img.shape[:2] == base.shape[:2]:
             # one fixed position (a comparator): the anchor's homography and its quality
             out[name] = RegisteredView(name, img, model, head.mm_to_capture,
-                                       quality=head.quality, shared_with=anchor)
+                                       quality=head.quality, shared_with=anchor,
+                                       measured=head.measured)  # fmt: skip
             continue
         own = locate_page(img if img.ndim == 3 else cv2.cvtColor(img, cv2.COLOR_GRAY2RGB), None)
         ok = own is not None and own.model is not None and own.model.id == model.id
@@ -210,5 +219,6 @@ def register_side(views: Mapping[str, NDArray[np.uint8]], anchor: str, page: Pag
             ref = None
         if ref is not None and rv.registered:
             rv.quality = refine(rv, ref)
+            rv.measured = True
         out[name] = rv
     return out

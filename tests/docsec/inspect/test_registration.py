@@ -1,0 +1,64 @@
+"""Registration quality and captured views: genuine captures pass, poor registration warns."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pytest
+
+from docsec.generate import SyntheticDocument
+from docsec.generate.capture import capture
+from docsec.inspect import _gate, inspect_document
+from docsec.inspect.register import QUALITY_MIN, RegisteredView
+from docsec.models import get_model
+from docsec.report import Finding, Status
+from tests.docsec.inspect.conftest import REF
+
+MakeDoc = Callable[..., SyntheticDocument]
+
+
+def _captured(doc: SyntheticDocument, kind: str, seed: int) -> dict[str, np.ndarray]:
+    """Every view captured with one seed: one fixed position, as on a comparator."""
+    out = {}
+    for name, img in doc.views.items():
+        im = capture(img, kind=kind, level=1, rng=seed).image  # type: ignore[arg-type]
+        out[name] = np.asarray(im.mean(axis=2), np.uint8) if img.ndim == 2 else im
+    return out
+
+
+def test_a_failing_finding_on_a_poorly_registered_view_is_a_warning() -> None:
+    model = get_model("uto_passport_td3")
+    img = np.zeros((64, 64, 3), np.uint8)
+    fail = Finding(id="feature.uv_emblem.present", status=Status.FAIL, message="missing",
+                   message_ru="нет", view="uv365")  # fmt: skip
+    poor = RegisteredView("uv365", img, model, np.eye(3), quality=QUALITY_MIN / 2,
+                          measured=True)  # fmt: skip
+    good = RegisteredView("uv365", img, model, np.eye(3), quality=0.9, measured=True)
+    warned = _gate(fail, {"uv365": poor})
+    assert warned.status == Status.WARN
+    assert "Not judged" in warned.message and "quality" in warned.message
+    assert _gate(fail, {"uv365": good}).status == Status.FAIL
+    # a view whose quality could not be measured keeps its finding
+    unmeasured = RegisteredView("uv365", img, model, np.eye(3), quality=0.0)
+    assert _gate(fail, {"uv365": unmeasured}).status == Status.FAIL
+    passing = Finding(id="x", status=Status.PASS, message="", message_ru="", view="uv365")
+    assert _gate(passing, {"uv365": poor}).status == Status.PASS
+
+
+@pytest.mark.parametrize("kind", ["scan", "photo"])
+def test_a_genuine_capture_passes_every_feature_check(make_doc: MakeDoc, kind: str) -> None:
+    doc = make_doc("uto_passport_td3")
+    rep = inspect_document(_captured(doc, kind, 23), reference_date=REF, level=3, viz=False)
+    assert [f for f in rep.failed() if f.startswith("feature.")] == []
+    # the views of one fixed position share the white view's homography and quality
+    assert rep.views["ir"].shared_with == "white"
+    assert rep.views["ir"].quality == rep.views["white"].quality >= QUALITY_MIN
+
+
+def test_blurred_microprint_fails_in_a_photo_and_sharp_passes(make_doc: MakeDoc) -> None:
+    for defects, status in (((), Status.PASS), (("print.microprint_blurred",), Status.FAIL)):
+        doc = make_doc("uto_passport_td3", *defects)
+        rep = inspect_document(_captured(doc, "photo", 23), reference_date=REF, viz=False)
+        f = rep.finding("feature.microprint.sharp")
+        assert f is not None and f.status == status, (defects, f)
