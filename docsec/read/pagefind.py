@@ -33,14 +33,108 @@ import numpy as np
 from docsec.imaging.geometry import apply_homography, order_quad, to_gray
 from docsec.models import DocumentModel, get_model
 
-__all__ = ["MIN_SCORE", "PageMatch", "find_page", "load_templates", "match_quad"]
+__all__ = [
+    "MIN_SCORE",
+    "PAGEFIND",
+    "PageFindParams",
+    "PageMatch",
+    "find_page",
+    "load_templates",
+    "match_quad",
+    "page_quads",
+    "refine_quad",
+]
 
+@dataclass(frozen=True)
+class PageFindParams:
+    """Thresholds of the page finder, each with its reason (defaults: :data:`PAGEFIND`)."""
+
+    #: Longest side of the downscaled image the finder works on (pixels): pages span
+    #: 150+ px there, enough for their edges and the design, and the search stays cheap.
+    work_size: int = 640
+    #: Lowest template correlation accepted as a page of a known model: genuine pages of
+    #: hard photos score 0.5-0.95 on their true quad, pages of other designs below 0.4.
+    min_score: float = 0.45
+    #: Largest ``|log(apparent aspect / model aspect)|`` tried (perspective shortens sides).
+    aspect_tolerance: float = 0.3
+    #: Smallest page area (share of the frame): captures show the page at 5 % and more.
+    min_area_share: float = 0.03
+    #: Shortest side of a candidate quad (work pixels) worth rectifying at all.
+    min_side_px: float = 8.0
+    #: Canny thresholds on the Lab channels (low, high): paper against desk or paper.
+    canny_low: int = 20
+    canny_high: int = 60
+    #: Colour-distance cuts (CIELAB x4) of the page-against-background masks.
+    contrast_cuts: tuple[float, ...] = (12.0, 24.0, 40.0)
+    #: Polygon tolerances (share of the perimeter) tried to reduce a hull to four corners.
+    hull_eps: tuple[float, ...] = (0.02, 0.04, 0.08)
+    #: Shortest line segment kept for the line search (share of the work image's side):
+    #: page edges are long, text strokes and guilloche short.
+    min_segment_share: float = 0.04
+    #: Segments on one straight line: angles within this (degrees) ...
+    merge_angle_deg: float = 1.5
+    #: ... and offsets within this (work pixels).
+    merge_offset_px: float = 1.5
+    #: Lines kept for the quad search, the longest edge stretch first (quadruples of
+    #: lines grow as n^4/8, vectorised: 40 lines cost a few milliseconds).
+    max_lines: int = 80
+    #: Shortest edge stretch of a kept line (share of the work image's side): a page side
+    #: of a page at the smallest size runs this far.
+    min_run_share: float = 0.06
+    #: Holes of this many samples in an edge stretch are bridged (glare, a stain).
+    run_gap_px: int = 4
+    #: Gain of the colourfulness image the second LSD pass runs on (chroma 0-60 -> 0-240).
+    chroma_gain: float = 4.0
+    #: Opposite sides of a page differ in angle by at most this under 30 degree tilts.
+    opposite_angle_deg: float = 35.0
+    #: Adjacent sides meet at more than this angle (a page corner seen at a slant).
+    corner_angle_deg: float = 50.0
+    #: An edge pixel: the gradient across the side (levels a pixel) exceeds this ...
+    edge_gradient: float = 2.5
+    #: ... and is at least this share of the whole gradient (the edge runs along the side).
+    edge_alignment: float = 0.75
+    #: Search across a side for its edge (work pixels): corners are interpolated.
+    edge_reach_px: int = 2
+    #: Least share of every side covered by edge for a line quad to be kept.
+    min_side_cover: float = 0.3
+    #: Three-line quads: least edge cover of the side across the two opposite lines ...
+    three_side_cover: float = 0.6
+    #: ... the opposite lines' edges run at least this share of that side's length ...
+    three_min_extent: float = 0.3
+    #: ... and end at the same distance within this share (perspective foreshortening).
+    three_extent_match: float = 0.3
+    #: ... and rank below four-line quads of the same cover by this factor.
+    three_line_weight: float = 0.8
+    #: Line quads ranked for the distinct best (the rest are near copies or worse).
+    max_ranked_quads: int = 800
+    #: Points a side where the inside and outside of a quad are compared ...
+    contrast_samples: int = 12
+    #: ... this far from the side (work pixels, past the blur of an edge) ...
+    contrast_step_px: float = 4.0
+    #: ... and the Lab distance that counts as a fully clear outline.
+    contrast_full: float = 20.0
+    #: Line quads passed on to model recognition, best edge cover first.
+    max_line_quads: int = 24
+    #: Quads whose corners are all within this of a tried one are not tried again.
+    same_quad_px: float = 4.0
+    #: Edge refinement: reach across each side (share of the quad's diagonal).
+    refine_reach: float = 0.025
+    #: Edge refinement: weakest step (levels) taken for an edge, absolute and relative
+    #: to the median step along the side.
+    refine_min_step: float = 4.0
+    refine_rel_step: float = 0.5
+    #: Edge refinement: fewest edge points (of 24 profiles) for a side to move.
+    refine_min_points: int = 6
+    #: Share of the frame a page corner may lie outside it (the page is in the frame).
+    frame_margin: float = 0.01
+
+
+#: The page finder's defaults.
+PAGEFIND = PageFindParams()
 #: Longest side of the downscaled image the page finder works on (pixels).
-WORK_SIZE = 640
+WORK_SIZE = PAGEFIND.work_size
 #: Lowest template correlation accepted as a page of a known model.
-MIN_SCORE = 0.45
-#: Largest ``|log(apparent aspect / model aspect)|`` tried (perspective shortens sides).
-_ASPECT_TOLERANCE = 0.3
+MIN_SCORE = PAGEFIND.min_score
 
 
 @dataclass(frozen=True)
@@ -91,12 +185,16 @@ def _normalise(img: np.ndarray) -> np.ndarray:
 
 
 def match_quad(
-    gray: np.ndarray, quad_xy: np.ndarray, *, models: tuple[str, ...] | None = None
+    gray: np.ndarray,
+    quad_xy: np.ndarray,
+    *,
+    models: tuple[str, ...] | None = None,
+    params: PageFindParams = PAGEFIND,
 ) -> PageMatch | None:
     """Best template match of the quad ``quad_xy`` of ``gray`` (any corner order)."""
     quad = order_quad(quad_xy)
     sides = np.linalg.norm(quad - np.roll(quad, -1, axis=0), axis=1)  # top, right, bottom, left
-    if sides.min() < 8:
+    if sides.min() < params.min_side_px:
         return None
     groups: dict[tuple[int, int], list[tuple[DocumentModel, str, np.ndarray]]] = {}
     for (model_id, side), tpl in load_templates().items():
@@ -112,7 +210,7 @@ def match_quad(
             # corner order k: the page's top edge is the quad's side k
             width = sides[k] + sides[(k + 2) % 4]
             height = sides[(k + 1) % 4] + sides[(k + 3) % 4]
-            if abs(math.log(width / height / aspect)) > _ASPECT_TOLERANCE:
+            if abs(math.log(width / height / aspect)) > params.aspect_tolerance:
                 continue
             corners = np.roll(quad, -k, axis=0)
             matrix = cv2.getPerspectiveTransform(corners.astype(np.float32), dst)
@@ -132,7 +230,7 @@ def _border_colour(img: np.ndarray) -> np.ndarray:
     return np.asarray(np.median(border, axis=0), np.float32)
 
 
-def _inside(quad: np.ndarray, cols: int, rows: int, margin: float = 0.01) -> bool:
+def _inside(quad: np.ndarray, cols: int, rows: int, margin: float) -> bool:
     m = margin * max(cols, rows)
     return bool(quad[:, 0].min() >= -m and quad[:, 0].max() <= cols - 1 + m
                 and quad[:, 1].min() >= -m and quad[:, 1].max() <= rows - 1 + m)  # fmt: skip
@@ -145,7 +243,7 @@ def _contrast(small: np.ndarray) -> np.ndarray:
     return np.asarray(np.clip(diff * 4, 0, 255), np.uint8)
 
 
-def _hull_quads(mask: np.ndarray, min_area: float) -> list[np.ndarray]:
+def _hull_quads(mask: np.ndarray, min_area: float, params: PageFindParams) -> list[np.ndarray]:
     contours, _ = cv2.findContours(mask, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
     quads = []
     for cnt in contours:
@@ -153,7 +251,7 @@ def _hull_quads(mask: np.ndarray, min_area: float) -> list[np.ndarray]:
         if cv2.contourArea(hull) < min_area:
             continue
         peri = cv2.arcLength(hull, True)
-        for eps in (0.02, 0.04, 0.08):
+        for eps in params.hull_eps:
             approx = cv2.approxPolyDP(hull, eps * peri, True)
             if len(approx) == 4:
                 quads.append(approx.reshape(4, 2).astype(np.float64))
@@ -162,40 +260,351 @@ def _hull_quads(mask: np.ndarray, min_area: float) -> list[np.ndarray]:
     return quads
 
 
-def _candidates(small: np.ndarray) -> list[np.ndarray]:
+def _region_quads(small: np.ndarray, params: PageFindParams) -> list[np.ndarray]:
+    """Quads of closed outlines and of blobs that differ in colour from the frame's border."""
     rows, cols = small.shape[:2]
-    min_area = 0.03 * rows * cols
+    min_area = params.min_area_share * rows * cols
     lab = cv2.cvtColor(cv2.GaussianBlur(small, (5, 5), 0), cv2.COLOR_RGB2LAB)
-    edges = cv2.Canny(lab[..., 0], 20, 60)
+    edges = cv2.Canny(lab[..., 0], params.canny_low, params.canny_high)
     for c in (1, 2):
-        edges = cv2.bitwise_or(edges, cv2.Canny(lab[..., c], 20, 60))
+        edges = cv2.bitwise_or(edges, cv2.Canny(lab[..., c], params.canny_low, params.canny_high))
     edges = cv2.dilate(edges, np.ones((3, 3), np.uint8))
-    quads = _hull_quads(edges, min_area)
+    quads = _hull_quads(edges, min_area, params)
     diff8 = _contrast(small)
     otsu, _ = cv2.threshold(diff8, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
-    for t in (12.0, 24.0, 40.0, otsu):
+    for t in (*params.contrast_cuts, otsu):
         mask = cv2.morphologyEx((diff8 > t).astype(np.uint8) * 255, cv2.MORPH_CLOSE,
                                 np.ones((7, 7), np.uint8))  # fmt: skip
         mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((9, 9), np.uint8))
         contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
         big = [c for c in contours if cv2.contourArea(c) >= min_area]
         quads.extend(_hull_quads(cv2.drawContours(np.zeros_like(mask), big, -1, 255, -1),
-                                 min_area))  # fmt: skip
+                                 min_area, params))  # fmt: skip
     return quads
 
 
-def refine_quad(gray: np.ndarray, quad_xy: np.ndarray, *, reach: float = 0.025) -> np.ndarray:
+@dataclass(frozen=True)
+class _Line:
+    """A straight line ``p + t d`` (unit ``d``) and its edge samples, one a pixel from t0."""
+
+    p: np.ndarray
+    d: np.ndarray
+    t0: float
+    hit: np.ndarray  # 1.0 where the line runs along an edge
+    run: float  # longest stretch of edge (small gaps bridged), pixels
+
+
+def _gradients(small: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per pixel, the gradient (levels a pixel) of the Lab channel that changes most:
+    paper against a desk differs in lightness, paper against paper often in colour."""
+    lab = cv2.cvtColor(cv2.GaussianBlur(small, (3, 3), 0), cv2.COLOR_RGB2LAB).astype(np.float32)
+    gx = np.stack([cv2.Sobel(lab[..., c], cv2.CV_32F, 1, 0, ksize=3) / 8 for c in range(3)])
+    gy = np.stack([cv2.Sobel(lab[..., c], cv2.CV_32F, 0, 1, ksize=3) / 8 for c in range(3)])
+    pick = np.argmax(gx * gx + gy * gy, axis=0)[None]
+    return (np.take_along_axis(gx, pick, 0)[0], np.take_along_axis(gy, pick, 0)[0])
+
+
+def _segments(small: np.ndarray, params: PageFindParams) -> np.ndarray:
+    """LSD segments ``(x0, y0, x1, y1)`` of the lightness and of the colourfulness."""
+    lab = cv2.cvtColor(small, cv2.COLOR_RGB2LAB).astype(np.float32)
+    chroma = np.hypot(lab[..., 1] - 128, lab[..., 2] - 128)
+    chroma8 = np.clip(chroma * params.chroma_gain, 0, 255).astype(np.uint8)
+    lsd = cv2.createLineSegmentDetector()
+    out = []
+    for channel in (lab[..., 0].astype(np.uint8), chroma8):
+        found = lsd.detect(channel)[0]
+        if found is not None:
+            out.append(found.reshape(-1, 4).astype(np.float64))
+    return np.concatenate(out) if out else np.zeros((0, 4))
+
+
+def _lines(small: np.ndarray, params: PageFindParams) -> list[_Line]:
+    """The straight lines of the capture that run longest along an edge (LSD segments
+    merged into lines, ranked by their longest edge stretch, not by summed segments:
+    rows of dashes or text add up to long lines but have no long stretch)."""
+    rows, cols = small.shape[:2]
+    segs = _segments(small, params)
+    length = np.hypot(segs[:, 2] - segs[:, 0], segs[:, 3] - segs[:, 1])
+    keep = length >= params.min_segment_share * max(rows, cols)
+    segs, length = segs[keep], length[keep]
+    groups: list[list[int]] = []
+    keys: list[tuple[float, float]] = []  # (angle in [0, pi), offset along the normal)
+    merge_angle = math.radians(params.merge_angle_deg)
+    for i in np.argsort(-length):
+        x0, y0, x1, y1 = segs[i]
+        ang = math.atan2(y1 - y0, x1 - x0) % math.pi
+        rho = -(x0 + x1) / 2 * math.sin(ang) + (y0 + y1) / 2 * math.cos(ang)
+        for g, (a, r) in enumerate(keys):
+            da = abs(ang - a)
+            flip = da > math.pi / 2
+            da = math.pi - da if flip else da
+            if da < merge_angle and abs((-r if flip else r) - rho) < params.merge_offset_px:
+                groups[g].append(int(i))
+                break
+        else:
+            groups.append([int(i)])
+            keys.append((ang, rho))
+    gx, gy = _gradients(small)
+    out = []
+    for members in groups:
+        # the group's longest segment gives the line (a fit through all of them would
+        # average a page edge with the parallel border or shadow line beside it)
+        x0, y0, x1, y1 = segs[members[0]]
+        d = np.array([x1 - x0, y1 - y0]) / max(math.hypot(x1 - x0, y1 - y0), 1e-9)
+        line = _cover(np.array([x0, y0]), d, gx, gy, params)
+        if line.run >= params.min_run_share * max(rows, cols):
+            out.append(line)
+    out.sort(key=lambda ln: -ln.run)
+    return out[: params.max_lines]
+
+
+def _longest_run(hit: np.ndarray, gap: int) -> float:
+    """Longest stretch of ``hit`` with holes of at most ``gap`` samples bridged."""
+    idx = np.flatnonzero(hit)
+    if idx.size == 0:
+        return 0.0
+    breaks = np.flatnonzero(np.diff(idx) > gap + 1)
+    starts = np.concatenate([[0], breaks + 1])
+    ends = np.concatenate([breaks, [idx.size - 1]])
+    return float((idx[ends] - idx[starts]).max() + 1)
+
+
+def _cover(
+    p: np.ndarray, d: np.ndarray, gx: np.ndarray, gy: np.ndarray, params: PageFindParams
+) -> _Line:
+    """Edge samples along the line ``p + t d`` across the whole frame."""
+    rows, cols = gx.shape
+    n = np.array([-d[1], d[0]])
+    ts = []
+    for axis, limit in ((0, cols - 1), (1, rows - 1)):
+        if abs(d[axis]) > 1e-9:
+            ts += [(0 - p[axis]) / d[axis], (limit - p[axis]) / d[axis]]
+    inside = [t for t in ts if np.all((p + t * d >= -1) & (p + t * d <= [cols, rows]))]
+    if len(inside) < 2:
+        return _Line(p, d, 0.0, np.zeros(1), 0.0)
+    t_lo, t_hi = min(inside), max(inside)
+    t = np.arange(t_lo, t_hi + 1.0, 1.0)
+    offs = np.arange(-params.edge_reach_px, params.edge_reach_px + 1, dtype=np.float64)
+    xs = (p[0] + t[:, None] * d[0] + offs[None, :] * n[0]).astype(np.float32)
+    ys = (p[1] + t[:, None] * d[1] + offs[None, :] * n[1]).astype(np.float32)
+    sx = cv2.remap(gx, xs, ys, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    sy = cv2.remap(gy, xs, ys, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    across = np.abs(sx * n[0] + sy * n[1])
+    whole = np.hypot(sx, sy) + 1e-6
+    edge = (across > params.edge_gradient) & (across > params.edge_alignment * whole)
+    hit = edge.any(axis=1).astype(np.float64)
+    return _Line(p, d, float(t_lo), hit, _longest_run(hit, params.run_gap_px))
+
+
+def _bridged_runs(hit: np.ndarray, gap: int) -> tuple[np.ndarray, np.ndarray]:
+    """For each sample, the first and last sample of the edge stretch it lies in (holes
+    of at most ``gap`` bridged); a sample off any stretch is its own start and end."""
+    n = len(hit)
+    idx = np.arange(n)
+    on = np.flatnonzero(hit > 0)
+    start, end = idx.copy(), idx.copy()
+    if on.size == 0:
+        return start, end
+    breaks = np.flatnonzero(np.diff(on) > gap + 1)
+    s_idx = on[np.concatenate([[0], breaks + 1])]
+    e_idx = on[np.concatenate([breaks, [on.size - 1]])]
+    for s0, e0 in zip(s_idx, e_idx, strict=True):
+        start[s0 : e0 + 1] = s0
+        end[s0 : e0 + 1] = e0
+    return start, end
+
+
+def _line_quads(small: np.ndarray, params: PageFindParams) -> list[np.ndarray]:
+    """Quads whose sides run along straight edges, best cover first (design-independent:
+    any page with a visible outline is found, whatever is printed on it).
+
+    * Four lines: two pairs of roughly opposite lines (angles within
+      ``opposite_angle_deg``, the pairs crossing at more than ``corner_angle_deg``) whose
+      sides each lie on edges for at least ``min_side_cover`` of their length.
+    * Three lines, for a page whose fourth side does not show (glare, a paper of the
+      same colour beside it): two opposite lines and one crossing both along an edge;
+      the page ends where the edges of the two opposite lines end.
+
+    Vectorised over all line triples and quadruples.
+    """
+    rows, cols = small.shape[:2]
+    lines = _lines(small, params)
+    n = len(lines)
+    if n < 3:
+        return []
+    p = np.array([ln.p for ln in lines])
+    d = np.array([ln.d for ln in lines])
+    ang = np.degrees(np.arccos(np.clip(np.abs(d @ d.T), 0.0, 1.0)))
+    # t[i, j]: the parameter on line i of its crossing with line j
+    det = d[:, None, 0] * (-d[None, :, 1]) - d[:, None, 1] * (-d[None, :, 0])
+    safe = np.where(np.abs(det) < 1e-9, 1e-9, det)
+    diff = p[None, :, :] - p[:, None, :]
+    t = (diff[..., 0] * (-d[None, :, 1]) - diff[..., 1] * (-d[None, :, 0])) / safe
+    width = max(len(ln.hit) for ln in lines) + 1
+    cum = np.zeros((n, width + 1))
+    run_start = np.zeros((n, width), np.int64)
+    run_end = np.zeros((n, width), np.int64)
+    for i, ln in enumerate(lines):
+        k = len(ln.hit)
+        cum[i, 1 : k + 1] = np.cumsum(ln.hit)
+        cum[i, k + 1 :] = cum[i, k]
+        rs, re = _bridged_runs(ln.hit, params.run_gap_px)
+        run_start[i, :k], run_end[i, :k] = rs, re
+        run_start[i, k:], run_end[i, k:] = k - 1, k - 1
+    t0 = np.array([ln.t0 for ln in lines])
+
+    def covered(line: np.ndarray, ta: np.ndarray, tb: np.ndarray) -> np.ndarray:
+        lo, hi = np.minimum(ta, tb) - t0[line], np.maximum(ta, tb) - t0[line]
+        i = np.clip(np.round(lo).astype(np.int64), 0, width)
+        j = np.clip(np.round(hi).astype(np.int64), 0, width)
+        return np.asarray((cum[line, j] - cum[line, i]) / np.maximum(hi - lo, 1.0))
+
+    def point(line: np.ndarray, tt: np.ndarray) -> np.ndarray:
+        return np.asarray(p[line] + tt[:, None] * d[line])
+
+    m = params.frame_margin * max(rows, cols)
+    min_area = params.min_area_share * rows * cols
+
+    def plausible(corners: np.ndarray) -> np.ndarray:
+        x, y = corners[..., 0], corners[..., 1]
+        inside = ((x >= -m) & (x <= cols - 1 + m) & (y >= -m) & (y <= rows - 1 + m)).all(axis=1)
+        area = 0.5 * np.abs((x * np.roll(y, -1, 1) - np.roll(x, -1, 1) * y).sum(axis=1))
+        return np.asarray(inside & (area >= min_area))
+
+    iu, ju = np.triu_indices(n, 1)
+    par = ang[iu, ju] < params.opposite_angle_deg
+    pa, pb = iu[par], ju[par]
+    scored: list[tuple[float, np.ndarray]] = []
+    if pa.size >= 2:
+        k1, k2 = np.triu_indices(pa.size, 1)
+        a, b, c, dd = pa[k1], pb[k1], pa[k2], pb[k2]
+        ok = (a != c) & (a != dd) & (b != c) & (b != dd)
+        cross = np.minimum.reduce([ang[a, c], ang[a, dd], ang[b, c], ang[b, dd]])
+        ok &= cross > params.corner_angle_deg
+        a, b, c, dd = a[ok], b[ok], c[ok], dd[ok]
+        # corners around the quad: a-c, c-b, b-d, d-a
+        corners = np.stack([point(a, t[a, c]), point(c, t[c, b]), point(b, t[b, dd]),
+                            point(dd, t[dd, a])], axis=1)  # fmt: skip
+        keep = plausible(corners)
+        a, b, c, dd, corners = a[keep], b[keep], c[keep], dd[keep], corners[keep]
+        cover = np.stack([
+            covered(c, t[c, a], t[c, b]), covered(b, t[b, c], t[b, dd]),
+            covered(dd, t[dd, b], t[dd, a]), covered(a, t[a, dd], t[a, c]),
+        ], axis=1)  # fmt: skip
+        good = cover.min(axis=1) >= params.min_side_cover
+        scored += list(zip(cover[good].mean(axis=1).tolist(), corners[good], strict=True))
+    if pa.size:
+        # three lines: opposite pair (a, b), line c across both
+        a = np.repeat(pa, n)
+        b = np.repeat(pb, n)
+        c = np.tile(np.arange(n), pa.size)
+        ok = (c != a) & (c != b) & (np.minimum(ang[a, c], ang[b, c]) > params.corner_angle_deg)
+        a, b, c = a[ok], b[ok], c[ok]
+        ta, tb = t[a, c], t[b, c]
+        across = covered(c, t[c, a], t[c, b])
+        keep = across >= params.three_side_cover
+        a, b, c, ta, tb, across = a[keep], b[keep], c[keep], ta[keep], tb[keep], across[keep]
+        ia = np.clip(np.round(ta - t0[a]).astype(np.int64), 0, width - 1)
+        ib = np.clip(np.round(tb - t0[b]).astype(np.int64), 0, width - 1)
+        for sign, runs in ((1.0, run_end), (-1.0, run_start)):
+            # the page runs from the corner on c along a and b to where their edges end
+            la = sign * (runs[a, ia] - ia)
+            lb = sign * (runs[b, ib] - ib)
+            side = np.hypot(*(point(a, ta) - point(b, tb)).T)
+            long_enough = np.minimum(la, lb) >= params.three_min_extent * side
+            similar = np.abs(la - lb) <= params.three_extent_match * np.maximum(la, lb)
+            sel = long_enough & similar
+            if not sel.any():
+                continue
+            corners = np.stack([point(a[sel], ta[sel]), point(b[sel], tb[sel]),
+                                point(b[sel], tb[sel] + sign * lb[sel]),
+                                point(a[sel], ta[sel] + sign * la[sel])], axis=1)  # fmt: skip
+            fine = plausible(corners)
+            score = params.three_line_weight * across[sel][fine]
+            scored += list(zip(score.tolist(), corners[fine], strict=True))
+    if not scored:
+        return []
+    score = np.array([sc for sc, _ in scored])
+    quads = np.stack([q for _, q in scored])
+    quads = quads[_fits_a_format(quads, params)]
+    score = score[_fits_a_format(np.stack([q for _, q in scored]), params)]
+    order = np.argsort(-score)[: params.max_ranked_quads]
+    score[order] *= _edge_contrast(small, quads[order], params)
+    order = order[np.argsort(-score[order])]
+    out: list[np.ndarray] = []
+    kept = np.zeros((0, 4, 2))
+    for k in order:
+        q = quads[k]
+        oq = order_quad(q)
+        if len(kept) and (np.abs(kept - oq).max(axis=(1, 2)) < params.same_quad_px).any():
+            continue
+        if not cv2.isContourConvex(q.astype(np.float32)):
+            continue
+        out.append(q)
+        kept = np.concatenate([kept, oq[None]])
+        if len(out) >= params.max_line_quads:
+            break
+    return out
+
+
+def _edge_contrast(small: np.ndarray, quads: np.ndarray, params: PageFindParams) -> np.ndarray:
+    """How clearly each quad's outline separates two regions (0-1): the median Lab
+    distance between points just inside and just outside its sides, over
+    ``contrast_full``. A page lies on its background; lines across other objects (rows
+    of print, a paper's stripes) bound a quad with much the same on both sides."""
+    lab = cv2.cvtColor(cv2.GaussianBlur(small, (5, 5), 0), cv2.COLOR_RGB2LAB).astype(np.float32)
+    centre = quads.mean(axis=1, keepdims=True)
+    a = quads
+    b = np.roll(quads, -1, axis=1)
+    f = np.linspace(0.1, 0.9, params.contrast_samples)[None, None, :, None]
+    pts = a[:, :, None, :] + f * (b - a)[:, :, None, :]  # (q, 4, s, 2)
+    u = (b - a) / np.maximum(np.linalg.norm(b - a, axis=2, keepdims=True), 1e-9)
+    nrm = np.stack([-u[..., 1], u[..., 0]], axis=2)
+    mid = (a + b) / 2
+    flip = np.sign(((mid - centre) * nrm).sum(axis=2, keepdims=True))
+    out_n = (nrm * np.where(flip == 0, 1.0, flip))[:, :, None, :]
+    step = params.contrast_step_px
+    outside = (pts + step * out_n).reshape(-1, 2).astype(np.float32)
+    inside = (pts - step * out_n).reshape(-1, 2).astype(np.float32)
+
+    def sample(xy: np.ndarray) -> np.ndarray:
+        cols = 4 * params.contrast_samples  # a row per quad keeps remap's maps small
+        got = cv2.remap(lab, xy[:, 0].reshape(-1, cols), xy[:, 1].reshape(-1, cols),
+                        cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)  # fmt: skip
+        return np.asarray(got.reshape(-1, 3))
+
+    dist = np.linalg.norm(sample(inside) - sample(outside), axis=1)
+    per_quad = np.median(dist.reshape(len(quads), -1), axis=1)
+    return np.asarray(np.clip(per_quad / params.contrast_full, 0.0, 1.0))
+
+
+def _fits_a_format(quads: np.ndarray, params: PageFindParams) -> np.ndarray:
+    """Whether each quad's apparent aspect (mean opposite sides) is near a known page
+    format's (the models' sizes, ISO/IEC 7810 and ICAO 9303 formats), either way up."""
+    sides = np.linalg.norm(quads - np.roll(quads, -1, axis=1), axis=2)
+    aspect = (sides[:, 0] + sides[:, 2]) / np.maximum(sides[:, 1] + sides[:, 3], 1e-9)
+    log_aspect = np.abs(np.log(np.maximum(aspect, 1e-9)))
+    known = np.array([abs(math.log(tpl.shape[1] / tpl.shape[0]))
+                      for tpl in load_templates().values()])  # fmt: skip
+    return np.asarray(
+        (np.abs(log_aspect[:, None] - known[None, :]) <= params.aspect_tolerance).any(axis=1)
+    )
+
+
+def refine_quad(
+    gray: np.ndarray, quad_xy: np.ndarray, *, params: PageFindParams = PAGEFIND
+) -> np.ndarray:
     """Snap each side of an ordered quad onto the strongest straight edge near it.
 
-    Along each side, gray-level profiles across the side (``reach`` of the quad's size to
-    each side) give the position of the steepest step; a robust line fit through those
-    positions replaces the side, and neighbouring sides intersect in the new corners.
-    Sides without a clear edge keep their place.
+    Along each side, gray-level profiles across the side (``refine_reach`` of the quad's
+    size to each side) give the position of the steepest step; a robust line fit through
+    those positions replaces the side, and neighbouring sides intersect in the new
+    corners. Sides without a clear edge keep their place.
     """
     quad = np.asarray(quad_xy, np.float64)
     g = cv2.GaussianBlur(gray, (3, 3), 0).astype(np.float32)
     size = max(float(np.linalg.norm(quad[2] - quad[0])), 1.0)
-    r = max(3.0, reach * size)
+    r = max(3.0, params.refine_reach * size)
     centre = quad.mean(axis=0)
     lines = []
     offsets = np.linspace(-r, r, int(2 * r) + 1)
@@ -218,8 +627,9 @@ def refine_quad(gray: np.ndarray, quad_xy: np.ndarray, *, reach: float = 0.025) 
         step = np.abs(np.diff(prof, axis=1)) * np.exp(-0.5 * (offsets[1:] / (0.5 * r)) ** 2)
         best = step.argmax(axis=1)
         strength = step.max(axis=1)
-        keep = strength > max(4.0, 0.5 * float(np.median(strength)))
-        if keep.sum() < 6:
+        keep = strength > max(params.refine_min_step,
+                              params.refine_rel_step * float(np.median(strength)))  # fmt: skip
+        if keep.sum() < params.refine_min_points:
             lines.append((a, u))
             continue
         found = base[keep] + (offsets[best[keep]] + 0.5 * (offsets[1] - offsets[0]))[
@@ -241,50 +651,72 @@ def refine_quad(gray: np.ndarray, quad_xy: np.ndarray, *, reach: float = 0.025) 
     return out
 
 
+def page_quads(image: np.ndarray, *, params: PageFindParams = PAGEFIND) -> list[np.ndarray]:
+    """Candidate page quads of a capture from its edges and contrast alone (no design).
+
+    Quads in capture pixels, the line quads (best edge cover first) before the outline
+    and contrast-blob quads; what is printed on the page plays no part.
+    """
+    rgb = image if image.ndim == 3 else cv2.cvtColor(image, cv2.COLOR_GRAY2RGB)
+    small, scale = _work_copy(rgb, params)
+    quads = _line_quads(small, params) + _region_quads(small, params)
+    return [q / scale for q in quads]
+
+
+def _work_copy(rgb: np.ndarray, params: PageFindParams) -> tuple[np.ndarray, float]:
+    rows, cols = rgb.shape[:2]
+    scale = min(1.0, params.work_size / max(rows, cols))
+    if scale < 1.0:
+        return cv2.resize(rgb, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA), scale
+    return rgb, scale
+
+
 def find_page(
     image: np.ndarray,
     *,
     prior_quad_xy: np.ndarray | None = None,
     models: tuple[str, ...] | None = None,
     prior_only: bool = False,
+    params: PageFindParams = PAGEFIND,
 ) -> PageMatch | None:
     """The page of a known model in a capture (RGB or gray ``uint8``), or None.
 
-    ``prior_quad_xy`` (capture pixels, e.g. the page predicted from the MRZ) is tried
-    too and, being refined against the page edges, is how an MRZ-derived quad is
-    sharpened; ``models`` restricts the templates tried (e.g. to the model the MRZ names);
-    ``prior_only`` skips the search for other candidates.
+    Page quads come from the capture's edges and contrast (:func:`page_quads`: straight
+    lines whose four sides run along edges, closed outlines, blobs of another colour than
+    the background); each is refined against the page edges and rectified to every model
+    side's template. ``prior_quad_xy`` (capture pixels, e.g. the page predicted from the
+    MRZ) is tried too and, being refined against the page edges, is how an MRZ-derived
+    quad is sharpened; ``models`` restricts the templates tried (e.g. to the model the
+    MRZ names); ``prior_only`` skips the search for other candidates.
     """
     rgb = image if image.ndim == 3 else cv2.cvtColor(image, cv2.COLOR_GRAY2RGB)
-    rows, cols = rgb.shape[:2]
-    scale = min(1.0, WORK_SIZE / max(rows, cols))
-    small = cv2.resize(rgb, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if (
-        scale < 1.0
-    ) else rgb
+    small, scale = _work_copy(rgb, params)
     gray = to_gray(small)
     contrast = _contrast(small)
-    quads = [] if prior_only and prior_quad_xy is not None else _candidates(small)
+    quads: list[np.ndarray] = []
+    if not (prior_only and prior_quad_xy is not None):
+        quads = _line_quads(small, params) + _region_quads(small, params)
     if prior_quad_xy is not None:
         quads.insert(0, np.asarray(prior_quad_xy, np.float64) * scale)
     best: PageMatch | None = None
     tried: list[np.ndarray] = []
     for quad in quads:
         ordered = order_quad(quad)
-        if any(np.abs(ordered - t).max() < 4.0 for t in tried):
+        if any(np.abs(ordered - t).max() < params.same_quad_px for t in tried):
             continue
         tried.append(ordered)
         options = [ordered]
         for edges_of in (gray, contrast):
-            refined = refine_quad(edges_of, ordered)
+            refined = refine_quad(edges_of, ordered, params=params)
             if all(np.abs(refined - o).max() > 1.0 for o in options):
                 options.append(refined)
         for q in options:
-            if not _inside(q, small.shape[1], small.shape[0]):
+            if not _inside(q, small.shape[1], small.shape[0], params.frame_margin):
                 continue  # the whole page is in the frame (captures keep it there)
-            match = match_quad(gray, q, models=models)
+            match = match_quad(gray, q, models=models, params=params)
             if match is not None and (best is None or match.score > best.score):
                 best = match
-    if best is None or best.score < MIN_SCORE:
+    if best is None or best.score < params.min_score:
         return None
     full = apply_homography(best.quad_xy, np.diag([1 / scale, 1 / scale, 1.0]))
     return PageMatch(best.model, best.side, best.orientation, full, best.score)
