@@ -5,16 +5,346 @@ substituted photo, re-lamination, a foreign print process over the design: each 
 function of the inspection :class:`~docsec.inspect.context.Context` returning one
 :class:`~docsec.report.Finding`, registered in :data:`TRACE_CHECKS` beside
 :data:`docsec.inspect.features.FEATURE_CHECKS`.
+
+Every check compares the document in one light with the model's unpersonalised reference in
+the same light (:func:`docsec.inspect.reference.reference`) and looks for what the physics of
+the trace adds to it, never for anything a generator planted:
+
+* ``feature.page.no_uv_stain``: an eradicator (chemical erasure) leaves the paper it
+  wetted fluorescing under UV 365 nm: a patch centimetres across brighter than the dull
+  substrate around it and than the reference shows there;
+* ``feature.page.even_thickness``: scraping (mechanical erasure) thins the paper: a
+  patch brighter in transmitted light than the reference shows there;
+* ``feature.laminate.no_bubbles``: a re-laminated page traps air: round glare spots that
+  appear under tilt and not face-on, outside the optically variable features.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
-from docsec.inspect.context import Context
-from docsec.report import Finding
+import cv2
+import numpy as np
+from numpy.typing import NDArray
 
-__all__ = ["TRACE_CHECKS"]
+from docsec.inspect.context import Context, make_finding
+from docsec.inspect.reference import reference
+from docsec.inspect.register import RegisteredView
+from docsec.report import Finding, Status, worst
+
+__all__ = ["TRACE_CHECKS", "TRACE_THRESHOLDS"]
+
+F32 = NDArray[np.float32]
+BoxMM = tuple[float, float, float, float]
+
+#: Resolution the traces are looked for at (pixels per inch): 2 px a millimetre is fine for
+#: patches centimetres across and keeps each check to a few milliseconds.
+_DPI = 50
+#: Median filter (pixels at :data:`_DPI`) that takes out UV fibres, text strokes and print
+#: detail narrower than ~2.5 mm before a patch is looked for.
+_DETAIL_PX = 5
+
+#: Margin (mm) around the features left out of a patch search.
+_FEATURE_PAD_MM = 1.5
+#: Largest offset (pixels at :data:`_DPI`: 1.5 mm) of a copy's print from the reference.
+_SHIFT_PX = 3
+#: Side (pixels at :data:`_DPI`: 7.5 mm) of the neighbourhood whose structure sets the offset.
+_BLOCK_PX = 15
+#: Margin (mm) along the page's edges left out: a capture's border and shadow are no trace.
+_EDGE_MM = 4.0
+
+#: The threshold of each check's score (all fail above).
+TRACE_THRESHOLDS: Mapping[str, float] = {
+    # UV lift (grey levels) of the brightest patch beyond the reference: genuine rendered,
+    # scanned and photographed copies stay below 17 (emblem print off its reference), the
+    # stain of an eradicator lifts 23 and more
+    "feature.page.no_uv_stain": 25.0,
+    # transmitted light under a field over that around it (median grey levels, beyond the
+    # reference): genuine copies stay below 3 (paper formation), a scraped field lifts 4+
+    "feature.page.even_thickness": 3.5,
+    # glare spots under tilt, per mille of the page outside the optically variable features:
+    # genuine copies show none, a re-laminated page 5 and more
+    "feature.laminate.no_bubbles": 1.0,
+}
+
+
+def _lum(img: F32) -> F32:
+    if img.ndim == 2:
+        return img
+    out: F32 = img @ np.asarray([0.299, 0.587, 0.114], np.float32)
+    return out
+
+
+def _reference_page(ctx: Context, side: str, light: str, shape: tuple[int, int]) -> F32 | None:
+    """The model's unpersonalised ``side`` in ``light`` (luminance) at ``shape``."""
+    try:
+        ref = reference(ctx.model.id, side, light)
+    except ValueError:
+        return None
+    lum = _lum(ref.astype(np.float32))
+    return np.asarray(cv2.resize(lum, (shape[1], shape[0]), interpolation=cv2.INTER_AREA),
+                      np.float32)
+
+
+def _mask(shape: tuple[int, int], boxes: Iterable[BoxMM], pad_mm: float) -> NDArray[np.bool_]:
+    """True outside ``boxes`` (grown by ``pad_mm``) on a page at :data:`_DPI`."""
+    keep = np.ones(shape, bool)
+    k = _DPI / 25.4
+    for x, y, w, h in boxes:
+        x0, y0 = int((x - pad_mm) * k), int((y - pad_mm) * k)
+        x1, y1 = int(np.ceil((x + w + pad_mm) * k)), int(np.ceil((y + h + pad_mm) * k))
+        keep[max(0, y0) : max(0, y1), max(0, x0) : max(0, x1)] = False
+    return keep
+
+
+def _feature_boxes(ctx: Context, side: str, kinds: tuple[str, ...]) -> list[BoxMM]:
+    return [f.box_mm for f in ctx.model.features if f.side == side and f.kind in kinds]
+
+
+def _edge_margin(shape: tuple[int, int], mm: float) -> NDArray[np.bool_]:
+    """True farther than ``mm`` from the page's edge (a capture's border is no trace)."""
+    keep = np.zeros(shape, bool)
+    k = max(1, round(mm * _DPI / 25.4))
+    keep[k:-k, k:-k] = True
+    return keep
+
+
+def _patch_box(lift: F32, at: tuple[int, int], level: float) -> BoxMM:
+    """The box (mm) of the connected patch of ``lift`` above ``level`` around ``at``."""
+    blob = (lift > level).astype(np.uint8)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(blob, connectivity=8)
+    lab = int(labels[at])
+    k = 25.4 / _DPI
+    if lab == 0:
+        y, x = at
+        return (x - 2) * k, (y - 2) * k, 4 * k, 4 * k
+    x, y, w, h = (int(v) for v in stats[lab, :4])
+    return x * k, y * k, w * k, h * k
+
+
+def _lift_map(ctx: Context, v: RegisteredView, light: str,
+              detail_px: int = 5) -> tuple[F32, NDArray[np.bool_]] | None:
+    """How much brighter each place of the page is in ``light`` than the reference shows it,
+    over the page's own difference (capture exposure), fine detail filtered out; and where it
+    may be judged (away from the edges).
+
+    The print of a copy may sit a millimetre off the reference (the design's registration
+    varies from sheet to sheet): each place is compared with the reference shifted by up to
+    :data:`_SHIFT_PX` as the structure around it (:data:`_BLOCK_PX`) fits best, the local
+    mean taken out so that a broad patch does not steer the choice."""
+    mine = _lum(v.page(_DPI))
+    ref = _reference_page(ctx, v.side, light, (mine.shape[0], mine.shape[1]))
+    if ref is None:
+        return None
+    # level the two: the capture's exposure and gain differ from the reference's
+    keep = _edge_margin(mine.shape, _EDGE_MM)
+    m_lo, m_hi = np.percentile(mine[keep], (10, 90))
+    r_lo, r_hi = np.percentile(ref[keep], (10, 90))
+    gain = float(np.clip(float(r_hi - r_lo) / max(1.0, float(m_hi - m_lo)), 0.5, 2.0))
+    mine = (mine - float(np.median(mine[keep]))) * gain
+    ref = ref - float(np.median(ref[keep]))
+    r = _SHIFT_PX
+    padded = cv2.copyMakeBorder(ref, r, r, r, r, cv2.BORDER_REPLICATE)
+    h, w = mine.shape
+    best_cost = np.full(mine.shape, np.inf, np.float32)
+    diff = np.zeros(mine.shape, np.float32)
+    for dy in range(-r, r + 1):
+        for dx in range(-r, r + 1):
+            d = mine - padded[r + dy : r + dy + h, r + dx : r + dx + w]
+            local = d - cv2.blur(d, (_BLOCK_PX, _BLOCK_PX))
+            cost = np.asarray(cv2.blur(np.abs(local), (_BLOCK_PX, _BLOCK_PX)), np.float32)
+            better = cost < best_cost
+            best_cost[better] = cost[better]
+            diff[better] = d[better]
+    if detail_px > 1:
+        diff = np.asarray(cv2.medianBlur(np.clip(diff + 128, 0, 255).astype(np.uint8),
+                                         detail_px), np.float32) - 128.0
+        diff = np.asarray(cv2.GaussianBlur(diff, (0, 0), 1.5), np.float32)
+    return diff, keep
+
+
+def _patch_check(ctx: Context, cid: str, light: str, exclude: tuple[str, ...],
+                 ok: tuple[str, str], bad: tuple[str, str]) -> Finding:
+    """The brightest patch of ``light`` over the reference on each side that carries
+    personal data, ``exclude`` features and the portrait left out; fails above."""
+    sides = sorted({f.side for f in ctx.model.fields}
+                   | ({ctx.model.mrz.side} if ctx.model.mrz is not None else set()))
+    threshold = TRACE_THRESHOLDS[cid]
+    found: list[Finding] = []
+    for side in sides:
+        v = ctx.view(light, side)
+        if v is None:
+            continue
+        got = _lift_map(ctx, v, light, _DETAIL_PX)
+        if got is None:
+            continue
+        lift, keep = got
+        boxes = _feature_boxes(ctx, side, exclude)
+        if ctx.model.portrait is not None and ctx.model.portrait.side == side:
+            boxes.append(ctx.model.portrait.box_mm)
+        keep &= _mask(lift.shape, boxes, _FEATURE_PAD_MM)
+        if not keep.any():
+            continue
+        masked = np.where(keep, lift, -255.0)
+        at = np.unravel_index(int(np.argmax(masked)), masked.shape)
+        score = float(masked[at])
+        box = _patch_box(masked, (int(at[0]), int(at[1])), score / 2)
+        failed = score > threshold
+        en, ru = bad if failed else ok
+        found.append(make_finding(cid, Status.FAIL if failed else Status.PASS, en, ru,
+                                  score=score, threshold=threshold, view=v,
+                                  box_mm=box if failed else None))  # fmt: skip
+    if not found:
+        why = ctx.missing(light, sides[0] if sides else "front")
+        return make_finding(cid, Status.NOT_APPLICABLE, f"{why}.", f"нет снимка: {why}.",
+                            view_name=light)
+    top = worst(f.status for f in found)
+    return max((f for f in found if f.status == top), key=lambda f: f.score or 0.0)
+
+
+def uv_stain(ctx: Context) -> Finding:
+    """Lift (grey levels) of the brightest patch under UV 365 nm over the reference, the
+    thread, the ghost image, the OVDs and the portrait left out; fails above:
+    the fluorescent stain an eradicator leaves where data was washed off."""
+    return _patch_check(
+        ctx, "feature.page.no_uv_stain", "uv365",
+        ("security_thread", "ghost_image", "hologram", "ovi"),
+        ok=("The substrate shows no fluorescent stain under UV.",
+            "Следов травления (пятен люминесценции) в УФ нет."),
+        bad=("A fluorescent stain shows under UV where the paper was wetted: chemical "
+             "erasure (washing) of the data; look for the altered entry under "
+             "magnification.",
+             "В УФ видно пятно люминесценции на месте смачивания бумаги: химическое "
+             "травление (вытравливание) реквизитов; осмотрите изменённую запись под "
+             "увеличением."))
+
+
+def _ring_mask(shape: tuple[int, int], box: BoxMM, inner_mm: float,
+               outer_mm: float) -> NDArray[np.bool_]:
+    """True between ``box`` grown by ``inner_mm`` and by ``outer_mm`` (page at :data:`_DPI`)."""
+    return _mask(shape, [box], inner_mm) & ~_mask(shape, [box], outer_mm)
+
+
+def thin_spot(ctx: Context) -> Finding:
+    """How much more light the paper under a personalised field (or the MRZ) lets through
+    than the paper around it, each measured against the reference (median grey levels: the
+    field's ink, darker, is outnumbered); fails above: scraping (mechanical erasure) thins
+    the paper where data was removed."""
+    cid = "feature.page.even_thickness"
+    threshold = TRACE_THRESHOLDS[cid]
+    model = ctx.model
+    targets: dict[str, list[tuple[str, BoxMM]]] = {}
+    for f in model.fields:
+        targets.setdefault(f.side, []).append((f.name, f.box_mm))
+    if model.mrz is not None:
+        targets.setdefault(model.mrz.side, []).append(("MRZ", model.mrz.box_mm))
+    found: list[Finding] = []
+    for side, boxes in sorted(targets.items()):
+        v = ctx.view("transmitted", side)
+        if v is None:
+            continue
+        got = _lift_map(ctx, v, "transmitted", 1)
+        if got is None:
+            continue
+        lift, keep = got
+        # holes of the perforation and the thread's dark band are no paper
+        keep &= _mask(lift.shape, _feature_boxes(ctx, side, ("laser_perforation",
+                                                             "security_thread")), 1.0)
+        best: tuple[float, str, BoxMM] | None = None
+        for name, box in boxes:
+            inside = ~_mask(lift.shape, [box], 0.5) & keep
+            around = _ring_mask(lift.shape, box, 1.5, 4.0) & keep
+            if inside.sum() < 20 or around.sum() < 20:
+                continue
+            score = float(np.median(lift[inside])) - float(np.median(lift[around]))
+            if best is None or score > best[0]:
+                best = (score, name, box)
+        if best is None:
+            continue
+        score, name, box = best
+        failed = score > threshold
+        found.append(make_finding(
+            cid, Status.FAIL if failed else Status.PASS,
+            f"The paper under {name.replace('_', ' ')} lets more light through than around it: "
+            "it was thinned by scraping (mechanical erasure); look for raised fibres in "
+            "raking light." if failed else "The paper is even in transmitted light.",
+            f"Бумага под реквизитом {name} на просвет светлее, чем вокруг: утончена "
+            "подчисткой (механическое удаление записи); осмотрите в косопадающем свете."
+            if failed else "Бумага на просвет равномерная.",
+            score=score, threshold=threshold, view=v, box_mm=box if failed else None,
+            field_name=name if failed else None))
+    if not found:
+        side = model.mrz.side if model.mrz is not None else "front"
+        why = ctx.missing("transmitted", side)
+        return make_finding(cid, Status.NOT_APPLICABLE, f"{why}.", f"нет снимка: {why}.",
+                            view_name="transmitted")
+    top = worst(f.status for f in found)
+    return max((f for f in found if f.status == top), key=lambda f: f.score or 0.0)
+
+
+_OVD = ("hologram", "ovi", "latent_image")
+#: A tilt frame brighter than the face-on view by this much (grey levels, beyond the
+#: frame's own change around it) is glare: a bubble's glare lifts 5-20 levels, capture noise
+#: at 50 dpi stays within 2.
+_GLARE = 4.0
+
+
+def _smooth_background(d: F32) -> F32:
+    """The slowly varying part of ``d``: a 15-pixel median (7.5 mm at :data:`_DPI`)."""
+    lo = float(d.min())
+    scaled = np.clip(d - lo, 0, 255).astype(np.uint8)
+    return np.asarray(cv2.medianBlur(scaled, 15), np.float32) + lo
+
+
+def laminate_bubbles(ctx: Context) -> Finding:
+    """Round glare spots that appear under tilt and not face-on, outside the optically
+    variable features, per mille of the page (worst frame and side); fails above: air
+    trapped under a re-laminated film."""
+    cid = "feature.laminate.no_bubbles"
+    threshold = TRACE_THRESHOLDS[cid]
+    found: list[Finding] = []
+    sides = ("front", "back")
+    for side in sides:
+        white = ctx.view("white", side)
+        frames = [v for k in range(1, 10) if (v := ctx.view(f"tilt_{k}", side)) is not None]
+        if white is None or not frames:
+            continue
+        base = _lum(white.page(_DPI))
+        keep = _edge_margin(base.shape, 2.0) & _mask(
+            base.shape, _feature_boxes(ctx, side, _OVD), 1.5)
+        worst_share, worst_v = 0.0, frames[0]
+        for v in frames:
+            d = _lum(v.page(_DPI)) - base
+            # the frames' own change of lighting across the page (median over 7.5 mm, wider
+            # than any bubble) is no glare
+            d = d - _smooth_background(d)
+            # glare lifts whole discs: open away single bright pixels and thin edges
+            spots = cv2.morphologyEx((d > _GLARE).astype(np.uint8), cv2.MORPH_OPEN,
+                                     np.ones((3, 3), np.uint8))
+            share = float((np.asarray(spots, bool) & keep).mean()) * 1000
+            if share >= worst_share:
+                worst_share, worst_v = share, v
+        failed = worst_share > threshold
+        w, h = ctx.model.size_mm
+        found.append(make_finding(
+            cid, Status.FAIL if failed else Status.PASS,
+            "Glare spots of trapped air show under tilt: the page was re-laminated; look "
+            "for a lifted or doubled film edge." if failed else
+            "The laminate shows no trapped air under tilt.",
+            "При наклоне видны блики пузырей воздуха: страница переламинирована; осмотрите "
+            "край плёнки." if failed else "Пузырей под ламинатом при наклоне нет.",
+            score=worst_share, threshold=threshold, view=worst_v,
+            box_mm=(0.0, 0.0, w, h) if failed else None))
+    if not found:
+        return make_finding(cid, Status.NOT_APPLICABLE, f"{ctx.missing('tilt_1')}.",
+                            f"нет снимка: {ctx.missing('tilt_1')}.", view_name="tilt_1")
+    top = worst(f.status for f in found)
+    return max((f for f in found if f.status == top), key=lambda f: f.score or 0.0)
+
 
 #: Check ID -> (function, the lights it looks at).
-TRACE_CHECKS: Mapping[str, tuple[Callable[[Context], Finding], tuple[str, ...]]] = {}
+TRACE_CHECKS: Mapping[str, tuple[Callable[[Context], Finding], tuple[str, ...]]] = {
+    "feature.page.no_uv_stain": (uv_stain, ("uv365",)),
+    "feature.page.even_thickness": (thin_spot, ("transmitted",)),
+    "feature.laminate.no_bubbles": (laminate_bubbles, ("white", "tilt")),
+}
