@@ -11,7 +11,8 @@ view, all views of one document captured with the same seed (one fixed position:
 share one homography, as on a video spectral comparator; the VIN plate is always a photo).
 A planted defect counts as found when one of the check IDs the catalogue declares for it
 fails. Vehicle documents get an in-memory registry holding the planted registry record (if
-any) among generated ones.
+any) among generated ones; every document gets the exercise's document alert list with its
+own listing (if any) among generated ones.
 
 Printed: per-defect recall per capture, scenarios caught (verdict refer or reject), false
 alarms (genuine documents with any failing finding, and which checks fired), rejected genuine
@@ -43,6 +44,7 @@ import argparse  # noqa: E402
 import collections  # noqa: E402
 import csv  # noqa: E402
 import datetime as dt  # noqa: E402
+import io  # noqa: E402
 import multiprocessing  # noqa: E402
 import statistics  # noqa: E402
 import time  # noqa: E402
@@ -53,9 +55,11 @@ from typing import Any  # noqa: E402
 import cv2  # noqa: E402
 import numpy as np  # noqa: E402
 
+from docsec.alerts import read_alerts  # noqa: E402
 from docsec.generate import make_document  # noqa: E402
 from docsec.generate.capture import capture  # noqa: E402
 from docsec.generate.defects import applicable, catalogue, scenario_applicable, scenarios  # noqa: E402
+from docsec.generate.exercise import document_alerts_csv  # noqa: E402
 from docsec.inspect import inspect_document  # noqa: E402
 from docsec.models import FANTASY_MODEL_IDS, MODEL_IDS, get_model  # noqa: E402
 from docsec.registry.load import record_from_mapping  # noqa: E402
@@ -184,6 +188,10 @@ def run(item: Item) -> tuple[Item, list[Outcome]]:
         if isinstance(planted, dict):
             recs.append(record_from_mapping(planted))
         registry = InMemoryRegistry(recs)
+    # the exercise's lost, stolen and revoked documents extract, with this document's listing
+    # (if any) among generated ones
+    alerts = read_alerts(io.StringIO(document_alerts_csv(
+        [dict(doc.alert)] if doc.alert is not None else [], item.seed, reference_date=REF)))
     out = []
     for mode in s["modes"]:
         views = dict(doc.views) if mode == "rendered" else captured(
@@ -192,7 +200,7 @@ def run(item: Item) -> tuple[Item, list[Outcome]]:
         t0 = time.perf_counter()
         try:
             rep = inspect_document(views, reference_date=REF, level=s["level"],
-                                   registry=registry)
+                                   registry=registry, alerts=alerts)
         except Exception as exc:  # noqa: BLE001 - counted and reported
             out.append(Outcome(mode, error=type(exc).__name__))
             continue
