@@ -22,9 +22,11 @@ and resampled over the window only, so a magnified crop costs about what its pix
 
 from __future__ import annotations
 
+import collections
 import functools
 import json
 import math
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -134,6 +136,10 @@ REGION_CACHE_SIZE = 160
 #: or the SPECIMEN mark behind a 2400 dpi crop) is drawn at the dpi that fits and resampled over
 #: the crop only; 12 MP keeps every feature of every page at 600 dpi drawn whole, as before.
 FEATURE_BUDGET_PX = 12_000_000
+#: The same for the features behind a region (a loupe or microscope field): a page-wide
+#: guilloche behind a 2400 dpi field is drawn at about 750 dpi (lines three pixels wide,
+#: resampled), which keeps a new field's design under a second.
+REGION_BUDGET_PX = 4_000_000
 #: Resolution of the copier whose scan-and-print or blurred microprint a magnified crop shows.
 COPIER_DPI = 600
 
@@ -155,7 +161,7 @@ def lights() -> Mapping[str, Any]:
 def side_design(model_id: str, side: str, dpi: int) -> SideDesign:
     """The cached layers of ``side`` of model ``model_id`` at ``dpi`` (read-only arrays)."""
     w, h = get_model(model_id).canonical_px(dpi)
-    return _compose(model_id, side, dpi, (0, 0, w, h), dpi)
+    return _compose(model_id, side, dpi, (0, 0, w, h), dpi, FEATURE_BUDGET_PX)
 
 
 @functools.lru_cache(maxsize=REGION_CACHE_SIZE)
@@ -174,7 +180,7 @@ def region_design(model_id: str, side: str, dpi: int, window: BoxPx,
     if not (0 <= x < w and 0 <= y < h and ww > 0 and wh > 0 and x + ww <= w and y + wh <= h):
         raise InvalidComponent(f"window {window} is not inside the side "
                                f"({w} x {h} px at {dpi} dpi)")
-    return _compose(model_id, side, dpi, window, grain_dpi)
+    return _compose(model_id, side, dpi, window, grain_dpi, REGION_BUDGET_PX)
 
 
 def _inter(box: BoxPx, win: BoxPx) -> BoxPx | None:
@@ -193,14 +199,24 @@ def _local(box: BoxPx, win: BoxPx) -> BoxPx:
 Draw = Callable[[tuple[int, int], float], Sequence[NDArray[Any]]]
 
 
+#: Reduced drawings of large features kept for the next window of the same side (a side's
+#: loupe and microscope fields are composed one after the other).
+_DRAWN_SIZE = 12
+_drawn: collections.OrderedDict[tuple[Any, ...], Sequence[NDArray[Any]]] = (
+    collections.OrderedDict())
+_drawn_lock = threading.Lock()
+
+
 def cut_feature(box: BoxPx, win: BoxPx, draw: Draw, *, interpolation: int = cv2.INTER_LINEAR,
-                budget: int = FEATURE_BUDGET_PX) -> tuple[BoxPx, list[NDArray[Any]]] | None:
+                budget: int = FEATURE_BUDGET_PX,
+                key: tuple[Any, ...] | None = None) -> tuple[BoxPx, list[NDArray[Any]]] | None:
     """Draw a feature over its whole ``box`` and cut the part inside ``win``: the part's box
     in the window's frame and its arrays (None when the feature misses the window).
 
     ``draw(size_xy, scale)`` returns the feature's arrays at ``size_xy``; ``scale`` is 1 when
     the box fits ``budget`` pixels, otherwise the feature is drawn at ``scale`` times the size
-    and only the window's part is resampled to the requested resolution.
+    and only the window's part is resampled to the requested resolution; with ``key`` (what
+    identifies the drawing besides its size) that reduced drawing is kept for the next window.
     """
     ib = _inter(box, win)
     if ib is None:
@@ -213,10 +229,21 @@ def cut_feature(box: BoxPx, win: BoxPx, draw: Draw, *, interpolation: int = cv2.
     s = math.sqrt(budget / (bw * bh))
     sw, sh = max(1, round(bw * s)), max(1, round(bh * s))
     kx, ky = sw / bw, sh / bh
+    arrays: Sequence[NDArray[Any]] | None = None
+    if key is not None:
+        with _drawn_lock:
+            arrays = _drawn.get((*key, sw, sh))
+    if arrays is None:
+        arrays = draw((sw, sh), s)
+        if key is not None:
+            with _drawn_lock:
+                _drawn[(*key, sw, sh)] = arrays
+                while len(_drawn) > _DRAWN_SIZE:
+                    _drawn.popitem(last=False)
     m = np.asarray([[kx, 0.0, (x - bx + 0.5) * kx - 0.5],
                     [0.0, ky, (y - by + 0.5) * ky - 0.5]], np.float64)
     out = []
-    for a in draw((sw, sh), s):
+    for a in arrays:
         warped = cv2.warpAffine(np.ascontiguousarray(a), m, (w, h),
                                 flags=interpolation | cv2.WARP_INVERSE_MAP,
                                 borderMode=cv2.BORDER_REPLICATE)
@@ -230,6 +257,14 @@ def _grain(model: DocumentModel, rng: np.random.Generator, dpi: int, win: BoxPx,
     gw, gh = model.canonical_px(grain_dpi)
     cells = rng.normal(0.0, 3.0, size=(gh // 4 + 1, gw // 4 + 1)).astype(np.float32)
     k = grain_dpi / dpi
+    if grain_dpi != dpi:
+        # a magnified view: the same cells, interpolated (no blocks eight pixels wide)
+        ux = ((np.arange(win[0], win[0] + win[2], dtype=np.float32) + 0.5) * k) / 4 - 0.5
+        uy = ((np.arange(win[1], win[1] + win[3], dtype=np.float32) + 0.5) * k) / 4 - 0.5
+        mx, my = np.meshgrid(ux, uy)
+        smooth: NDArray[np.float32] = np.asarray(cv2.remap(cells, mx, my, cv2.INTER_LINEAR,
+                                                borderMode=cv2.BORDER_REPLICATE), np.float32)
+        return smooth
     gx = np.minimum(((np.arange(win[0], win[0] + win[2]) + 0.5) * k).astype(np.int64) // 4,
                     cells.shape[1] - 1)
     gy = np.minimum(((np.arange(win[1], win[1] + win[3]) + 0.5) * k).astype(np.int64) // 4,
@@ -238,7 +273,8 @@ def _grain(model: DocumentModel, rng: np.random.Generator, dpi: int, win: BoxPx,
     return out
 
 
-def _compose(model_id: str, side: str, dpi: int, win: BoxPx, grain_dpi: int) -> SideDesign:
+def _compose(model_id: str, side: str, dpi: int, win: BoxPx, grain_dpi: int,
+             budget: int) -> SideDesign:
     """The layers of ``side`` over the window ``win`` (pixels at ``dpi``)."""
     model = get_model(model_id)
     w, h = model.canonical_px(dpi)
@@ -264,8 +300,9 @@ def _compose(model_id: str, side: str, dpi: int, win: BoxPx, grain_dpi: int) -> 
     def keep(kind: str, state: str, *patches: Patch) -> None:
         alternates[(kind, state)] = tuple(patches)
 
-    def cut(kind: str, draw: Draw, **kw: Any) -> tuple[BoxPx, list[NDArray[Any]]] | None:
-        return cut_feature(_box(feats[kind], dpi, size), win, draw, **kw)
+    def cut(kind: str, draw: Draw, part: int = 0) -> tuple[BoxPx, list[NDArray[Any]]] | None:
+        return cut_feature(_box(feats[kind], dpi, size), win, draw, budget=budget,
+                           key=(model_id, side, dpi, kind, part))
 
     rainbow_dots: NDArray[np.int16] | None = None
     if "rainbow" in feats:
@@ -296,7 +333,7 @@ def _compose(model_id: str, side: str, dpi: int, win: BoxPx, grain_dpi: int) -> 
                 # Fine-line background prints light: keep the personalisation legible on top.
                 layer[..., 3] = (layer[..., 3].astype(np.float32) * 0.45).astype(np.uint8)
                 return [layer]
-            part = cut("guilloche", net)
+            part = cut("guilloche", net, i)
             if part is not None:
                 lb, (layer,) = part
                 _paste(under, lb, patterns.alpha_over(_crop(under, lb), layer))
@@ -322,7 +359,7 @@ def _compose(model_id: str, side: str, dpi: int, win: BoxPx, grain_dpi: int) -> 
         def title(sz: tuple[int, int], s: float, text: str = t.text,
                   size_px: int = size_px) -> list[NDArray[Any]]:
             return [text_mask(text, sz, font="sans_bold", size_px=max(1, round(size_px * s)))]
-        part = cut_feature(tb, win, title)
+        part = cut_feature(tb, win, title, budget=budget)
         if part is not None:
             lb, (m,) = part
             _tint(under, lb, m.astype(np.float32) / 255.0, ink_title)
@@ -336,7 +373,7 @@ def _compose(model_id: str, side: str, dpi: int, win: BoxPx, grain_dpi: int) -> 
         def label(sz: tuple[int, int], s: float, text: str = fs.label,
                   lh: int = lh) -> list[NDArray[Any]]:
             return [text_mask(text, sz, font="condensed", size_px=max(1, round(lh * s)))]
-        part = cut_feature((x, y, bw, lh + 2), win, label)
+        part = cut_feature((x, y, bw, lh + 2), win, label, budget=budget)
         if part is not None:
             lb, (m,) = part
             _tint(under, lb, m.astype(np.float32) / 255.0 * 0.9, label_ink)
@@ -449,7 +486,8 @@ def _compose(model_id: str, side: str, dpi: int, win: BoxPx, grain_dpi: int) -> 
             colour = np.broadcast_to(np.asarray([90, 90, 110], np.uint8), (*m.shape, 3)).copy()
             latent = Overlay(lb, (m / 255.0 * 0.55).astype(np.float32), colour)
 
-    spec_part = cut_feature((0, 0, w, h), win, lambda sz, s: [_specimen(sz, dpi)])
+    spec_part = cut_feature((0, 0, w, h), win, lambda sz, s: [_specimen(sz, dpi)],
+                            budget=budget, key=(model_id, side, dpi, "specimen"))
     assert spec_part is not None
     specimen = spec_part[1][0].ravel()
     spec_idx = np.flatnonzero(specimen)

@@ -8,8 +8,9 @@ says (the answer key).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,7 +22,14 @@ from docsec.generate import defects as defect_mod
 from docsec.generate.content import Content, make_content
 from docsec.generate.identities import make_identity
 from docsec.generate.plan import ImageItem, Plan, PlantedDefect, TextItem
-from docsec.generate.render import TILT_FRAMES, render_views
+from docsec.generate.regions import RegionView
+from docsec.generate.render import (
+    render_region,
+    render_views,
+    side_of,
+    view_family,
+    view_names,
+)
 from docsec.generate.text import font, mrz_mask, text_mask
 from docsec.generate.vehicles import CHECK_DIGIT_ORIGINS, ORIGINS, make_vehicle_record
 from docsec.models import DocumentModel, get_model, mm_to_px
@@ -77,10 +85,12 @@ class SyntheticDocument:
         }
 
 
-def _field_mask(
-    model: DocumentModel, name: str, value: str, dpi: int, font_name: str
-) -> tuple[tuple[int, int, int, int], NDArray[np.uint8]]:
-    """Box and coverage mask of a visual-zone value (below its label, shrunk to fit)."""
+BoxPx = tuple[int, int, int, int]
+
+
+def _field_layout(model: DocumentModel, name: str, value: str, dpi: int,
+                  font_name: str) -> tuple[BoxPx, int]:
+    """Box of a visual-zone value (below its label) and its type size, shrunk to fit."""
     spec = model.field(name)
     box = DocumentModel.box_px(spec.box_mm, dpi)
     label_h = mm_to_px(1.9, dpi)
@@ -90,8 +100,53 @@ def _field_mask(
     width = f.getlength(value) if value else 0.0
     if width > vbox[2] - 2:
         size_px = max(4, int(size_px * (vbox[2] - 2) / width))
+    return vbox, size_px
+
+
+def _field_mask(
+    model: DocumentModel, name: str, value: str, dpi: int, font_name: str
+) -> tuple[tuple[int, int, int, int], NDArray[np.uint8]]:
+    """Box and coverage mask of a visual-zone value (below its label, shrunk to fit)."""
+    vbox, size_px = _field_layout(model, name, value, dpi, font_name)
     mask = text_mask(value, vbox[2:4], font=font_name, size_px=size_px, offset_xy=(1, 0))
     return vbox, mask
+
+
+def _in_window(box: BoxPx, win: BoxPx) -> tuple[BoxPx, BoxPx] | None:
+    """The part of ``box`` inside ``win``: in the box's frame and in the window's."""
+    x0, y0 = max(box[0], win[0]), max(box[1], win[1])
+    x1, y1 = min(box[0] + box[2], win[0] + win[2]), min(box[1] + box[3], win[1] + win[3])
+    if x1 <= x0 or y1 <= y0:
+        return None
+    w, h = x1 - x0, y1 - y0
+    return (x0 - box[0], y0 - box[1], w, h), (x0 - win[0], y0 - win[1], w, h)
+
+
+def _field_redraw(model: DocumentModel, name: str, value: str,
+                  font_name: str) -> Callable[[int, BoxPx], tuple[BoxPx, NDArray[np.uint8]] | None]:
+    def redraw(dpi: int, win: BoxPx) -> tuple[BoxPx, NDArray[np.uint8]] | None:
+        vbox, size_px = _field_layout(model, name, value, dpi, font_name)
+        part = _in_window(vbox, win)
+        if part is None:
+            return None
+        return part[1], text_mask(value, vbox[2:4], font=font_name, size_px=size_px,
+                                  offset_xy=(1, 0), window=part[0])
+    return redraw
+
+
+def _mrz_redraw(model: DocumentModel, lines: tuple[str, ...],
+                font_name: str) -> Callable[[int, BoxPx], tuple[BoxPx, NDArray[np.uint8]] | None]:
+    assert model.mrz is not None
+    box_mm = model.mrz.box_mm
+
+    def redraw(dpi: int, win: BoxPx) -> tuple[BoxPx, NDArray[np.uint8]] | None:
+        box = DocumentModel.box_px(box_mm, dpi)
+        part = _in_window(box, win)
+        if part is None:
+            return None
+        return part[1], mrz_mask(lines, box[2:4], dpi=dpi, font_name=font_name,
+                                 window=part[0])
+    return redraw
 
 
 def build_plan(model: DocumentModel, content: Content, *, dpi: int, fibre_seed: int,
@@ -103,12 +158,17 @@ def build_plan(model: DocumentModel, content: Content, *, dpi: int, fibre_seed: 
         fname = content.fonts.get(spec.name, spec.font)
         box, mask = _field_mask(model, spec.name, value, dpi, fname)
         ink = content.inks.get(spec.name, spec.ink)
-        texts.append(TextItem(spec.name, spec.side, box, mask, ink))
+        # A field in another ink than the model's was printed by another device (a forger's
+        # inkjet printer): a magnified view shows its drops.
+        texts.append(TextItem(spec.name, spec.side, box, mask, ink,
+                              _field_redraw(model, spec.name, value, fname),
+                              "genuine" if ink == spec.ink else "inkjet"))
     if model.mrz is not None and content.mrz_lines is not None:
         box = DocumentModel.box_px(model.mrz.box_mm, dpi)
-        mask = mrz_mask(content.mrz_lines, box[2:4], dpi=dpi,
-                        font_name=content.fonts.get("mrz", "ocrb"))
-        texts.append(TextItem("mrz", model.mrz.side, box, mask, content.inks.get("mrz", "carbon")))
+        mrz_font = content.fonts.get("mrz", "ocrb")
+        mask = mrz_mask(content.mrz_lines, box[2:4], dpi=dpi, font_name=mrz_font)
+        texts.append(TextItem("mrz", model.mrz.side, box, mask, content.inks.get("mrz", "carbon"),
+                              _mrz_redraw(model, content.mrz_lines, mrz_font)))
     images: list[ImageItem] = []
     if model.portrait is not None and portrait is not None:
         box = DocumentModel.box_px(model.portrait.box_mm, dpi)
@@ -156,6 +216,7 @@ def make_document(
     scenario: str | None = None,
     traveller: bool = False,
     vehicle_origin: str | None = None,
+    regions: Sequence[RegionView] = (),
 ) -> SyntheticDocument:
     """Generate one synthetic document of ``model_id`` with the ``defects`` planted.
 
@@ -179,6 +240,10 @@ def make_document(
     vehicle_origin : str or None
         Vehicle certificates: where the vehicle was built (``North America``, ``Europe``,
         ``Asia``; drawn when None, North America for a check-digit defect).
+    regions : sequence of RegionView
+        Loupe and magnified views to render as well (:func:`docsec.generate.regions.
+        region_views`): each a box of a side at its own dpi, in white light, of the same
+        document (:func:`docsec.generate.render.render_region`).
     traveller : bool
         Also render ``traveller``, a photo of the person presenting the document (models with
         a portrait): its holder in another photo, or a look-alike (defect ``photo.impostor``).
@@ -250,7 +315,12 @@ def make_document(
     rendered = render_views(plan, views=views)
     if traveller and face_params is not None:
         rendered["traveller"] = _traveller(face_params, gen.spawn(1)[0], content.impostor, dpi)
-    answer = tuple(defect_mod.finish(p, model, rendered) for p in planted)
+    for rv in regions:
+        if rv.name in rendered:
+            raise InvalidComponent(f"view {rv.name!r} is listed twice")
+        rendered[rv.name] = render_region(plan, rv.side, rv.box_mm, rv.dpi)["white"]
+    answer = tuple(_with_regions(defect_mod.finish(p, model, rendered), regions, dpi)
+                   for p in planted)
     return SyntheticDocument(
         model_id=model.id,
         format=model.format_name,
@@ -266,6 +336,34 @@ def make_document(
         scenario=scenario,
         alert=content.alert,
     )
+
+
+def _with_regions(planted: PlantedDefect, regions: Sequence[RegionView],
+                  dpi: int) -> PlantedDefect:
+    """Add the loupe and magnified views over a defect's regions to its answer-key entry: a
+    region view changed when the defect changed white light on its side inside its box, and
+    reveals it when the defect is revealed by that tool or by white light."""
+    if not regions:
+        return planted
+    spec = defect_mod.catalogue()[planted.id]
+    white_sides = {side_of(v) for v in planted.changed_views
+                   if view_family(v) in ("white", "tilt")}
+    changed, revealing = list(planted.changed_views), list(planted.views)
+    for rv in regions:
+        if rv.side not in white_sides:
+            continue
+        x, y, w, h = DocumentModel.box_px(rv.box_mm, dpi)
+        for space, poly in planted.regions:
+            if space != rv.side or not poly:
+                continue
+            xs, ys = [p[0] for p in poly], [p[1] for p in poly]
+            if min(xs) < x + w and max(xs) > x and min(ys) < y + h and max(ys) > y:
+                changed.append(rv.name)
+                family = view_family(rv.name)
+                if family in spec.reveal_views or "white" in spec.reveal_views:
+                    revealing.append(rv.name)
+                break
+    return dataclasses.replace(planted, changed_views=tuple(changed), views=tuple(revealing))
 
 
 def _traveller(face: Any, rng: np.random.Generator, impostor: bool,
@@ -296,5 +394,5 @@ def reference_views(model_id: str, *, dpi: int,
         raise InvalidComponent(f"dpi must be between 50 and 1200, got {dpi}")
     plan = Plan(model_id=model.id, dpi=dpi).with_state("uv_fibres", "absent")
     if views is None:  # a VIN plate belongs to a vehicle, not to the document design
-        views = [v for v in model.view_names(tilt_frames=TILT_FRAMES) if v != "vin_plate"]
+        views = [v for v in view_names(model) if v != "vin_plate"]
     return render_views(plan, views=views)

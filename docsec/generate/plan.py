@@ -27,7 +27,7 @@ latent_image      ``present`` | ``absent``
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -36,6 +36,9 @@ from numpy.typing import NDArray
 __all__ = ["GENUINE_STATES", "ImageItem", "Plan", "PlantedDefect", "TextItem", "Trace"]
 
 BoxPx = tuple[int, int, int, int]
+Redraw = Callable[[int, BoxPx], "tuple[BoxPx, NDArray[np.uint8]] | None"]
+"""Draws a text item again at another dpi over a window (pixels of the side at that dpi):
+its part in the window, as a box in the window's frame and a coverage mask (None if none)."""
 Polygon = tuple[tuple[float, float], ...]
 
 GENUINE_STATES: Mapping[str, str] = {
@@ -62,6 +65,11 @@ class TextItem:
     box_px: BoxPx
     mask: NDArray[np.uint8]
     ink: str
+    redraw: Redraw | None = field(default=None, compare=False)
+    """The item drawn again as outlines at another dpi (a magnified view), when known."""
+    process: str = "genuine"
+    """How it was printed: ``genuine`` (the model's own technique) or ``inkjet`` (another
+    printer's, which a magnified view resolves into drops)."""
 
 
 @dataclass(frozen=True, slots=True)

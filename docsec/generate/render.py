@@ -15,19 +15,31 @@ costs a few full-frame copies plus box-sized work.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
+import cv2
 import numpy as np
 from numpy.typing import NDArray
 from PIL import Image, ImageDraw, ImageFilter
 
 from docsec.errors import InvalidComponent
 from docsec.generate import patterns
-from docsec.generate.design import Overlay, SideDesign, side_design
+from docsec.generate.design import (
+    Overlay,
+    SideDesign,
+    cut_feature,
+    lights,
+    region_design,
+    side_design,
+)
 from docsec.generate.plan import GENUINE_STATES, ImageItem, Plan, TextItem, Trace
 from docsec.generate.text import font
 from docsec.models import DocumentModel, get_model, mm_to_px
 
-__all__ = ["BASE_VIEWS", "TILT_FRAMES", "render_views", "side_of", "view_family"]
+__all__ = [
+    "BASE_VIEWS", "MAX_REGION_DPI", "TILT_FRAMES", "render_region", "render_views", "side_of",
+    "view_family", "view_names",
+]
 
 BASE_VIEWS = ("white", "uv365", "ir", "transmitted")
 TILT_FRAMES = 3
@@ -41,9 +53,14 @@ def side_of(view: str) -> str:
 
 
 def view_family(view: str) -> str:
-    """The light of a view without side suffix and frame number (``tilt_2_back`` -> ``tilt``)."""
+    """The light or tool of a view without side suffix, frame number or region
+    (``tilt_2_back`` -> ``tilt``, ``loupe_microprint`` -> ``loupe``, ``mag_mrz_back`` -> ``mag``).
+    """
     base = view.removesuffix("_back")
-    return "tilt" if base.startswith("tilt_") else base
+    for family in ("tilt", "loupe", "mag"):
+        if base.startswith(f"{family}_"):
+            return family
+    return base
 
 
 def _blend_rgb(dst: Image8, box: tuple[int, int, int, int], a: NDArray[np.float32],
@@ -76,13 +93,24 @@ def _overlay(dst: Image8, ov: Overlay) -> None:
     _blend_rgb(dst, ov.box_px, ov.alpha, ov.colour.astype(np.float32))
 
 
+def view_names(model: DocumentModel) -> tuple[str, ...]:
+    """Every view :func:`render_views` makes of ``model``: the model's views
+    (:meth:`~docsec.models.DocumentModel.view_names`) with ``uv254`` after each ``uv365``."""
+    out: list[str] = []
+    for v in model.view_names(tilt_frames=TILT_FRAMES):
+        out.append(v)
+        if v.startswith("uv365"):
+            out.append(v.replace("uv365", "uv254"))
+    return tuple(out)
+
+
 def render_views(plan: Plan, *, views: Sequence[str] | None = None) -> dict[str, Image8]:
     """Render the requested views of ``plan`` (all views of the model when ``views`` is None).
 
     Raises :class:`~docsec.errors.InvalidComponent` for a view name the model does not have.
     """
     model = get_model(plan.model_id)
-    names = model.view_names(tilt_frames=TILT_FRAMES)
+    names = view_names(model)
     wanted = tuple(names) if views is None else tuple(views)
     for v in wanted:
         if v not in names:
@@ -124,7 +152,9 @@ _KIND_OF = {
 
 def _base(design: SideDesign, plan: Plan, base: str) -> Image8:
     src = {"under": design.under, "uv": design.uv, "ir": design.ir,
-           "transmitted": design.transmitted}[base]
+           "transmitted": design.transmitted, "uv254": design.uv254}[base]
+    if src is None:
+        raise InvalidComponent(f"the design has no {base!r} base")
     img = src.copy()
     for feature in _KINDS:
         _alternates(design, plan, feature, base, img)
@@ -134,15 +164,32 @@ def _base(design: SideDesign, plan: Plan, base: str) -> Image8:
 def _render_side(model: DocumentModel, plan: Plan, side: str, suffix: str,
                  views: list[str]) -> dict[str, Image8]:
     design = side_design(model.id, side, plan.dpi)
+    fibres = _fibres(model, plan, side, design)
+    perforation = None
+    if plan.perforation is not None and plan.perforation[0] == side:
+        perforation = _perforation_mask(plan.perforation[1], plan.perforation[2], plan.dpi)
+    fibres254 = None
+    if any(view_family(v) == "uv254" for v in views):
+        fibres254 = _fibres254(model, plan, side, design, 1.0, (0, 0))
+    return _compose_views(model, design, plan, side, suffix, views, fibres, fibres254,
+                          perforation)
+
+
+Fibres = tuple[NDArray[np.intp], NDArray[np.float32]]
+
+
+def _compose_views(model: DocumentModel, design: SideDesign, plan: Plan, side: str,
+                   suffix: str, views: Sequence[str], fibres: Fibres | None,
+                   fibres254: Fibres | None,
+                   perforation: tuple[NDArray[np.float32], tuple[int, int, int, int]] | None,
+                   ) -> dict[str, Image8]:
+    """The ``views`` of one side: ``plan``'s items (in the frame of ``design``, at its dpi)
+    composited over the design's layers."""
     texts = [t for t in plan.texts if t.side == side]
     images = [i for i in plan.images if i.side == side]
     families = {view_family(v) for v in views}
     out: dict[str, Image8] = {}
     spec_colour = np.asarray(model.palette["specimen"], np.float32)
-    fibres = _fibres(model, plan, side, design)
-    perforation = None
-    if plan.perforation is not None and plan.perforation[0] == side:
-        perforation = _perforation_mask(plan.perforation[1], plan.perforation[2], plan.dpi)
 
     if families & {"white", "tilt"}:
         under = _base(design, plan, "under")
@@ -193,6 +240,19 @@ def _render_side(model: DocumentModel, plan: Plan, side: str, suffix: str,
             _put_fibres(uv, fibres, 1.0)
         _put_specimen(uv, design, np.zeros(3, np.float32), 0.14)
         out[f"uv365{suffix}"] = uv
+    if "uv254" in families:
+        sw = lights()["uv254"]
+        uv2 = _base(design, plan, "uv254")
+        for t in texts:
+            dark = float(sw["inks"].get(t.ink, sw["ink_default"]))
+            _blend_rgb(uv2, t.box_px, t.mask.astype(np.float32) * (dark / 255.0),
+                       np.zeros(3, np.float32))
+        for img_item in images:
+            _put_image(uv2, img_item, "uv254")
+        if fibres254 is not None:
+            _put_fibres(uv2, fibres254, 1.0)
+        _put_specimen(uv2, design, np.zeros(3, np.float32), 0.14)
+        out[f"uv254{suffix}"] = uv2
     if "ir" in families:
         ir = _base(design, plan, "ir")
         for t in texts:
@@ -219,6 +279,152 @@ def _render_side(model: DocumentModel, plan: Plan, side: str, suffix: str,
             for name, img in out.items():
                 _draw_trace(img, trace, view_family(name), name, plan.dpi)
     return out
+
+
+def render_region(plan: Plan, side: str, box_mm: tuple[float, float, float, float], dpi: int,
+                  *, views: Sequence[str] = ("white",)) -> dict[str, Image8]:
+    """The box ``box_mm`` of ``side`` of the document of ``plan`` in the lights ``views``
+    (``white``, ``uv365``, ``uv254``, ``ir``, ``transmitted``, ``tilt_k``) at ``dpi`` (a loupe or
+    microscope field, up to 2400 dpi), without rendering the rest of the side.
+
+    The same document as :func:`render_views` shows: the design of the box
+    (:func:`~docsec.generate.design.region_design`, with the paper grain of the document's own
+    views), the personalisation redrawn at ``dpi`` (text and the MRZ as outlines, the portrait
+    and ghost image resampled, the perforation, the document's fibres), the planted feature
+    states and the traces of tampering. Downsampled to the document's dpi, it matches its view
+    of the same box.
+
+    Raises :class:`~docsec.errors.InvalidComponent` for an unknown side or view, a box off the
+    side or a dpi outside 50-2400.
+    """
+    model = get_model(plan.model_id)
+    if side not in model.sides:
+        raise InvalidComponent(f"model {model.id!r} has no side {side!r}")
+    if not 50 <= dpi <= MAX_REGION_DPI:
+        raise InvalidComponent(f"dpi must be between 50 and {MAX_REGION_DPI}, got {dpi}")
+    for v in views:
+        if v not in BASE_VIEWS + ("uv254",) and not (
+                v.startswith("tilt_") and v.removeprefix("tilt_").isdigit()
+                and 1 <= int(v.removeprefix("tilt_")) <= TILT_FRAMES):
+            raise InvalidComponent(f"no light {v!r} for a region")
+    w, h = model.canonical_px(dpi)
+    x, y, bw, bh = DocumentModel.box_px(box_mm, dpi)
+    x0, y0, x1, y1 = max(0, x), max(0, y), min(w, x + bw), min(h, y + bh)
+    if x1 <= x0 or y1 <= y0:
+        raise InvalidComponent(f"box {box_mm} mm is off the side")
+    win = (x0, y0, x1 - x0, y1 - y0)
+    design = region_design(model.id, side, dpi, win, plan.dpi)
+    k = dpi / plan.dpi
+    texts = []
+    for t in plan.texts:
+        if t.side != side:
+            continue
+        if t.redraw is not None:
+            part = t.redraw(dpi, win)
+        else:
+            part = _resampled(_scaled(t.box_px, k), win, t.mask, cv2.INTER_LINEAR)
+        if part is not None:
+            mask = part[1]
+            if t.process == "inkjet":
+                mask = _inkjet(mask, dpi, plan.fibre_seed + sum(t.key.encode()))
+            texts.append(replace(t, box_px=part[0], mask=mask, redraw=None))
+    images = []
+    for im in plan.images:
+        if im.side != side:
+            continue
+        part = _resampled(_scaled(im.box_px, k), win, im.image, cv2.INTER_CUBIC)
+        if part is not None:
+            images.append(replace(im, box_px=part[0], image=part[1]))
+    traces = tuple(replace(tr, box_px=_scaled(tr.box_px, k)) for tr in plan.traces
+                   if tr.side == side)
+    local = replace(plan, dpi=dpi, texts=tuple(texts), images=tuple(images), traces=(),
+                    perforation=None)
+    perforation = None
+    if plan.perforation is not None and plan.perforation[0] == side:
+        f = model.feature("laser_perforation")
+        pbox = DocumentModel.box_px(f.box_mm, dpi)
+        cut = cut_feature(pbox, win, lambda sz, s: [_perforation_mask(
+            plan.perforation[1] if plan.perforation else "", (0, 0, *sz),
+            max(1, round(dpi * s)))[0]])
+        if cut is not None:
+            perforation = (cut[1][0].astype(np.float32), cut[0])
+    families = {view_family(v) for v in views}
+    fibres = fibres254 = None
+    if families & {"white", "tilt", "uv365"}:
+        fibres = _fibres_at(model, plan, side, design, k, win)
+    if "uv254" in families:
+        fibres254 = _fibres254(model, plan, side, design, k, (win[0], win[1]))
+    out = _compose_views(model, design, local, side, "", views, fibres, fibres254, perforation)
+    for tr in traces:
+        for name, img in out.items():
+            _draw_trace_window(img, tr, view_family(name), name, dpi, win)
+    return out
+
+
+#: Nozzle pitch of an office inkjet printer (dpi): the drops a magnified view resolves.
+INKJET_DPI = 600
+#: Share of drops that throw a satellite droplet beside them.
+INKJET_SATELLITES = 0.12
+
+
+def _inkjet(mask: Image8, dpi: int, seed: int) -> Image8:
+    """Text printed by an inkjet printer as a magnified view shows it: round drops on the
+    printer's grid (:data:`INKJET_DPI`) with placement jitter, ragged edges and satellite
+    droplets, instead of the solid strokes of laser or toner personalisation. At or below the
+    printer's resolution the drops merge and the mask is returned as it is."""
+    pitch = dpi / INKJET_DPI
+    if pitch < 2.0:
+        return mask
+    h, w = mask.shape
+    rng = np.random.default_rng(seed)
+    cover = cv2.GaussianBlur(mask.astype(np.float32) / 255.0, (0, 0), pitch / 2)
+    gy, gx = np.mgrid[pitch / 2 : h : pitch, pitch / 2 : w : pitch]
+    gy, gx = gy.ravel(), gx.ravel()
+    inked = cover[gy.astype(np.int64), gx.astype(np.int64)] > 0.45
+    ys = gy[inked] + rng.normal(0.0, pitch * 0.18, int(inked.sum()))
+    xs = gx[inked] + rng.normal(0.0, pitch * 0.18, int(inked.sum()))
+    sat = rng.random(len(xs)) < INKJET_SATELLITES
+    ang = rng.uniform(0.0, 2 * np.pi, int(sat.sum()))
+    ys = np.concatenate([ys, ys[sat] + np.sin(ang) * pitch * 1.4])
+    xs = np.concatenate([xs, xs[sat] + np.cos(ang) * pitch * 1.4])
+    radius = np.concatenate([np.full(int(inked.sum()), 0.62 * pitch),
+                             np.full(int(sat.sum()), 0.3 * pitch)])
+    out = np.zeros((h, w), np.uint8)
+    for x, y, r in zip(xs, ys, radius, strict=True):
+        cv2.circle(out, (round(x * 16), round(y * 16)), max(1, round(r * 16)), 255, -1,
+                   cv2.LINE_AA, 4)
+    return out
+
+
+#: Highest resolution of a region (a microscope field of a few millimetres).
+MAX_REGION_DPI = 2400
+
+
+def _scaled(box: tuple[int, int, int, int], k: float) -> tuple[int, int, int, int]:
+    """A box in pixels at one dpi, in pixels at ``k`` times that dpi."""
+    x, y, w, h = box
+    x0, y0 = round(x * k), round(y * k)
+    return x0, y0, max(1, round((x + w) * k) - x0), max(1, round((y + h) * k) - y0)
+
+
+def _resampled(box: tuple[int, int, int, int], win: tuple[int, int, int, int],
+               image: Image8, interpolation: int,
+               ) -> tuple[tuple[int, int, int, int], Image8] | None:
+    """``image`` stretched over ``box`` (pixels of the region's dpi): the part inside ``win``,
+    as its box in the window's frame and its pixels (None when it misses the window)."""
+    bx, by, bw, bh = box
+    x0, y0 = max(bx, win[0]), max(by, win[1])
+    x1, y1 = min(bx + bw, win[0] + win[2]), min(by + bh, win[1] + win[3])
+    if x1 <= x0 or y1 <= y0:
+        return None
+    ih, iw = image.shape[:2]
+    kx, ky = iw / bw, ih / bh
+    m = np.asarray([[kx, 0.0, (x0 - bx + 0.5) * kx - 0.5],
+                    [0.0, ky, (y0 - by + 0.5) * ky - 0.5]], np.float64)
+    out = cv2.warpAffine(np.ascontiguousarray(image), m, (x1 - x0, y1 - y0),
+                         flags=interpolation | cv2.WARP_INVERSE_MAP,
+                         borderMode=cv2.BORDER_REPLICATE)
+    return (x0 - win[0], y0 - win[1], x1 - x0, y1 - y0), np.asarray(out, np.uint8)
 
 
 def _ovi_frame(ovi: tuple[Overlay, Overlay], t: float) -> Overlay:
@@ -258,40 +464,59 @@ def _ring(shape: tuple[int, int], width: int) -> NDArray[np.float32]:
     return m
 
 
-def _draw_trace(img: Image8, trace: Trace, light: str, name: str, dpi: int) -> None:
-    """Draw a trace of tampering (:class:`~docsec.generate.plan.Trace`) in one view."""
-    x, y, w, h = trace.box_px
-    h = min(h, img.shape[0] - y)
-    w = min(w, img.shape[1] - x)
-    if h <= 1 or w <= 1:
-        return
-    box = (x, y, w, h)
+#: What each trace of tampering does in the lights it shows in: (light family, blended as
+#: ``rgb`` or ``gray``, colour or grey level).
+_TRACE_INK: dict[tuple[str, str], tuple[str, tuple[float, ...]]] = {
+    ("uv_stain", "uv365"): ("rgb", (190, 200, 235)),
+    ("thin_spot", "transmitted"): ("gray", (255.0,)),
+    ("thin_spot", "white"): ("rgb", (250, 248, 240)),
+    ("thin_spot", "tilt"): ("rgb", (250, 248, 240)),
+    ("cut_edge", "white"): ("rgb", (70, 62, 58)),
+    ("cut_edge", "tilt"): ("rgb", (70, 62, 58)),
+    ("glue", "uv365"): ("rgb", (200, 215, 255)),
+    ("photo_paper", "uv365"): ("rgb", (175, 185, 250)),
+    ("laminate", "tilt"): ("rgb", (250, 250, 250)),
+}
+
+
+def _trace_ink(kind: str, light: str) -> tuple[str, tuple[float, ...], float] | None:
+    """How a trace blends in ``light`` (mode, colour, strength), None where it does not show;
+    under short-wave UV a glowing trace glows by its share of :func:`lights`."""
+    if light == "uv254":
+        gain = float(lights()["uv254"]["traces"].get(kind, 0.0))
+        ink = _TRACE_INK.get((kind, "uv365"))
+        return None if ink is None or gain <= 0 else (*ink, gain)
+    ink = _TRACE_INK.get((kind, light))
+    return None if ink is None else (*ink, 1.0)
+
+
+def _trace_alpha(trace: Trace, light: str, name: str, shape: tuple[int, int],
+                 dpi: float) -> NDArray[np.float32]:
+    """Coverage (0..1) of a trace over its box of ``shape`` pixels at ``dpi`` in one light."""
+    h, w = shape
     kind = trace.kind
     px_mm = dpi / 25.4
     rng = np.random.default_rng(trace.seed)
-    if kind == "uv_stain" and light == "uv365":
-        a = _blob((h, w), trace.seed, 0.55) * 0.45
-        _blend_rgb(img, box, a, np.asarray([190, 200, 235], np.float32))
-    elif kind == "thin_spot":
+    if kind == "uv_stain":
+        return _blob((h, w), trace.seed, 0.55) * 0.45
+    if kind == "thin_spot":
         blob = _blob((h, w), trace.seed, 0.5)
         if light == "transmitted":
-            _blend_gray(img, box, blob * 0.55, 255.0)
-        elif light in ("white", "tilt"):
-            # raised fibres of the scraped surface scatter light: pale specks
-            specks = (rng.random((h, w)) < 0.08).astype(np.float32) * blob * 0.6
-            _blend_rgb(img, box, specks, np.asarray([250, 248, 240], np.float32))
-    elif kind == "cut_edge" and light in ("white", "tilt"):
+            return blob * 0.55
+        # raised fibres of the scraped surface scatter light: pale specks
+        out: NDArray[np.float32] = (rng.random((h, w)) < 0.08).astype(np.float32) * blob * 0.6
+        return out
+    if kind == "cut_edge":
         ring = _ring((h, w), max(1, round(0.15 * px_mm)))
         wobble = (0.5 + 0.5 * rng.random((h, w))).astype(np.float32)
-        _blend_rgb(img, box, ring * wobble * np.float32(0.7), np.asarray([70, 62, 58], np.float32))
-    elif kind == "glue" and light == "uv365":
+        return ring * wobble * np.float32(0.7)
+    if kind == "glue":
         ring = _ring((h, w), max(1, round(0.8 * px_mm)))
         patchy = _blob((h, w), trace.seed, 0.95) * 0.4 + 0.4
-        _blend_rgb(img, box, ring * patchy, np.asarray([200, 215, 255], np.float32))
-    elif kind == "photo_paper" and light == "uv365":
-        a = np.full((h, w), 0.55, np.float32)
-        _blend_rgb(img, box, a, np.asarray([175, 185, 250], np.float32))
-    elif kind == "laminate" and light == "tilt":
+        return ring * patchy
+    if kind == "photo_paper":
+        return np.full((h, w), 0.55, np.float32)
+    if kind == "laminate":
         frame = int(name.removesuffix("_back").removeprefix("tilt_"))
         bubbles = np.zeros((h, w), np.float32)
         yy, xx = np.mgrid[0:h, 0:w]
@@ -299,8 +524,50 @@ def _draw_trace(img: Image8, trace: Trace, light: str, name: str, dpi: int) -> N
             cx, cy = rng.uniform(0.05, 0.95) * w, rng.uniform(0.05, 0.95) * h
             r = rng.uniform(0.8, 2.5) * px_mm
             bubbles = np.maximum(bubbles, (np.hypot(xx - cx, yy - cy) < r).astype(np.float32))
-        glare = np.float32(0.1 + 0.08 * frame)
-        _blend_rgb(img, box, bubbles * glare, np.asarray([250, 250, 250], np.float32))
+        return bubbles * np.float32(0.1 + 0.08 * frame)
+    raise InvalidComponent(f"unknown trace kind {kind!r}")
+
+
+def _blend_trace(img: Image8, box: tuple[int, int, int, int], alpha: NDArray[np.float32],
+                 ink: tuple[str, tuple[float, ...], float]) -> None:
+    mode, colour, gain = ink
+    a = alpha if gain == 1.0 else alpha * np.float32(gain)
+    if mode == "gray":
+        _blend_gray(img, box, a, float(colour[0]))
+    else:
+        _blend_rgb(img, box, a, np.asarray(colour, np.float32))
+
+
+def _draw_trace(img: Image8, trace: Trace, light: str, name: str, dpi: int) -> None:
+    """Draw a trace of tampering (:class:`~docsec.generate.plan.Trace`) in one view."""
+    ink = _trace_ink(trace.kind, light)
+    if ink is None:
+        return
+    x, y, w, h = trace.box_px
+    h = min(h, img.shape[0] - y)
+    w = min(w, img.shape[1] - x)
+    if h <= 1 or w <= 1:
+        return
+    _blend_trace(img, (x, y, w, h), _trace_alpha(trace, light, name, (h, w), dpi), ink)
+
+
+def _draw_trace_window(img: Image8, trace: Trace, light: str, name: str, dpi: int,
+                       win: tuple[int, int, int, int]) -> None:
+    """Draw a trace whose box is in pixels of the side at ``dpi`` into a region view of the
+    window ``win`` (the trace drawn over its whole box, cut to the window)."""
+    ink = _trace_ink(trace.kind, light)
+    if ink is None:
+        return
+    part = cut_feature(trace.box_px, win, lambda sz, s: [
+        _trace_alpha(trace, light, name, (sz[1], sz[0]), dpi * s)],
+        budget=TRACE_BUDGET_PX)
+    if part is not None:
+        _blend_trace(img, part[0], np.asarray(part[1][0], np.float32), ink)
+
+
+#: Largest trace box drawn at a region's dpi (pixels); a page-wide trace behind a magnified
+#: crop is drawn at the dpi that fits and resampled (its blobs are smooth).
+TRACE_BUDGET_PX = 4_000_000
 
 
 def _put_image(dst: Image8, item: ImageItem, view: str) -> None:
@@ -313,6 +580,9 @@ def _put_image(dst: Image8, item: ImageItem, view: str) -> None:
             _blend_rgb(dst, box, ones, img.astype(np.float32))
         elif view == "uv365":
             dim = img.astype(np.float32) * 0.18
+            _blend_rgb(dst, box, ones * 0.85, dim)
+        elif view == "uv254":
+            dim = img.astype(np.float32) * float(lights()["uv254"]["portrait_gain"])
             _blend_rgb(dst, box, ones * 0.85, dim)
         elif view == "ir":
             gray = img.astype(np.float32) @ np.asarray([0.3, 0.5, 0.2], np.float32)
@@ -327,6 +597,10 @@ def _put_image(dst: Image8, item: ImageItem, view: str) -> None:
             _blend_rgb(dst, box, ink * 0.6, np.asarray([140, 110, 100], np.float32))
         elif view == "uv365":
             _blend_rgb(dst, box, ink * 0.8, np.asarray([255, 150, 210], np.float32))
+        elif view == "uv254":
+            sw = lights()["uv254"]
+            _blend_rgb(dst, box, ink * float(sw["ghost_strength"]),
+                       np.asarray(sw["ghost_colour"], np.float32))
         elif view == "transmitted":
             _blend_gray(dst, box, ink * 0.12, 60.0)
 
@@ -356,6 +630,98 @@ def _fibres(model: DocumentModel, plan: Plan, side: str,
     flat = layer.reshape(-1, 4)
     idx = np.flatnonzero(flat[:, 3])
     return idx, flat[idx].astype(np.float32)
+
+
+def _fibre_set(model: DocumentModel, plan: Plan, side: str, seed: int, count: int,
+               colours: Sequence[Sequence[int]]) -> tuple[patterns.Fibre, ...]:
+    """The fibres :func:`_fibres` draws (their curves in pixels of the side at the document's
+    dpi)."""
+    px_mm = plan.dpi / 25.4
+    _, fibres = patterns.uv_fibres(
+        model.canonical_px(plan.dpi), rng=seed, count=count, colours=colours,
+        length_px=(2.0 * px_mm, 4.5 * px_mm), width_px=max(1.0, plan.dpi / 220))
+    return fibres
+
+
+#: Points along each fibre's Bézier curve when fibres are redrawn (a magnified fibre stays a
+#: smooth curve).
+_FIBRE_SAMPLES = 65
+
+
+def _draw_fibres(fibres: Sequence[tuple[patterns.Fibre, tuple[int, int, int]]], k: float,
+                 origin: tuple[int, int], size_xy: tuple[int, int],
+                 width_px: float) -> Fibres | None:
+    """Fibres (each with the colour it shows) scaled by ``k`` and drawn into a frame of
+    ``size_xy`` whose corner is ``origin``, as flat pixel indices and RGBA values."""
+    w, h = size_xy
+    if not fibres:
+        return None
+    t = np.linspace(0.0, 1.0, _FIBRE_SAMPLES)
+    basis = np.stack([(1 - t) ** 3, 3 * (1 - t) ** 2 * t, 3 * (1 - t) * t**2, t**3], axis=1)
+    ctrl = np.asarray([f.control_xy for f, _ in fibres], np.float64) * k - np.asarray(origin)
+    curves = np.einsum("tk,nkd->ntd", basis, ctrl)
+    pad = 2 * width_px + 4
+    inside = ((curves[..., 0].max(axis=1) >= -pad) & (curves[..., 0].min(axis=1) <= w + pad)
+              & (curves[..., 1].max(axis=1) >= -pad) & (curves[..., 1].min(axis=1) <= h + pad))
+    if not inside.any():
+        return None
+    one = 1 << 4
+    pts = np.round(curves * one).astype(np.int32)
+    layer = np.zeros((h, w, 4), np.uint8)
+    thickness = max(1, round(width_px))
+    colours = [c for _, c in fibres]
+    for colour in dict.fromkeys(colours):
+        sel = [pts[i] for i in range(len(fibres)) if inside[i] and colours[i] == colour]
+        if sel:
+            cv2.polylines(layer, sel, False, (*colour, 0), thickness + 4, cv2.LINE_8, 4)
+    alpha = np.zeros((h, w), np.uint8)
+    cv2.polylines(alpha, [pts[i] for i in range(len(fibres)) if inside[i]], False, 255,
+                  thickness, cv2.LINE_AA, 4)
+    layer[..., 3] = alpha
+    flat = layer.reshape(-1, 4)
+    idx = np.flatnonzero(flat[:, 3])
+    return idx, flat[idx].astype(np.float32)
+
+
+def _fibres_at(model: DocumentModel, plan: Plan, side: str, design: SideDesign, k: float,
+               win: tuple[int, int, int, int]) -> Fibres | None:
+    """The fibres of :func:`_fibres` (same seed, same state) redrawn over a region at ``k``
+    times the document's dpi."""
+    feats = [f for f in model.features if f.kind == "uv_fibres" and f.side == side]
+    if not feats:
+        return None
+    state = plan.states.get("uv_fibres", "embedded")
+    seed = plan.fibre_seed if state != "printed" else int(model.palette["design_seed"])
+    fib = _fibre_set(model, plan, side, seed, int(feats[0].params.get("count", 50)),
+                     design.fibre_colours)
+    return _draw_fibres([(f, f.colour) for f in fib], k, (win[0], win[1]),
+                        design.size_xy, max(1.0, plan.dpi * k / 220))
+
+
+def _fibres254(model: DocumentModel, plan: Plan, side: str, design: SideDesign, k: float,
+               origin: tuple[int, int]) -> Fibres | None:
+    """The fibres that glow under short-wave UV (:func:`lights`): embedded fibres of the
+    palette colours that respond to 254 nm, in their 254 nm colour, and a second population
+    that responds to 254 nm only. Printed or missing fibres show nothing."""
+    feats = [f for f in model.features if f.kind == "uv_fibres" and f.side == side]
+    if not feats or plan.states.get("uv_fibres", "embedded") != "embedded":
+        return None
+    sw = lights()["uv254"]
+    count = int(feats[0].params.get("count", 50))
+    palette = [tuple(c) for c in design.fibre_colours]
+    mapped = list(sw["fibres"])
+    shown: list[tuple[patterns.Fibre, tuple[int, int, int]]] = []
+    for f in _fibre_set(model, plan, side, plan.fibre_seed, count, design.fibre_colours):
+        i = palette.index(tuple(f.colour)) if tuple(f.colour) in palette else -1
+        c = mapped[i] if 0 <= i < len(mapped) else None
+        if c is not None:
+            shown.append((f, (int(c[0]), int(c[1]), int(c[2]))))
+    only = sw["fibres_254_only"]
+    c254 = tuple(int(v) for v in only["colour"])
+    shown += [(f, (c254[0], c254[1], c254[2])) for f in _fibre_set(
+        model, plan, side, plan.fibre_seed + int(only["seed_offset"]),
+        round(count * float(only["share"])), [c254])]
+    return _draw_fibres(shown, k, origin, design.size_xy, max(1.0, plan.dpi * k / 220))
 
 
 def _put_fibres(dst: Image8, fibres: tuple[NDArray[np.intp], NDArray[np.float32]],

@@ -63,13 +63,30 @@ def text_mask(
     font: str = "sans",
     size_px: int,
     offset_xy: tuple[int, int] = (0, 0),
+    window: tuple[int, int, int, int] | None = None,
 ) -> Mask:
-    """Coverage mask (0-255) of ``text`` drawn at ``offset_xy`` in a ``size_xy`` box (clipped)."""
+    """Coverage mask (0-255) of ``text`` drawn at ``offset_xy`` in a ``size_xy`` box (clipped).
+
+    With ``window`` (``x, y, w, h`` in the box), only that part of the box is drawn and
+    returned (a magnified crop of a field costs the pixels of the crop).
+    """
     w, h = size_xy
-    img = Image.new("L", (max(1, w), max(1, h)), 0)
+    wx, wy, ww, wh = _window(window, w, h)
+    img = Image.new("L", (max(1, ww), max(1, wh)), 0)
     if text:
-        ImageDraw.Draw(img).text(offset_xy, text, fill=255, font=_font(font, size_px))
+        ImageDraw.Draw(img).text((offset_xy[0] - wx, offset_xy[1] - wy), text, fill=255,
+                                 font=_font(font, size_px))
     return np.asarray(img, dtype=np.uint8)
+
+
+def _window(window: tuple[int, int, int, int] | None, w: int,
+            h: int) -> tuple[int, int, int, int]:
+    if window is None:
+        return 0, 0, w, h
+    x, y, ww, wh = window
+    if ww <= 0 or wh <= 0 or x < 0 or y < 0 or x + ww > max(1, w) or y + wh > max(1, h):
+        raise DocsecError(f"window {window} is not inside the {w} x {h} box")
+    return window
 
 
 _font = font
@@ -83,14 +100,17 @@ def mrz_mask(
     font_name: str = "ocrb",
     pitch_mm: float = MRZ_PITCH_MM,
     line_pitch_mm: float = MRZ_LINE_PITCH_MM,
+    window: tuple[int, int, int, int] | None = None,
 ) -> Mask:
     """Coverage mask of the MRZ lines in a ``size_xy`` box: one character per 2.54 mm cell.
 
     Lines are centred vertically in the box at ``line_pitch_mm`` (or closer if the box is
     short); the first character starts :data:`MRZ_LEFT_MM` from the left edge of the box.
+    With ``window`` (``x, y, w, h`` in the box) only that part is drawn and returned.
     """
     w, h = size_xy
-    img = Image.new("L", (max(1, w), max(1, h)), 0)
+    wx, wy, ww, wh = _window(window, w, h)
+    img = Image.new("L", (max(1, ww), max(1, wh)), 0)
     draw = ImageDraw.Draw(img)
     pitch = pitch_mm * dpi / 25.4
     # OCR-B is drawn for 10 characters per inch: its advance is 0.723 em, so the font size
@@ -104,9 +124,12 @@ def mrz_mask(
     y0 = (h - block) / 2 - top
     x0 = MRZ_LEFT_MM * dpi / 25.4
     for i, line in enumerate(lines):
-        y = y0 + i * step
+        y = y0 + i * step - wy
+        if y + bottom < 0 or y + top > wh:
+            continue
         for j, ch in enumerate(line):
-            if ch == " ":
+            x = x0 + j * pitch - wx
+            if ch == " " or x + pitch < 0 or x - pitch > ww:
                 continue
-            draw.text((x0 + j * pitch, y), ch, fill=255, font=f)
+            draw.text((x, y), ch, fill=255, font=f)
     return np.asarray(img, dtype=np.uint8)
