@@ -42,7 +42,7 @@ from docsec.errors import InvalidComponent
 from docsec.generate.content import Content, format_date
 from docsec.generate.identities import add_years
 from docsec.generate.plan import ImageItem, Plan, PlantedDefect, Trace
-from docsec.generate.render import TILT_FRAMES, side_of, view_family
+from docsec.generate.render import TILT_FRAMES, side_of, view_family, view_names
 from docsec.models import FANTASY_MODEL_IDS, DocumentModel, mm_to_px
 from docsec.mrz import LAYOUTS, render
 
@@ -70,19 +70,19 @@ Polygon = tuple[tuple[float, float], ...]
 Region = tuple[str, Polygon]
 
 # Lights in which a personalised image leaves a mark.
-_PORTRAIT_LIGHTS = ("white", "tilt", "uv365", "ir", "transmitted")
+_PORTRAIT_LIGHTS = ("white", "tilt", "uv365", "uv254", "ir", "transmitted")
 # Lights whose pixels change when a feature is switched to a counterfeit state.
 _FEATURE_LIGHTS: Mapping[tuple[str, str], tuple[str, ...]] = {
-    ("uv_substrate", "bright"): ("uv365",),
-    ("uv_fibres", "absent"): ("uv365",),
-    ("uv_fibres", "printed"): ("white", "tilt", "uv365"),
-    ("uv_emblem", "absent"): ("uv365",),
+    ("uv_substrate", "bright"): ("uv365", "uv254"),
+    ("uv_fibres", "absent"): ("uv365", "uv254"),
+    ("uv_fibres", "printed"): ("white", "tilt", "uv365", "uv254"),
+    ("uv_emblem", "absent"): ("uv365", "uv254"),
     ("uv_emblem", "visible_in_white"): ("white", "tilt"),
     ("guilloche", "scan_print"): ("white", "tilt"),
     ("microprint", "blurred"): ("white", "tilt"),
     ("rainbow", "halftone"): ("white", "tilt"),
     ("watermark", "on_surface"): ("white", "tilt", "transmitted"),
-    ("security_thread", "absent"): ("transmitted", "uv365"),
+    ("security_thread", "absent"): ("transmitted", "uv365", "uv254"),
     ("hologram", "static"): ("tilt",),
     ("hologram", "absent"): ("white", "tilt"),
     ("ovi", "static"): ("tilt",),
@@ -365,7 +365,7 @@ def _tag(side: str, lights: tuple[str, ...]) -> tuple[str, ...]:
 
 def _ink_lights(model: DocumentModel, ink: str) -> tuple[str, ...]:
     spec = model.inks[ink]
-    out = ["white", "tilt", "uv365", "transmitted"]
+    out = ["white", "tilt", "uv365", "uv254", "transmitted"]
     if spec.ir > 0:
         out.append("ir")
     return tuple(out)
@@ -401,7 +401,7 @@ def _field_change(ctx: Context, content: Content, name: str, ink: str | None = N
     lights = set(_ink_lights(model, spec.ink)) | set(
         _ink_lights(model, ink or content.inks.get(name, spec.ink))
     )
-    order = ("white", "tilt", "uv365", "ir", "transmitted")
+    order = ("white", "tilt", "uv365", "uv254", "ir", "transmitted")
     box = _field_box(model, name, ctx.dpi)
     return Change(_tag(spec.side, tuple(x for x in order if x in lights)),
                   ((spec.side, _poly(box)),), fields=(name,))
@@ -789,11 +789,11 @@ def _trace_box(ctx: Context, plan: Plan, p: Mapping[str, Any],
 
 # Lights in which each kind of trace shows (render.py draws them).
 _TRACE_LIGHTS: Mapping[str, tuple[str, ...]] = {
-    "uv_stain": ("uv365",),
+    "uv_stain": ("uv365", "uv254"),
     "thin_spot": ("transmitted", "white", "tilt"),
     "cut_edge": ("white", "tilt"),
-    "glue": ("uv365",),
-    "photo_paper": ("uv365",),
+    "glue": ("uv365", "uv254"),
+    "photo_paper": ("uv365", "uv254"),
     "laminate": ("tilt",),
 }
 
@@ -893,7 +893,7 @@ def finish(planted: PlantedDefect, model: DocumentModel,
                 regions.append((space, _poly((0, 0, w, h))))
             continue
         regions.append((space, poly))
-    order = {v: i for i, v in enumerate((*model.view_names(tilt_frames=TILT_FRAMES),
+    order = {v: i for i, v in enumerate((*view_names(model),
                                          "traveller"))}
     changed = tuple(sorted(dict.fromkeys(names), key=lambda v: order.get(v, 99)))
     spec = catalogue()[planted.id]
@@ -924,7 +924,7 @@ def catalogue_listing() -> dict[str, list[dict[str, Any]]]:
     return {
         "models": [{"id": mid, "kind": m.kind, "issuer": m.issuer, "format": m.format_name,
                     "fantasy": mid in FANTASY_MODEL_IDS,
-                    "views": list(m.view_names(tilt_frames=TILT_FRAMES))}
+                    "views": list(view_names(m))}
                    for mid, m in models.items()],
         "defects": [{**spec.to_dict(),
                      "models": [mid for mid, m in models.items() if spec.id in applicable(m)]}
