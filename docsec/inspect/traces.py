@@ -312,7 +312,7 @@ def laminate_bubbles(ctx: Context) -> Finding:
         base = _lum(white.page(_DPI))
         keep = _edge_margin(base.shape, 2.0) & _mask(
             base.shape, _feature_boxes(ctx, side, _OVD), 1.5)
-        worst_share, worst_v = 0.0, frames[0]
+        shares: list[tuple[float, RegisteredView]] = []
         for v in frames:
             d = _lum(v.page(_DPI)) - base
             # the frames' own change of lighting across the page (median over 7.5 mm, wider
@@ -321,9 +321,12 @@ def laminate_bubbles(ctx: Context) -> Finding:
             # glare lifts whole discs: open away single bright pixels and thin edges
             spots = cv2.morphologyEx((d > _GLARE).astype(np.uint8), cv2.MORPH_OPEN,
                                      np.ones((3, 3), np.uint8))
-            share = float((np.asarray(spots, bool) & keep).mean()) * 1000
-            if share >= worst_share:
-                worst_share, worst_v = share, v
+            shares.append((float((np.asarray(spots, bool) & keep).mean()) * 1000, v))
+        # of the frames that show glare, the best registered names the finding (glare
+        # lowers a frame's match with the reference)
+        over = [sv for sv in shares if sv[0] > threshold]
+        worst_share, worst_v = (max(over, key=lambda sv: sv[1].quality) if over
+                                else max(shares, key=lambda sv: sv[0]))
         failed = worst_share > threshold
         w, h = ctx.model.size_mm
         found.append(make_finding(
