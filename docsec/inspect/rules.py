@@ -132,6 +132,48 @@ def _lookalike_only(a: str, b: str) -> bool:
                                                                                   strict=True))
 
 
+_LATIN_NAME = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_CYRILLIC_NAME = "АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯ"
+#: Resolution (pixels per inch) of a name's second read: capitals ~60 px tall.
+_SECOND_READ_DPI = 400
+
+
+def _second_read(ctx: Context, name: str) -> str | None:
+    """The name field ``name`` read again on its own: cut from the registered white view at
+    :data:`_SECOND_READ_DPI`, binarised, one line of the script's capitals with no
+    dictionary (Tesseract ``--psm 7``); as MRZ characters. None when it cannot be read."""
+    import cv2
+    import numpy as np
+
+    from docsec.errors import OCRError
+    from docsec.ocr.tesseract import ocr_words
+    from docsec.read.viz import LABEL_MM, ink_image
+
+    try:
+        field = ctx.model.field(name)
+    except DocsecError:
+        return None
+    view = ctx.view("white", field.side)
+    if view is None:
+        return None
+    x, y, w, h = field.box_mm
+    crop = view.crop((x - 0.5, y + LABEL_MM - 0.3, w + 1.0, max(1.0, h - LABEL_MM + 0.6)),
+                     _SECOND_READ_DPI)
+    gray = ink_image(np.clip(crop, 0, 255).astype(np.uint8))
+    _, bw = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    bw = cv2.copyMakeBorder(bw, 24, 24, 24, 24, cv2.BORDER_CONSTANT, value=255)
+    cyrillic = field.script == "cyrillic"
+    chars = (_CYRILLIC_NAME if cyrillic else _LATIN_NAME) + " -'"
+    whitelist = chars.replace("'", "\\'").replace(" ", "\\ ")
+    try:
+        words = ocr_words(bw, lang="rus" if cyrillic else "eng", psm=7, whitelist=whitelist,
+                          timeout=5.0)
+    except OCRError:
+        return None
+    text = " ".join(wd.text for wd in words).strip()
+    return _mrz_name(text, ctx.model.script) if text else None
+
+
 def viz_mrz_match(ctx: Context) -> Finding:
     """Each visual-zone field read equals its MRZ counterpart after transliteration and
     truncation; a disagreement on a confidently read field fails, an unsure one warns."""
@@ -176,12 +218,17 @@ def viz_mrz_match(ctx: Context) -> Finding:
     field = ctx.model.field(name)
     fview = ctx.views.get("white" if field.side == "front" else "white_back")
     sure = conf.get(name, 0.0) >= _SURE
+    # an unsure name is read a second time on its own: the same difference twice is one
+    again = (not sure and name in ("surname", "given_names")
+             and _second_read(ctx, name) == viz)
     return make_finding(
-        cid, Status.FAIL if sure else Status.WARN,
+        cid, Status.FAIL if sure or again else Status.WARN,
         f"The visual zone's {name.replace('_', ' ')} ({viz}) differs from the MRZ ({mrz})"
-        + ("." if sure else "; the visual zone was read with low confidence: look again."),
+        + ("." if sure else " (read twice)." if again else
+           "; the visual zone was read with low confidence: look again."),
         f"Поле {name} визуальной зоны ({viz}) не совпадает с МСЗ ({mrz})"
-        + ("." if sure else "; поле прочитано неуверенно, проверьте визуально."),
+        + ("." if sure else " (прочитано дважды)." if again else
+           "; поле прочитано неуверенно, проверьте визуально."),
         view=fview, box_mm=field.box_mm, field_name=name, expected=mrz, found=viz,
         score=conf.get(name, 0.0), threshold=_SURE)
 

@@ -16,7 +16,9 @@ the trace adds to it, never for anything a generator planted:
 * ``feature.page.even_thickness``: scraping (mechanical erasure) thins the paper: a
   patch brighter in transmitted light than the reference shows there;
 * ``feature.laminate.no_bubbles``: a re-laminated page traps air: round glare spots that
-  appear under tilt and not face-on, outside the optically variable features.
+  appear under tilt and not face-on, outside the optically variable features;
+* ``feature.portrait.no_cut_line``: a photo cut out and stuck over the original leaves a
+  dark line along its edges (a printed portrait fades straight into the paper).
 """
 
 from __future__ import annotations
@@ -65,6 +67,9 @@ TRACE_THRESHOLDS: Mapping[str, float] = {
     # glare spots under tilt, per mille of the page outside the optically variable features:
     # genuine copies show none, a re-laminated page 5 and more
     "feature.laminate.no_bubbles": 1.0,
+    # depth (grey levels) of a dark line along the portrait's edges: genuine rendered,
+    # scanned and photographed portraits stay within 1, a cut edge is 35 and more
+    "feature.portrait.no_cut_line": 10.0,
 }
 
 
@@ -345,9 +350,83 @@ def laminate_bubbles(ctx: Context) -> Finding:
     return max((f for f in found if f.status == top), key=lambda f: f.score or 0.0)
 
 
+#: Resolution (pixels per inch) the portrait's edges are profiled at: a cut line is
+#: 0.1-0.2 mm wide.
+_EDGE_DPI = 400
+#: Where the edge profile runs (mm from the portrait's edge: inside, outside) and how much
+#: of each edge's ends is left out (corners, rounded photo corners).
+_EDGE_IN_MM, _EDGE_OUT_MM, _EDGE_END_MM = 0.4, 1.2, 2.0
+#: Pieces each edge is cut into along its length: a cut line runs the whole edge, a print
+#: line crossing it only part of it.
+_EDGE_PIECES = 4
+
+
+def _dip(profile: NDArray[np.float64]) -> float:
+    """Depth of the deepest dark line of a profile: how far below the brighter levels on
+    both sides of it (running maxima from either end) a point lies."""
+    left = np.maximum.accumulate(profile)
+    right = np.maximum.accumulate(profile[::-1])[::-1]
+    return float(np.max(np.minimum(left, right) - profile))
+
+
+def portrait_cut_line(ctx: Context) -> Finding:
+    """Depth (grey levels) of a dark line running along the portrait's edges just outside
+    it in white light: the median over the four edges of the median over pieces of each
+    edge; fails above: the edge of a photo cut out and glued over the original (a genuine
+    portrait is printed into the page and fades straight into the paper)."""
+    cid = "feature.portrait.no_cut_line"
+    threshold = TRACE_THRESHOLDS[cid]
+    portrait = ctx.model.portrait
+    if portrait is None:
+        return make_finding(cid, Status.NOT_APPLICABLE, "the model has no portrait.",
+                            "у модели нет фотографии.")
+    v = ctx.view("white", portrait.side)
+    if v is None:
+        why = ctx.missing("white", portrait.side)
+        return make_finding(cid, Status.NOT_APPLICABLE, f"{why}.", f"нет снимка: {why}.",
+                            view_name="white")
+    x, y, w, h = portrait.box_mm
+    span, end = _EDGE_IN_MM + _EDGE_OUT_MM, _EDGE_END_MM
+    strips = (  # (box, profile runs along x, profile reversed: outside last)
+        ((x + w - _EDGE_IN_MM, y + end, span, h - 2 * end), True, False),
+        ((x - _EDGE_OUT_MM, y + end, span, h - 2 * end), True, True),
+        ((x + end, y + h - _EDGE_IN_MM, w - 2 * end, span), False, False),
+        ((x + end, y - _EDGE_OUT_MM, w - 2 * end, span), False, True),
+    )
+    pw, ph = ctx.model.size_mm
+    depths = []
+    for box, along_x, reverse in strips:
+        bx, by, bw, bh = box
+        if bx < 0 or by < 0 or bx + bw > pw or by + bh > ph or min(bw, bh) <= 0:
+            continue  # a portrait at the page's edge: that edge cannot be profiled
+        crop = _lum(v.crop(box, _EDGE_DPI)).astype(np.float64)
+        pieces = np.array_split(crop, _EDGE_PIECES, axis=0 if along_x else 1)
+        dips = []
+        for piece in pieces:
+            prof = piece.mean(axis=0) if along_x else piece.mean(axis=1)
+            dips.append(_dip(prof[::-1] if reverse else prof))
+        depths.append(float(np.median(dips)))
+    if not depths:
+        return make_finding(cid, Status.NOT_APPLICABLE, "the portrait's edges lie on the "
+                            "page's edge.", "края фотографии совпадают с краем страницы.",
+                            view=v)
+    score = float(np.median(depths))
+    failed = score > threshold
+    return make_finding(
+        cid, Status.FAIL if failed else Status.PASS,
+        "A dark cut line runs around the portrait: a photo was cut out and stuck over the "
+        "original (photo substitution); examine its edges under magnification and tilt."
+        if failed else "The portrait's edges fade into the page with no cut line.",
+        "Вокруг фотографии видна тёмная линия среза: фотография вырезана и наклеена поверх "
+        "оригинала (переклейка фотографии); осмотрите края под увеличением и при наклоне."
+        if failed else "Края фотографии переходят в бланк без линии среза.",
+        score=score, threshold=threshold, view=v, box_mm=portrait.box_mm)
+
+
 #: Check ID -> (function, the lights it looks at).
 TRACE_CHECKS: Mapping[str, tuple[Callable[[Context], Finding], tuple[str, ...]]] = {
     "feature.page.no_uv_stain": (uv_stain, ("uv365",)),
     "feature.page.even_thickness": (thin_spot, ("transmitted",)),
     "feature.laminate.no_bubbles": (laminate_bubbles, ("white", "tilt")),
+    "feature.portrait.no_cut_line": (portrait_cut_line, ("white",)),
 }

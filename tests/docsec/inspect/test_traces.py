@@ -23,6 +23,7 @@ CASES = [
     ("erasure.chemical", "feature.page.no_uv_stain", "uto_passport_td3"),
     ("erasure.mechanical", "feature.page.even_thickness", "uto_passport_td3"),
     ("laminate.relaminated", "feature.laminate.no_bubbles", "uto_card_td2"),
+    ("photo.cut_edge", "feature.portrait.no_cut_line", "uto_passport_td3"),
 ]
 
 
