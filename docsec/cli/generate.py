@@ -121,7 +121,8 @@ def exercise_generate(
     out: Annotated[Path, typer.Option(help="Output directory (trainee/ and instructor/).")],
     topic: Annotated[str, typer.Option(help="document, vehicle or mixed.")] = "document",
     level: Annotated[int, typer.Option(
-        help="Trainee level, the tools given: 1 white + UV 365; 2 adds IR, transmitted, tilt.")
+        help="Trainee level, the tools given: 1 white, UV 365 and a loupe; 2 adds IR, "
+        "transmitted, tilt and UV 254; 3 adds magnified regions and reference sheets.")
     ] = 1,
     capture_level: Annotated[int | None, typer.Option(
         help="1 clean scan, 2 degraded scan, 3 hard photo (default: --level).")] = None,
@@ -138,6 +139,10 @@ def exercise_generate(
     reference_date: Annotated[
         str | None, typer.Option(help="The exercise's 'today' (YYYY-MM-DD, default 2026-01-15).")
     ] = None,
+    magnify: Annotated[str | None, typer.Option(
+        help="Level 3: regions magnified at 2400 dpi for every item, REGION[,REGION] of "
+        "microprint, guilloche, rainbow, portrait, personalisation, mrz (default: those the "
+        "catalogue's defects declare and the portrait).")] = None,
     force: Annotated[bool, typer.Option("--force", help=FORCE_HELP)] = False,
     as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
@@ -162,6 +167,8 @@ def exercise_generate(
                 topic=topic, level=level, capture_level=capture_level,
                 defect_level=defect_level, count=count, forgery_rate=forgery_rate, seed=seed,
                 out=out, reference_date=ref, dpi=dpi, force=force, drills=drill,
+                magnify=None if magnify is None else [
+                    r.strip() for r in magnify.split(",") if r.strip()],
                 progress=lambda done, total: bar.update(task, completed=done, total=total),
             )
     except DocsecError as exc:

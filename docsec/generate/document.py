@@ -122,15 +122,18 @@ def _in_window(box: BoxPx, win: BoxPx) -> tuple[BoxPx, BoxPx] | None:
     return (x0 - box[0], y0 - box[1], w, h), (x0 - win[0], y0 - win[1], w, h)
 
 
-def _field_redraw(model: DocumentModel, name: str, value: str,
-                  font_name: str) -> Callable[[int, BoxPx], tuple[BoxPx, NDArray[np.uint8]] | None]:
+def _field_redraw(model: DocumentModel, name: str, value: str, font_name: str,
+                  page_dpi: int) -> Callable[[int, BoxPx], tuple[BoxPx, NDArray[np.uint8]] | None]:
     def redraw(dpi: int, win: BoxPx) -> tuple[BoxPx, NDArray[np.uint8]] | None:
         vbox, size_px = _field_layout(model, name, value, dpi, font_name)
+        # the type size that fits at the page's dpi, scaled (the same text, magnified)
+        size_px = max(4, round(_field_layout(model, name, value, page_dpi, font_name)[1]
+                               * dpi / page_dpi))
         part = _in_window(vbox, win)
         if part is None:
             return None
         return part[1], text_mask(value, vbox[2:4], font=font_name, size_px=size_px,
-                                  offset_xy=(1, 0), window=part[0])
+                                  offset_xy=(round(dpi / page_dpi), 0), window=part[0])
     return redraw
 
 
@@ -161,7 +164,7 @@ def build_plan(model: DocumentModel, content: Content, *, dpi: int, fibre_seed: 
         # A field in another ink than the model's was printed by another device (a forger's
         # inkjet printer): a magnified view shows its drops.
         texts.append(TextItem(spec.name, spec.side, box, mask, ink,
-                              _field_redraw(model, spec.name, value, fname),
+                              _field_redraw(model, spec.name, value, fname, dpi),
                               "genuine" if ink == spec.ink else "inkjet"))
     if model.mrz is not None and content.mrz_lines is not None:
         box = DocumentModel.box_px(model.mrz.box_mm, dpi)
@@ -341,8 +344,9 @@ def make_document(
 def _with_regions(planted: PlantedDefect, regions: Sequence[RegionView],
                   dpi: int) -> PlantedDefect:
     """Add the loupe and magnified views over a defect's regions to its answer-key entry: a
-    region view changed when the defect changed white light on its side inside its box, and
-    reveals it when the defect is revealed by that tool or by white light."""
+    region view is among the changed views when the defect changed white light on its side
+    and one of its regions overlaps the view's field, and among the revealing views when the
+    defect is revealed by that tool (the catalogue's ``reveal_views``: ``loupe``, ``mag``)."""
     if not regions:
         return planted
     spec = defect_mod.catalogue()[planted.id]
@@ -356,11 +360,13 @@ def _with_regions(planted: PlantedDefect, regions: Sequence[RegionView],
         for space, poly in planted.regions:
             if space != rv.side or not poly:
                 continue
+            # one pixel of slack: the regions are whole pixels at the document's dpi, the
+            # field is drawn from millimetres at its own
             xs, ys = [p[0] for p in poly], [p[1] for p in poly]
-            if min(xs) < x + w and max(xs) > x and min(ys) < y + h and max(ys) > y:
+            if (min(xs) - 1 < x + w and max(xs) + 1 > x and min(ys) - 1 < y + h
+                    and max(ys) + 1 > y):
                 changed.append(rv.name)
-                family = view_family(rv.name)
-                if family in spec.reveal_views or "white" in spec.reveal_views:
+                if view_family(rv.name) in spec.reveal_views:
                     revealing.append(rv.name)
                 break
     return dataclasses.replace(planted, changed_views=tuple(changed), views=tuple(revealing))

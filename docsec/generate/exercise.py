@@ -62,7 +62,8 @@ from docsec.generate.defects import (
 )
 from docsec.generate.document import SyntheticDocument, make_document
 from docsec.generate.reference import model_reference_files
-from docsec.generate.render import TILT_FRAMES, view_family
+from docsec.generate.regions import LOUPE_REGIONS, REGIONS, RegionView, region_views
+from docsec.generate.render import view_family, view_names
 from docsec.models import FANTASY_MODEL_IDS, MODEL_IDS, get_model
 from docsec.outdir import check_target, staged_folder
 
@@ -70,12 +71,14 @@ __all__ = [
     "INSTRUCTOR_DIR",
     "LEVEL_TOOLS",
     "TOPICS",
+    "FIXED_MAGNIFIED",
     "TRAINEE_DIR",
     "ExerciseItem",
     "ExerciseSet",
     "FileSink",
     "capture_bytes",
     "capture_file",
+    "default_magnified",
     "device_noise",
     "document_alerts_csv",
     "generate_exercise",
@@ -100,13 +103,16 @@ TOPICS: Mapping[str, tuple[str, ...]] = {
 }
 TRAINEE_DIR = "trainee"
 INSTRUCTOR_DIR = "instructor"
-#: The lights a trainee of each level gets (DOMAIN.md §5): first line (1) white light and
-#: UV 365 nm; second line (2) adds infrared, transmitted light and tilt; level 3 adds the
+#: The tools a trainee of each level gets (DOMAIN.md §5): first line (1) white light, UV
+#: 365 nm and a loupe (``loupe_<region>`` views: :data:`~docsec.generate.regions.
+#: LOUPE_REGIONS` at 8 times the views' dpi); second line (2) adds infrared, transmitted
+#: light, tilt and UV 254 nm; level 3 adds magnified views (``mag_<region>`` at
+#: :data:`~docsec.generate.regions.MAG_DPI`) of the regions the instructor chooses and the
 #: models' reference sheets (:data:`REFERENCE_LEVEL`).
 LEVEL_TOOLS: Mapping[int, frozenset[str]] = {
-    1: frozenset({"white", "uv365"}),
-    2: frozenset({"white", "uv365", "ir", "transmitted", "tilt"}),
-    3: frozenset({"white", "uv365", "ir", "transmitted", "tilt"}),
+    1: frozenset({"white", "uv365", "loupe"}),
+    2: frozenset({"white", "uv365", "loupe", "ir", "transmitted", "tilt", "uv254"}),
+    3: frozenset({"white", "uv365", "loupe", "ir", "transmitted", "tilt", "uv254", "mag"}),
 }
 #: From this trainee level on, the package holds the reference sheet of every model of the
 #: topic (:mod:`docsec.generate.reference`), at :data:`REFERENCE_DPI`.
@@ -314,11 +320,13 @@ class _Params:
     drills: tuple[str, ...]
     reference_date: datetime.date
     dpi: int
+    magnify: tuple[str, ...] = ()
 
 
 def _params(*, topic: str, level: int, count: int, forgery_rate: float, seed: int | None,
             capture_level: int | None, defect_level: int | None, drills: Sequence[str] | None,
-            reference_date: datetime.date | None, dpi: int) -> _Params:
+            reference_date: datetime.date | None, dpi: int,
+            magnify: Sequence[str] | None = None) -> _Params:
     """Check the parameters of an exercise (raising :class:`InvalidComponent`); draw a fresh
     secret seed when none is given."""
     if topic not in TOPICS:
@@ -346,10 +354,39 @@ def _params(*, topic: str, level: int, count: int, forgery_rate: float, seed: in
             raise InvalidComponent(
                 f"{d!r} cannot be found with the tools of level {level} "
                 f"({', '.join(sorted(LEVEL_TOOLS[level]))})")
+    regions = default_magnified() if magnify is None else tuple(dict.fromkeys(magnify))
+    for r in regions:
+        if r not in REGIONS:
+            raise InvalidComponent(f"unknown region {r!r} to magnify; regions: "
+                                   f"{', '.join(REGIONS)}")
     return _Params(topic=topic, level=level, capture_level=cap_choice,
                    defect_level=defect_choice, count=count, forgery_rate=forgery_rate,
                    seed=new_seed() if seed is None else seed, drills=drill_ids,
-                   reference_date=reference_date or datetime.date(2026, 1, 15), dpi=dpi)
+                   reference_date=reference_date or datetime.date(2026, 1, 15), dpi=dpi,
+                   magnify=regions)
+
+
+#: Regions magnified for every item whatever its defects (level 3), beside those the
+#: catalogue's magnification-revealed defects declare (:func:`default_magnified`).
+FIXED_MAGNIFIED = ("portrait",)
+#: The region a feature-state or effect of a defect shows up in, when magnified.
+_EFFECT_REGION = {"microprint": "microprint", "rainbow": "rainbow", "guilloche": "guilloche",
+                  "personalisation_ink": "personalisation"}
+
+
+def default_magnified() -> tuple[str, ...]:
+    """The regions magnified when the instructor names none: the fixed set and every region
+    a defect of the catalogue revealed by magnification declares, the same for every item,
+    so which views an item has says nothing about its defects."""
+    out = list(FIXED_MAGNIFIED)
+    for spec in catalogue().values():
+        if "mag" not in spec.reveal_views:
+            continue
+        for e in spec.effects:
+            region = _EFFECT_REGION.get(str(e.params.get("feature", e.name)))
+            if region is not None and region not in out:
+                out.append(region)
+    return tuple(r for r in REGIONS if r in out)
 
 
 #: Receives each file of the trainee package: its path in the package and its bytes (called
@@ -403,7 +440,8 @@ def _generate(p: _Params, put: FileSink, progress: Callable[[int, int], None] | 
             doc = make_document(model_id, rng=doc_seed, defects=defects,
                                 reference_date=p.reference_date, dpi=p.dpi,
                                 views=_views_for(model_id, tools), scenario=scenario,
-                                traveller=True)
+                                traveller=True,
+                                regions=_regions_for(model_id, tools, p.magnify, p.dpi))
             item_id = f"item-{i + 1:03d}"
             builders.append(_queue_item(put, item_id, doc, kind, cap_level, capture_seed,
                                         noise_seed, pool, pending))
@@ -452,6 +490,7 @@ def _generate(p: _Params, put: FileSink, progress: Callable[[int, int], None] | 
         "reference_date": p.reference_date.isoformat(),
         "dpi": p.dpi,
         "capture": {"kind": kind, "level": cap_level},
+        "magnify": list(p.magnify) if "mag" in tools else [],
     }
     answer_key = {
         "exercise": exercise_id,
@@ -477,6 +516,7 @@ def generate_exercise(
     reference_date: datetime.date | None = None,
     dpi: int = 200,
     progress: Callable[[int, int], None] | None = None,
+    magnify: Sequence[str] | None = None,
 ) -> ExerciseSet:
     """Generate an exercise in memory, writing nothing: the trainee package's files
     (:attr:`ExerciseSet.files`), its manifest and the answer key as data.
@@ -492,7 +532,7 @@ def generate_exercise(
     """
     p = _params(topic=topic, level=level, count=count, forgery_rate=forgery_rate, seed=seed,
                 capture_level=capture_level, defect_level=defect_level, drills=drills,
-                reference_date=reference_date, dpi=dpi)
+                reference_date=reference_date, dpi=dpi, magnify=magnify)
     files: dict[str, bytes] = {}
     items, manifest, answer_key = _generate(p, files.__setitem__, progress)
     return ExerciseSet(out=None, items=items, answer_key=answer_key, manifest=manifest,
@@ -556,6 +596,7 @@ def make_exercise(
     dpi: int = 200,
     progress: Callable[[int, int], None] | None = None,
     force: bool = False,
+    magnify: Sequence[str] | None = None,
 ) -> ExerciseSet:
     """Generate an exercise and write its trainee and instructor packages under ``out``.
 
@@ -595,17 +636,20 @@ def make_exercise(
         Called with ``(done, total)`` after each item.
     force : bool
         Replace the content of a non-empty ``out``.
+    magnify : sequence of str, optional
+        Level 3: the regions (:data:`~docsec.generate.regions.REGIONS`) every item gets a
+        magnified view of (``mag_<region>.png``); by default :func:`default_magnified`.
 
     Raises
     ------
     InvalidComponent
-        For an unknown topic or drill, or an out-of-range level, count, rate or dpi.
+        For an unknown topic, drill or region, or an out-of-range level, count, rate or dpi.
     OutputError
         ``out`` is a file, a non-empty folder without ``force``, or cannot be written.
     """
     p = _params(topic=topic, level=level, count=count, forgery_rate=forgery_rate, seed=seed,
                 capture_level=capture_level, defect_level=defect_level, drills=drills,
-                reference_date=reference_date, dpi=dpi)
+                reference_date=reference_date, dpi=dpi, magnify=magnify)
     root = check_target(out, force=force)  # refuse a used folder before any work
     # Everything is written into a temporary folder beside ``out`` and moved in at the end:
     # an error or Ctrl-C leaves ``out`` as it was, never half an exercise.
@@ -617,8 +661,17 @@ def make_exercise(
 
 def _views_for(model_id: str, tools: frozenset[str]) -> list[str]:
     """The model's views that a trainee with ``tools`` gets (the VIN plate always)."""
-    names = get_model(model_id).view_names(tilt_frames=TILT_FRAMES)
+    names = view_names(get_model(model_id))
     return [v for v in names if v == "vin_plate" or view_family(v) in tools]
+
+
+def _regions_for(model_id: str, tools: frozenset[str], magnify: Sequence[str],
+                 dpi: int) -> list[RegionView]:
+    """The loupe and magnified views a trainee with ``tools`` gets of a model: the same
+    regions for every item of the model."""
+    return region_views(get_model(model_id),
+                        loupe=LOUPE_REGIONS if "loupe" in tools else (),
+                        magnified=magnify if "mag" in tools else (), view_dpi=dpi)
 
 
 def _write_json(path: Path, data: Mapping[str, Any]) -> None:

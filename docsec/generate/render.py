@@ -14,6 +14,8 @@ costs a few full-frame copies plus box-sized work.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -317,7 +319,7 @@ def render_region(plan: Plan, side: str, box_mm: tuple[float, float, float, floa
     k = dpi / plan.dpi
     texts = []
     for t in plan.texts:
-        if t.side != side:
+        if t.side != side or _inter_box(_scaled(t.box_px, k), win, pad=round(2 * k)) is None:
             continue
         if t.redraw is not None:
             part = t.redraw(dpi, win)
@@ -398,6 +400,15 @@ def _inkjet(mask: Image8, dpi: int, seed: int) -> Image8:
 
 #: Highest resolution of a region (a microscope field of a few millimetres).
 MAX_REGION_DPI = 2400
+
+
+def _inter_box(box: tuple[int, int, int, int], win: tuple[int, int, int, int],
+               pad: int = 0) -> tuple[int, int, int, int] | None:
+    """Intersection of ``box`` grown by ``pad`` with ``win`` (None when empty)."""
+    x0, y0 = max(box[0] - pad, win[0]), max(box[1] - pad, win[1])
+    x1 = min(box[0] + box[2] + pad, win[0] + win[2])
+    y1 = min(box[1] + box[3] + pad, win[1] + win[3])
+    return None if x1 <= x0 or y1 <= y0 else (x0, y0, x1 - x0, y1 - y0)
 
 
 def _scaled(box: tuple[int, int, int, int], k: float) -> tuple[int, int, int, int]:
@@ -618,29 +629,61 @@ def _fibres(model: DocumentModel, plan: Plan, side: str,
         return None
     state = plan.states.get("uv_fibres", "embedded")
     seed = plan.fibre_seed if state != "printed" else int(model.palette["design_seed"])
-    px_mm = plan.dpi / 25.4
-    layer, _ = patterns.uv_fibres(
-        design.size_xy,
-        rng=seed,
-        count=int(feats[0].params.get("count", 50)),
-        colours=design.fibre_colours,
-        length_px=(2.0 * px_mm, 4.5 * px_mm),
-        width_px=max(1.0, plan.dpi / 220),
-    )
+    idx, rgba, _ = _uv_fibres(design.size_xy, plan.dpi, seed,
+                              int(feats[0].params.get("count", 50)),
+                              tuple(tuple(c) for c in design.fibre_colours))
+    return idx, rgba
+
+
+#: Fibre sets kept (a document's page views, its UV 254 nm views and its magnified views
+#: use the same ones).
+FIBRE_CACHE_SIZE = 16
+
+
+@functools.lru_cache(maxsize=FIBRE_CACHE_SIZE)
+def _uv_fibres(size_xy: tuple[int, int], dpi: int, seed: int, count: int,
+               colours: tuple[tuple[int, ...], ...],
+               ) -> tuple[NDArray[np.intp], NDArray[np.float32], tuple[patterns.Fibre, ...]]:
+    """Fibres of a side at ``dpi`` (:func:`docsec.generate.patterns.uv_fibres`, 2-4.5 mm
+    strokes): flat pixel indices and RGBA values (read-only) and the fibres' curves."""
+    px_mm = dpi / 25.4
+    layer, fibres = patterns.uv_fibres(size_xy, rng=seed, count=count, colours=colours,
+                                       length_px=(2.0 * px_mm, 4.5 * px_mm),
+                                       width_px=max(1.0, dpi / 220))
     flat = layer.reshape(-1, 4)
     idx = np.flatnonzero(flat[:, 3])
-    return idx, flat[idx].astype(np.float32)
+    rgba = flat[idx].astype(np.float32)
+    idx.setflags(write=False)
+    rgba.setflags(write=False)
+    return idx, rgba, fibres
+
+
+#: Fibres whose shapes alone are wanted are drawn this many times smaller (their geometry
+#: scales exactly: every draw of :func:`patterns.uv_fibres` is proportional to the size).
+_SHAPE_SCALE = 8
+
+
+def _fibre_shapes(size_xy: tuple[int, int], dpi: int, seed: int,
+                  count: int) -> list[patterns.Fibre]:
+    """The curves of :func:`_uv_fibres`'s fibres without drawing them at full size."""
+    if count <= 0:
+        return []
+    k = _SHAPE_SCALE
+    px_mm = dpi / 25.4 / k
+    _, small = patterns.uv_fibres((max(1, size_xy[0] // k), max(1, size_xy[1] // k)),
+                                  rng=seed, count=count, colours=[(255, 255, 255)],
+                                  length_px=(2.0 * px_mm, 4.5 * px_mm), width_px=1.0)
+    sx, sy = size_xy[0] / max(1, size_xy[0] // k), size_xy[1] / max(1, size_xy[1] // k)
+    return [dataclasses.replace(f, control_xy=tuple((x * sx, y * sy) for x, y in f.control_xy),
+                                length_px=f.length_px * k) for f in small]
 
 
 def _fibre_set(model: DocumentModel, plan: Plan, side: str, seed: int, count: int,
                colours: Sequence[Sequence[int]]) -> tuple[patterns.Fibre, ...]:
     """The fibres :func:`_fibres` draws (their curves in pixels of the side at the document's
     dpi)."""
-    px_mm = plan.dpi / 25.4
-    _, fibres = patterns.uv_fibres(
-        model.canonical_px(plan.dpi), rng=seed, count=count, colours=colours,
-        length_px=(2.0 * px_mm, 4.5 * px_mm), width_px=max(1.0, plan.dpi / 220))
-    return fibres
+    return _uv_fibres(model.canonical_px(plan.dpi), plan.dpi, seed, count,
+                      tuple(tuple(c) for c in colours))[2]
 
 
 #: Points along each fibre's Bézier curve when fibres are redrawn (a magnified fibre stays a
@@ -665,22 +708,33 @@ def _draw_fibres(fibres: Sequence[tuple[patterns.Fibre, tuple[int, int, int]]], 
               & (curves[..., 1].max(axis=1) >= -pad) & (curves[..., 1].min(axis=1) <= h + pad))
     if not inside.any():
         return None
-    one = 1 << 4
-    pts = np.round(curves * one).astype(np.int32)
-    layer = np.zeros((h, w, 4), np.uint8)
     thickness = max(1, round(width_px))
-    colours = [c for _, c in fibres]
-    for colour in dict.fromkeys(colours):
-        sel = [pts[i] for i in range(len(fibres)) if inside[i] and colours[i] == colour]
-        if sel:
-            cv2.polylines(layer, sel, False, (*colour, 0), thickness + 4, cv2.LINE_8, 4)
-    alpha = np.zeros((h, w), np.uint8)
-    cv2.polylines(alpha, [pts[i] for i in range(len(fibres)) if inside[i]], False, 255,
-                  thickness, cv2.LINE_AA, 4)
-    layer[..., 3] = alpha
-    flat = layer.reshape(-1, 4)
-    idx = np.flatnonzero(flat[:, 3])
-    return idx, flat[idx].astype(np.float32)
+    margin = thickness + 4
+    idx_parts: list[NDArray[np.intp]] = []
+    rgba_parts: list[NDArray[np.float32]] = []
+    for i in np.flatnonzero(inside):
+        # each fibre in a canvas of its own bounding box: the cost of its pixels only
+        c = curves[i]
+        x0 = max(0, int(np.floor(c[:, 0].min())) - margin)
+        y0 = max(0, int(np.floor(c[:, 1].min())) - margin)
+        x1 = min(w, int(np.ceil(c[:, 0].max())) + margin + 1)
+        y1 = min(h, int(np.ceil(c[:, 1].max())) + margin + 1)
+        if x1 <= x0 or y1 <= y0:
+            continue
+        pts = [np.round((c - (x0, y0)) * 16).astype(np.int32)]
+        alpha = np.zeros((y1 - y0, x1 - x0), np.uint8)
+        cv2.polylines(alpha, pts, False, 255, thickness, cv2.LINE_AA, 4)
+        yy, xx = np.nonzero(alpha)
+        if not len(yy):
+            continue
+        idx_parts.append((yy + y0) * w + (xx + x0))
+        part = np.empty((len(yy), 4), np.float32)
+        part[:, :3] = fibres[int(i)][1]
+        part[:, 3] = alpha[yy, xx]
+        rgba_parts.append(part)
+    if not idx_parts:
+        return None
+    return np.concatenate(idx_parts).astype(np.intp), np.concatenate(rgba_parts)
 
 
 def _fibres_at(model: DocumentModel, plan: Plan, side: str, design: SideDesign, k: float,
@@ -718,9 +772,9 @@ def _fibres254(model: DocumentModel, plan: Plan, side: str, design: SideDesign, 
             shown.append((f, (int(c[0]), int(c[1]), int(c[2]))))
     only = sw["fibres_254_only"]
     c254 = tuple(int(v) for v in only["colour"])
-    shown += [(f, (c254[0], c254[1], c254[2])) for f in _fibre_set(
-        model, plan, side, plan.fibre_seed + int(only["seed_offset"]),
-        round(count * float(only["share"])), [c254])]
+    shown += [(f, (c254[0], c254[1], c254[2])) for f in _fibre_shapes(
+        model.canonical_px(plan.dpi), plan.dpi, plan.fibre_seed + int(only["seed_offset"]),
+        round(count * float(only["share"])))]
     return _draw_fibres(shown, k, origin, design.size_xy, max(1.0, plan.dpi * k / 220))
 
 

@@ -32,12 +32,14 @@ from docsec.generate.exercise import (
     LEVEL_TOOLS,
     NOISE_SIGMA,
     TOPICS,
+    _regions_for,
     _views_for,
     capture_file,
     device_noise,
     make_exercise,
     save_png,
 )
+from docsec.generate.regions import LOUPE_REGIONS
 from docsec.models import FANTASY_MODEL_IDS, MODEL_IDS, get_model
 
 REF = datetime.date(2026, 1, 15)
@@ -69,9 +71,10 @@ def _genuine_png_spread(tmp: str) -> dict[tuple[str, str], tuple[int, int]]:
     path = Path(tmp) / "probe.png"
     for model_id in (*MODEL_IDS, *FANTASY_MODEL_IDS):
         views = _views_for(model_id, LEVEL_TOOLS[LEVEL])
+        regions = _regions_for(model_id, LEVEL_TOOLS[LEVEL], (), DPI)
         for seed in range(GENUINE_PER_MODEL):
             doc = make_document(model_id, rng=900 + seed, reference_date=REF, dpi=DPI,
-                                views=views, traveller=True)
+                                views=views, traveller=True, regions=regions)
             for view, image in doc.views.items():
                 for sigma in NOISE_SIGMA:
                     save_png(device_noise(image, sigma, rng), path)
@@ -134,7 +137,8 @@ def test_trainee_package_does_not_give_the_defect_away(defect_id: str,
     files = _files(trainee)
 
     # File names: those of a genuine item of the same model.
-    genuine_views = set(_views_for(forged["model"], LEVEL_TOOLS[LEVEL]))
+    genuine_views = set(_views_for(forged["model"], LEVEL_TOOLS[LEVEL])) | {
+        r.name for r in _regions_for(forged["model"], LEVEL_TOOLS[LEVEL], (), DPI)}
     if get_model(forged["model"]).portrait is not None:
         genuine_views.add("traveller")
     names = {n for n in forged["files"] if not n.startswith("capture_")}
@@ -254,14 +258,16 @@ def test_fresh_secret_seed_and_new_package_per_exercise(tmp_path: Path) -> None:
     assert (a.instructor_dir / "answer_key.json").is_file()
 
 
-def test_level_one_gets_white_and_uv_only(tmp_path: Path) -> None:
+def test_level_one_gets_white_uv365_and_a_loupe(tmp_path: Path) -> None:
     ex = make_exercise(topic="document", level=1, count=2, forgery_rate=0.0, seed=3,
                        out=tmp_path, dpi=50)
     for item in ex.manifest["items"]:
         views = {n.removesuffix("_back") for n in item["files"]
-                 if not n.startswith("capture") and n != "traveller"}
+                 if not n.startswith(("capture", "loupe_")) and n != "traveller"}
         assert views == {"white", "uv365"}
-    assert ex.manifest["views"] == ["uv365", "white"]
+        assert {n for n in item["files"] if n.startswith("loupe_")} == {
+            f"loupe_{r}" for r in LOUPE_REGIONS}
+    assert ex.manifest["views"] == ["loupe", "uv365", "white"]
 
 
 def test_level_three_gets_the_reference_sheets(tmp_path: Path) -> None:
