@@ -255,7 +255,9 @@ def inspect_document(
             continue
         anchor = "white" if side == "front" else "white_back"
         registered.update(register_side(group, anchor, pages[side],
-                                        fixed_position=fixed_position))  # fmt: skip
+                                        fixed_position=fixed_position,
+                                        candidates=_mrz_candidates(readings[side],
+                                                                   group[anchor])))  # fmt: skip
     t2 = time.perf_counter()
     mrz = None
     for r in readings.values():
@@ -293,6 +295,21 @@ def inspect_document(
                             findings=findings, readings=readings, views=registered,
                             reference_date=ref_date, timings_ms=timings,
                             heat=dict(ctx.memo.get("heat", {})))  # fmt: skip
+
+
+def _mrz_candidates(reading: Reading, image: NDArray[np.uint8]) -> list[NDArray[np.float64]]:
+    """The page the MRZ grid alone predicts (before the reader snaps it onto page edges),
+    when it names the same model and side: a second opinion for registration."""
+    from docsec.read.page import fit_page
+
+    page = reading.page
+    if reading.mrz is None or page is None or page.model is None:
+        return []
+    fit = fit_page(reading.mrz, image.shape[1], image.shape[0])
+    if fit.model is None or fit.model.id != page.model.id or fit.side != page.side \
+            or fit.page_mm_to_capture is None:
+        return []
+    return [np.asarray(fit.page_mm_to_capture, np.float64)]
 
 
 def _gate(f: Finding, views: Mapping[str, RegisteredView]) -> Finding:

@@ -13,7 +13,7 @@ personalised areas left out).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import cv2
@@ -158,23 +158,42 @@ def _design_mask(model: DocumentModel, side: str, size: tuple[int, int], dpi: in
     return mask
 
 
+class _Scorer:
+    """Registration quality of candidate homographies of one view against one reference:
+    the reference template, the design mask and the gray view are prepared once."""
+
+    def __init__(self, image: NDArray[np.uint8], model: DocumentModel, side: str,
+                 ref: NDArray[np.uint8]) -> None:
+        w_mm, h_mm = model.size_mm
+        self.size = (max(1, mm_to_px(w_mm, _Q_DPI)), max(1, mm_to_px(h_mm, _Q_DPI)))
+        self.gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
+        r_full = ref if ref.ndim == 2 else cv2.cvtColor(ref, cv2.COLOR_RGB2GRAY)
+        r = cv2.resize(r_full, self.size, interpolation=cv2.INTER_AREA).astype(np.float32)
+        keep = _design_mask(model, side, self.size, _Q_DPI) > 0
+        t = np.asarray(cv2.GaussianBlur(r, (0, 0), 1.0), np.float32)[keep]
+        self.keep = keep
+        self.tmpl = t - t.mean()
+        self.tmpl_norm = float(np.sqrt((self.tmpl * self.tmpl).sum()))
+        s = 25.4 / _Q_DPI
+        self.px_to_mm = np.array([[s, 0.0, 0.0], [0.0, s, 0.0], [0.0, 0.0, 1.0]])
+
+    def __call__(self, mm_to_capture: NDArray[np.float64]) -> float:
+        page = cv2.warpPerspective(self.gray, mm_to_capture @ self.px_to_mm, self.size,
+                                   flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+                                   borderMode=cv2.BORDER_REPLICATE).astype(np.float32)  # fmt: skip
+        img = np.asarray(cv2.GaussianBlur(page, (0, 0), 1.0), np.float32)[self.keep]
+        img -= img.mean()
+        den = self.tmpl_norm * float(np.sqrt((img * img).sum()))
+        return max(0.0, float((self.tmpl * img).sum() / den)) if den > 0 else 0.0
+
+
 def refine(view: RegisteredView, ref: NDArray[np.uint8]) -> float:
     """The registration quality of ``view`` (0..1): the correlation of the rectified view
     with the model's unpersonalised reference in the same light, 50 dpi, personalised areas
-    left out.
-
-    The homography itself is kept as the reader fitted it: an ECC refinement on the design
-    was tried and locks onto shifted copies of the periodic guilloche, so it is not applied.
-    """
+    left out."""
     if view.mm_to_capture is None:
         return 0.0
-    r_full = ref if ref.ndim == 2 else cv2.cvtColor(ref, cv2.COLOR_RGB2GRAY)
-    mine = view.page(_Q_DPI, gray=True)
-    r = cv2.resize(r_full, (mine.shape[1], mine.shape[0]), interpolation=cv2.INTER_AREA)
-    tmpl = np.asarray(cv2.GaussianBlur(r.astype(np.float32), (0, 0), 1.0), np.float32)
-    img = np.asarray(cv2.GaussianBlur(mine, (0, 0), 1.0), np.float32)
-    mask = _design_mask(view.model, view.side, (mine.shape[1], mine.shape[0]), _Q_DPI)
-    return max(0.0, _masked_ncc(tmpl, img, mask > 0))
+    return _Scorer(view.image, view.model, view.side, ref)(view.mm_to_capture)
 
 
 def _masked_ncc(a: np.ndarray, b: np.ndarray, keep: np.ndarray) -> float:
@@ -184,9 +203,63 @@ def _masked_ncc(a: np.ndarray, b: np.ndarray, keep: np.ndarray) -> float:
     return float((x * y).sum() / den) if den > 0 else 0.0
 
 
+#: Registration quality above which the anchor's homography is not refined further.
+_GOOD_ENOUGH = 0.8
+#: Steps (mm) of the refinement of the page's scale and offset, coarse to fine; the largest
+#: stays under the pitch of the guilloche, so the search cannot lock onto a shifted copy.
+_REFINE_STEPS_MM = (0.8, 0.4, 0.2)
+#: Smallest gain in quality a refinement step must bring to be kept.
+_MIN_GAIN = 0.005
+
+
+def _frame_homography(model: DocumentModel, shape: tuple[int, ...]) -> NDArray[np.float64]:
+    """Page millimetres to capture pixels when the page fills the whole frame."""
+    w_mm, h_mm = model.size_mm
+    h, w = shape[:2]
+    return np.array([[w / w_mm, 0.0, -0.5], [0.0, h / h_mm, -0.5], [0.0, 0.0, 1.0]])
+
+
+def _refined(score: _Scorer, model: DocumentModel, h: NDArray[np.float64],
+             q: float) -> tuple[NDArray[np.float64], float]:
+    """Coordinate search of the page's offset and scale along each axis (in page mm) that
+    raises the registration quality: fixes a page quad snapped onto an inner edge or a
+    page located a little short of its border."""
+    w_mm, h_mm = model.size_mm
+    params = np.zeros(4)  # dx, dy (mm), sx, sy (mm of growth over the page)
+    for step in _REFINE_STEPS_MM:
+        improved = True
+        while improved:
+            improved = False
+            for k in range(4):
+                for sign in (1.0, -1.0):
+                    trial = params.copy()
+                    trial[k] += sign * step
+                    if np.abs(trial).max() > 3.0:
+                        continue
+                    a = np.array([[1 + trial[2] / w_mm, 0.0, trial[0]],
+                                  [0.0, 1 + trial[3] / h_mm, trial[1]], [0.0, 0.0, 1.0]])
+                    tq = score(h @ a)
+                    if tq > q + _MIN_GAIN:
+                        params, q, improved = trial, tq, True
+                        break
+                if improved:
+                    break
+    a = np.array([[1 + params[2] / w_mm, 0.0, params[0]],
+                  [0.0, 1 + params[3] / h_mm, params[1]], [0.0, 0.0, 1.0]])
+    return h @ a, q
+
+
 def register_side(views: Mapping[str, NDArray[np.uint8]], anchor: str, page: PageFit,
-                  *, fixed_position: bool = True) -> dict[str, RegisteredView]:
-    """Register the views of one side against its anchor's page fit."""
+                  *, fixed_position: bool = True,
+                  candidates: Sequence[NDArray[np.float64]] = ()) -> dict[str, RegisteredView]:
+    """Register the views of one side against its anchor's page fit.
+
+    The anchor's homography is the best, by registration quality, of the reader's page fit,
+    the ``candidates`` (e.g. the page the MRZ grid alone predicts) and the whole frame (a
+    view cropped to the page), refined by a small search of the page's offset and scale
+    when still below :data:`_GOOD_ENOUGH`. Views of the same frame size share it
+    (``fixed_position``); others are located on their own.
+    """
     from docsec.inspect.reference import reference
 
     assert page.model is not None
@@ -195,10 +268,19 @@ def register_side(views: Mapping[str, NDArray[np.uint8]], anchor: str, page: Pag
     out: dict[str, RegisteredView] = {}
     head = RegisteredView(anchor, base, model, page.page_mm_to_capture)
     try:
-        head.quality = refine(head, reference(model.id, head.side, "white"))
-        head.measured = True
+        ref_white = reference(model.id, head.side, "white")
     except InvalidComponent:  # a model without a stored reference: no quality figure
-        head.quality = 0.0
+        ref_white = None
+    if ref_white is not None and head.mm_to_capture is not None:
+        score = _Scorer(base, model, head.side, ref_white)
+        best_h, best_q = head.mm_to_capture, score(head.mm_to_capture)
+        for h in (*candidates, _frame_homography(model, base.shape)):
+            q = score(h)
+            if q > best_q + _MIN_GAIN:
+                best_h, best_q = h, q
+        if best_q < _GOOD_ENOUGH:
+            best_h, best_q = _refined(score, model, best_h, best_q)
+        head = RegisteredView(anchor, base, model, best_h, quality=best_q, measured=True)
     out[anchor] = head
     for name, img in views.items():
         if name == anchor:
