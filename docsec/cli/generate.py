@@ -70,12 +70,13 @@ def generate(
     """
     from docsec.errors import DocsecError
     from docsec.generate import make_document
+    from docsec.generate.bundles import bundle_listing
     from docsec.generate.defects import catalogue_listing
     from docsec.generate.exercise import save_png
     from docsec.outdir import check_target, staged_folder
 
     if list_:
-        listing = catalogue_listing()
+        listing = {**catalogue_listing(), **bundle_listing()}
         if as_json:
             emit(listing)
             return
@@ -90,6 +91,13 @@ def generate(
         for sc in listing["scenarios"]:
             typer.echo(f"{sc['id']:42s} d{sc['difficulty']} {len(sc['defects'])} defects, "
                        f"{len(sc['models'])} models")
+        typer.echo("")
+        for b in listing["bundles"]:
+            docs = ", ".join(f"{d['role']} ({d['model']})" for d in b["documents"])
+            typer.echo(f"{b['id']:42s} multi-document: {docs}")
+        for sc in listing["bundle_scenarios"]:
+            typer.echo(f"{sc['id']:42s} d{sc['difficulty']} on the {sc['document']} of "
+                       f"{sc['bundle']}")
         return
     if model is None:
         fail("give a model id (docsec generate --list shows them)", as_json=as_json)

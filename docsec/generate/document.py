@@ -20,7 +20,7 @@ from numpy.typing import NDArray
 from docsec.errors import InvalidComponent
 from docsec.generate import defects as defect_mod
 from docsec.generate.content import Content, make_content
-from docsec.generate.identities import make_identity
+from docsec.generate.identities import Holder, make_identity
 from docsec.generate.plan import ImageItem, Plan, PlantedDefect, TextItem
 from docsec.generate.regions import RegionView
 from docsec.generate.render import (
@@ -220,6 +220,8 @@ def make_document(
     traveller: bool = False,
     vehicle_origin: str | None = None,
     regions: Sequence[RegionView] = (),
+    person: Holder | None = None,
+    face_seed: int | None = None,
 ) -> SyntheticDocument:
     """Generate one synthetic document of ``model_id`` with the ``defects`` planted.
 
@@ -247,6 +249,12 @@ def make_document(
         Loupe and magnified views to render as well (:func:`docsec.generate.regions.
         region_views`): each a box of a side at its own dpi, in white light, of the same
         document (:func:`docsec.generate.render.render_region`).
+    person : Holder, optional
+        The holder of another document presented with this one
+        (:func:`docsec.generate.identities.make_identity`): the same person, and for a visa
+        or a residence card the same nationality.
+    face_seed : int, optional
+        Seed of the holder's face (documents of one person show one face).
     traveller : bool
         Also render ``traveller``, a photo of the person presenting the document (models with
         a portrait): its holder in another photo, or a look-alike (defect ``photo.impostor``).
@@ -277,7 +285,10 @@ def make_document(
         raise InvalidComponent(f"a defect is listed twice: {list(defects)}")
     gen = np.random.default_rng(rng)
     id_rng, face_rng, fibre_rng, defect_rng, vehicle_rng = gen.spawn(5)
-    holder, data = make_identity(model, rng=id_rng, reference_date=reference_date)
+    if face_seed is not None:
+        face_rng = np.random.default_rng(face_seed)
+    holder, data = make_identity(model, rng=id_rng, reference_date=reference_date,
+                                 person=person)
     vehicle: dict[str, object] | None = None
     nationality = None
     if model.kind == "vehicle_registration":
@@ -290,6 +301,8 @@ def make_document(
         vehicle = make_vehicle_record(vehicle_rng, reference_date, origins=origins)
     if model.kind in ("visa_mrva", "card_td2"):  # visas and residence cards: foreigners
         nationality = ("ZZA", "ZZB")[int(vehicle_rng.integers(2))]
+        if person is not None and person.nationality != model.issuer:
+            nationality = person.nationality
     content = make_content(model, holder, data, vehicle=vehicle, nationality=nationality)
     portrait = ghost = None
     face_params = None

@@ -50,6 +50,7 @@ from numpy.typing import NDArray
 from PIL import Image
 
 from docsec.errors import InvalidComponent, OutputError
+from docsec.generate.bundles import BundleItem, bundle_scenarios, bundles, make_bundle
 from docsec.generate.capture import Capture, capture, project_xy
 from docsec.generate.defects import (
     DefectSpec,
@@ -344,7 +345,20 @@ def _params(*, topic: str, level: int, count: int, forgery_rate: float, seed: in
         raise InvalidComponent(f"dpi must be between 50 and 1200, got {dpi}")
     drill_ids = tuple(drills or ())
     specs: dict[str, DefectSpec | ScenarioSpec] = {**catalogue(), **scenarios()}
-    for d in drill_ids:
+    multi = bundle_scenarios()
+    if any(d in multi for d in drill_ids):
+        # multi-document items: every item is one, so their presence says nothing
+        for d in drill_ids:
+            if d not in multi:
+                raise InvalidComponent(f"{d!r}: multi-document scenarios are drilled alone "
+                                       "(every item of the exercise is a multi-document item)")
+            models_needed = {m for _, m in bundles()[multi[d].bundle].documents}
+            if not models_needed <= set(TOPICS[topic]):
+                raise InvalidComponent(f"{d!r} needs models outside topic {topic!r}")
+            if not multi[d].revealed_with(LEVEL_TOOLS[level]):
+                raise InvalidComponent(f"{d!r} cannot be found with the tools of level {level}")
+        drill_ids = tuple(dict.fromkeys(drill_ids))
+    for d in (x for x in drill_ids if x not in multi):
         if d not in specs:
             raise InvalidComponent(f"unknown defect or scenario {d!r}; docsec generate --list "
                                    "shows them")
@@ -416,10 +430,32 @@ def _generate(p: _Params, put: FileSink, progress: Callable[[int, int], None] | 
     with ThreadPoolExecutor(max_workers=3) as pool:
         pending: list[Future[Any]] = []
         builders: list[Callable[[], ExerciseItem]] = []
+        bundle_drills = [d for d in p.drills if d in bundle_scenarios()]
         for i in range(p.count):
             item_rng = np.random.default_rng(item_seqs[i])
             doc_seed, defect_seed, capture_seed, noise_seed = (
                 int(x) for x in item_rng.integers(0, 2**63, 4))
+            item_id = f"item-{i + 1:03d}"
+            if bundle_drills:
+                # every item is a multi-document item of a drilled kind, genuine or not
+                drill = bundle_drills[int(plan_rng.integers(len(bundle_drills)))]
+                bsc = bundle_scenarios()[drill]
+                bundle_item = make_bundle(
+                    bsc.bundle, rng=doc_seed, reference_date=p.reference_date, dpi=p.dpi,
+                    scenario=drill if i in forged else None,
+                    views=lambda m: _views_for(m, tools),
+                    regions=lambda m: _regions_for(m, tools, p.magnify, p.dpi), traveller=True)
+                builders.append(_queue_bundle(put, item_id, bundle_item, kind, cap_level,
+                                              capture_seed, noise_seed, pool, pending))
+                for _, bdoc in bundle_item.documents:
+                    record = (bdoc.vehicle or {}).get("registry_record")
+                    if isinstance(record, Mapping):
+                        registry_rows.append(dict(record))
+                    if bdoc.alert is not None:
+                        alerts.append(dict(bdoc.alert))
+                if progress is not None:
+                    progress(i + 1, p.count)
+                continue
             model_id = models[int(plan_rng.integers(len(models)))]
             defects: tuple[str, ...] = ()
             scenario: str | None = None
@@ -442,7 +478,6 @@ def _generate(p: _Params, put: FileSink, progress: Callable[[int, int], None] | 
                                 views=_views_for(model_id, tools), scenario=scenario,
                                 traveller=True,
                                 regions=_regions_for(model_id, tools, p.magnify, p.dpi))
-            item_id = f"item-{i + 1:03d}"
             builders.append(_queue_item(put, item_id, doc, kind, cap_level, capture_seed,
                                         noise_seed, pool, pending))
             record = (doc.vehicle or {}).get("registry_record")
@@ -681,29 +716,71 @@ def _write_json(path: Path, data: Mapping[str, Any]) -> None:
 def _queue_item(put: FileSink, item_id: str, doc: SyntheticDocument,
                 kind: Literal["scan", "photo"], level: Literal[1, 2, 3], capture_seed: int,
                 noise_seed: int, pool: ThreadPoolExecutor, pending: list[Future[Any]],
-                ) -> Callable[[], ExerciseItem]:
+                prefix: str = "") -> Callable[[], ExerciseItem]:
     """Queue the files of one item (encoded and handed to ``put`` by the worker threads);
     return the function that builds its entries afterwards."""
     files: dict[str, str] = {}
     noise_rng = np.random.default_rng(noise_seed)
     for name, image in doc.views.items():
-        rel = f"{item_id}/{name}.png"
+        rel = f"{item_id}/{prefix}{name}.png"
         sigma = float(noise_rng.uniform(*NOISE_SIGMA))
         view_seed = int(noise_rng.integers(0, 2**63))
         pending.append(pool.submit(_put_png, put, rel, image, sigma, view_seed))
-        files[name] = rel
+        files[f"{prefix}{name}"] = rel
     seeds = np.random.SeedSequence(capture_seed).spawn(3)
     futures: dict[str, Future[Capture]] = {}
     for k, name in enumerate(("white", "white_back", "vin_plate")):
         if name not in doc.views:
             continue
-        rel = f"{item_id}/capture_{name}.jpg"
+        rel = f"{item_id}/{prefix}capture_{name}.jpg"
         futures[name] = pool.submit(_put_capture, put, rel, doc.views[name],
                                     kind if name != "vin_plate" else "photo", level,
                                     np.random.default_rng(seeds[k]))
         pending.append(futures[name])
-        files[f"capture_{name}"] = rel
-    return functools.partial(_entries, item_id, doc, files, futures)
+        files[f"{prefix}capture_{name}"] = rel
+    return functools.partial(_entries, item_id, doc, files, futures, prefix)
+
+
+def _queue_bundle(put: FileSink, item_id: str, item: BundleItem,
+                  kind: Literal["scan", "photo"], level: Literal[1, 2, 3], capture_seed: int,
+                  noise_seed: int, pool: ThreadPoolExecutor, pending: list[Future[Any]],
+                  ) -> Callable[[], ExerciseItem]:
+    """Queue the files of a multi-document item (each document's views prefixed with its
+    role: ``passport_white.png``, ``visa_uv365.png``); return the function that builds its
+    entries: one answer for the item, saying which document carries the forgery."""
+    n = len(item.documents)
+    cap_seeds = np.random.SeedSequence(capture_seed).spawn(n)
+    noise_seeds = np.random.SeedSequence(noise_seed).spawn(n)
+    parts = [
+        (role, _queue_item(put, item_id, doc, kind, level,
+                           int(cap_seeds[k].generate_state(1)[0]),
+                           int(noise_seeds[k].generate_state(1)[0]), pool, pending,
+                           prefix=f"{role}_"))
+        for k, (role, doc) in enumerate(item.documents)
+    ]
+
+    def build() -> ExerciseItem:
+        subs = [(role, make()) for role, make in parts]
+        files = {k: v for _, sub in subs for k, v in sub.manifest["files"].items()}
+        defects = [{**d, "document": role} for role, sub in subs for d in sub.answer["defects"]]
+        defects += [dict(f) for f in item.findings]
+        answer = {
+            "id": item_id,
+            "bundle": item.bundle,
+            "model": "+".join(str(sub.answer["model"]) for _, sub in subs),
+            "files": files,
+            "genuine": item.genuine,
+            "scenario": item.scenario,
+            "defect_document": item.carrier,
+            "expected_action": item.expected_action(),
+            "defects": defects,
+            "documents": [{"role": role, **{k: v for k, v in sub.answer.items()
+                                            if k not in ("id", "files")}}
+                          for role, sub in subs],
+        }
+        return ExerciseItem(id=item_id, answer=answer, manifest={"id": item_id, "files": files})
+
+    return build
 
 
 #: Range of the examination device's sensor noise (standard deviation, 8-bit levels), drawn
@@ -810,7 +887,7 @@ def save_capture(c: Capture, path: Path) -> None:
 
 
 def _entries(item_id: str, doc: SyntheticDocument, files: dict[str, str],
-             futures: Mapping[str, Future[Capture]]) -> ExerciseItem:
+             futures: Mapping[str, Future[Capture]], prefix: str = "") -> ExerciseItem:
     """Answer-key and manifest entries of one item (captures done)."""
     captures = {name: fut.result() for name, fut in futures.items()}
     specs = catalogue()
@@ -827,7 +904,7 @@ def _entries(item_id: str, doc: SyntheticDocument, files: dict[str, str],
                 if s == space and poly
             ]
             if polys:
-                per_capture[f"capture_{view}"] = polys
+                per_capture[f"{prefix}capture_{view}"] = polys
         entry["capture_regions"] = per_capture
         spec = specs[d.id]
         entry["prado"] = spec.prado
@@ -841,7 +918,7 @@ def _entries(item_id: str, doc: SyntheticDocument, files: dict[str, str],
         "model": doc.model_id,
         "format": doc.format,
         "files": files,
-        "captures": {f"capture_{k}": c.to_dict() for k, c in captures.items()},
+        "captures": {f"{prefix}capture_{k}": c.to_dict() for k, c in captures.items()},
         "mrz": list(doc.mrz_lines) if doc.mrz_lines else None,
         "fields": dict(doc.fields),
         "genuine": doc.genuine,

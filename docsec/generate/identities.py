@@ -37,6 +37,7 @@ from typing import Any
 import numpy as np
 
 from docsec.models import DocumentModel
+from docsec.mrz import transliterate
 
 __all__ = ["DocumentData", "Holder", "add_years", "make_identity"]
 
@@ -166,6 +167,7 @@ def make_identity(
     *,
     rng: np.random.Generator | int | None = None,
     reference_date: datetime.date,
+    person: Holder | None = None,
 ) -> tuple[Holder, DocumentData]:
     """A holder and the data of a genuine, valid document of ``model`` on ``reference_date``.
 
@@ -177,6 +179,10 @@ def make_identity(
         Source of randomness (same seed, same identity).
     reference_date : datetime.date
         The exercise's "today": the document is valid on that day.
+    person : Holder, optional
+        The holder of another document of the same person (several documents presented
+        together): the same name (transliterated, ICAO 9303-3 §6, when this model prints
+        another script), sex, date and place of birth; the document data are this one's.
 
     Returns
     -------
@@ -186,7 +192,12 @@ def make_identity(
     names = _names()
     issuer = model.issuer
     sex = "F" if gen.random() < 0.5 else "M"
-    if model.script == "cyrillic":
+    if person is not None:
+        surname, given = person.surname, person.given_names
+        if model.script != "cyrillic" and not (surname + given).isascii():
+            surname = transliterate(surname).replace("<", " ")
+            given = transliterate(given).replace("<", " ")
+    elif model.script == "cyrillic":
         pairs = names["cyrillic"]["surnames"]
         surname = _pick(gen, pairs)[1 if sex == "F" else 0]
         pool = names["cyrillic"]["given_f" if sex == "F" else "given_m"]
@@ -197,6 +208,8 @@ def make_identity(
     authorities = names["authorities"].get(issuer, names["authorities"]["UTO"])
     age_days = int(gen.integers(18 * 365 + 5, 80 * 365))
     dob = reference_date - datetime.timedelta(days=age_days)
+    if person is not None:
+        sex, dob = person.sex, person.date_of_birth
     validity = max(model.validity_years, 1)
     # Issued inside the validity window that still covers the reference date, and after 16.
     earliest = max(add_years(dob, 16), add_years(reference_date, -validity) + datetime.timedelta(2))
@@ -223,6 +236,10 @@ def make_identity(
         nationality=issuer,
         address=address,
     )
+    if person is not None:
+        holder = Holder(surname=surname, given_names=given, sex=sex, date_of_birth=dob,
+                        place_of_birth=person.place_of_birth, nationality=person.nationality,
+                        address=person.address)
     data = DocumentData(
         document_number=number,
         date_of_issue=issue,
