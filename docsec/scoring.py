@@ -52,17 +52,20 @@ Point = tuple[float, float]
 def allowed_views(level: int, views: Iterable[str]) -> list[str]:
     """The views a trainee at ``level`` (1-3) may open, in the given order.
 
-    The lights of each level are the generator's (:data:`docsec.generate.exercise.LEVEL_TOOLS`,
-    DOMAIN.md §5: first line white light and UV 365 nm; second line adds IR, transmitted light
-    and tilt); captures (photographs in white light), the VIN plate and the traveller's photo
-    are always given (:data:`docsec.generate.defects.ALWAYS_AVAILABLE`).
+    The tools of each level are the generator's (:data:`docsec.generate.exercise.LEVEL_TOOLS`,
+    DOMAIN.md §5: first line white light, UV 365 nm and a loupe; second line adds IR,
+    transmitted light, tilt and UV 254 nm; third line magnified views); captures (photographs
+    in white light), the VIN plate and the traveller's photo are always given
+    (:data:`docsec.generate.defects.ALWAYS_AVAILABLE`). A view of a multi-document item is
+    named after its document's role (``visa_uv365``) and allowed as its light is.
 
-    >>> allowed_views(1, ["white", "uv365", "ir", "tilt_1", "white_back", "capture_white"])
-    ['white', 'uv365', 'white_back', 'capture_white']
+    >>> allowed_views(1, ["white", "uv365", "ir", "tilt_1", "white_back", "capture_white",
+    ...                   "loupe_microprint", "mag_rainbow"])
+    ['white', 'uv365', 'white_back', 'capture_white', 'loupe_microprint']
     >>> allowed_views(2, ["white", "ir_back", "tilt_1", "transmitted", "vin_plate", "uv254"])
-    ['white', 'ir_back', 'tilt_1', 'transmitted', 'vin_plate']
-    >>> allowed_views(1, ["traveller", "ir"])
-    ['traveller']
+    ['white', 'ir_back', 'tilt_1', 'transmitted', 'vin_plate', 'uv254']
+    >>> allowed_views(1, ["traveller", "ir", "visa_uv365", "visa_ir", "passport_capture_white"])
+    ['traveller', 'visa_uv365', 'passport_capture_white']
     """
     from docsec.generate.defects import ALWAYS_AVAILABLE
     from docsec.generate.exercise import LEVEL_TOOLS
@@ -70,8 +73,19 @@ def allowed_views(level: int, views: Iterable[str]) -> list[str]:
 
     if level not in LEVEL_TOOLS:
         raise InvalidComponent(f"level must be one of {sorted(LEVEL_TOOLS)}, got {level!r}")
+    from docsec.generate.bundles import bundle_roles
+
     tools = LEVEL_TOOLS[level] | ALWAYS_AVAILABLE
-    return [v for v in views if v.startswith("capture_") or view_family(v) in tools]
+    roles = tuple(f"{r}_" for r in bundle_roles())
+
+    def light(view: str) -> str:
+        for r in roles:
+            if view.startswith(r):
+                return view.removeprefix(r)
+        return view
+
+    return [v for v in views
+            if light(v).startswith("capture_") or view_family(light(v)) in tools]
 
 
 # ---------------------------------------------------------------- signal detection

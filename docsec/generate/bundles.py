@@ -40,6 +40,7 @@ __all__ = [
     "BundleScenario",
     "BundleSpec",
     "bundle_listing",
+    "bundle_roles",
     "bundle_scenarios",
     "bundles",
     "make_bundle",
@@ -163,6 +164,11 @@ def bundle_scenarios() -> Mapping[str, BundleScenario]:
             action=str(s["action"]), feedback=dict(s["feedback"]), mismatch_field=field,
             against=against, defects=defects)
     return out
+
+
+def bundle_roles() -> tuple[str, ...]:
+    """The roles documents take in bundles (the prefixes of their views in an item)."""
+    return tuple(dict.fromkeys(r for b in bundles().values() for r, _ in b.documents))
 
 
 def bundle_listing() -> dict[str, list[dict[str, object]]]:

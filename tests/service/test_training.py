@@ -77,7 +77,7 @@ def test_trainee_sees_own_assignment_and_level_views(client: TestClient, world) 
     img = client.get(views["white"], headers=t1)
     assert img.status_code == 200 and img.headers["content-type"] == "image/png"
     assert img.content[:8] == b"\x89PNG\r\n\x1a\n"
-    for bad in ("answer_key.json", "..%2F..%2Finstructor%2Fanswer_key.json", "uv254", "nope"):
+    for bad in ("answer_key.json", "..%2F..%2Finstructor%2Fanswer_key.json", "mag_rainbow", "nope"):
         r = client.get(f"/api/v1/assignments/{aid}/items/item-002/views/{bad}", headers=t1)
         assert r.status_code == 404, bad
     # another trainee, an instructor, a lab: not this assignment
@@ -157,7 +157,7 @@ def test_bad_submissions_are_refused_and_store_nothing(client: TestClient, world
         {"decision": "maybe", "time_spent_s": 1},
         {"decision": "accept", "time_spent_s": -1},
         {"decision": "accept"},
-        {"decision": "accept", "time_spent_s": 1, "findings": [{"id": "x", "view": "uv254"}]},
+        {"decision": "accept", "time_spent_s": 1, "findings": [{"id": "x", "view": "mag_rainbow"}]},
         {"decision": "accept", "time_spent_s": 1, "findings": [{"id": "x", "point": [1, 2]}]},
         {"decision": "accept", "time_spent_s": 1, "findings": [{"id": "x", "box": [1, 2]}]},
         {"decision": "accept", "time_spent_s": 1, "extra": True},
