@@ -413,7 +413,7 @@ def td2(palette: dict[str, Any]) -> dict[str, Any]:
     fields = [
         field("document_code", lab("Type"), "front", [36, 9, 10, 5.6], size_mm=2.4),
         field("issuing_state", lab("Code"), "front", [48, 9, 14, 5.6], size_mm=2.4),
-        field("document_number", lab("Document No."), "front", [64, 9, 30, 5.6], size_mm=2.4),
+        field("document_number", lab("Document No."), "front", [64, 9, 22, 5.6], size_mm=2.4),
         field("surname", lab("Surname"), "front", [36, 15, 50, 5.6], size_mm=2.4),
         field("given_names", lab("Given names"), "front", [36, 21, 50, 5.6], size_mm=2.4),
         field("nationality", lab("Nationality"), "front", [36, 27, 30, 5.6], size_mm=2.4),
