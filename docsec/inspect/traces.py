@@ -31,7 +31,7 @@ from numpy.typing import NDArray
 
 from docsec.inspect.context import Context, make_finding
 from docsec.inspect.reference import reference
-from docsec.inspect.register import RegisteredView
+from docsec.inspect.register import QUALITY_MIN, RegisteredView
 from docsec.report import Finding, Status, worst
 
 __all__ = ["TRACE_CHECKS", "TRACE_THRESHOLDS"]
@@ -46,6 +46,8 @@ _DPI = 50
 #: detail narrower than ~2.5 mm before a patch is looked for.
 _DETAIL_PX = 5
 
+#: Window (pixels at :data:`_DPI`: 3.5 mm) of the floor (darkest level) compared.
+_FLOOR_PX = 7
 #: Margin (mm) around the features left out of a patch search.
 _FEATURE_PAD_MM = 1.5
 #: Largest offset (pixels at :data:`_DPI`: 1.5 mm) of a copy's print from the reference.
@@ -57,13 +59,13 @@ _EDGE_MM = 4.0
 
 #: The threshold of each check's score (all fail above).
 TRACE_THRESHOLDS: Mapping[str, float] = {
-    # UV lift (grey levels) of the brightest patch beyond the reference: genuine rendered,
-    # scanned and photographed copies stay below 17 (emblem print off its reference), the
-    # stain of an eradicator lifts 23 and more
-    "feature.page.no_uv_stain": 25.0,
-    # transmitted light under a field over that around it (median grey levels, beyond the
-    # reference): genuine copies stay below 3 (paper formation), a scraped field lifts 4+
-    "feature.page.even_thickness": 3.5,
+    # UV lift (grey levels) of the brightest patch beyond the reference (the smaller of
+    # the median and floor lifts): genuine rendered, scanned and photographed copies stay
+    # below 4, the stain of an eradicator lifts 9 and more
+    "feature.page.no_uv_stain": 7.0,
+    # transmitted light under a field over that around it (paper levels, beyond the
+    # reference): genuine copies stay below 2.7 (paper formation), a scraped field lifts 4.9+
+    "feature.page.even_thickness": 3.7,
     # glare spots under tilt, per mille of the page outside the optically variable features:
     # genuine copies show none, a re-laminated page 5 and more
     "feature.laminate.no_bubbles": 1.0,
@@ -164,6 +166,13 @@ def _lift_map(ctx: Context, v: RegisteredView, light: str,
     if detail_px > 1:
         diff = np.asarray(cv2.medianBlur(np.clip(diff + 128, 0, 255).astype(np.uint8),
                                          detail_px), np.float32) - 128.0
+        # a broad patch lifts the dark ground between a design's strokes too: compare the
+        # floors (grey erosion over :data:`_FLOOR_PX`) as well and keep the smaller lift, so
+        # line work printed brighter or thicker than the reference lifts nothing
+        kernel = np.ones((_FLOOR_PX, _FLOOR_PX), np.uint8)
+        floor = np.asarray(cv2.erode(mine, kernel), np.float32) - np.asarray(
+            cv2.erode(ref, kernel), np.float32)
+        diff = np.minimum(diff, floor)
         diff = np.asarray(cv2.GaussianBlur(diff, (0, 0), 1.5), np.float32)
     return diff, keep
 
@@ -230,6 +239,11 @@ def _ring_mask(shape: tuple[int, int], box: BoxMM, inner_mm: float,
     return _mask(shape, [box], inner_mm) & ~_mask(shape, [box], outer_mm)
 
 
+#: Percentile of the levels under and around a field taken as its paper's (the ink of
+#: the fields, darker, stays below it).
+_PAPER_Q = 80
+
+
 def thin_spot(ctx: Context) -> Finding:
     """How much more light the paper under a personalised field (or the MRZ) lets through
     than the paper around it, each measured against the reference (median grey levels: the
@@ -261,7 +275,8 @@ def thin_spot(ctx: Context) -> Finding:
             around = _ring_mask(lift.shape, box, 1.5, 4.0) & keep
             if inside.sum() < 20 or around.sum() < 20:
                 continue
-            score = float(np.median(lift[inside])) - float(np.median(lift[around]))
+            score = float(np.percentile(lift[inside], _PAPER_Q)) - float(
+                np.percentile(lift[around], _PAPER_Q))
             if best is None or score > best[0]:
                 best = (score, name, box)
         if best is None:
@@ -327,11 +342,10 @@ def laminate_bubbles(ctx: Context) -> Finding:
             spots = cv2.morphologyEx((d > _GLARE).astype(np.uint8), cv2.MORPH_OPEN,
                                      np.ones((3, 3), np.uint8))
             shares.append((float((np.asarray(spots, bool) & keep).mean()) * 1000, v))
-        # of the frames that show glare, the best registered names the finding (glare
-        # lowers a frame's match with the reference)
-        over = [sv for sv in shares if sv[0] > threshold]
-        worst_share, worst_v = (max(over, key=lambda sv: sv[1].quality) if over
-                                else max(shares, key=lambda sv: sv[0]))
+        # the frames registered well enough to be judged (glare lowers a frame's match
+        # with the reference: a frame too poorly registered only makes a warning)
+        judged = [sv for sv in shares if sv[1].quality >= QUALITY_MIN] or shares
+        worst_share, worst_v = max(judged, key=lambda sv: sv[0])
         failed = worst_share > threshold
         w, h = ctx.model.size_mm
         found.append(make_finding(
