@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+import cv2
 import numpy as np
 
 from docsec.errors import OCREngineUnavailable
@@ -49,6 +50,22 @@ CROP_H = 28
 STRIP_H = 36
 MARGIN = 12
 N_FEATURES = CROP_W * CROP_H
+#: Rows the levels are measured on, in pitches about the strip's middle: the capitals
+#: (about 0.95 pitch tall) with a little paper above and below.
+LEVEL_ROWS = 1.2
+#: Paper level: the lightest smoothed level within this many pitches (a glyph is about
+#: 0.7 pitch wide, so paper shows within two).
+PAPER_WINDOW = 2.0
+#: Ink level: the darkest within this many pitches (four cells hold a dark stroke even
+#: in a run of ``<``).
+INK_WINDOW = 4.0
+#: Levels are averaged over this many pitches, so neighbouring cells are scaled alike.
+LEVEL_SMOOTH = 3.0
+#: The local span is at least this share of the line's span: glare can fade print to a
+#: quarter of its contrast, and paper texture must not become ink.
+MIN_SPAN_SHARE = 0.25
+#: Smallest span (gray levels): below it the strip holds no print.
+MIN_SPAN = 12.0
 
 
 def strip_width(n_chars: int) -> int:
@@ -59,13 +76,32 @@ def strip_width(n_chars: int) -> int:
 def normalise_strip(strip: np.ndarray) -> np.ndarray:
     """Map a gray line strip to ``float32`` ink density: paper 0, ink 1 (clipped).
 
-    Paper is the 85th percentile of the strip, ink the 2nd percentile, so the scale is
-    set per line and the amount of ink in a cell stays meaningful (``<`` is light).
+    Paper and ink levels are set along the line, a few pitches at a time (paper: the
+    upper envelope of the line bridging :data:`PAPER_WINDOW` pitches, ink: the darkest within
+    :data:`INK_WINDOW`, both smoothed over :data:`LEVEL_SMOOTH` pitches), so print under
+    glare, past a shadow's edge or on a lighting gradient keeps its full ink density.
+    The span is never below :data:`MIN_SPAN_SHARE` of the whole line's span (85th minus
+    2nd percentile) nor below :data:`MIN_SPAN` gray levels, so plain paper is not
+    stretched into ink.
     """
     values = strip.astype(np.float32)
-    paper = float(np.percentile(values, 85))
-    ink = float(np.percentile(values, 2))
-    span = max(paper - ink, 12.0)
+    whole = float(np.percentile(values, 85)) - float(np.percentile(values, 2))
+    # levels from the rows of the characters only: a shadow or the next line at the
+    # strip's top or bottom edge must not set the ink level
+    mid = values.shape[0] // 2
+    half = round(LEVEL_ROWS * PITCH / 2)
+    band = cv2.GaussianBlur(values, (0, 0), 1.0)[max(mid - half, 0) : mid + half]
+    paper = band.max(axis=0)[None, :]
+    ink = band.min(axis=0)[None, :]
+    # a closing bridges the glyphs without lifting the paper of a lighting gradient
+    paper = cv2.morphologyEx(
+        paper, cv2.MORPH_CLOSE, np.ones((1, 2 * round(PAPER_WINDOW * PITCH / 2) + 1), np.uint8)
+    )
+    ink = cv2.erode(ink, np.ones((1, 2 * round(INK_WINDOW * PITCH / 2) + 1), np.uint8))
+    k = 2 * round(LEVEL_SMOOTH * PITCH / 2) + 1
+    paper = cv2.blur(paper, (k, 1))
+    ink = cv2.blur(ink, (k, 1))
+    span = np.maximum(paper - ink, max(MIN_SPAN_SHARE * whole, MIN_SPAN))
     out = np.clip((paper - values) / span, 0.0, 1.0)
     return np.asarray(out, dtype=np.float32)
 

@@ -67,6 +67,14 @@ __all__ = [
 
 #: Character pitch of the upright band patch, in pixels.
 PATCH_PITCH = 24.0
+#: Cells of the longest MRZ line (TD3, MRV-A), from :mod:`docsec.mrz.formats`.
+_LONGEST_LINE = max(n for _, n in FORMATS_BY_SHAPE)
+#: A line of characters ending within this many pitches of the patch edge may go on
+#: beyond it (the patch's own margin is two bar thicknesses or more).
+_EDGE_PITCHES = 1.0
+#: Share of the band's length added on each side the text reaches: a bar found over
+#: 30 of 44 cells misses up to 14, about half its length.
+_EXTEND = 0.6
 
 
 @dataclass(frozen=True)
@@ -248,8 +256,12 @@ def _cluster_lines(blobs: list[_Blob]) -> list[list[_Blob]]:
     return [sorted(line, key=lambda b: b.x) for line in lines if len(line) >= 12]
 
 
-def _index_line(line: list[_Blob]) -> list[tuple[float, float, float]]:
-    """``(index, x, y)`` of the characters of one line, numbered by their spacing."""
+def _index_line(line: list[_Blob], *, merge: bool = False) -> list[tuple[float, float, float]]:
+    """``(index, x, y)`` of the characters of one line, numbered by their spacing.
+
+    The line is cut at gaps of three pitches or more and its longest piece kept;
+    ``merge`` joins the pieces next to it again while the whole fits in the longest MRZ
+    line (print faded or wiped out under glare leaves such gaps)."""
     # squat blobs at the ends (wider than tall, well below the line's character height)
     # and solid bars are foreign ink such as a dashed pattern beside the MRZ: OCR-B
     # capitals, digits and fillers are all taller than wide, and characters run together
@@ -284,7 +296,29 @@ def _index_line(line: list[_Blob]) -> list[tuple[float, float, float]]:
         if cur_i[0] - prev_i[0] >= 3:
             segments.append([])
         segments[-1].append(cur_i)
-    best = max(segments, key=lambda seg: (len(seg), seg[-1][0] - seg[0][0]))
+    k_best = max(range(len(segments)), key=lambda k: (len(segments[k]),
+                 segments[k][-1][0] - segments[k][0][0]))  # fmt: skip
+    best = segments[k_best]
+    if merge:
+        # glare or a shadow can wipe a run of cells out of a line: the neighbouring pieces
+        # of print are joined again as long as the whole stays within the longest MRZ line
+        # (fragments of one or two cells, what glare leaves of a glyph, are carried along)
+        pieces = [k for k, seg in enumerate(segments) if len(seg) >= 3 or k == k_best]
+        at = pieces.index(k_best)
+        lo = hi = at
+        while True:
+            grown = False
+            for k in (lo - 1, hi + 1):
+                if not 0 <= k < len(pieces):
+                    continue
+                first_i = segments[pieces[min(k, lo)]][0][0]
+                last_i = segments[pieces[max(k, hi)]][-1][0]
+                if last_i - first_i + 1 <= _LONGEST_LINE:
+                    lo, hi = min(k, lo), max(k, hi)
+                    grown = True
+            if not grown:
+                break
+        best = [c for seg in segments[pieces[lo] : pieces[hi] + 1] for c in seg]
     # an end blob a whole cell away from the rest is foreign ink (page edge, other print)
     while len(best) > 28 and best[-1][0] - best[-2][0] >= 2:
         best = best[:-1]
@@ -400,6 +434,7 @@ def read_band(
     patch, patch_to_cap = _band_patch(gray, band)
     blobs = _blobs(patch, local=local)
     sized = blobs if len(blobs) >= 24 else _blobs(patch, loose=True)
+    patch_pitch: float | None = None  # None: the bar thickness
     if len(sized) >= 12:
         # OCR-B capitals are about one pitch tall: rescale so the pitch is PATCH_PITCH (the
         # bar thickness misleads when blur merged two lines into one bar)
@@ -407,8 +442,16 @@ def read_band(
         typical = float(np.median(heights[heights <= np.percentile(heights, 90)]))
         pitch = typical * band.thickness / PATCH_PITCH
         if abs(pitch / band.thickness - 1.0) > 0.12:
+            patch_pitch = pitch
             patch, patch_to_cap = _band_patch(gray, band, pitch)
             blobs = _blobs(patch, local=local)
+    longer = _extended(band, patch.shape[1], blobs)
+    if longer is not None:
+        # the found bar stopped short of the printed line (glare, shade, faint print at
+        # one end): the band is cut again with room for the rest of the line
+        band = longer
+        patch, patch_to_cap = _band_patch(gray, band, patch_pitch)
+        blobs = _blobs(patch, local=local)
     h, w = patch.shape
     for flip in flips:
         if flip:
@@ -423,10 +466,47 @@ def read_band(
             yield _read_blobs(patch, patch_to_cap, blobs, classifier)
 
 
+def _extended(band: BandCandidate, width: int, blobs: list[_Blob]) -> BandCandidate | None:
+    """``band`` lengthened towards the patch edges its text lines reach, or None when
+    every line of characters ends inside the patch."""
+    ends = [(line[0].x, line[-1].x) for line in _cluster_lines(blobs)]
+    if not ends:
+        return None
+    near = _EDGE_PITCHES * PATCH_PITCH
+    left = any(x0 < near for x0, _ in ends)
+    right = any(x1 > width - near for _, x1 in ends)
+    if not (left or right):
+        return None
+    grow = _EXTEND * band.length
+    a = math.radians(band.angle_deg)
+    shift = (grow / 2) * ((1.0 if right else 0.0) - (1.0 if left else 0.0))
+    cx, cy = band.centre_xy
+    length = band.length + grow * (int(left) + int(right))
+    return replace(band, centre_xy=(cx + shift * math.cos(a), cy + shift * math.sin(a)),
+                   length=length)  # fmt: skip
+
+
 def _read_blobs(
     patch: np.ndarray, patch_to_cap: np.ndarray, blobs: list[_Blob], classifier: OcrbClassifier
 ) -> list[BandRead]:
-    clustered = [_index_line(line) for line in _cluster_lines(blobs)]
+    results = _read_lines(patch, patch_to_cap, blobs, classifier, merge=False)
+    if not any(r.trusted for r in results):
+        results += _read_lines(patch, patch_to_cap, blobs, classifier, merge=True)
+    return results
+
+
+def _read_lines(
+    patch: np.ndarray,
+    patch_to_cap: np.ndarray,
+    blobs: list[_Blob],
+    classifier: OcrbClassifier,
+    *,
+    merge: bool,
+) -> list[BandRead]:
+    clusters = _cluster_lines(blobs)
+    clustered = [_index_line(line, merge=merge) for line in clusters]
+    if merge and clustered == [_index_line(line) for line in clusters]:
+        return []  # no line had pieces to join: the plain reading stands
     # the lines of one MRZ print the same number of cells: a row of a few stray blobs next
     # to it (other print, a pattern) must not take the place of an MRZ line in the groups
     longest = max((len(line) for line in clustered), default=0)
