@@ -24,7 +24,7 @@ from __future__ import annotations
 import functools
 import io
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 
 import cv2
@@ -125,6 +125,8 @@ class PageFindParams:
     refine_rel_step: float = 0.5
     #: Edge refinement: fewest edge points (of 24 profiles) for a side to move.
     refine_min_points: int = 6
+    #: Final refinement at full resolution: reach across each side (work pixels).
+    final_reach: float = 3.0
     #: Share of the frame a page corner may lie outside it (the page is in the frame).
     frame_margin: float = 0.01
 
@@ -719,4 +721,10 @@ def find_page(
     if best is None or best.score < params.min_score:
         return None
     full = apply_homography(best.quad_xy, np.diag([1 / scale, 1 / scale, 1.0]))
+    if scale < 1.0:
+        # a work pixel is up to half a millimetre of the page: snap the sides onto the
+        # edges of the full-resolution capture, within a few work pixels
+        fine = replace(params, refine_reach=params.final_reach / scale / max(
+            float(np.linalg.norm(full[2] - full[0])), 1.0))  # fmt: skip
+        full = refine_quad(to_gray(rgb), full, params=fine)
     return PageMatch(best.model, best.side, best.orientation, full, best.score)

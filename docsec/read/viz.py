@@ -1,13 +1,20 @@
 """Visual-zone OCR: Tesseract on the model's field boxes of the rectified page.
 
-The page is rectified from the capture to the model's frame at :data:`VIZ_DPI` with
-the page homography (:func:`docsec.read.page.rectify`). The fields printed on the
-captured side (``page.side``) are cut out below their labels
-(:data:`LABEL_MM`, the label line docsec documents print at the top of every field
-box), binarised with Otsu's threshold to drop the guilloche, and stacked into one image
-with white gaps, so a single Tesseract call (``--psm 6``) reads every field; each word
-is assigned back to the field whose slot contains it. Models whose visual zone is
-Cyrillic (``script == "cyrillic"``) are read with ``rus+eng``.
+The page is rectified from the capture to the model's frame at ``VIZ.dpi`` with the
+page homography (:func:`docsec.read.page.rectify`), whatever the page's turn, tilt or
+blur. The fields printed on the captured side (``page.side``) are cut out below their
+labels (``VIZ.label_mm``, the label line docsec documents print at the top of every field
+box) with margins that tolerate a page quad a millimetre off, the personalisation ink is
+kept and coloured print (guilloche, rainbow, SPECIMEN) lifted (:func:`ink_image`), and
+the value line is cut out of its window (:func:`_value_line`).
+
+Each field has a character class (:func:`field_class`): dates, codes (document code,
+issuing state, nationality, sex: capitals only), numbers (capitals and digits) and free
+text. The crops of one class are stacked into one sheet with white gaps and read by one
+Tesseract call (``--psm 6``) whose whitelist is the class's characters, so a ``Z`` cannot
+come back as ``7`` in a nationality or a stray ``|`` end a name; each word is assigned
+back to the field whose slot contains it, in Tesseract's reading order. Models whose
+visual zone is Cyrillic (``script == "cyrillic"``) are read with ``rus+eng``.
 """
 
 from __future__ import annotations
@@ -19,20 +26,101 @@ import numpy as np
 from docsec.errors import OCRError
 from docsec.lookalikes import OCR_DIGIT_FOR, OCR_LETTER_FOR
 from docsec.models import DocumentModel, FieldSpec, mm_to_px
-from docsec.ocr.tesseract import ocr_words
+from docsec.ocr.tesseract import OcrWord, ocr_words
 from docsec.read.page import PageFit, rectify
 
-__all__ = ["LABEL_MM", "VIZ_DPI", "VizField", "format_value", "ink_image", "read_viz"]
+__all__ = [
+    "CHARSETS",
+    "LABEL_MM",
+    "VIZ",
+    "VIZ_DPI",
+    "VizField",
+    "VizParams",
+    "field_class",
+    "format_value",
+    "ink_image",
+    "read_viz",
+]
 
-VIZ_DPI = 300
+
+@dataclass(frozen=True)
+class VizParams:
+    """Thresholds of the visual-zone reader, each with its reason (defaults: :data:`VIZ`)."""
+
+    #: Resolution of the rectified page: 2.3-2.6 mm capitals become 27-31 px, the glyph
+    #: size Tesseract reads best.
+    dpi: int = 300
+    #: Height of the label line at the top of a field box; the value is printed below it.
+    label_mm: float = 1.9
+    #: Margin left and right of a field box: the page quad may be this far off.
+    margin_mm: float = 1.0
+    #: Horizontal search for a value's first letter around its box's left edge (mm): the
+    #: registration error of a page quad on hard photos, below the 3 mm between boxes.
+    align_mm: float = 2.0
+    #: A column of a value line is inked when more than this share of its rows is dark.
+    column_ink_share: float = 0.05
+    #: Vertical slack of a field window: the page quad may be this far off (millimetres).
+    slack_mm: float = 1.0
+    #: White rows and columns between the crops of a sheet (Tesseract keeps them apart).
+    gap_px: int = 24
+    #: Ink and paper levels of a crop: these percentiles of its gray values (a value
+    #: covers a few per cent of its window, the paper most of it).
+    ink_percentile: float = 1.0
+    paper_percentile: float = 60.0
+    #: A crop whose ink and paper differ by fewer levels than this holds nothing printed.
+    blank_contrast: float = 16.0
+    #: Share of the way from ink to paper past which a pixel is paper (guilloche, tints).
+    white_at: float = 0.7
+    #: A row of the window is inked when more than this share of it is darker than
+    #: ``row_dark`` (a glyph row; guilloche has been lifted by then).
+    row_ink_share: float = 0.004
+    row_dark: int = 128
+    #: Inked rows with gaps of at most this many rows are one run (accents, dots).
+    row_gap: int = 2
+    #: Shortest run taken for the value (mm): labels print at 1.4 mm, values at 2.3+.
+    min_value_mm: float = 1.0
+    #: Margin kept above and below the value run (mm): descenders, blur.
+    value_margin_mm: float = 0.4
+    #: Words at either end of a value below this Tesseract confidence are dropped: stray
+    #: line work beside a value reads as short low-confidence words.
+    end_word_confidence: float = 0.3
+    #: Tesseract's time limit per sheet (seconds).
+    timeout: float = 10.0
+
+
+#: The visual-zone reader's defaults.
+VIZ = VizParams()
+VIZ_DPI = VIZ.dpi
 #: Height of the label line at the top of a field box; the value is printed below it.
-LABEL_MM = 1.9
-_MARGIN_MM = 1.0
-#: Vertical slack of a field window: the page quad may be this far off (millimetres).
-_SLACK_MM = 1.0
-_GAP_PX = 24
-#: Share of the way from ink to paper past which a pixel is paper (guilloche, tints).
-_WHITE_AT = 0.7
+LABEL_MM = VIZ.label_mm
+
+_UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_DIGITS = "0123456789"
+#: Characters Tesseract may return per field class (None: no whitelist). Dates hold
+#: digits, month abbreviations and dots; codes capitals; numbers capitals and digits;
+#: text (names, places, addresses, makes) letters of both cases, digits and the
+#: punctuation of addresses and names.
+CHARSETS: dict[str, str | None] = {
+    "date": _DIGITS + _UPPER + ".",
+    "code": _UPPER,
+    "number": _UPPER + _DIGITS,
+    "text": _UPPER + _UPPER.lower() + _DIGITS + ",.-'/",
+}
+#: Fields whose value is a code of capitals (ICAO 9303-3 §4: document code, 3-letter
+#: state codes, sex).
+_CODE_FIELDS = frozenset({"document_code", "issuing_state", "nationality", "sex"})
+
+
+def field_class(field: FieldSpec) -> str:
+    """The character class of a field: ``date``, ``code``, ``number`` or ``text``."""
+    label = field.label.lower()
+    if "date" in label or "valid" in label:
+        return "date"
+    if field.name in _CODE_FIELDS:
+        return "code"
+    if field.name == "document_number" or "number" in label or " no." in f" {label}":
+        return "number"
+    return "text"
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,17 +149,17 @@ def ink_image(rgb: np.ndarray) -> np.ndarray:
     return np.asarray(rgb.max(axis=2), np.uint8)
 
 
-def _clean(crop: np.ndarray) -> np.ndarray:
+def _clean(crop: np.ndarray, params: VizParams = VIZ) -> np.ndarray:
     """Stretch a field crop so its ink is black and anything light (paper, lines) white.
 
     Ink and paper levels are read from the crop itself (lighting varies across a photo);
-    values past :data:`_WHITE_AT` of the way from ink to paper become white. No hard
+    values past ``white_at`` of the way from ink to paper become white. No hard
     threshold: thin strokes of blurred captures stay whole for Tesseract.
     """
-    ink, paper = np.percentile(crop, (1.0, 60.0))
-    if paper - ink < 16:
+    ink, paper = np.percentile(crop, (params.ink_percentile, params.paper_percentile))
+    if paper - ink < params.blank_contrast:
         return np.full_like(crop, 255)  # nothing printed
-    t = (crop.astype(np.float32) - float(ink)) / ((float(paper) - float(ink)) * _WHITE_AT)
+    t = (crop.astype(np.float32) - float(ink)) / ((float(paper) - float(ink)) * params.white_at)
     return np.asarray(np.clip(t * 255.0, 0, 255), np.uint8)
 
 
@@ -122,14 +210,14 @@ def format_value(field: FieldSpec, model: DocumentModel, text: str) -> str:
     return text
 
 
-def _value_line(window: np.ndarray) -> np.ndarray:
+def _value_line(window: np.ndarray, params: VizParams = VIZ) -> np.ndarray:
     """The tallest run of inked rows of a field window (the value; labels print smaller).
 
-    The window reaches :data:`_SLACK_MM` above and below the value's place, so a page
-    quad a millimetre off still holds whole glyphs; the run is cut out with a margin.
+    The window reaches ``slack_mm`` above and below the value's place, so a page quad a
+    millimetre off still holds whole glyphs; the run is cut out with a margin.
     """
-    px_mm = VIZ_DPI / 25.4
-    inked = (window < 128).mean(axis=1) > 0.004
+    px_mm = params.dpi / 25.4
+    inked = (window < params.row_dark).mean(axis=1) > params.row_ink_share
     runs: list[tuple[int, int]] = []
     start = None
     gap = 0
@@ -140,16 +228,16 @@ def _value_line(window: np.ndarray) -> np.ndarray:
             gap = 0
         elif start is not None:
             gap += 1
-            if gap > 2:
+            if gap > params.row_gap:
                 runs.append((start, i - gap + 1))
                 start, gap = None, 0
     if start is not None:
         runs.append((start, len(inked) - gap))
-    tall = [r for r in runs if r[1] - r[0] >= 1.0 * px_mm]
+    tall = [r for r in runs if r[1] - r[0] >= params.min_value_mm * px_mm]
     if not tall:
         return window
     top, bottom = max(tall, key=lambda r: r[1] - r[0])
-    margin = round(0.4 * px_mm)
+    margin = round(params.value_margin_mm * px_mm)
     return window[max(top - margin, 0) : bottom + margin]
 
 
@@ -157,16 +245,18 @@ def read_viz(
     image: np.ndarray,
     page: PageFit,
     *,
-    timeout: float = 10.0,
+    timeout: float | None = None,
     warnings: list[str] | None = None,
+    params: VizParams = VIZ,
 ) -> dict[str, VizField]:
     """Values of the fields on the captured side of ``page.model``.
 
     The fields are cut from the rectified page (:func:`ink_image`, :func:`_clean`) and
-    stacked into one sheet per script: Latin fields are read with ``eng``, Cyrillic ones
-    with ``rus+eng``. Fields of a script whose Tesseract run fails (missing binary or
-    language pack, timeout, crash) are left out and the failure is appended to
-    ``warnings``, so an unread visual zone never looks like a blank one.
+    stacked into one sheet per script and character class (:func:`field_class`): Latin
+    fields are read with ``eng``, Cyrillic ones with ``rus+eng``. Fields of a sheet whose
+    Tesseract run fails (missing binary or language pack, timeout, crash) are left out
+    and the failure is appended to ``warnings``, so an unread visual zone never looks
+    like a blank one.
     """
     model = page.model
     if model is None or page.page_mm_to_capture is None:
@@ -174,18 +264,69 @@ def read_viz(
     fields = [f for f in model.fields if f.side == page.side]
     if not fields:
         return {}
-    size = (mm_to_px(model.size_mm[0], VIZ_DPI), mm_to_px(model.size_mm[1], VIZ_DPI))
-    rectified = ink_image(rectify(image, page, dpi=VIZ_DPI))
+    size = (mm_to_px(model.size_mm[0], params.dpi), mm_to_px(model.size_mm[1], params.dpi))
+    rectified = ink_image(rectify(image, page, dpi=params.dpi))
+    limit = params.timeout if timeout is None else timeout
     out: dict[str, VizField] = {}
+    failed: set[str] = set()
     for script, lang in (("latin", "eng"), ("cyrillic", "rus+eng")):
         mine = [f for f in fields if (f.script == "cyrillic") == (script == "cyrillic")]
-        if mine:
+        classes = sorted({field_class(f) for f in mine})
+        for cls in classes:
+            group = [f for f in mine if field_class(f) == cls]
+            chars = CHARSETS[cls] if script == "latin" else None
+            # the space is whitelisted too (without it Tesseract's LSTM joins the words
+            # of a line); the config line is split like a shell's: escape it and quotes
+            whitelist = None if chars is None else (chars + " ").replace("'", "\\'").replace(
+                " ", "\\ "
+            )
             try:
-                out.update(_read_sheet(rectified, model, mine, size, lang, timeout))
+                out.update(_read_sheet(rectified, model, group, size, lang, whitelist,
+                                       limit, params))  # fmt: skip
             except OCRError as exc:
-                if warnings is not None:
+                if warnings is not None and script not in failed:
                     warnings.append(f"visual zone ({script}) not read: {exc}")
+                failed.add(script)
     return {f.name: out[f.name] for f in fields if f.name in out}
+
+
+def _field_crop(
+    rectified: np.ndarray, field: FieldSpec, size: tuple[int, int], params: VizParams
+) -> np.ndarray | None:
+    """The value line of a field, cleaned, its left end found from the ink.
+
+    The window reaches ``align_mm`` left of the box; the value starts at the box's left
+    edge, so the first inked column within ``align_mm`` of that place gives the page's
+    local registration error, and the crop starts ``margin_mm`` before the ink (a page
+    quad up to ``align_mm`` off loses no first letter and takes in no neighbour).
+    """
+    px_mm = params.dpi / 25.4
+    x, y, w, h = field.box_mm
+    x0 = max(mm_to_px(x - params.align_mm, params.dpi), 0)
+    y0 = max(mm_to_px(y + params.label_mm - params.slack_mm, params.dpi), 0)
+    x1 = min(mm_to_px(x + w + params.align_mm, params.dpi), size[0])
+    y1 = min(mm_to_px(y + h + params.slack_mm, params.dpi), size[1])
+    if x1 <= x0 or y1 <= y0:
+        return None
+    line = _value_line(_clean(rectified[y0:y1, x0:x1], params), params)
+    expected = mm_to_px(x, params.dpi) - x0  # the box's left edge in the window
+    reach = round(params.align_mm * px_mm)
+    inked = np.flatnonzero((line < params.row_dark).mean(axis=0) > params.column_ink_share)
+    near = inked[(inked >= expected - reach) & (inked <= expected + reach)]
+    start = int(near[0]) if near.size else expected
+    margin = round(params.margin_mm * px_mm)
+    left = max(start - margin, 0)
+    right = min(start + round(w * px_mm) + margin, line.shape[1])
+    return line[:, left:right] if right > left else None
+
+
+def _trim(words: list[OcrWord], params: VizParams) -> list[OcrWord]:
+    """Drop unsure words at either end of a value (stray line work beside it)."""
+    while len(words) > 1 and words[-1].confidence < params.end_word_confidence:
+        words = words[:-1]
+    while len(words) > 1 and words[0].confidence < params.end_word_confidence:
+        words = words[1:]
+    return words
 
 
 def _read_sheet(
@@ -194,32 +335,33 @@ def _read_sheet(
     fields: list[FieldSpec],
     size: tuple[int, int],
     lang: str,
+    whitelist: str | None,
     timeout: float,
+    params: VizParams,
 ) -> dict[str, VizField]:
     crops, slots = [], []
-    top = _GAP_PX
+    gap = params.gap_px
+    top = gap
     width = 0
     for f in fields:
-        x, y, w, h = f.box_mm
-        x0 = max(mm_to_px(x - _MARGIN_MM, VIZ_DPI), 0)
-        y0 = max(mm_to_px(y + LABEL_MM - _SLACK_MM, VIZ_DPI), 0)
-        x1 = min(mm_to_px(x + w + _MARGIN_MM, VIZ_DPI), size[0])
-        y1 = min(mm_to_px(y + h + _SLACK_MM, VIZ_DPI), size[1])
-        if x1 <= x0 or y1 <= y0:
+        crop = _field_crop(rectified, f, size, params)
+        if crop is None:
             continue
-        crop = _value_line(_clean(rectified[y0:y1, x0:x1]))
         crops.append((top, crop))
         slots.append((top, top + crop.shape[0], f))
-        top += crop.shape[0] + _GAP_PX
+        top += crop.shape[0] + gap
         width = max(width, crop.shape[1])
-    sheet = np.full((top, width + 2 * _GAP_PX), 255, np.uint8)
+    if not slots:
+        return {}
+    sheet = np.full((top, width + 2 * gap), 255, np.uint8)
     for y, crop in crops:
-        sheet[y : y + crop.shape[0], _GAP_PX : _GAP_PX + crop.shape[1]] = crop
-    words = ocr_words(sheet, lang=lang, psm=6, timeout=timeout)
+        sheet[y : y + crop.shape[0], gap : gap + crop.shape[1]] = crop
+    words = ocr_words(sheet, lang=lang, psm=6, whitelist=whitelist, timeout=timeout)
     out: dict[str, VizField] = {}
     for y0, y1, f in slots:
         mine = [w for w in words if y0 <= w.box[1] + w.box[3] / 2 < y1]
-        mine.sort(key=lambda w: (w.box[1] // 20, w.box[0]))
+        mine.sort(key=lambda w: (w.line, w.box[0]))
+        mine = _trim(mine, params)
         value = format_value(f, model, " ".join(w.text for w in mine))
         conf = float(np.mean([w.confidence for w in mine])) if mine else 0.0
         out[f.name] = VizField(value, conf, f.script)
