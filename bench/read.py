@@ -510,7 +510,9 @@ def main() -> None:
         reliability(ind)
     viz_latency(samples, args.viz)
     if args.pages:
-        pages_without_mrz(page_samples(args.pages, args.seed + 1))
+        from bench.read_pages import report  # page finding, models, visual zone, unknown designs
+
+        report(args.pages, args.pages, min(args.independent, 10), args.negatives)
     if args.pe:
         def subset(xs: list[Item]) -> list[Item]:
             return [x for g in ind_groups for x in [y for y in xs if y.group == g][: args.pe]]
