@@ -1,7 +1,8 @@
 """Exercise sets: documents and vehicles with planted defects, captures, and two packages.
 
 An exercise is chosen by topic (``document``, ``vehicle``, ``mixed``), the trainee's level
-(1-3: the tools, i.e. the lights, the trainee gets: :data:`LEVEL_TOOLS`), the capture
+(1-3: the tools the trainee gets: :data:`LEVEL_TOOLS`: lights, a loupe, magnified views),
+the capture
 difficulty (1 clean flatbed scan, 2 degraded scan, 3 hard phone photo), the defects' highest
 difficulty, a count and a forgery rate (the instructor's base rate: exactly
 ``round(count * rate)`` items carry a defect, so signal-detection scores are meaningful).
@@ -15,17 +16,24 @@ file as soon as it is encoded (one item's views in memory at a time).
 Files written under ``out``:
 
 * ``trainee/``: what trainees get, and nothing else:
-  ``<item>/<view>.png`` for every view the trainee's level allows (with the examination
-  device's sensor noise; stored uncompressed, so a file's size depends only on the view's
-  dimensions) and, for documents with a portrait, ``traveller.png`` (a photo of
-  the person presenting it), ``<item>/capture_<view>.jpg`` for the captured white light (both
-  sides, and the VIN plate of a vehicle); ``registry.csv``, the mock stolen-vehicle registry
-  extract (vehicle and mixed topics) where planted records have the format of the others; and
-  ``manifest.json``: the exercise's public id, its reference date ("today"), the lights
-  given, item ids and file paths. No seed, no parameters, no answers;
+  ``<item>/<view>.png`` for every view the trainee's level allows (``uv254`` from level 2;
+  ``loupe_<region>`` and, at level 3, ``mag_<region>`` for the same regions of every item of
+  a model; with the examination device's sensor noise; stored uncompressed, so a file's size
+  depends only on the view's dimensions) and, for documents with a portrait,
+  ``traveller.png`` (a photo of the person presenting it); ``<item>/capture_<view>.jpg`` for
+  the captured white light (both sides, and the VIN plate of a vehicle); ``registry.csv``,
+  the mock stolen-vehicle registry extract (vehicle and mixed topics) where planted records
+  have the format of the others; and ``manifest.json``: the exercise's public id, its
+  reference date ("today"), the tools given, item ids and file paths. No seed, no
+  parameters, no answers;
 * ``instructor/answer_key.json``: the seed, the parameters, and per item ``id``, ``model``,
   ``format``, ``files``, ``mrz`` (as printed), ``fields``, ``genuine`` and ``defects`` (``id``,
   ``views``, ``region``, ``regions`` in view and in capture coordinates, ``checks``, feedback).
+
+Drilling multi-document scenarios (:mod:`docsec.generate.bundles`) makes every item a
+multi-document item: each document's files are prefixed with its role (``passport_white.png``,
+``visa_capture_white.jpg``) and the item's answer says which document carries the forgery
+(``defect_document``), with each document's own answer under ``documents``.
 """
 
 from __future__ import annotations

@@ -42,12 +42,13 @@ LOUPE_REGIONS = ("microprint", "guilloche", "portrait")
 #: A loupe magnifies about 8 times (DOMAIN.md §5: first line's magnifier): its view is the
 #: page at 8 times the resolution of the trainee's other views.
 LOUPE_MAGNIFICATION = 8
-#: Field shown by a loupe view (mm): the sharp centre of an 8x loupe's field.
-LOUPE_FIELD_MM = (10.0, 6.5)
+#: Field shown by a loupe view (mm): the sharp centre of an 8x loupe's field, as a trainee
+#: would photograph it through the lens.
+LOUPE_FIELD_MM = (8.0, 5.0)
 #: Resolution of a magnified (microscope) view (level 3).
 MAG_DPI = 2400
 #: Field of a magnified view (mm).
-MAG_FIELD_MM = (5.0, 3.5)
+MAG_FIELD_MM = (4.0, 3.0)
 #: Highest loupe resolution (the microscope's).
 _MAX_LOUPE_DPI = 2400
 
