@@ -21,6 +21,7 @@ import numpy as np
 import pytest
 
 from docsec.generate import make_document
+from docsec.generate.bundles import bundle_scenarios, bundles
 from docsec.generate.defects import (
     applicable,
     catalogue,
@@ -178,6 +179,47 @@ def test_trainee_package_does_not_give_the_defect_away(defect_id: str,
         _assert_registry_uniform(files["registry.csv"].decode(), REF)
     if "document_alerts.csv" in files:
         _assert_alerts_uniform(files["document_alerts.csv"].decode(), REF)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("scenario_id", list(bundle_scenarios()))
+def test_multi_document_item_does_not_give_the_forgery_away(
+        scenario_id: str, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """A multi-document scenario drilled at level 2: its item against a genuine item of the
+    same bundle, and each document's files against genuine items of its model."""
+    base = tmp_path_factory.getbasetemp()
+    sc = bundle_scenarios()[scenario_id]
+    bundle = bundles()[sc.bundle]
+    topic = "vehicle" if all(m in TOPICS["vehicle"] for _, m in bundle.documents) else (
+        "document")
+    out = tmp_path_factory.mktemp("bx")
+    ex = make_exercise(topic=topic, level=LEVEL, capture_level=1, count=2, forgery_rate=0.5,
+                       drills=[scenario_id], seed=SEED, out=out, dpi=DPI)
+    items = ex.answer_key["items"]
+    (forged,) = [it for it in items if not it["genuine"]]
+    (genuine,) = [it for it in items if it["genuine"]]
+    assert forged["scenario"] == scenario_id and forged["defect_document"] == sc.document
+    assert set(forged["files"]) == set(genuine["files"])
+    files = _files(out / "trainee")
+    png_spread = _genuine_png_spread(str(base))
+    cap_spread = _genuine_capture_spread(str(base))
+    roles = dict(bundle.documents)
+    for name, rel in forged["files"].items():
+        role = next(r for r in roles if name.startswith(f"{r}_"))
+        view = name.removeprefix(f"{role}_")
+        size = len(files[rel])
+        spread = cap_spread if view.startswith("capture_") else png_spread
+        lo, hi = spread[(roles[role], view)]
+        slack = SIZE_SLACK * hi
+        assert lo - slack <= size <= hi + slack, f"{rel}: {size} bytes, genuine {lo}-{hi}"
+    digests = [hashlib.sha256(b).hexdigest() for b in files.values()]
+    assert len(set(digests)) == len(digests)
+    manifest = json.loads(files["manifest.json"])
+    assert set(manifest) == MANIFEST_KEYS
+    for word in (scenario_id, "bundle", "genuine", "forged", "mismatch", sc.document + "\""):
+        assert word.encode() not in files["manifest.json"], word
+    text = b"\n".join(v for k, v in files.items() if not k.endswith((".png", ".jpg")))
+    assert str(ex.answer_key["seed"]).encode() not in text
 
 
 def _png_chunks(data: bytes) -> set[bytes]:
