@@ -18,7 +18,9 @@ the trace adds to it, never for anything a generator planted:
 * ``feature.laminate.no_bubbles``: a re-laminated page traps air: round glare spots that
   appear under tilt and not face-on, outside the optically variable features;
 * ``feature.portrait.no_cut_line``: a photo cut out and stuck over the original leaves a
-  dark line along its edges (a printed portrait fades straight into the paper).
+  dark line along its edges (a printed portrait fades straight into the paper);
+* ``feature.page.no_edge_glue``: the adhesive of a data page glued into a booklet
+  fluoresces under UV along the page's edges.
 """
 
 from __future__ import annotations
@@ -72,6 +74,10 @@ TRACE_THRESHOLDS: Mapping[str, float] = {
     # depth (grey levels) of a dark line along the portrait's edges: genuine rendered,
     # scanned and photographed portraits stay within 1, a cut edge is 35 and more
     "feature.portrait.no_cut_line": 10.0,
+    # UV lift (grey levels) of the page's edge band over the paper inside it, beyond the
+    # reference: genuine copies registered well enough stay below 2.5, the adhesive of a
+    # glued-in page lifts 6 to 78 (faint in a photo's soft edges)
+    "feature.page.no_edge_glue": 5.0,
 }
 
 
@@ -437,10 +443,106 @@ def portrait_cut_line(ctx: Context) -> Finding:
         score=score, threshold=threshold, view=v, box_mm=portrait.box_mm)
 
 
+#: Resolution (pixels per inch) the page's edges are profiled at under UV.
+_GLUE_DPI = 200
+#: Band along the page's edge where a glued-in page's adhesive shows (mm inside the edge)
+#: and the band inside it that shows the page's own level.
+_GLUE_BAND_MM, _GLUE_INNER_MM = (0.1, 0.8), (1.2, 2.0)
+#: How far past the page's edge the profiles start (mm), and how far from where the
+#: registration puts it the edge is looked for.
+_GLUE_OUT_MM, _GLUE_REACH_MM = 1.0, 0.6
+
+
+def _edge_offset(prof: NDArray[np.float64], nominal: int, reach: int) -> int:
+    """Index of the page's edge in a profile running from outside the page inwards: the
+    largest step between the two sides within ``reach`` of ``nominal`` (the capture's
+    background and the paper differ; the registration may be a little off)."""
+    lo, hi = max(1, nominal - reach), min(len(prof) - 1, nominal + reach)
+    steps = np.abs(prof[lo + 1 : hi + 1] - prof[lo - 1 : hi - 1])
+    return lo + int(np.argmax(steps)) if steps.size else nominal
+
+
+def page_edge_glue(ctx: Context) -> Finding:
+    """How much brighter under UV 365 nm the 0.1-0.8 mm along the data page's edges are
+    than the paper 1.2-2 mm in, beyond what the reference shows there (grey levels; each
+    edge found in the capture, the median over pieces of each edge, then over the edges);
+    fails above: the adhesive of a data page glued into the booklet fluoresces along its
+    edges."""
+    cid = "feature.page.no_edge_glue"
+    threshold = TRACE_THRESHOLDS[cid]
+    side = ctx.model.mrz.side if ctx.model.mrz is not None else "front"
+    v = ctx.view("uv365", side)
+    if v is None:
+        why = ctx.missing("uv365", side)
+        return make_finding(cid, Status.NOT_APPLICABLE, f"{why}.", f"нет снимка: {why}.",
+                            view_name="uv365")
+    w, h = ctx.model.size_mm
+    k = _GLUE_DPI / 25.4
+    ref = _reference_page(ctx, side, "uv365", (round(h * k), round(w * k)))
+    if ref is None:
+        return make_finding(cid, Status.ERROR, "the model has no UV reference.",
+                            "нет эталона в УФ.", view=v)
+    out = _GLUE_OUT_MM
+    depth = _GLUE_INNER_MM[1] + _GLUE_OUT_MM + _GLUE_REACH_MM + 0.4
+    # page strips reaching out past each edge (profiles run from outside inwards)
+    strips = (
+        ((-out, 3.0, depth, h - 6.0), True, False),
+        ((w - depth + out, 3.0, depth, h - 6.0), True, True),
+        ((3.0, -out, w - 6.0, depth), False, False),
+        ((3.0, h - depth + out, w - 6.0, depth), False, True),
+    )
+    edge = round(out * k)
+    b0, b1 = (round(m * k) for m in _GLUE_BAND_MM)
+    i0, i1 = (round(m * k) for m in _GLUE_INNER_MM)
+    reach = round(_GLUE_REACH_MM * k)
+    pad = round(out * k) + 2
+    ref_pad = cv2.copyMakeBorder(ref, pad, pad, pad, pad, cv2.BORDER_REPLICATE).astype(
+        np.float64)
+    lifts = []
+    for box, along_x, reverse in strips:
+        mine = _lum(v.crop(box, _GLUE_DPI)).astype(np.float64)
+        x0, y0 = round(box[0] * k) + pad, round(box[1] * k) + pad
+        r = ref_pad[y0 : y0 + mine.shape[0], x0 : x0 + mine.shape[1]]
+        if r.shape != mine.shape:
+            continue
+        axis = 0 if along_x else 1
+        per_piece = []
+        for pm, pr in zip(np.array_split(mine, _EDGE_PIECES, axis=axis),
+                          np.array_split(r, _EDGE_PIECES, axis=axis), strict=True):
+            prof = pm.mean(axis=0) if along_x else pm.mean(axis=1)
+            rprof = pr.mean(axis=0) if along_x else pr.mean(axis=1)
+            if reverse:
+                prof, rprof = prof[::-1], rprof[::-1]
+            at = _edge_offset(prof, edge, reach)
+            page, rpage = prof[at:], rprof[edge:]
+            if len(page) <= i1 or len(rpage) <= i1:
+                continue
+            band = page[b0:b1].mean() - rpage[b0:b1].mean()
+            inner = page[i0:i1].mean() - rpage[i0:i1].mean()
+            per_piece.append(float(band - inner))
+        if per_piece:
+            lifts.append(float(np.median(per_piece)))
+    if not lifts:
+        return make_finding(cid, Status.ERROR, "the page's edges could not be profiled.",
+                            "края страницы не удалось проанализировать.", view=v)
+    score = float(np.median(lifts))
+    failed = score > threshold
+    return make_finding(
+        cid, Status.FAIL if failed else Status.PASS,
+        "Adhesive fluoresces along the data page's edges under UV: the page was glued in "
+        "(a substituted data page); check the binding and the page numbering."
+        if failed else "No adhesive fluoresces along the data page's edges.",
+        "По краям страницы с данными в УФ светится клей: страница вклеена (замена страницы); "
+        "проверьте прошивку и нумерацию страниц." if failed else
+        "Клея по краям страницы с данными в УФ нет.",
+        score=score, threshold=threshold, view=v, box_mm=(0.0, 0.0, w, h))
+
+
 #: Check ID -> (function, the lights it looks at).
 TRACE_CHECKS: Mapping[str, tuple[Callable[[Context], Finding], tuple[str, ...]]] = {
     "feature.page.no_uv_stain": (uv_stain, ("uv365",)),
     "feature.page.even_thickness": (thin_spot, ("transmitted",)),
     "feature.laminate.no_bubbles": (laminate_bubbles, ("white", "tilt")),
     "feature.portrait.no_cut_line": (portrait_cut_line, ("white",)),
+    "feature.page.no_edge_glue": (page_edge_glue, ("uv365",)),
 }

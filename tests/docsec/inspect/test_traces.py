@@ -80,3 +80,14 @@ def test_trace_needs_its_view(make_doc: MakeDoc) -> None:
     assert bubbles is not None and bubbles.status == Status.NOT_APPLICABLE
     stain = rep.finding("feature.page.no_uv_stain")
     assert stain is not None and stain.status == Status.PASS
+
+
+@pytest.mark.slow
+def test_glued_in_page_fails_on_a_scan(make_doc: MakeDoc) -> None:
+    # the adhesive is a band under a millimetre wide along the page's edges: a scan shows
+    # it against the scanner's lid (a render has no background to find the edge against)
+    cid = "feature.page.no_edge_glue"
+    forged = _report(make_doc, "uto_passport_td3", "page.glued_in", "scan").finding(cid)
+    genuine = _report(make_doc, "uto_passport_td3", "", "scan").finding(cid)
+    assert forged is not None and genuine is not None
+    assert genuine.status == Status.PASS and forged.status == Status.FAIL, (genuine, forged)
