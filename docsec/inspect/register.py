@@ -3,12 +3,17 @@
 A view is named by its light and side (``white``, ``uv365``, ``ir``, ``transmitted``,
 ``tilt_1`` ..., with ``_back`` for the second side). The white view of a side is the
 anchor: the reader (:func:`docsec.read.read_document`) recognises the model and finds the
-page homography in it. Views taken from one fixed position (a video spectral comparator:
-same frame size as the anchor, ``fixed_position=True``) share the anchor's homography;
+page homography in it; registration keeps whichever of the reader's page, the page the MRZ
+grid alone predicts and the whole frame correlates best with the reference, and refines it
+by a bounded search of the page's offset and scale (steps under the guilloche's pitch, so it
+cannot lock onto a shifted copy of the pattern). Views taken from one fixed position (a
+video spectral comparator: same frame size as the anchor, ``fixed_position=True``) share
+the anchor's homography;
 hand-held views are located on their own (:func:`docsec.read.page.locate_page` with the
 anchor's page as prior). Each registration has a quality figure (0..1): the correlation of
 the rectified view with the model's unpersonalised reference in the same light (50 dpi,
-personalised areas left out).
+personalised areas left out); a failing image check on a view below :data:`QUALITY_MIN`
+is reported as a warning (:func:`docsec.inspect._gate`).
 """
 
 from __future__ import annotations
