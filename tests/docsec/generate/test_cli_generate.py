@@ -23,7 +23,7 @@ def test_generate_list_json() -> None:
     result = runner.invoke(app, ["generate", "--list", "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert set(data) == {"models", "defects", "scenarios"}
+    assert set(data) == {"models", "defects", "scenarios", "bundles", "bundle_scenarios"}
     for group in data.values():
         assert all(entry["id"] for entry in group)
     assert len(data["scenarios"]) >= 8
