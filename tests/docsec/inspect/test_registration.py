@@ -62,3 +62,30 @@ def test_blurred_microprint_fails_in_a_photo_and_sharp_passes(make_doc: MakeDoc)
         rep = inspect_document(_captured(doc, "photo", 23), reference_date=REF, viz=False)
         f = rep.finding("feature.microprint.sharp")
         assert f is not None and f.status == status, (defects, f)
+
+
+def test_registration_recovers_a_page_quad_snapped_onto_an_inner_edge(make_doc: MakeDoc) -> None:
+    from docsec.inspect.register import register_side
+    from docsec.read.page import PageFit
+
+    doc = make_doc("uto_passport_td3")
+    pad = 24  # a scanner's margin: the whole frame is not the page
+    white = np.pad(doc.views["white"], ((pad, pad), (pad, pad), (0, 0)), constant_values=90)
+    uv = np.pad(doc.views["uv365"], ((pad, pad), (pad, pad), (0, 0)), constant_values=20)
+    model = get_model("uto_passport_td3")
+    w_mm, h_mm = model.size_mm
+    h, w = doc.views["white"].shape[:2]
+    true = np.array([[w / w_mm, 0.0, pad - 0.5], [0.0, h / h_mm, pad - 0.5], [0.0, 0.0, 1.0]])
+    # the page's top found 2.5 mm low and its height short: every box lands off its feature
+    off = true @ np.array([[1.0, 0.0, 0.0], [0.0, 1 - 2.5 / h_mm, 2.5], [0.0, 0.0, 1.0]])
+    page = PageFit(model, None, 0, off, "front", "edges")
+    views = {"white": white, "uv365": uv}
+    fixed = register_side(views, "white", page)
+    assert fixed["white"].quality >= 0.8
+    assert fixed["uv365"].shared_with == "white"
+    corners = np.array([[0.0, 0.0, 1.0], [w_mm, h_mm, 1.0]]).T
+    got = fixed["white"].mm_to_capture
+    assert got is not None
+    px = got @ corners
+    want = true @ corners
+    assert np.abs(px[:2] / px[2] - want[:2] / want[2]).max() < 0.01 * w  # within 1% of the frame
