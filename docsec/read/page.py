@@ -144,7 +144,9 @@ def locate_page(
     quad, an MRZ-only read does not). The edges replace the prediction when their corners
     lie within :data:`_SNAP_SHARE` of the page diagonal (otherwise the MRZ prediction
     stands). With no MRZ page, every model side is tried on every page candidate of the
-    capture; None when no page of a known model is found.
+    capture; None when no page of a known model is found. An MRZ page without a model
+    (an MRZ was read but its format and issuer name no model) rules out the models'
+    MRZ sides.
     """
     if mrz_page is not None and mrz_page.model is not None and mrz_page.quad_xy is not None:
         match = find_page(image, prior_quad_xy=mrz_page.quad_xy, models=(mrz_page.model.id,),
@@ -156,7 +158,13 @@ def locate_page(
             return mrz_page
         return _from_match(match, "mrz+edges")
     match = find_page(image)
-    return None if match is None else _from_match(match, "edges")
+    if match is None:
+        return None
+    if mrz_page is not None and match.model.mrz is not None and match.model.mrz.side == match.side:
+        # an MRZ was read that names no known model, so this page is no known model's MRZ
+        # side (its MRZ would have named it): a look-alike design, not that model
+        return None
+    return _from_match(match, "edges")
 
 
 def rectify(image: np.ndarray, page: PageFit, *, dpi: int = CANONICAL_DPI) -> np.ndarray:
