@@ -225,6 +225,9 @@ def main() -> None:
     ap.add_argument("--level", type=int, default=3)
     ap.add_argument("--jobs", type=int, default=1, help="processes (each single-threaded)")
     ap.add_argument("--dump", help="write every finding's score to this CSV")
+    ap.add_argument("--budget", type=float, default=0.0,
+                    help="minutes after which no further document is counted (0: none); the "
+                         "report then says how many of the plan were inspected")
     args = ap.parse_args()
     modes = [m for m in args.captures.split(",") if m]
     docs = plan(args.n, args.seed)
@@ -254,7 +257,13 @@ def main() -> None:
         pool = None
         _init(*init)
         results = map(run, docs)
+    done: list[Item] = []
+    stopped = False
     for k, (item, outcomes) in enumerate(results, 1):
+        if args.budget and time.perf_counter() - t_start > args.budget * 60:
+            stopped = True
+            break
+        done.append(item)
         truth = "genuine" if item.genuine else "forged"
         for o in outcomes:
             m = o.mode
@@ -288,7 +297,10 @@ def main() -> None:
             print(f"  {k}/{len(docs)} documents, {time.perf_counter() - t_start:.0f} s",
                   file=sys.stderr, flush=True)
     if pool is not None:
-        pool.close()
+        if stopped:
+            pool.terminate()
+        else:
+            pool.close()
         pool.join()
     wall = time.perf_counter() - t_start
     load_end = os.getloadavg()
@@ -297,10 +309,13 @@ def main() -> None:
             w = csv.DictWriter(fh, fieldnames=list(rows[0]) if rows else ["doc"])
             w.writeheader()
             w.writerows(sorted(rows, key=lambda r: (r["doc"], r["mode"])))
-    n_gen = sum(1 for d in docs if d.genuine)
-    n_scen = sum(1 for d in docs if d.scenario)
-    print(f"docsec.inspect benchmark: {len(docs)} documents ({n_gen} genuine, "
-          f"{len(docs) - n_gen - n_scen} with one defect, {n_scen} with a scenario), "
+    n_gen = sum(1 for d in done if d.genuine)
+    n_scen = sum(1 for d in done if d.scenario)
+    if stopped:
+        print(f"STOPPED at the time budget ({args.budget:g} min): {len(done)} of the "
+              f"{len(docs)} planned documents inspected")
+    print(f"docsec.inspect benchmark: {len(done)} documents ({n_gen} genuine, "
+          f"{len(done) - n_gen - n_scen} with one defect, {n_scen} with a scenario), "
           f"{args.dpi} dpi, level {args.level}, reference date {REF}, seed {args.seed}; "
           "data: docsec's own generator")
     print("\nPer-defect recall (found / planted; goal >= 95% rendered and scan, >= 90% photo)")
