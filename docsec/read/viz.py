@@ -295,16 +295,17 @@ def _field_crop(
 ) -> np.ndarray | None:
     """The value line of a field, cleaned, its left end found from the ink.
 
-    The window reaches ``align_mm`` left of the box; the value starts at the box's left
-    edge, so the first inked column within ``align_mm`` of that place gives the page's
-    local registration error, and the crop starts ``margin_mm`` before the ink (a page
-    quad up to ``align_mm`` off loses no first letter and takes in no neighbour).
+    The window reaches ``align_mm`` (and a margin) left of the box; the value starts at
+    the box's left edge, so the first inked column within ``align_mm`` of that place
+    gives the page's local registration error, and the crop starts ``margin_mm`` before
+    the ink (a page quad up to ``align_mm`` off loses no first letter and takes in no
+    neighbour).
     """
     px_mm = params.dpi / 25.4
     x, y, w, h = field.box_mm
-    x0 = max(mm_to_px(x - params.align_mm, params.dpi), 0)
+    x0 = max(mm_to_px(x - params.align_mm - params.margin_mm, params.dpi), 0)
     y0 = max(mm_to_px(y + params.label_mm - params.slack_mm, params.dpi), 0)
-    x1 = min(mm_to_px(x + w + params.align_mm, params.dpi), size[0])
+    x1 = min(mm_to_px(x + w + params.align_mm + params.margin_mm, params.dpi), size[0])
     y1 = min(mm_to_px(y + h + params.slack_mm, params.dpi), size[1])
     if x1 <= x0 or y1 <= y0:
         return None

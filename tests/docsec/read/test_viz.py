@@ -103,3 +103,47 @@ def test_format_value_fits_dates_and_numbers_to_the_model_format() -> None:
     assert format_value(vr.field("B"), vr, "1O.09.2006") == "10.09.2006"
     assert format_value(vr.field("A"), vr, "UT 481O W") == "UT 481O W"  # not a date or number
     assert format_value(card.field("surname"), card, "O'CONNELL") == "O'CONNELL"
+
+
+def test_field_classes_follow_the_field_meaning() -> None:
+    from docsec.models import get_model
+    from docsec.read.viz import CHARSETS, field_class
+
+    passport = get_model("uto_passport_td3")
+    classes = {f.name: field_class(f) for f in passport.fields}
+    assert classes["date_of_birth"] == classes["date_of_expiry"] == "date"
+    assert classes["nationality"] == classes["sex"] == classes["document_code"] == "code"
+    assert classes["document_number"] == "number"
+    assert classes["surname"] == classes["place_of_birth"] == "text"
+    vr = get_model("uto_vehicle_registration")
+    assert field_class(vr.field("B")) == "date"
+    assert field_class(vr.field("E")) == "number"  # the VIN
+    assert field_class(vr.field("D.1")) == "text"  # the make, mixed case
+    code = CHARSETS["code"]
+    assert code is not None and "7" not in code and "Z" in code  # ZZB never reads 7Z8
+
+
+def test_field_crop_finds_a_value_shifted_by_the_page_quad() -> None:
+    """A page quad 1.5 mm off: the crop still starts just before the first letter."""
+    from docsec.models import get_model
+    from docsec.read.viz import VIZ, _field_crop
+
+    model = get_model("uto_passport_td3")
+    field = model.field("surname")
+    px_mm = VIZ.dpi / 25.4
+    size = (round(model.size_mm[0] * px_mm), round(model.size_mm[1] * px_mm))
+    page = np.full((size[1], size[0]), 235, np.uint8)
+    x, y, w, h = field.box_mm
+    for shift_mm in (-1.5, 0.0, 1.5):
+        img = page.copy()
+        left = round((x + shift_mm) * px_mm)
+        top = round((y + VIZ.label_mm + 1.0) * px_mm)
+        for k in range(6):  # six glyph-like bars, 2.4 mm tall
+            x0 = left + round(k * 2.2 * px_mm)
+            img[top : top + round(2.4 * px_mm), x0 : x0 + round(1.4 * px_mm)] = 20
+        crop = _field_crop(img, field, size, VIZ)
+        assert crop is not None
+        cols = np.flatnonzero((crop < 128).any(axis=0))
+        margin = round(VIZ.margin_mm * px_mm)
+        assert abs(int(cols[0]) - margin) <= 2  # the first letter, whole, after the margin
+        assert (crop < 128).sum() == (img < 128).sum()  # every glyph inside the crop
