@@ -65,6 +65,10 @@ class PageFindParams:
     #: Canny thresholds on the Lab channels (low, high): paper against desk or paper.
     canny_low: int = 20
     canny_high: int = 60
+    #: Colour-distance blobs: closing (work pixels) joins a page split by print or glare,
+    #: opening drops thin clutter (lines, text) touching it.
+    blob_close_px: int = 7
+    blob_open_px: int = 9
     #: Colour-distance cuts (CIELAB x4) of the page-against-background masks.
     contrast_cuts: tuple[float, ...] = (12.0, 24.0, 40.0)
     #: Polygon tolerances (share of the perimeter) tried to reduce a hull to four corners.
@@ -124,7 +128,9 @@ class PageFindParams:
     #: to the median step along the side.
     refine_min_step: float = 4.0
     refine_rel_step: float = 0.5
-    #: Edge refinement: fewest edge points (of 24 profiles) for a side to move.
+    #: Edge refinement: profiles across each side (between 10 % and 90 % of its length).
+    refine_profiles: int = 24
+    #: Edge refinement: fewest edge points (of ``refine_profiles``) for a side to move.
     refine_min_points: int = 6
     #: Cells a side of the grid of :func:`local_agreement`.
     agreement_grid: int = 4
@@ -322,9 +328,10 @@ def _region_quads(small: np.ndarray, params: PageFindParams) -> list[np.ndarray]
     diff8 = _contrast(small)
     otsu, _ = cv2.threshold(diff8, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
     for t in (*params.contrast_cuts, otsu):
-        mask = cv2.morphologyEx((diff8 > t).astype(np.uint8) * 255, cv2.MORPH_CLOSE,
-                                np.ones((7, 7), np.uint8))  # fmt: skip
-        mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((9, 9), np.uint8))
+        close = np.ones((params.blob_close_px, params.blob_close_px), np.uint8)
+        mask = cv2.morphologyEx((diff8 > t).astype(np.uint8) * 255, cv2.MORPH_CLOSE, close)
+        opening = np.ones((params.blob_open_px, params.blob_open_px), np.uint8)
+        mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, opening)
         contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
         big = [c for c in contours if cv2.contourArea(c) >= min_area]
         quads.extend(_hull_quads(cv2.drawContours(np.zeros_like(mask), big, -1, 255, -1),
@@ -667,7 +674,7 @@ def refine_quad(
         n = np.array([-u[1], u[0]])
         if (a + b) / 2 @ n - centre @ n < 0:
             n = -n  # outward normal
-        ts = np.linspace(0.1, 0.9, 24)
+        ts = np.linspace(0.1, 0.9, params.refine_profiles)
         base = a[None, :] + ts[:, None] * along[None, :]
         pts = base[:, None, :] + offsets[None, :, None] * n[None, None, :]
         mx = pts[..., 0].astype(np.float32)
