@@ -205,6 +205,13 @@ def _patch_check(ctx: Context, cid: str, light: str, exclude: tuple[str, ...],
         keep &= _mask(lift.shape, boxes, _FEATURE_PAD_MM)
         if not keep.any():
             continue
+        # a patch running into the page's edge is the capture's background let in by a
+        # loose registration (or light around the page), not a stain on the paper
+        blob = (lift > threshold / 2).astype(np.uint8)
+        n, labels = cv2.connectedComponents(blob, connectivity=8)
+        rim = ~_edge_margin(lift.shape, _EDGE_MM + 1.0)
+        for lab in np.unique(labels[rim & (labels > 0)]):
+            keep &= labels != lab
         masked = np.where(keep, lift, -255.0)
         at = np.unravel_index(int(np.argmax(masked)), masked.shape)
         score = float(masked[at])
