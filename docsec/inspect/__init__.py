@@ -223,11 +223,15 @@ def inspect_document(
     pages: dict[str, Any] = {}
     model: DocumentModel | None = None
     renamed: dict[str, dict[str, NDArray[np.uint8]]] = {}
-    for side, group in groups.items():
+    # the second side first: on a card it carries the MRZ, which names the model, and the
+    # first side is then only located (no search for an MRZ it does not carry)
+    for side, group in sorted(groups.items(), key=lambda kv: kv[0] != "back"):
         anchor = "white" if side == "front" else "white_back"
         if anchor not in group:
             continue
-        reading = read_document(group[anchor], name=anchor, viz=False, reference_date=ref_date)
+        known = _page_of_known_model(group[anchor], anchor, model, renamed)
+        reading = known or read_document(group[anchor], name=anchor, viz=False,
+                                         reference_date=ref_date)  # fmt: skip
         page = reading.page
         if page is None or page.model is None:
             if reading.mrz is not None:
@@ -295,6 +299,24 @@ def inspect_document(
                             findings=findings, readings=readings, views=registered,
                             reference_date=ref_date, timings_ms=timings,
                             heat=dict(ctx.memo.get("heat", {})))  # fmt: skip
+
+
+def _page_of_known_model(image: NDArray[np.uint8], name: str, model: DocumentModel | None,
+                         done: Mapping[str, object]) -> Reading | None:
+    """The reading of a side that carries no MRZ once the other side's MRZ has named the
+    model: its page located among that model's sides only (None to read it in full)."""
+    if model is None or model.mrz is None or model.mrz.side not in done:
+        return None
+    from docsec.read.page import PageFit
+    from docsec.read.pagefind import find_page
+
+    t = time.perf_counter()
+    match = find_page(image, models=(model.id,))
+    if match is None or match.side == model.mrz.side or match.side in done:
+        return None
+    page = PageFit(match.model, match.quad_xy, match.orientation, match.page_mm_to_capture(),
+                   match.side, "edges", match.score)  # fmt: skip
+    return Reading(name, None, page, None, None, {"page": (time.perf_counter() - t) * 1000})
 
 
 def _mrz_candidates(reading: Reading, image: NDArray[np.uint8]) -> list[NDArray[np.float64]]:
