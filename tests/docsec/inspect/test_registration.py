@@ -89,3 +89,28 @@ def test_registration_recovers_a_page_quad_snapped_onto_an_inner_edge(make_doc: 
     px = got @ corners
     want = true @ corners
     assert np.abs(px[:2] / px[2] - want[:2] / want[2]).max() < 0.01 * w  # within 1% of the frame
+
+
+def test_the_holder_in_another_photo_matches_and_a_look_alike_does_not() -> None:
+    from docsec.generate import make_document
+
+    # seed 9204: a look-alike whose face differs clearly (bench/inspection.py measures the
+    # rate over many); the holder's own photo differs in pose, light and clothes
+    for defects, status in (((), Status.PASS), (("photo.impostor",), Status.FAIL)):
+        doc = make_document("zza_passport_td3", rng=9204, defects=defects, reference_date=REF,
+                            dpi=200, traveller=True)  # fmt: skip
+        rep = inspect_document(doc.views, reference_date=REF, viz=False)
+        f = rep.finding("feature.portrait.matches_holder")
+        assert f is not None and f.status == status, (defects, f)
+
+
+def test_a_card_side_without_mrz_is_located_once_the_other_side_names_the_model(
+        make_doc: MakeDoc) -> None:
+    doc = make_doc("uto_id_td1")
+    rep = inspect_document(doc.views, reference_date=REF, viz=False)
+    assert rep.model is not None and rep.model.id == "uto_id_td1"
+    front, back = rep.readings["front"], rep.readings["back"]
+    assert back.mrz is not None and front.mrz is None
+    assert front.page is not None and front.page.side == "front"
+    assert rep.views["white"].quality >= QUALITY_MIN
+    assert [f for f in rep.failed() if f.startswith("feature.")] == []
