@@ -138,10 +138,10 @@ _CYRILLIC_NAME = "АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭ
 _SECOND_READ_DPI = 400
 
 
-def _second_read(ctx: Context, name: str) -> str | None:
-    """The name field ``name`` read again on its own: cut from the registered white view at
-    :data:`_SECOND_READ_DPI`, binarised, one line of the script's capitals with no
-    dictionary (Tesseract ``--psm 7``); as MRZ characters. None when it cannot be read."""
+def _read_again(ctx: Context, name: str, chars: str, lang: str) -> str | None:
+    """The visual-zone field ``name`` read again on its own: cut from the registered white
+    view at :data:`_SECOND_READ_DPI`, binarised, one line of ``chars`` with no dictionary
+    (Tesseract ``--psm 7``). None when it cannot be read."""
     import cv2
     import numpy as np
 
@@ -162,15 +162,24 @@ def _second_read(ctx: Context, name: str) -> str | None:
     gray = ink_image(np.clip(crop, 0, 255).astype(np.uint8))
     _, bw = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     bw = cv2.copyMakeBorder(bw, 24, 24, 24, 24, cv2.BORDER_CONSTANT, value=255)
-    cyrillic = field.script == "cyrillic"
-    chars = (_CYRILLIC_NAME if cyrillic else _LATIN_NAME) + " -'"
     whitelist = chars.replace("'", "\\'").replace(" ", "\\ ")
     try:
-        words = ocr_words(bw, lang="rus" if cyrillic else "eng", psm=7, whitelist=whitelist,
-                          timeout=5.0)
+        words = ocr_words(bw, lang=lang, psm=7, whitelist=whitelist, timeout=5.0)
     except OCRError:
         return None
     text = " ".join(wd.text for wd in words).strip()
+    return text or None
+
+
+def _second_read(ctx: Context, name: str) -> str | None:
+    """The name field ``name`` read again on its own (:func:`_read_again`: the script's
+    capitals), as MRZ characters."""
+    try:
+        cyrillic = ctx.model.field(name).script == "cyrillic"
+    except DocsecError:
+        return None
+    text = _read_again(ctx, name, (_CYRILLIC_NAME if cyrillic else _LATIN_NAME) + " -'",
+                       "rus" if cyrillic else "eng")
     return _mrz_name(text, ctx.model.script) if text else None
 
 
@@ -400,6 +409,27 @@ def read_vin_plate(image: object, expected: str) -> tuple[str, float] | None:
     return "".join(read), margin
 
 
+def _edits(a: str, b: str) -> int:
+    """Levenshtein distance (insertions, deletions, substitutions)."""
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
+def _really_differs(record: str, read: str, confidence: float) -> bool:
+    """Whether a certificate value read by OCR differs from the registry's beyond what a
+    misread explains: read with confidence (:data:`_SURE`), not a part of the record's
+    value (a line read short), more than one character from it and not only by look-alike
+    characters."""
+    if confidence < _SURE or record == read or read in record or record in read:
+        return False
+    return _edits(record, read) > 1 and not _lookalike_only(record, read)
+
+
 def vehicle_findings(ctx: Context) -> list[Finding]:
     """VIN check digit, model year, registry, plate and record against the certificate."""
     if ctx.model.kind != "vehicle_registration":
@@ -413,6 +443,11 @@ def vehicle_findings(ctx: Context) -> list[Finding]:
     white = ctx.views.get("white")
     out: list[Finding] = []
     vin = _vin_text(cert["E"][0]) if "E" in cert else ""
+    if len(vin) != 17:
+        # field E read again on its own, VIN characters only (the sheet read may lose a
+        # character at either end of a long line)
+        again = _vin_text(_read_again(ctx, "E", _VIN_CHARS, "eng") or "")
+        vin = again if len(again) == 17 else vin
     e_box = ctx.model.field("E").box_mm
     if len(vin) != 17:
         out.append(make_finding("vin.check_digit", Status.ERROR,
@@ -509,9 +544,11 @@ def vehicle_findings(ctx: Context) -> list[Finding]:
         plate = _vin_text(cert.get("A", ("", 0.0))[0])
         colour = cert.get("R", ("", 0.0))[0].upper()
         diffs = []
-        if rec.plate and plate and _vin_text(rec.plate) != plate:
+        plate_conf = cert.get("A", ("", 0.0))[1]
+        colour_conf = cert.get("R", ("", 0.0))[1]
+        if rec.plate and plate and _really_differs(_vin_text(rec.plate), plate, plate_conf):
             diffs.append(f"plate {rec.plate} vs {cert['A'][0]}")
-        if rec.colour and colour and rec.colour.upper() != colour:
+        if rec.colour and colour and _really_differs(rec.colour.upper(), colour, colour_conf):
             diffs.append(f"colour {rec.colour} vs {colour}")
         out.append(make_finding(
             cid, Status.FAIL if diffs else Status.PASS,
