@@ -75,6 +75,10 @@ _EDGE_PITCHES = 1.0
 #: Share of the band's length added on each side the text reaches: a bar found over
 #: 30 of 44 cells misses up to 14, about half its length.
 _EXTEND = 0.6
+#: Shifts ``(dx, dy)`` of the cell window (canonical strip pixels, a tenth of a pitch)
+#: the recogniser also looks through, the grid's own first: a curled, sheared or
+#: blurred line leaves characters a few pixels off the fitted grid.
+_SHIFTS = ((0, 0), (-2, 0), (2, 0), (0, -2), (0, 2))
 
 
 @dataclass(frozen=True)
@@ -537,6 +541,23 @@ def _read_lines(
     return [r for r in results if r.plausible]
 
 
+def _cell_proba(classifier: OcrbClassifier, norm: np.ndarray, n: int) -> np.ndarray:
+    """Class probabilities of the ``n`` cells of a normalised strip, looked at through
+    :data:`_SHIFTS` as well as on the fitted grid.
+
+    A cell keeps its probabilities on the grid when the shifted windows' mean agrees on
+    its best character; where they disagree (a grid off by a few pixels on a curled or
+    blurred line) it takes the mean, whose best character is then read with the mean's
+    lower confidence. So a character can change only to an unsure one, and the
+    confidence of a character judged sure is exactly the grid's.
+    """
+    views = np.concatenate([cell_features(norm, n, dx=dx, dy=dy) for dx, dy in _SHIFTS])
+    proba = classifier.predict_proba(views).reshape(len(_SHIFTS), n, -1)
+    mean = proba.mean(axis=0)
+    agree = (mean.argmax(axis=1) == proba[0].argmax(axis=1))[:, None]
+    return np.asarray(np.where(agree, proba[0], mean))
+
+
 def _read_grid(
     patch: np.ndarray,
     patch_to_cap: np.ndarray,
@@ -547,7 +568,7 @@ def _read_grid(
 ) -> BandRead:
     strips = _line_strips(patch, hom, n, n_lines)
     norms = [normalise_strip(s) for s in strips]
-    full = [classifier.predict_proba(cell_features(norm, n)) for norm in norms]
+    full = [_cell_proba(classifier, norm, n) for norm in norms]
     proba = [p[:, : len(CLASSES)] for p in full]
     proba_all = np.vstack(proba)
     raw = ["".join(CLASSES[int(i)] for i in p.argmax(axis=1)) for p in proba]

@@ -86,3 +86,44 @@ def test_paper_under_a_lighting_gradient_stays_paper() -> None:
     norm = normalise_strip(strip)
     assert float(norm.mean()) < 0.3
     assert float(np.percentile(norm, 95)) < 0.75  # no cell of plain paper looks inked
+
+
+def test_cells_off_the_grid_are_read_through_shifted_windows() -> None:
+    from PIL import Image, ImageDraw, ImageFont
+
+    from docsec.ocr.ocrb import MARGIN, load_classifier
+    from docsec.read.mrz import _cell_proba
+
+    text = "P<UTOERIKSSON<<ANNA<MARIA<<L898902C36UTO74081"
+    im = Image.new("L", (strip_width(len(text)), STRIP_H), 235)
+    draw = ImageDraw.Draw(im)
+    font = ImageFont.truetype("/usr/share/fonts/opentype/ocr-b/OCRB.otf", round(PITCH / 0.72297))
+    for k, ch in enumerate(text):
+        # every glyph 3 px right of and 3 px below its cell centre: a grid slightly off
+        xy = (MARGIN + PITCH * (k + 0.5) + 3, STRIP_H / 2 + 3)
+        draw.text(xy, ch, font=font, fill=30, anchor="mm")
+    norm = normalise_strip(np.asarray(im))
+    clf = load_classifier()
+    plain = clf.predict_proba(cell_features_of(norm, len(text)))
+    shifted = _cell_proba(clf, norm, len(text))
+    assert shifted.shape == plain.shape
+    best_plain = plain.argmax(axis=1)
+    best = shifted.argmax(axis=1)
+    right_plain = sum(c == text[k] for k, c in enumerate(CLASSES_OF(best_plain)))
+    right = sum(c == text[k] for k, c in enumerate(CLASSES_OF(best)))
+    assert right >= right_plain and right == len(text)
+    same = best == best_plain
+    # a character the grid and the shifted windows agree on keeps the grid's confidence
+    assert np.allclose(shifted[same], plain[same], rtol=1e-4, atol=1e-7)
+
+
+def cell_features_of(norm: np.ndarray, n: int) -> np.ndarray:
+    from docsec.ocr.ocrb import cell_features
+
+    return cell_features(norm, n)
+
+
+def CLASSES_OF(index: np.ndarray) -> str:  # noqa: N802 - reads like the constant it maps to
+    from docsec.ocr.ocrb import CLASSES
+
+    return "".join(CLASSES[int(i)] if i < len(CLASSES) else "?" for i in index)
