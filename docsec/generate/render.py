@@ -699,15 +699,17 @@ def _draw_fibres(fibres: Sequence[tuple[patterns.Fibre, tuple[int, int, int]]], 
     w, h = size_xy
     if not fibres:
         return None
-    t = np.linspace(0.0, 1.0, _FIBRE_SAMPLES)
-    basis = np.stack([(1 - t) ** 3, 3 * (1 - t) ** 2 * t, 3 * (1 - t) * t**2, t**3], axis=1)
     ctrl = np.asarray([f.control_xy for f, _ in fibres], np.float64) * k - np.asarray(origin)
-    curves = np.einsum("tk,nkd->ntd", basis, ctrl)
     pad = 2 * width_px + 4
-    inside = ((curves[..., 0].max(axis=1) >= -pad) & (curves[..., 0].min(axis=1) <= w + pad)
-              & (curves[..., 1].max(axis=1) >= -pad) & (curves[..., 1].min(axis=1) <= h + pad))
+    # a Bézier curve lies inside its control points' hull: skip fibres whose hull misses
+    inside = ((ctrl[..., 0].max(axis=1) >= -pad) & (ctrl[..., 0].min(axis=1) <= w + pad)
+              & (ctrl[..., 1].max(axis=1) >= -pad) & (ctrl[..., 1].min(axis=1) <= h + pad))
     if not inside.any():
         return None
+    t = np.linspace(0.0, 1.0, _FIBRE_SAMPLES)
+    basis = np.stack([(1 - t) ** 3, 3 * (1 - t) ** 2 * t, 3 * (1 - t) * t**2, t**3], axis=1)
+    curves = np.zeros((len(fibres), _FIBRE_SAMPLES, 2))
+    curves[inside] = np.einsum("tk,nkd->ntd", basis, ctrl[inside])
     thickness = max(1, round(width_px))
     margin = thickness + 4
     idx_parts: list[NDArray[np.intp]] = []
