@@ -1,22 +1,33 @@
 """Find the document page in a capture from its own edges, and recognise its model.
 
-The page finder does not need an MRZ. On a downscaled copy of the capture it collects
-candidate quads from
+The page finder does not need an MRZ, and finding the page does not depend on any
+design: on a downscaled copy of the capture it collects candidate quads from
 
+* straight edges: LSD segments of the lightness and of the colourfulness, merged into
+  lines ranked by their longest stretch along an edge; two pairs of roughly opposite
+  lines whose four sides all run along edges give a quad, and so do two opposite lines
+  and one across them, the page ending where the edges of its long sides end (a side
+  lost in glare or against a paper of the same colour); quads are ranked by edge cover
+  and by the contrast across their outline, and only quads of a known page format's
+  aspect are kept (:func:`page_quads`);
 * the page's outline: Canny edges of the gray and colour channels, closed and traced as
   contours; each large contour's convex hull is reduced to four corners;
 * the page against the background: pixels that differ in colour from the capture's
   border (the scanner lid, the table) form blobs whose hulls give more quads;
 * a prior quad (the page predicted from the MRZ grid, :mod:`docsec.read.page`).
 
-Every candidate is refined by fitting a straight line to the strongest edge along each
-of its four sides, then rectified to each model side's template (the averaged look of
-the design: titles, labels, guilloche, portrait and MRZ areas, built by
-``scripts/make_page_templates.py``) in each of the four corner orders whose aspect ratio
-fits the model's ISO/IEC 7810 / ICAO 9303 size. The normalised cross-correlation with
-the template scores the candidate; the best one above :data:`MIN_SCORE` gives the page
-quad, the model, the side and the quarter turn. Pages that match no template are
-reported as not found (clutter such as other papers is rejected this way).
+Only then is the design compared: every candidate is refined by fitting a straight line
+to the strongest edge along each of its four sides, then rectified to each model side's
+template (the averaged look of the design: titles, labels, guilloche, portrait and MRZ
+areas, built by ``scripts/make_page_templates.py``) in each of the four corner orders
+whose aspect ratio fits the model's ISO/IEC 7810 / ICAO 9303 size. The normalised
+cross-correlation with the template scores the candidate; the best one above
+``min_score`` that also agrees with its template region by region
+(:func:`local_agreement`) gives the page quad, the model, the side and the quarter
+turn, and the quad is snapped onto the edges of the full-resolution capture. Pages that
+match no template are reported as not found: clutter and pages of designs no model has
+(a portrait on the left and an MRZ at the foot correlate with every passport template
+globally, never region by region). Thresholds: :class:`PageFindParams`.
 """
 
 from __future__ import annotations
