@@ -133,10 +133,15 @@ class BandRead:
     @property
     def plausible(self) -> bool:
         """Whether this is an MRZ at all (:class:`~docsec.read.params.ReportParams`): a
-        document code and at least two check digits over real data that pass."""
+        document code and at least two check digits over real data that pass (all of
+        them when the reading is a window of a longer printed line)."""
         if self.lines[0][:1] not in DOCUMENT_CODE_FIRST:
             return False
         if self.checks_meaningful < REPORT.min_checks:
+            return False
+        if not self.complete and self.checks_passed < self.checks_total:
+            # a window of a longer printed line (other print, or MRZ-like text run on
+            # into more): any window passes a check digit one time in ten
             return False
         layout = LAYOUTS[self.format]
         for name in ("date_of_birth", "date_of_expiry"):

@@ -127,3 +127,13 @@ def CLASSES_OF(index: np.ndarray) -> str:  # noqa: N802 - reads like the constan
     from docsec.ocr.ocrb import CLASSES
 
     return "".join(CLASSES[int(i)] if i < len(CLASSES) else "?" for i in index)
+
+
+def test_window_of_a_longer_line_is_reported_only_when_every_check_passes() -> None:
+    from dataclasses import replace
+
+    r = read_mrz(render_mrz_page(TD3), tesseract=False)
+    assert r is not None and r.plausible and r.checks_passed == r.checks_total
+    assert replace(r, complete=False).plausible
+    assert replace(r, checks_passed=r.checks_total - 1).plausible  # a misread digit
+    assert not replace(r, complete=False, checks_passed=r.checks_total - 1).plausible
