@@ -50,6 +50,8 @@ _DETAIL_PX = 5
 
 #: Window (pixels at :data:`_DPI`: 3.5 mm) of the floor (darkest level) compared.
 _FLOOR_PX = 7
+#: Narrowest patch (pixels at :data:`_DPI`: 3.5 mm) taken for a stain.
+_PATCH_PX = 7
 #: Margin (mm) around the features left out of a patch search.
 _FEATURE_PAD_MM = 1.5
 #: Largest offset (pixels at :data:`_DPI`: 1.5 mm) of a copy's print from the reference.
@@ -61,10 +63,10 @@ _EDGE_MM = 4.0
 
 #: The threshold of each check's score (all fail above).
 TRACE_THRESHOLDS: Mapping[str, float] = {
-    # UV lift (grey levels) of the brightest patch beyond the reference (the smaller of
-    # the median and floor lifts): genuine rendered, scanned and photographed copies stay
-    # below 4, the stain of an eradicator lifts 9 and more
-    "feature.page.no_uv_stain": 7.0,
+    # UV lift (grey levels) of the brightest patch 3.5 mm across or more beyond the
+    # reference (the smaller of the median and floor lifts): genuine rendered, scanned and
+    # photographed copies stay below 1.2, the stain of an eradicator lifts 3 and more
+    "feature.page.no_uv_stain": 2.0,
     # transmitted light under a field over that around it (paper levels, beyond the
     # reference): genuine copies stay below 2.7 (paper formation), a scraped field lifts 4.9+
     "feature.page.even_thickness": 3.7,
@@ -212,7 +214,11 @@ def _patch_check(ctx: Context, cid: str, light: str, exclude: tuple[str, ...],
         rim = ~_edge_margin(lift.shape, _EDGE_MM + 1.0)
         for lab in np.unique(labels[rim & (labels > 0)]):
             keep &= labels != lab
-        masked = np.where(keep, lift, -255.0)
+        masked = np.where(keep, lift, -255.0).astype(np.float32)
+        # a stain is centimetres across: spots narrower than :data:`_PATCH_PX` (a design's
+        # detail a loose registration lets through) are opened away
+        masked = np.asarray(cv2.morphologyEx(masked, cv2.MORPH_OPEN, cv2.getStructuringElement(
+            cv2.MORPH_ELLIPSE, (_PATCH_PX, _PATCH_PX))), np.float32)
         at = np.unravel_index(int(np.argmax(masked)), masked.shape)
         score = float(masked[at])
         box = _patch_box(masked, (int(at[0]), int(at[1])), score / 2)
