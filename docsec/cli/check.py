@@ -1,6 +1,6 @@
 """``docsec check``: inspect a document in its lights, decide, and explain each finding.
 
-``docsec check --white F [--uv365 F] [--ir F] [--transmitted F] [--tilt F ...]
+``docsec check --white F [--uv365 F] [--uv254 F] [--ir F] [--transmitted F] [--tilt F ...]
 [--white-back F ...] [--vin-plate F] [--level 1|2|3] [--registry URL] [--alerts FILE]
 [--reference-date D] [--json | --html OUT]``, or ``docsec check DIR`` for an exercise item
 folder: the views are found by file name (``white.png``, ``uv365.png``, ``tilt_1.png`` ...,
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from docsec.registry.base import VehicleRegistry
 
 _IMAGE_EXT = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp", ".bmp")
-_LIGHTS = ("white", "uv365", "ir", "transmitted")
+_LIGHTS = ("white", "uv365", "uv254", "ir", "transmitted")
 
 
 def _view_name(stem: str) -> str | None:
@@ -100,6 +100,7 @@ def check(
     ] = None,
     white: Annotated[Path | None, typer.Option("--white", help="White-light view.")] = None,
     uv365: Annotated[Path | None, typer.Option("--uv365", help="UV 365 nm view.")] = None,
+    uv254: Annotated[Path | None, typer.Option("--uv254", help="UV 254 nm view.")] = None,
     ir: Annotated[Path | None, typer.Option("--ir", help="Infrared view.")] = None,
     transmitted: Annotated[
         Path | None, typer.Option("--transmitted", help="Transmitted-light view.")
@@ -112,6 +113,9 @@ def check(
     ] = None,
     uv365_back: Annotated[
         Path | None, typer.Option("--uv365-back", help="UV 365 nm, second side.")
+    ] = None,
+    uv254_back: Annotated[
+        Path | None, typer.Option("--uv254-back", help="UV 254 nm, second side.")
     ] = None,
     ir_back: Annotated[Path | None, typer.Option("--ir-back", help="IR, second side.")] = None,
     transmitted_back: Annotated[
@@ -128,7 +132,7 @@ def check(
     ] = None,
     level: Annotated[
         int, typer.Option("--level", min=1, max=3,
-                          help="1: white + UV 365; 2: + IR, transmitted, tilt; 3: all.")
+                          help="1: white + UV 365; 2: + UV 254, IR, transmitted, tilt; 3: all.")
     ] = 3,
     registry: Annotated[
         str | None, typer.Option("--registry", help="Stolen-vehicle registry (URL or path).")
@@ -176,8 +180,9 @@ def check(
             extract = _extract_registry(folder)
         if alerts is None:
             alerts = _extract_alerts(folder)
-    given = {"white": white, "uv365": uv365, "ir": ir, "transmitted": transmitted,
-             "white_back": white_back, "uv365_back": uv365_back, "ir_back": ir_back,
+    given = {"white": white, "uv365": uv365, "uv254": uv254, "ir": ir,
+             "transmitted": transmitted, "white_back": white_back, "uv365_back": uv365_back,
+             "uv254_back": uv254_back, "ir_back": ir_back,
              "transmitted_back": transmitted_back, "vin_plate": vin_plate,
              "traveller": traveller}  # fmt: skip
     for k, frames in (("", tilt), ("_back", tilt_back)):
