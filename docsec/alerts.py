@@ -30,13 +30,13 @@ its own.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Literal
 
+from docsec.csvrows import read_rows
 from docsec.errors import DocsecError
 from docsec.lookalikes import HOMOGLYPHS, REGISTRY_CLASSES
 
@@ -65,7 +65,6 @@ ALERT_STATUSES: tuple[str, ...] = ("lost", "stolen", "stolen_blank", "revoked_fr
 _MAX_NUMBER = 20
 #: Longest CSV field read at all (far above every column; longer ones are refused by line).
 _MAX_FIELD = 256
-_DELIMITERS = ",;\t"
 _ALNUM = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _DROP = str.maketrans(dict.fromkeys(" -<./\t"))
 _LATIN = str.maketrans(dict(HOMOGLYPHS))
@@ -200,50 +199,6 @@ class DocumentAlerts:
         return sorted(hits, key=lambda h: (h.match != "exact", h.record.date_reported))
 
 
-def _rows(stream: IO[str]) -> Iterator[tuple[int, dict[str, str]]]:
-    first = stream.readline()
-    header_text = first.removeprefix("\ufeff").rstrip("\r\n")
-    delimiter = max(_DELIMITERS, key=header_text.count)
-
-    def chain() -> Iterator[str]:
-        yield header_text + "\n"
-        yield from stream
-
-    reader = csv.reader(chain(), delimiter=delimiter)
-    try:
-        header = [h.strip().lower() for h in next(reader, [])]
-    except csv.Error as exc:
-        raise AlertListError(f"line 1: {exc}") from None
-    missing = [k for k in _REQUIRED if k not in header]
-    unknown = sorted(set(header) - set(ALERT_FIELDS))
-    if missing or unknown:
-        raise AlertListError(
-            f"line 1: the header must name the alert list's columns ({', '.join(ALERT_FIELDS)}"
-            f"); missing {', '.join(missing) or 'none'}, unknown {', '.join(unknown) or 'none'}")
-    previous = csv.field_size_limit(_MAX_FIELD)
-    try:
-        line = 1
-        while True:
-            try:
-                values = next(reader, None)
-            except csv.Error as exc:
-                reason = str(exc)
-                if "field larger" in reason:
-                    reason = f"a value is longer than {_MAX_FIELD} characters"
-                raise AlertListError(f"line {reader.line_num}: {reason}") from None
-            if values is None:
-                return
-            start, line = line + 1, reader.line_num
-            if not any(v.strip() for v in values):
-                continue
-            if len(values) != len(header):
-                raise AlertListError(
-                    f"line {start}: {len(values)} values, the header names {len(header)}")
-            yield start, dict(zip(header, values, strict=True))
-    finally:
-        csv.field_size_limit(previous)
-
-
 def read_alerts(stream: IO[str]) -> DocumentAlerts:
     """An alert list from CSV text (commas, semicolons or tabs, as the header line has them).
 
@@ -253,7 +208,10 @@ def read_alerts(stream: IO[str]) -> DocumentAlerts:
         A bad header, or a line that is malformed (named by its number).
     """
     records = []
-    for line, row in _rows(stream):
+    rows = read_rows(stream, required=_REQUIRED, known=ALERT_FIELDS, error=AlertListError,
+                     max_field=_MAX_FIELD, what="alert list's columns", lower_header=True,
+                     exact_length=True)
+    for line, row in rows:
         try:
             records.append(record_from_row(row))
         except AlertListError as exc:

@@ -31,13 +31,13 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, Literal
 
+from docsec.csvrows import read_rows
 from docsec.errors import InvalidFormat, RegistryError
 from docsec.registry.base import RECORD_FIELDS, STATUSES, StolenRecord, normalize_key
 
 __all__ = ["detect_format", "read_file", "read_records", "record_from_mapping", "write_records"]
 
 _ALNUM = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")
-_DELIMITERS = ",;\t"
 #: Longest CSV field read at all (far above every column; longer ones are refused by line).
 _MAX_FIELD = 4096
 _REQUIRED = ("vin", "reporting_country", "date_reported")
@@ -119,56 +119,13 @@ def read_records(stream: IO[str], *, format: Literal["csv", "jsonl"]) -> Iterato
 
 
 def _read_csv(stream: IO[str]) -> Iterator[StolenRecord]:
-    first = stream.readline()
-    header_text = first.removeprefix("\ufeff").rstrip("\r\n")
-    delimiter = max(_DELIMITERS, key=header_text.count)
-    reader = csv.reader(_chain(header_text, stream), delimiter=delimiter)
-    try:
-        header = [name.strip() for name in next(reader, [])]
-    except csv.Error as exc:
-        raise RegistryError(f"line 1: {exc}") from None
-    missing = [name for name in _REQUIRED if name not in header]
-    unknown = sorted(set(header) - set(RECORD_FIELDS) - {"kind"})
-    if missing or unknown:
-        raise RegistryError(
-            f"line 1: the CSV header must name the record fields (separated by commas, "
-            f"semicolons or tabs); missing {', '.join(missing) or 'none'}, unknown "
-            f"{', '.join(unknown) or 'none'}"
-        )
-    previous = csv.field_size_limit(_MAX_FIELD)
-    try:
-        line = 1
-        while True:
-            try:
-                values = next(reader, None)
-            except csv.Error as exc:
-                reason = str(exc)
-                if "field larger" in reason:
-                    reason = f"a field is longer than {_MAX_FIELD} characters"
-                elif "NUL" in reason:
-                    reason = "the line holds a NUL character: records hold printable text only"
-                raise RegistryError(f"line {reader.line_num}: {reason}") from None
-            if values is None:
-                return
-            start, line = line + 1, reader.line_num
-            if not any(v.strip() for v in values):
-                continue
-            if len(values) > len(header):
-                raise RegistryError(
-                    f"line {start}: {len(values)} fields, the header names {len(header)}"
-                )
-            row = dict(zip(header, values, strict=False))
-            try:
-                yield record_from_mapping(row)
-            except InvalidFormat as exc:
-                raise RegistryError(f"line {start}: {exc}") from None
-    finally:
-        csv.field_size_limit(previous)
-
-
-def _chain(first: str, rest: IO[str]) -> Iterator[str]:
-    yield first + "\n"
-    yield from rest
+    rows = read_rows(stream, required=_REQUIRED, known={*RECORD_FIELDS, "kind"},
+                     error=RegistryError, max_field=_MAX_FIELD, what="record fields")
+    for line, row in rows:
+        try:
+            yield record_from_mapping(row)
+        except InvalidFormat as exc:
+            raise RegistryError(f"line {line}: {exc}") from None
 
 
 def read_file(path: str | Path) -> Iterator[StolenRecord]:
