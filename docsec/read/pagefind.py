@@ -593,8 +593,10 @@ def _line_quads(small: np.ndarray, params: PageFindParams) -> list[np.ndarray]:
         return []
     score = np.array([sc for sc, _ in scored])
     quads = np.stack([q for _, q in scored])
-    quads = quads[_fits_a_format(quads, params)]
-    score = score[_fits_a_format(np.stack([q for _, q in scored]), params)]
+    fits = _fits_a_format(quads, params)
+    quads, score = quads[fits], score[fits]
+    if not len(quads):  # no outline has the shape of a known page format
+        return []
     order = np.argsort(-score)[: params.max_ranked_quads]
     score[order] *= _edge_contrast(small, quads[order], params)
     order = order[np.argsort(-score[order])]

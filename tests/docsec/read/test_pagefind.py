@@ -86,6 +86,17 @@ def test_no_quad_in_a_plain_desk() -> None:
     assert page_quads(desk) == []
 
 
+def test_outlines_of_no_page_format_give_no_quad(monkeypatch: pytest.MonkeyPatch) -> None:
+    # every straight-edged outline found, then filtered out as no page format's shape:
+    # no quad from the lines (the region quads still get their chance), never an error
+    import docsec.read.pagefind as pf
+
+    monkeypatch.setattr(pf, "_fits_a_format",
+                        lambda quads, params: np.zeros(len(quads), dtype=bool))
+    image = _scene(QUAD, seed=3)
+    assert pf._line_quads(cv2.resize(image, (480, 360)), PAGEFIND) == []
+
+
 def test_page_finder_parameters_are_frozen_and_used() -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
         PAGEFIND.min_score = 0.0  # type: ignore[misc]
