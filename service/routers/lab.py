@@ -1,6 +1,6 @@
 """``/api/v1/check/*`` and ``/api/v1/jobs/{id}``: the checks labs call.
 
-* ``POST /check/document`` (multipart): the view ``white`` plus any of ``uv365``, ``ir``,
+* ``POST /check/document`` (multipart): the view ``white`` plus any of ``uv365``, ``uv254``, ``ir``,
   ``transmitted``, ``tilt`` (several), ``vin_plate``, named as in ``docsec check``. Every view
   is decoded through :func:`docsec.imaging.load_image` (allow-listed formats, pixel cap from
   the header before decoding); the white view is read (:func:`docsec.read.read_document`)
@@ -82,7 +82,7 @@ DOCUMENT_MAX_BODY = 64 * 1024 * 1024
 BATCH_MAX_BODY = 64 * 1024 * 1024
 #: The largest VIN or MRZ request.
 TEXT_MAX_BODY = 1024 * 1024
-SINGLE_VIEWS = ("white", "uv365", "ir", "transmitted", "vin_plate")
+SINGLE_VIEWS = ("white", "uv365", "uv254", "ir", "transmitted", "vin_plate")
 _IMAGE_STATUS = {"too_large": 413, "unsupported_format": 415}
 _IMAGE_CODES = {"too_large": "image_too_large", "unsupported_format": "unsupported_image_type"}
 _FORMAT_EXT = {"PNG": "png", "JPEG": "jpg", "TIFF": "tif", "WEBP": "webp", "BMP": "bmp"}
@@ -509,6 +509,7 @@ class BatchDocument(BaseModel):
 
     white: str = Field(max_length=BATCH_MAX_BODY, description="base64 image")
     uv365: str | None = Field(default=None, max_length=BATCH_MAX_BODY)
+    uv254: str | None = Field(default=None, max_length=BATCH_MAX_BODY)
     ir: str | None = Field(default=None, max_length=BATCH_MAX_BODY)
     transmitted: str | None = Field(default=None, max_length=BATCH_MAX_BODY)
     tilt: list[str] = Field(default=[], max_length=8)
@@ -628,13 +629,14 @@ async def check_document(
     client: Lab,
     white: Annotated[UploadFile, File(description="white-light view (required)")],
     uv365: Annotated[UploadFile | None, File(description="UV 365 nm view")] = None,
+    uv254: Annotated[UploadFile | None, File(description="UV 254 nm view")] = None,
     ir: Annotated[UploadFile | None, File(description="infrared view")] = None,
     transmitted: Annotated[UploadFile | None, File(description="transmitted-light view")] = None,
     tilt: Annotated[list[UploadFile] | None, File(description="tilt frames, in order")] = None,
     vin_plate: Annotated[UploadFile | None, File(description="VIN plate photo")] = None,
     reference_date: Annotated[dt.date | None, Form(description="'today' for expiry")] = None,
     level: Annotated[int, Form(ge=1, le=3, description="lights used: 1 white and UV 365; "
-                               "2 also IR, transmitted, tilt; 3 everything")] = 3,
+                               "2 also UV 254, IR, transmitted, tilt; 3 everything")] = 3,
     viz: Annotated[bool, Form(description="also read the visual zone (Tesseract)")] = True,
     keep: Annotated[bool, Form(description="keep the uploaded images")] = False,
 ) -> DocumentReport:
@@ -642,7 +644,8 @@ async def check_document(
     settings: Settings = request.app.state.settings
     max_bytes = settings.upload_max_bytes
     blobs: dict[str, bytes] = {"white": await _read_upload(white, "white", max_bytes)}
-    for name, upload in (("uv365", uv365), ("ir", ir), ("transmitted", transmitted),
+    for name, upload in (("uv365", uv365), ("uv254", uv254), ("ir", ir),
+                         ("transmitted", transmitted),
                          ("vin_plate", vin_plate)):
         if upload is not None:
             blobs[name] = await _read_upload(upload, name, max_bytes)

@@ -119,6 +119,8 @@ def test_document_check_reads_the_white_view(client: TestClient, lab: dict[str, 
                                              app: FastAPI) -> None:
     files = [("white", ("white.jpg", WHITE, "image/jpeg")),
              ("uv365", ("uv.jpg", (SAMPLES / "s01" / "uv365.jpg").read_bytes(), "image/jpeg")),
+             ("uv254", ("uv254.jpg", (SAMPLES / "s01" / "uv254.jpg").read_bytes(),
+                        "image/jpeg")),
              ("tilt", ("t1.jpg", (SAMPLES / "s01" / "tilt_1.jpg").read_bytes(), "image/jpeg")),
              ("tilt", ("t2.jpg", (SAMPLES / "s01" / "tilt_2.jpg").read_bytes(), "image/jpeg"))]
     resp = client.post("/api/v1/check/document", files=files,
@@ -129,7 +131,7 @@ def test_document_check_reads_the_white_view(client: TestClient, lab: dict[str, 
     assert report["scope"] == "inspection" and report["model"] == "uto_passport_td3"
     assert report["verdict"] in ("accept", "refer", "reject") and report["level"] == 3
     assert report["reading"]["front"]["mrz"]["lines"][0].startswith("P<UTOSANTOS<<NORA<MIRA<")
-    assert set(report["views"]) == {"white", "uv365", "tilt_1", "tilt_2"}
+    assert set(report["views"]) == {"white", "uv365", "uv254", "tilt_1", "tilt_2"}
     ids = {f["id"] for f in report["findings"]}
     assert any(i.startswith("feature.") for i in ids) and any(i.startswith("mrz.") for i in ids)
     assert {f["view"] for f in report["findings"]} & {"uv365", "tilt_1", "tilt_2"}
