@@ -194,26 +194,6 @@ def side_fields(model_id: str, side: str, fields: Mapping[str, str]) -> dict[str
     return {k: v for k, v in fields.items() if k in names}
 
 
-def page_samples(per_tier: int, seed: int) -> list[Sample]:
-    """Pages without an MRZ: vehicle registration certificates and TD1 fronts."""
-    from docsec.generate import make_document
-
-    rng = np.random.default_rng(seed)
-    out = []
-    for tier, (kind, level) in TIERS.items():
-        for i in range(per_tier):
-            model_id = ("uto_vehicle_registration", "uto_id_td1", "zzb_id_td1")[i % 3]
-            doc_seed = int(rng.integers(0, 2**31))
-            doc = make_document(model_id, rng=doc_seed, reference_date=REFERENCE_DATE,
-                                views=["white"])  # fmt: skip
-            cap = capture(doc.views["white"], kind=kind, level=level,  # type: ignore[arg-type]
-                          rng=doc_seed + 1)  # fmt: skip
-            out.append(Sample(tier, "none", (), cap.image,
-                              side_fields(model_id, "front", doc.fields), model_id,
-                              cap.page_quad_xy))  # fmt: skip
-    return out
-
-
 def _norm(text: str) -> str:
     return " ".join(text.upper().split())
 
@@ -429,38 +409,6 @@ def viz_latency(samples: list[Sample], count: int) -> None:
         rate = f"{100 * ok / total:5.1f}% of {total}" if total else "-"
         print(f"{tier:6} {statistics.median(plain):14.0f} {plain[k]:6.0f} "
               f"{statistics.median(full):11.0f} {full[k]:6.0f} {rate:>16}")  # fmt: skip
-
-
-def pages_without_mrz(samples: list[Sample]) -> None:
-    """Page finding and model recognition from the page alone, and its visual zone."""
-    from docsec.read import read_document
-
-    if not samples:
-        return
-    print("\npages without an MRZ (vehicle registration certificate, TD1 fronts): model and "
-          "side recognised, page corners within 2 % of the diagonal, exact viz fields")  # fmt: skip
-    print(f"{'tier':6} {'n':>4} {'model':>8} {'corners':>8} {'viz fields':>16} {'median ms':>10}")
-    for tier in TIERS:
-        group = [s for s in samples if s.tier == tier]
-        model_ok = corners_ok = ok = total = 0
-        lat = []
-        for s in group:
-            t0 = time.perf_counter()
-            r = read_document(s.image, viz=True, reference_date=REFERENCE_DATE)
-            lat.append((time.perf_counter() - t0) * 1000)
-            page = r.page
-            if page is not None and page.model is not None and page.model.id == s.model_id:
-                model_ok += 1
-                truth = s.page_quad_xy
-                if page.quad_xy is not None and truth is not None:
-                    diag = float(np.linalg.norm(truth[2] - truth[0]))
-                    corners_ok += float(np.abs(page.quad_xy - truth).max()) < 0.02 * diag
-            a, b = _viz_score(s, r.viz)
-            ok, total = ok + a, total + b
-        n = len(group)
-        rate = f"{100 * ok / total:5.1f}% of {total}" if total else "-"
-        print(f"{tier:6} {n:4d} {100 * model_ok / n:7.1f}% {100 * corners_ok / n:7.1f}% "
-              f"{rate:>16} {statistics.median(lat):10.0f}")  # fmt: skip
 
 
 def main() -> None:

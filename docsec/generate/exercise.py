@@ -310,6 +310,17 @@ def _region_in_capture(poly: Sequence[Sequence[float]], homography: NDArray[np.f
     return [[round(float(x), 1), round(float(y), 1)] for x, y in pts]
 
 
+def _collect_listings(doc: SyntheticDocument, registry_rows: list[dict[str, Any]],
+                      alerts: list[dict[str, Any]]) -> None:
+    """Add the document's planted stolen-vehicle record and document alert, if any, to the
+    exercise's registry and alert extracts."""
+    record = (doc.vehicle or {}).get("registry_record")
+    if isinstance(record, Mapping):
+        registry_rows.append(dict(record))
+    if doc.alert is not None:
+        alerts.append(dict(doc.alert))
+
+
 def _check_level(name: str, value: int) -> None:
     if value not in (1, 2, 3):
         raise InvalidComponent(f"{name} must be 1, 2 or 3, got {value!r}")
@@ -456,11 +467,7 @@ def _generate(p: _Params, put: FileSink, progress: Callable[[int, int], None] | 
                 builders.append(_queue_bundle(put, item_id, bundle_item, kind, cap_level,
                                               capture_seed, noise_seed, pool, pending))
                 for _, bdoc in bundle_item.documents:
-                    record = (bdoc.vehicle or {}).get("registry_record")
-                    if isinstance(record, Mapping):
-                        registry_rows.append(dict(record))
-                    if bdoc.alert is not None:
-                        alerts.append(dict(bdoc.alert))
+                    _collect_listings(bdoc, registry_rows, alerts)
                 if progress is not None:
                     progress(i + 1, p.count)
                 continue
@@ -488,11 +495,7 @@ def _generate(p: _Params, put: FileSink, progress: Callable[[int, int], None] | 
                                 regions=_regions_for(model_id, tools, p.magnify, p.dpi))
             builders.append(_queue_item(put, item_id, doc, kind, cap_level, capture_seed,
                                         noise_seed, pool, pending))
-            record = (doc.vehicle or {}).get("registry_record")
-            if isinstance(record, Mapping):
-                registry_rows.append(dict(record))
-            if doc.alert is not None:
-                alerts.append(dict(doc.alert))
+            _collect_listings(doc, registry_rows, alerts)
             if progress is not None:
                 progress(i + 1, p.count)
         for fut in pending:
