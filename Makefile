@@ -4,7 +4,7 @@
 PY ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-APT_PKGS := tesseract-ocr tesseract-ocr-eng tesseract-ocr-rus fonts-ocr-b fonts-dejavu-core fonts-liberation2 fonts-freefont-ttf
+APT_PKGS := tesseract-ocr tesseract-ocr-eng tesseract-ocr-rus libtesseract-dev libleptonica-dev pkg-config g++ fonts-ocr-b fonts-dejavu-core fonts-liberation2 fonts-freefont-ttf
 export OMP_THREAD_LIMIT := 1
 
 .PHONY: sysdeps venv run test lint pytest bench samples clean
@@ -20,10 +20,11 @@ sysdeps:  ## install the Debian packages docsec needs, only when missing
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
-$(BIN)/.installed: pyproject.toml
+# tesserocr is built against Debian's libtesseract (sysdeps), so it reads as the command line does
+$(BIN)/.installed: pyproject.toml | sysdeps
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev,postgres]'
+	$(BIN)/python -m pip install -q --no-binary tesserocr -e '.[dev,postgres,fast-ocr]'
 	@touch $@
 
 venv: $(BIN)/.installed

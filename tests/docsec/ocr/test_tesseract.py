@@ -1,24 +1,42 @@
-"""Tesseract failures are visible, the language cache does not freeze a failure, and
-concurrent Tesseract processes are bounded."""
+"""Tesseract failures are visible in both backends, the language cache does not freeze a
+failure, concurrent recognitions are bounded, each thread has its own in-process API, and
+the two backends read the samples' visual zones alike."""
 
 from __future__ import annotations
 
+import json
 import threading
 import time
+from pathlib import Path
+from typing import Any
 
+import cv2
 import numpy as np
 import pytesseract
 import pytest
 
-from docsec.errors import OCRError
+from docsec.errors import OCREngineUnavailable, OCRError
+from docsec.imaging.io import load_image
 from docsec.ocr import tesseract
-from docsec.read import read_mrz
+from docsec.read import read_document, read_mrz
 from docsec.read.mrz import second_opinion
+
+SAMPLES = Path(__file__).resolve().parents[3] / "samples"
+HAS_TESSEROCR = tesseract._tesserocr() is not None
+needs_tesserocr = pytest.mark.skipif(not HAS_TESSEROCR, reason="tesserocr not installed")
 
 
 @pytest.fixture(autouse=True)
 def _fresh_cache(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(tesseract, "_LANGS", None)
+
+
+def _text_page(lines: int = 40) -> np.ndarray:
+    page = np.full((40 * lines + 40, 1400), 255, np.uint8)
+    for i in range(lines):
+        cv2.putText(page, f"LOREM IPSUM {i} DOLOR SIT AMET", (20, 40 + 40 * i),
+                    cv2.FONT_HERSHEY_SIMPLEX, 1.1, 0, 2)  # fmt: skip
+    return page
 
 
 def test_language_cache_does_not_freeze_a_failure(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -31,10 +49,22 @@ def test_language_cache_does_not_freeze_a_failure(monkeypatch: pytest.MonkeyPatc
         return ["eng", "osd"]
 
     monkeypatch.setattr(pytesseract, "get_languages", flaky)
-    assert tesseract.available_languages() == frozenset()
-    assert tesseract.available_languages() == {"eng", "osd"}
-    assert tesseract.available_languages() == {"eng", "osd"}
+    assert tesseract.available_languages("pytesseract") == frozenset()
+    assert tesseract.available_languages("pytesseract") == {"eng", "osd"}
+    assert tesseract.available_languages("pytesseract") == {"eng", "osd"}
     assert len(calls) == 2  # cached once it worked
+
+
+@needs_tesserocr
+def test_tesserocr_language_cache_does_not_freeze_a_failure(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    real = tesseract.tessdata_path()
+    paths = iter([None, real, "/nowhere"])
+    monkeypatch.setattr(tesseract, "tessdata_path", lambda: next(paths))
+    assert tesseract.available_languages("tesserocr") == frozenset()
+    assert "eng" in tesseract.available_languages("tesserocr")
+    assert "eng" in tesseract.available_languages("tesserocr")  # cached, not asked again
 
 
 def test_missing_tesseract_is_an_error_not_an_empty_result(
@@ -42,7 +72,34 @@ def test_missing_tesseract_is_an_error_not_an_empty_result(
 ) -> None:
     monkeypatch.setattr(pytesseract, "get_languages", lambda config="": [])
     with pytest.raises(OCRError, match="not installed"):
-        tesseract.ocr_words(np.full((40, 200), 255, np.uint8))
+        tesseract.ocr_words(np.full((40, 200), 255, np.uint8), backend="pytesseract")
+
+
+@needs_tesserocr
+def test_tesserocr_without_language_data_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tesseract, "tessdata_path", lambda: None)
+    with pytest.raises(OCREngineUnavailable, match="not installed"):
+        tesseract.ocr_words(np.full((40, 200), 255, np.uint8), backend="tesserocr")
+
+
+def test_missing_tesserocr_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tesseract, "_tesserocr", lambda: None)
+    with pytest.raises(OCREngineUnavailable, match="tesserocr is not installed"):
+        tesseract.ocr_words(np.full((40, 200), 255, np.uint8), backend="tesserocr")
+
+
+@needs_tesserocr
+@pytest.mark.parametrize("backend", tesseract.BACKENDS)
+def test_missing_language_is_reported(backend: str) -> None:
+    with pytest.raises(OCREngineUnavailable, match="language data missing: xx"):
+        tesseract.ocr_words(np.full((40, 200), 255, np.uint8), lang="eng+xx", backend=backend)
+
+
+@needs_tesserocr
+def test_language_listed_but_unloadable_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tesseract, "_LANGS", frozenset({"eng", "qqq"}))
+    with pytest.raises(OCREngineUnavailable, match="cannot load 'qqq'"):
+        tesseract.ocr_words(np.full((40, 200), 255, np.uint8), lang="qqq", backend="tesserocr")
 
 
 def test_timeout_and_crash_are_ocr_errors(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -53,16 +110,47 @@ def test_timeout_and_crash_are_ocr_errors(monkeypatch: pytest.MonkeyPatch) -> No
 
     monkeypatch.setattr(pytesseract, "image_to_data", crash)
     with pytest.raises(OCRError, match="tesseract failed"):
-        tesseract.ocr_words(np.full((40, 200), 255, np.uint8))
+        tesseract.ocr_words(np.full((40, 200), 255, np.uint8), backend="pytesseract")
 
 
-def test_concurrent_processes_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(pytesseract, "get_languages", lambda config="": ["eng"])
+@needs_tesserocr
+def test_tesserocr_timeout_is_an_error_and_the_api_reads_again() -> None:
+    page = _text_page()
+    with pytest.raises(OCRError, match="timed out"):
+        tesseract.ocr_words(page, timeout=0.001, backend="tesserocr")
+    words = tesseract.ocr_words(page[:100], timeout=30, backend="tesserocr")
+    assert [w.text for w in words][:3] == ["LOREM", "IPSUM", "0"]
+
+
+@needs_tesserocr
+def test_tesserocr_crash_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Broken:
+        cleared = False
+
+        def __getattr__(self, name: str) -> Any:
+            return lambda *a, **k: True
+
+        def Recognize(self, timeout: int = 0) -> bool:  # noqa: N802 - tesserocr's name
+            raise RuntimeError("engine crashed")
+
+        def Clear(self) -> None:  # noqa: N802
+            Broken.cleared = True
+
+    monkeypatch.setattr(tesseract, "_api", lambda lang, dawgs: Broken())
+    with pytest.raises(OCRError, match="tesseract failed: engine crashed"):
+        tesseract.ocr_words(np.full((40, 200), 255, np.uint8), backend="tesserocr")
+    assert Broken.cleared
+
+
+@pytest.mark.parametrize("backend", tesseract.BACKENDS)
+def test_concurrent_recognitions_are_bounded(monkeypatch: pytest.MonkeyPatch, backend: str) -> None:
+    monkeypatch.setattr(tesseract, "available_languages", lambda backend=None: {"eng"})
+    monkeypatch.setattr(tesseract, "_tesserocr", lambda: object())
     running = 0
     peak = 0
     lock = threading.Lock()
 
-    def slow(*args: object, **kwargs: object) -> dict[str, list[object]]:
+    def slow(*args: object) -> str:
         nonlocal running, peak
         with lock:
             running += 1
@@ -70,13 +158,14 @@ def test_concurrent_processes_are_bounded(monkeypatch: pytest.MonkeyPatch) -> No
         time.sleep(0.05)
         with lock:
             running -= 1
-        return {"text": []}
+        return ""
 
-    monkeypatch.setattr(pytesseract, "image_to_data", slow)
+    monkeypatch.setattr(tesseract, f"_{backend}_tsv", slow)
     threads = [
-        threading.Thread(target=tesseract.ocr_words, args=(np.full((40, 200), 255, np.uint8),))
+        threading.Thread(target=tesseract.ocr_words,
+                         args=(np.full((40, 200), 255, np.uint8),), kwargs={"backend": backend})
         for _ in range(4 * tesseract.MAX_PROCESSES + 2)
-    ]
+    ]  # fmt: skip
     for t in threads:
         t.start()
     for t in threads:
@@ -84,12 +173,56 @@ def test_concurrent_processes_are_bounded(monkeypatch: pytest.MonkeyPatch) -> No
     assert peak == tesseract.MAX_PROCESSES
 
 
+@needs_tesserocr
+def test_one_api_per_thread_reused_within_it() -> None:
+    got: dict[str, list[int]] = {}
+
+    def work(name: str) -> None:
+        got[name] = [id(tesseract._api("eng", False)) for _ in range(2)]
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in ("a", "b")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert got["a"][0] == got["a"][1] and got["b"][0] == got["b"][1]
+    assert got["a"][0] != got["b"][0]
+
+
+def test_unknown_backend_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown OCR backend"):
+        tesseract.ocr_words(np.full((40, 200), 255, np.uint8), backend="easyocr")
+
+
 def test_failed_second_opinion_is_a_warning(monkeypatch: pytest.MonkeyPatch) -> None:
     from tests.docsec.read.conftest import TD3, render_mrz_page
 
     r = read_mrz(render_mrz_page(TD3), tesseract=False)
     assert r is not None
+    monkeypatch.setattr(tesseract, "BACKEND", "pytesseract")
     monkeypatch.setattr(pytesseract, "get_languages", lambda config="": [])
     out = second_opinion(r)
     assert out is not None and out.lines == r.lines
     assert any("second opinion failed" in w for w in out.warnings)
+
+
+@needs_tesserocr
+@pytest.mark.tesseract
+@pytest.mark.slow
+@pytest.mark.parametrize("sample", ["s01/capture_scan.jpg", "s05/capture_scan.jpg"])
+def test_both_backends_read_the_same_visual_zone(
+    monkeypatch: pytest.MonkeyPatch, sample: str
+) -> None:
+    manifest = json.loads((SAMPLES / "manifest.json").read_text())
+    item = next(s for s in manifest["samples"] if s["id"] == sample.split("/")[0])
+    image = load_image((SAMPLES / sample).read_bytes())
+    fields = {}
+    for backend in tesseract.BACKENDS:
+        monkeypatch.setattr(tesseract, "BACKEND", backend)
+        r = read_document(image, viz=True)
+        assert r.viz and not [w for w in r.warnings if "visual zone" in w]
+        fields[backend] = {k: (v.value, round(v.confidence, 2)) for k, v in r.viz.items()}
+    assert fields["tesserocr"] == fields["pytesseract"]
+    right = sum(fields["tesserocr"][k][0] == v for k, v in item["fields"].items()
+                if k in fields["tesserocr"])  # fmt: skip
+    assert right >= 0.9 * len(fields["tesserocr"])
