@@ -495,16 +495,19 @@ def _remove_transmitted(doc: Doc, kind: str, grow_px: int) -> Forged:
     name = view_of("transmitted", side)
     img = out.views[name]
     x, y, w, h = _grow(box, grow_px, img.shape)
-    region = np.ascontiguousarray(img[y : y + h, x : x + w])
-    ring = np.concatenate([img[y : y + h, max(0, x - 8) : x].ravel(),
-                           img[y : y + h, x + w : x + w + 8].ravel()]).astype(np.float32)
-    base = float(np.median(ring)) if ring.size else float(np.median(region))
+    cx, cy, cw, ch = _grow((x, y, w, h), 10, img.shape)  # the paper around it to fill from
+    context = np.ascontiguousarray(img[cy : cy + ch, cx : cx + cw])
+    inner = np.zeros(context.shape[:2], bool)
+    inner[y - cy : y - cy + h, x - cx : x - cx + w] = True
+    ring = context[~inner].astype(np.float32)
+    base = float(np.median(ring)) if ring.size else float(np.median(context))
     noise = float(np.std(ring)) if ring.size else 2.0
-    mask = (np.abs(region.astype(np.float32) - base) > max(4.0, 2 * noise)).astype(np.uint8)
+    mask = (np.abs(context.astype(np.float32) - base) > max(4.0, 2 * noise)) & inner
     if kind == "security_thread":
-        mask[:] = 1  # the whole band
-    mask = np.asarray(cv2.dilate(mask, np.ones((3, 3), np.uint8)) * 255, np.uint8)
-    img[y : y + h, x : x + w] = _inpaint(region, mask, 3)
+        mask = inner  # the whole band
+    grown = np.asarray(cv2.dilate(mask.astype(np.uint8), np.ones((3, 3), np.uint8)), bool)
+    grown &= inner
+    img[cy : cy + ch, cx : cx + cw] = _inpaint(context, grown.astype(np.uint8) * 255, 3)
     _mark(out, name, (x, y, w, h))
     return out
 
@@ -690,7 +693,10 @@ def _vin_digit(doc: Doc, rng: np.random.Generator) -> Forged:
         raise ForgeryDoesNotFit("no VIN")
     mask, _ = found
     n, labels, stats, cents = cv2.connectedComponentsWithStats(mask)
-    comps = sorted((k for k in range(1, n) if stats[k, cv2.CC_STAT_AREA] >= 3),
+    tall = max(int(stats[k, cv2.CC_STAT_HEIGHT]) for k in range(1, n))
+    # characters only: specks of the background pattern are far shorter than a capital
+    comps = sorted((k for k in range(1, n) if stats[k, cv2.CC_STAT_AREA] >= 3
+                    and stats[k, cv2.CC_STAT_HEIGHT] >= 0.6 * tall),
                    key=lambda k: float(cents[k][0]))  # fmt: skip
     if len(comps) != 17:
         raise ForgeryDoesNotFit(f"{len(comps)} characters found in the VIN")
