@@ -534,41 +534,53 @@ def _screen(shape: tuple[int, int], period: float, angle_deg: float) -> NDArray[
     return np.asarray(0.5 + 0.25 * (np.cos(u) + np.cos(v)), np.float32)
 
 
+#: Supersampling of a copy: the copier's screen is finer than the view's pixels.
+COPY_SUPER = 3
+
+
 def _halftone_copy(img: NDArray[np.uint8], box: Box, rng: np.random.Generator,
                    dpi: int) -> NDArray[np.uint8]:  # fmt: skip
-    """``box`` of ``img`` scanned (blurred) and printed again through a CMY dot screen."""
+    """``box`` of ``img`` copied: scanned (the scanner's blur), printed through a CMY dot
+    screen of 100-170 lines an inch at 3x the view's resolution, and seen again at it."""
     x, y, w, h = box
+    k = COPY_SUPER
     f = img[y : y + h, x : x + w].astype(np.float32) / 255.0
-    f = np.asarray(cv2.GaussianBlur(f, (0, 0), rng.uniform(0.7, 1.2) * dpi / 200), np.float32)
-    period = rng.uniform(2.6, 3.6) * dpi / 200
-    chans = [f[..., k] for k in range(3)] if f.ndim == 3 else [f]
+    big = np.asarray(cv2.resize(f, (w * k, h * k), interpolation=cv2.INTER_CUBIC), np.float32)
+    ppm = dpi * k / 25.4
+    big = np.asarray(cv2.GaussianBlur(big, (0, 0), rng.uniform(0.06, 0.12) * ppm), np.float32)
+    period = dpi * k / rng.uniform(100, 170)
+    chans = [big[..., c] for c in range(3)] if big.ndim == 3 else [big]
     out = []
-    for k, c in enumerate(chans):
-        thr = _screen((h, w), period, (15, 75, 0)[k % 3] + rng.uniform(-3, 3))
-        dots = (c > thr).astype(np.float32)  # paper where the tone is light
-        out.append(cv2.GaussianBlur(dots, (0, 0), 0.5) * 0.6 + c * 0.4)
-    res = np.stack(out, axis=-1) if f.ndim == 3 else out[0]
-    return np.asarray(np.clip(res * 255, 0, 255), np.uint8)
+    for c, tone in enumerate(chans):
+        thr = _screen(tone.shape, period, (15, 75, 0)[c % 3] + rng.uniform(-3, 3))
+        dots = (tone > thr).astype(np.float32)  # paper where the tone is lighter than the dot
+        out.append(np.asarray(cv2.GaussianBlur(dots, (0, 0), 0.2 * k), np.float32))
+    res = np.stack(out, axis=-1) if big.ndim == 3 else out[0]
+    small = cv2.resize(res, (w, h), interpolation=cv2.INTER_AREA)
+    return np.asarray(np.clip(small * 255, 0, 255), np.uint8)
 
 
 def _copied(kind: str) -> Callable[[Doc, np.random.Generator], Forged]:
+    """The feature's box copied (:func:`_halftone_copy`) from the white view; a copy is
+    flat, so every tilt frame shows the same print at the frame's own exposure."""
     def plant(doc: Doc, rng: np.random.Generator) -> Forged:
         out = Forged(_copy(doc.views))
         found = _feature_box(doc.model, kind, doc.dpi)
         if found is None:
             raise ForgeryDoesNotFit(kind)
         side, box = found
-        box = _grow(box, round(0.4 * doc.dpi / 25.4), doc.views[view_of("white", side)].shape)
-        sub = np.random.default_rng(rng.integers(2**32))
-        state = sub.bit_generator.state
+        white = doc.views[view_of("white", side)]
+        box = _grow(box, round(0.4 * doc.dpi / 25.4), white.shape)
+        x, y, w, h = box
+        copy = _halftone_copy(white, box, rng, doc.dpi).astype(np.float32)
+        ring = (slice(max(0, y - 10), y + h + 10), slice(max(0, x - 10), x + w + 10))
         for name in side_views(doc.views, side):
             lt = light(name)
             if lt != "white" and not lt.startswith("tilt_"):
                 continue
-            sub.bit_generator.state = state  # the same print in every frame
-            x, y, w, h = box
-            out.views[name][y : y + h, x : x + w] = _halftone_copy(out.views[name], box, sub,
-                                                                   doc.dpi)
+            img = out.views[name]
+            gain = (_luma(img[ring]).mean() + 1) / (_luma(white[ring]).mean() + 1)
+            img[y : y + h, x : x + w] = np.clip(copy * gain, 0, 255).astype(np.uint8)
             _mark(out, name, box)
         return out
     return plant
