@@ -6,6 +6,9 @@
   file ``DATA_DIR/docsec.sqlite`` in WAL mode;
 * ``DOCSEC_REGISTRY``: the stolen-vehicle registry (URL or SQLite file), default
   ``DATA_DIR/registry.sqlite``;
+* ``DOCSEC_ALERTS``: the deployment's document alert list (lost, stolen and revoked
+  documents, a CSV file as ``docsec check --alerts`` reads it), consulted by every document
+  check of the lab API; none by default;
 * ``DOCSEC_SECRET_KEY``: the token signing key; when not given, one is generated on first start
   and kept in ``DATA_DIR/secret_key`` (mode 0600), never in the repository;
 * ``DOCSEC_TOKEN_LIFETIME_S``, ``DOCSEC_UPLOAD_MAX_BYTES``, ``DOCSEC_UPLOAD_MAX_PIXELS``,
@@ -38,6 +41,7 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default_factory=_default_data_dir)
     database_url: str | None = None
     registry: str | None = None
+    alerts: Path | None = None
     secret_key: SecretStr | None = None
     token_lifetime_s: int = Field(default=8 * 3600, ge=60, le=7 * 24 * 3600)
     upload_max_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)

@@ -8,6 +8,13 @@
   ``reasons``, ``model``, ``findings``, ``reading``, ``timings_ms``): today its findings
   are those of the reading (``scope: "reading"``); the feature checks of
   :mod:`docsec.inspect` fill the same fields (``scope: "inspection"``).
+* Document alert lists (lost, stolen and revoked documents, :mod:`docsec.alerts`, the CSV
+  ``docsec check --alerts`` reads): the deployment's own list (``DOCSEC_ALERTS``, loaded
+  once and again only when the file changes) and a list the request uploads (the multipart
+  part ``alerts``; in a batch, the CSV text ``alerts`` for all its documents) are both
+  looked up (``document.alert``). A bad uploaded list is a 422 ``invalid_alert_list`` whose
+  message names the line; a configured list that cannot be read makes document checks 503
+  ``alerts_unavailable`` (never a check silently made without it).
 * ``POST /check/vin`` (JSON ``{"vins": [...]}``): :func:`docsec.vin.check` with the
   stolen-vehicle registry searched.
 * ``POST /check/mrz`` (JSON ``{"lines": [...]}``): :func:`docsec.mrz.parse`.
@@ -34,6 +41,7 @@ import binascii
 import datetime as dt
 import functools
 import hashlib
+import io
 import logging
 import math
 import os
@@ -53,6 +61,7 @@ from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict
 from sqlalchemy import select
 
+from docsec.alerts import AlertListError, DocumentAlerts, read_alerts, read_alerts_file
 from docsec.errors import ImageLoadError, NotAnMRZ
 from service.auth import RateLimiter, lab_client
 from service.db import Database
@@ -82,6 +91,9 @@ DOCUMENT_MAX_BODY = 64 * 1024 * 1024
 BATCH_MAX_BODY = 64 * 1024 * 1024
 #: The largest VIN or MRZ request.
 TEXT_MAX_BODY = 1024 * 1024
+#: The largest document alert list a request may upload: a national extract of some 100 000
+#: documents at about 60 bytes a row (the deployment's own list, DOCSEC_ALERTS, has no cap).
+ALERTS_MAX_BYTES = 8 * 1024 * 1024
 SINGLE_VIEWS = ("white", "uv365", "uv254", "ir", "transmitted", "vin_plate")
 _IMAGE_STATUS = {"too_large": 413, "unsupported_format": 415}
 _IMAGE_CODES = {"too_large": "image_too_large", "unsupported_format": "unsupported_image_type"}
@@ -89,9 +101,12 @@ _FORMAT_EXT = {"PNG": "png", "JPEG": "jpg", "TIFF": "tif", "WEBP": "webp", "BMP"
 
 
 _UPLOAD_ERRORS: dict[int | str, dict[str, Any]] = {
-    413: error_doc("Body, view or pixel count over its limit"),
+    413: error_doc("Body, view, alert list or pixel count over its limit"),
     415: error_doc("Image format not accepted (PNG, JPEG, TIFF, WebP, BMP)"),
-    503: error_doc("Check over its time limit, or no worker free: retry later"),
+    422: error_doc("A corrupt view (corrupt_image), an alert list that cannot be read "
+                   "(invalid_alert_list, the line named) or another invalid input"),
+    503: error_doc("Check over its time limit, no worker free, or the deployment's alert "
+                   "list (DOCSEC_ALERTS) cannot be read (alerts_unavailable)"),
 }
 _TEXT_ERRORS: dict[int | str, dict[str, Any]] = {
     413: error_doc("Body over its limit"),
@@ -149,7 +164,8 @@ def _check_pool(app: FastAPI) -> _CheckPool:
 def _new_runner(app: FastAPI) -> JobRunner:
     settings: Settings = app.state.settings
     runner = JobRunner(app.state.db, settings.data_dir, _job_settings(app),
-                       context={"registry": lambda: _open_registry(app)})
+                       context={"registry": lambda: _open_registry(app),
+                                "alerts": lambda: deployment_alerts(app)})
     runner.recover()  # queue again the jobs a previous process left unfinished
     return runner
 
@@ -173,6 +189,94 @@ def _open_registry(app: FastAPI) -> Any:
             self.app = a
 
     return get_registry(_Req(app))  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True, slots=True)
+class _LoadedAlerts:
+    """The deployment's alert list as loaded, with the file's state it was loaded from."""
+
+    path: Path
+    stamp: tuple[int, int]  # modification time (ns), size
+    alerts: DocumentAlerts
+
+
+_alerts_lock = threading.Lock()
+
+
+def _alerts_unavailable(path: Path, why: str) -> ApiError:
+    log.error("the deployment's document alert list %s cannot be used: %s", path, why)
+    return ApiError(503, f"the deployment's document alert list (DOCSEC_ALERTS) cannot be "
+                    f"used: {why}", code="alerts_unavailable")
+
+
+def deployment_alerts(app: FastAPI) -> DocumentAlerts | None:
+    """The deployment's document alert list (``DOCSEC_ALERTS``), None when none is set.
+
+    Loaded on first use and kept; loaded again only when the file's modification time or
+    size changes (a lab replaces its extract in place). Raises :class:`ApiError` 503
+    ``alerts_unavailable`` when the file cannot be read or a line is malformed: a document
+    check is never made without a list the deployment promises.
+    """
+    settings: Settings = app.state.settings
+    if settings.alerts is None:
+        return None
+    path = Path(settings.alerts)
+    try:
+        st = path.stat()
+    except OSError as exc:
+        raise _alerts_unavailable(path, f"cannot read {path.name}: {exc.strerror or exc}"
+                                  ) from None
+    stamp = (st.st_mtime_ns, st.st_size)
+
+    def cached() -> DocumentAlerts | None:
+        loaded: _LoadedAlerts | None = getattr(app.state, "deployment_alerts", None)
+        ok = loaded is not None and loaded.path == path and loaded.stamp == stamp
+        return loaded.alerts if ok and loaded is not None else None
+
+    hit = cached()
+    if hit is not None:
+        return hit
+    with _alerts_lock:
+        hit = cached()
+        if hit is not None:
+            return hit
+        try:
+            alerts = read_alerts_file(path)
+        except AlertListError as exc:
+            raise _alerts_unavailable(path, str(exc)) from None
+        app.state.deployment_alerts = _LoadedAlerts(path, stamp, alerts)
+        log.info("document alert list %s loaded: %d records", path, len(alerts))
+        return alerts
+
+
+def parse_alert_list(data: bytes, where: str) -> DocumentAlerts:
+    """An uploaded alert list (UTF-8 CSV, with or without a byte-order mark); 422
+    ``invalid_alert_list`` naming ``where`` and the line when it cannot be read."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ApiError(422, f"{where}: not UTF-8 text (byte {exc.start}); save the list as "
+                       "\"CSV UTF-8\"", code="invalid_alert_list") from None
+    try:
+        return read_alerts(io.StringIO(text, newline=""))
+    except AlertListError as exc:
+        raise ApiError(422, f"{where}: {exc}", code="invalid_alert_list") from None
+
+
+def combined_alerts(deployment: DocumentAlerts | None,
+                    uploaded: DocumentAlerts | None) -> DocumentAlerts | None:
+    """One list holding the records of both (either alone when the other is None)."""
+    if deployment is None or uploaded is None:
+        return deployment if uploaded is None else uploaded
+    return DocumentAlerts((*deployment.records, *uploaded.records))
+
+
+def _alert_counts(deployment: DocumentAlerts | None,
+                  uploaded: DocumentAlerts | None) -> dict[str, int] | None:
+    if deployment is None and uploaded is None:
+        return None
+    return {"deployment": len(deployment) if deployment is not None else 0,
+            "uploaded": len(uploaded) if uploaded is not None else 0}
 
 
 @asynccontextmanager
@@ -318,13 +422,16 @@ def _reading_report(reading: Any, note: dict[str, str | None] | None) -> dict[st
 
 def document_report(blobs: Mapping[str, bytes], *, max_pixels: int, max_bytes: int,
                     reference_date: dt.date | None, viz: bool, level: int = 3,
-                    registry: Any = None) -> dict[str, Any]:
+                    registry: Any = None, alerts: DocumentAlerts | None = None,
+                    alert_counts: Mapping[str, int] | None = None) -> dict[str, Any]:
     """Decode every view and inspect the document: the report of ``POST /check/document``.
 
     The full inspection (:func:`docsec.inspect.inspect_document`: every feature check, the
     data rules, the verdict) when the white view shows a document of a known model; else the
     reading of the white view (:func:`docsec.read.read_document`) and its findings, with
-    the reason. Raises :class:`ApiError` (413/415/422) for a view that cannot be decoded.
+    the reason. ``alerts`` is the document alert list looked up (``document.alert``);
+    ``alert_counts`` the records it came from, by source, for the report. Raises
+    :class:`ApiError` (413/415/422) for a view that cannot be decoded.
     """
     from docsec.errors import RegionNotFound
     from docsec.inspect import inspect_document
@@ -337,7 +444,7 @@ def document_report(blobs: Mapping[str, bytes], *, max_pixels: int, max_bytes: i
     note: dict[str, str | None] | None = None
     try:
         inspection = inspect_document(images, level=level, reference_date=ref,
-                                      registry=registry, viz=viz)
+                                      registry=registry, viz=viz, alerts=alerts)
     except RegionNotFound as exc:
         note = {"id": "document.not_recognised", "en": str(exc), "ru": None}
     except Exception:  # a defect in a check must not cost the caller the reading
@@ -354,6 +461,7 @@ def document_report(blobs: Mapping[str, bytes], *, max_pixels: int, max_bytes: i
         report = _reading_report(reading, note)
     report["views"] = {name: {"width": int(img.shape[1]), "height": int(img.shape[0])}
                        for name, img in images.items()}
+    report["alert_lists"] = dict(alert_counts) if alert_counts is not None else None
     report["timings_ms"]["decode"] = round((t1 - t0) * 1000, 2)
     report["timings_ms"]["total"] = round((time.perf_counter() - t0) * 1000, 2)
     return report
@@ -435,6 +543,9 @@ class DocumentReport(BaseModel):
     reading: dict[str, Any] = Field(description="the reading of each side, by side")
     registration: dict[str, Any] | None
     views: dict[str, ViewInfo]
+    alert_lists: dict[str, int] | None = Field(
+        default=None, description="records of the document alert lists looked up, by source "
+        "(deployment: DOCSEC_ALERTS; uploaded: the request's own); null when none was")
     timings_ms: dict[str, float]
     stored: StoredUpload | None = None
 
@@ -532,6 +643,11 @@ class BatchIn(BaseModel):
     viz: bool = Field(default=False, strict=True)
     keep: bool = Field(default=False, strict=True,
                        description="keep the uploaded images after the job")
+    alerts: str | None = Field(
+        default=None, max_length=ALERTS_MAX_BYTES,
+        description="a document alert list (lost, stolen and revoked documents) as CSV text, "
+        "the columns of docsec check --alerts; looked up for every document of the batch, "
+        "with the deployment's own list")
 
 
 class JobError(BaseModel):
@@ -568,15 +684,16 @@ class JobOut(BaseModel):
 # --- routes -------------------------------------------------------------------------------
 
 
-async def _read_upload(upload: UploadFile, name: str, max_bytes: int) -> bytes:
+async def _read_upload(upload: UploadFile, name: str, max_bytes: int, *,
+                       what: str = "view", code: str = "image_too_large") -> bytes:
     size = upload.size
     if size is not None and size > max_bytes:
-        raise ApiError(413, f"view {name!r} is {size} bytes, more than the limit of {max_bytes}",
-                       code="image_too_large")
+        raise ApiError(413, f"{what} {name!r} is {size} bytes, more than the limit of "
+                       f"{max_bytes}", code=code)
     data = await upload.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise ApiError(413, f"view {name!r} is more than the limit of {max_bytes} bytes",
-                       code="image_too_large")
+        raise ApiError(413, f"{what} {name!r} is more than the limit of {max_bytes} bytes",
+                       code=code)
     return data
 
 
@@ -634,6 +751,10 @@ async def check_document(
     transmitted: Annotated[UploadFile | None, File(description="transmitted-light view")] = None,
     tilt: Annotated[list[UploadFile] | None, File(description="tilt frames, in order")] = None,
     vin_plate: Annotated[UploadFile | None, File(description="VIN plate photo")] = None,
+    alerts: Annotated[UploadFile | None, File(
+        description="document alert list (lost, stolen and revoked documents): CSV, UTF-8, "
+        "the columns of docsec check --alerts; looked up with the deployment's own list")
+    ] = None,
     reference_date: Annotated[dt.date | None, Form(description="'today' for expiry")] = None,
     level: Annotated[int, Form(ge=1, le=3, description="lights used: 1 white and UV 365; "
                                "2 also UV 254, IR, transmitted, tilt; 3 everything")] = 3,
@@ -652,10 +773,19 @@ async def check_document(
     for k, upload in enumerate(tilt or (), start=1):
         blobs[f"tilt_{k}"] = await _read_upload(upload, f"tilt_{k}", max_bytes)
     del client
+    uploaded = None
+    if alerts is not None:
+        data = await _read_upload(alerts, "alerts", ALERTS_MAX_BYTES, what="alert list",
+                                  code="alert_list_too_large")
+        uploaded = await run_in_threadpool(parse_alert_list, data, "alerts")
+    listed = await run_in_threadpool(deployment_alerts, request.app)
+    alert_list = combined_alerts(listed, uploaded)
+    counts = _alert_counts(listed, uploaded)
     registry = _optional_registry(request.app)
     report = await _run_check(request.app, lambda: document_report(
         blobs, max_pixels=settings.upload_max_pixels, max_bytes=max_bytes,
-        reference_date=reference_date, viz=viz, level=level, registry=registry))
+        reference_date=reference_date, viz=viz, level=level, registry=registry,
+        alerts=alert_list, alert_counts=counts))
     out = DocumentReport.model_validate(report)
     if keep:
         out.stored = _keep(settings, blobs)
@@ -705,6 +835,10 @@ def _b64(text: str, where: str) -> bytes:
         raise ApiError(422, f"{where}: not valid base64", code="invalid_base64") from None
 
 
+#: The batch's uploaded alert list, in its job folder.
+_BATCH_ALERTS = "alerts.csv"
+
+
 def _job_out(job: Job) -> JobOut:
     finished = job.status in ("done", "failed")
     return JobOut(
@@ -738,6 +872,8 @@ def check_batch(request: Request, response: Response, client: Lab, body: BatchIn
     if len(body.documents) > limits.batch_max_documents:
         raise ApiError(413, f"{len(body.documents)} documents, more than the limit of "
                        f"{limits.batch_max_documents}")
+    if body.alerts is not None:
+        parse_alert_list(body.alerts.encode("utf-8"), "alerts")  # 422 before any work
     job_id = os.urandom(16).hex()
     folder = job_dir(settings.data_dir, job_id)
     documents = []
@@ -756,6 +892,9 @@ def check_batch(request: Request, response: Response, client: Lab, body: BatchIn
             target.write_bytes(data)
             names[name] = f"{i}/{name}"
         documents.append(names)
+    if body.alerts is not None:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / _BATCH_ALERTS).write_text(body.alerts, encoding="utf-8", newline="")
     payload = {
         "vins": list(body.vins),
         "mrz": [list(lines) for lines in body.mrz],
@@ -764,6 +903,7 @@ def check_batch(request: Request, response: Response, client: Lab, body: BatchIn
         "reference_date": body.reference_date.isoformat() if body.reference_date else None,
         "reference_year": body.reference_year,
         "viz": body.viz,
+        "alerts": _BATCH_ALERTS if body.alerts is not None else None,
         "max_pixels": settings.upload_max_pixels,
         "max_bytes": settings.upload_max_bytes,
     }
@@ -836,13 +976,18 @@ def run_batch(request: dict[str, Any], files: Path, progress: Callable[[int], No
         run("vin", functools.partial(vin_report, vin, registry, request.get("reference_year")))
     for lines in request.get("mrz", []):
         run("mrz", functools.partial(mrz_report, lines, ref_date, False))
+    uploaded: DocumentAlerts | None = None
+    if request.get("documents") and request.get("alerts"):
+        uploaded = parse_alert_list((files / str(request["alerts"])).read_bytes(), "alerts")
     for doc in request.get("documents", []):
         def check(d: Mapping[str, str] = doc) -> dict[str, Any]:
+            listed = context["alerts"]() if "alerts" in context else None
             blobs = {name: (files / rel).read_bytes() for name, rel in d.items()}
             return document_report(blobs, max_pixels=int(request["max_pixels"]),
                                    max_bytes=int(request["max_bytes"]),
                                    reference_date=ref_date, viz=bool(request.get("viz")),
-                                   registry=registry)
+                                   registry=registry, alerts=combined_alerts(listed, uploaded),
+                                   alert_counts=_alert_counts(listed, uploaded))
 
         run("document", check)
     return out
