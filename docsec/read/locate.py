@@ -57,6 +57,49 @@ class LocateParams:
     max_angle_diff: float = 6.0
     #: Line spacing of one band, in bar thicknesses (Doc 9303: about 1.4-2 pitches).
     spacing: tuple[float, float] = (0.9, 5.0)
+    # -- the character-chain finder (rotation- and scale-free) --
+    #: Working image pitch for the chain finder (pixels): below about 6 px blurred
+    #: neighbours touch and a character is no longer one connected component.
+    chain_work_pitch: float = 6.5
+    #: Black-hat kernels of the chain finder (working pixels): a black-hat picks out dark
+    #: strokes narrower than its kernel at any character size; the larger one keeps
+    #: strokes widened by blur or a large pitch whole.
+    chain_hats: tuple[int, ...] = (9, 19)
+    #: Black-hat ink kept where it reaches this share of the strongest ink within four
+    #: kernels (print under glare or in a shadow keeps its strokes).
+    chain_ink: float = 0.4
+    #: Extent of a character component (working pixels, longer side of its box): below
+    #: 3 px it is noise, above 60 px a picture or a block.
+    char_size: tuple[float, float] = (3.0, 60.0)
+    #: Neighbours looked at per component (nearest first); enough to skip the line above.
+    neighbours: int = 10
+    #: Size ratio of two neighbouring characters ('<' is about 0.55 of a capital).
+    size_ratio: tuple[float, float] = (0.45, 2.2)
+    #: Step to the next character along the line, in the larger one's size (OCR-B
+    #: pitch is 0.9-1.3 cap heights; a '<' after a capital is about two '<' sizes away).
+    step: tuple[float, float] = (0.45, 2.6)
+    #: Largest offset across the line per step along it (tan of about 14°: curl and
+    #: perspective bend a line by a few degrees between neighbours).
+    lean: float = 0.25
+    #: Neighbour directions agreeing within 5° needed to try a line direction.
+    min_votes: int = 12
+    #: Line directions tried (the strongest peaks of the neighbour directions).
+    max_directions: int = 3
+    #: Pieces of a line shorter than this many characters are not kept on their own.
+    min_piece: int = 5
+    #: Characters a line needs (after joining its pieces): an MRZ line has 30-44, glare
+    #: or a shadow may wipe out half of one.
+    min_line: int = 14
+    #: Pieces of one line are joined across gaps up to this many pitches (glare, shade).
+    join_gap: float = 9.0
+    #: Share of a line's steps within 0.7-1.4 pitches for it to count as evenly spaced
+    #: (fixed-pitch OCR-B; proportional text has uneven steps and word gaps).
+    even_steps: float = 0.6
+    #: Line spacing of one band, in pitches (Doc 9303: 1.4-2 pitches; blur and tilt).
+    line_spacing: tuple[float, float] = (1.0, 2.9)
+    #: Character height over pitch (OCR-B cap height 2.0-2.6 mm at a 2.3-2.6 mm pitch):
+    #: a chain band's thickness, in the units of a bar's.
+    height_per_pitch: float = 0.85
 
 
 LOCATE = LocateParams()
@@ -220,6 +263,252 @@ def _candidate(group: list[_Bar], scale: float) -> BandCandidate:
     )
 
 
+# ------------------------------------------------------------------ character chains
+
+
+def _components(binary: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Centres ``(n, 2)`` and sizes ``(n,)`` of the character-sized ink components."""
+    p = LOCATE
+    _, _, stats, centres = cv2.connectedComponentsWithStats(binary, connectivity=8)
+    st = stats[1:].astype(np.float64)
+    w, h, area = st[:, 2], st[:, 3], st[:, 4]
+    size = np.maximum(w, h)
+    ok = (
+        (size >= p.char_size[0]) & (size <= p.char_size[1]) & (area >= 4)
+        & (area <= 0.85 * w * h + 2)  # solid blocks are not characters
+        & (np.minimum(w, h) * 8 >= size)  # neither are hairlines
+    )  # fmt: skip
+    return np.asarray(centres[1:][ok], dtype=np.float64), size[ok]
+
+
+def _neighbour_table(
+    centres: np.ndarray, sizes: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Nearest neighbours (excluding self), a validity mask (found, similar size) and the
+    larger size of each pair, each ``(n, k)``."""
+    from scipy.spatial import cKDTree
+
+    n = len(centres)
+    k = min(LOCATE.neighbours, n)
+    _, idx = cKDTree(centres).query(centres, k=k)
+    idx = np.asarray(idx).reshape(n, k)[:, 1:]
+    valid = idx < n
+    nb = np.where(valid, idx, 0)
+    ratio = sizes[:, None] / sizes[nb]
+    lo, hi = LOCATE.size_ratio
+    valid &= (ratio >= lo) & (ratio <= hi)
+    return nb, valid, np.maximum(sizes[:, None], sizes[nb])
+
+
+def _line_directions(centres: np.ndarray, nb: np.ndarray, valid: np.ndarray,
+                     larger: np.ndarray) -> list[float]:  # fmt: skip
+    """The strongest directions (degrees mod 180) from components to their nearest
+    neighbour at a character's step: the directions text lines run in."""
+    p = LOCATE
+    d = np.linalg.norm(centres[nb] - centres[:, None, :], axis=2)
+    ok = valid & (d >= p.step[0] * larger) & (d <= p.step[1] * larger)
+    has = ok.any(axis=1)
+    if not has.any():
+        return []
+    rows = np.flatnonzero(has)
+    first = nb[rows, ok[rows].argmax(axis=1)]
+    dv = centres[first] - centres[rows]
+    angles = np.degrees(np.arctan2(dv[:, 1], dv[:, 0])) % 180.0
+    hist = np.bincount((angles // 5).astype(np.int64) % 36, minlength=36).astype(np.float64)
+    smooth = hist + 0.5 * (np.roll(hist, 1) + np.roll(hist, -1))
+    peaks: list[float] = []
+    for k in np.argsort(-smooth):
+        if smooth[k] < p.min_votes or len(peaks) >= p.max_directions:
+            break
+        if smooth[k] < smooth[(k - 1) % 36] or smooth[k] < smooth[(k + 1) % 36]:
+            continue
+        centre = k * 5 + 2.5
+        if any(_angle_diff(centre, q) < 15 for q in peaks):
+            continue
+        off = np.abs(angles - centre) % 180.0
+        near = np.radians(2 * angles[np.minimum(off, 180.0 - off) <= 10])
+        peaks.append(math.degrees(math.atan2(np.sin(near).mean(), np.cos(near).mean())) / 2
+                     % 180.0)  # fmt: skip
+    return peaks
+
+
+def _chains(centres: np.ndarray, nb: np.ndarray, valid: np.ndarray, larger: np.ndarray,
+            theta: float) -> list[np.ndarray]:  # fmt: skip
+    """Chains of components each followed by its nearest character along ``theta``
+    (every component has at most one successor and one predecessor), in line order."""
+    p = LOCATE
+    n = len(centres)
+    rad = math.radians(theta)
+    u = np.array([math.cos(rad), math.sin(rad)])
+    v = np.array([-u[1], u[0]])
+    dv = centres[nb] - centres[:, None, :]
+    along, across = dv @ u, dv @ v
+    ok = valid & (along > p.step[0] * larger) & (along < p.step[1] * larger)
+    ok &= np.abs(across) <= p.lean * along + 0.1 * larger
+    cost = np.where(ok, along + 3.0 * np.abs(across), np.inf)
+    best = cost.argmin(axis=1)
+    rows = np.arange(n)
+    best_cost = cost[rows, best]
+    succ = np.where(np.isfinite(best_cost), nb[rows, best], -1)
+    # a component taken by several predecessors keeps the cheapest
+    has = np.flatnonzero(succ >= 0)
+    order = has[np.lexsort((best_cost[has], succ[has]))]
+    _, first = np.unique(succ[order], return_index=True)
+    keep = np.full(n, -1)
+    keep[order[first]] = succ[order[first]]
+    pred = np.full(n, -1)
+    pred[keep[keep >= 0]] = np.flatnonzero(keep >= 0)
+    out = []
+    for start in np.flatnonzero((pred < 0) & (keep >= 0)):
+        chain = [int(start)]
+        while keep[chain[-1]] >= 0 and len(chain) < 4 * _MAX_CELLS:
+            chain.append(int(keep[chain[-1]]))
+        if len(chain) >= p.min_piece:
+            out.append(np.array(chain))
+    return out
+
+
+#: Cells of the longest MRZ line (Doc 9303-3: TD3 and MRV-A).
+_MAX_CELLS = 44
+
+
+@dataclass
+class _Line:
+    pts: np.ndarray  # character centres in line order, working pixels
+    pitch: float
+    even: float  # share of evenly spaced steps
+
+    def direction(self) -> np.ndarray:
+        d = self.pts[-1] - self.pts[0]
+        return np.asarray(d / max(float(np.hypot(*d)), 1e-6))
+
+
+def _line(pts: np.ndarray) -> _Line:
+    steps = np.hypot(*np.diff(pts, axis=0).T)
+    pitch = float(np.median(steps))
+    even = float(np.mean((steps > 0.7 * pitch) & (steps < 1.4 * pitch)))
+    return _Line(pts, pitch, even)
+
+
+def _join(pieces: list[_Line]) -> list[_Line]:
+    """Pieces of one printed line joined across gaps (glare, a shadow's edge, a merged
+    blob): the next piece starts ahead of the last one's end, on its line, same pitch."""
+    p = LOCATE
+    lines = sorted(pieces, key=lambda ln: len(ln.pts), reverse=True)
+    joined = True
+    while joined:
+        joined = False
+        for a in lines:
+            u = a.direction()
+            v = np.array([-u[1], u[0]])
+            best, best_gap = None, math.inf
+            for b in lines:
+                if b is a or not 0.7 < b.pitch / a.pitch < 1.4:
+                    continue
+                d = b.pts[0] - a.pts[-1]
+                gap, off = float(d @ u), abs(float(d @ v))
+                if 0.5 * a.pitch < gap < p.join_gap * a.pitch and off < 0.6 * a.pitch and (
+                    gap < best_gap
+                ):
+                    best, best_gap = b, gap
+            if best is not None:
+                merged = _line(np.vstack([a.pts, best.pts]))
+                merged.pitch, merged.even = a.pitch, max(a.even, best.even)
+                lines = [ln for ln in lines if ln is not a and ln is not best] + [merged]
+                joined = True
+                break
+    return lines
+
+
+def _stacked(a: _Line, b: _Line) -> bool:
+    """Whether ``b`` is the next MRZ line after ``a``: parallel, same pitch, at line
+    spacing, overlapping along the line."""
+    p = LOCATE
+    if not 0.75 < b.pitch / a.pitch < 1.33:
+        return False
+    u = a.direction()
+    if abs(float(u @ b.direction())) < math.cos(math.radians(LOCATE.max_angle_diff)):
+        return False
+    v = np.array([-u[1], u[0]])
+    a_along, b_along = a.pts @ u, b.pts @ u
+    lo, hi = max(a_along.min(), b_along.min()), min(a_along.max(), b_along.max())
+    shorter = min(np.ptp(a_along), np.ptp(b_along))
+    if hi - lo < 0.5 * shorter:
+        return False
+    sel = (b_along >= lo) & (b_along <= hi)
+    # across offset of b from a, each b character against the a character nearest along
+    nearest = np.abs(a_along[None, :] - b_along[sel][:, None]).argmin(axis=1)
+    across = float(np.median((b.pts[sel] - a.pts[nearest]) @ v))
+    pitch = (a.pitch + b.pitch) / 2
+    return bool(p.line_spacing[0] * pitch < abs(across) < p.line_spacing[1] * pitch)
+
+
+def _chain_candidate(group: list[_Line], scale: float) -> BandCandidate:
+    p = LOCATE
+    pitch = float(np.mean([ln.pitch for ln in group]))
+    u = group[0].direction()
+    v = np.array([-u[1], u[0]])
+    pts = np.vstack([ln.pts for ln in group])
+    half = 0.5 * pitch * u, 0.5 * p.height_per_pitch * pitch * v
+    corners = np.vstack([pts + sa * half[0] + sb * half[1] for sa in (-1, 1) for sb in (-1, 1)])
+    (cx, cy), (w, h), ang = cv2.minAreaRect(corners.astype(np.float32))
+    length, height = (w, h) if w >= h else (h, w)
+    angle = (ang if w >= h else ang + 90.0) % 180.0
+    cells = length / pitch
+    count = float(np.mean([len(ln.pts) for ln in group]))
+    even = float(np.mean([ln.even for ln in group]))
+    # ranked before the closing bars: lines of evenly spaced characters, 30-44 of them
+    score = (3.0 + len(group) - 2.0 * abs(math.log(max(cells, 1.0) / 37.0)) + even
+             + min(count / cells, 1.0))  # fmt: skip
+    return BandCandidate(
+        centre_xy=(cx / scale, cy / scale),
+        length=length / scale,
+        height=height / scale,
+        angle_deg=angle,
+        lines=len(group),
+        thickness=p.height_per_pitch * pitch / scale,
+        score=score,
+    )
+
+
+def _chain_bands(gray: np.ndarray) -> list[BandCandidate]:
+    """Bands of one to three evenly spaced character chains at any angle and scale."""
+    p = LOCATE
+    rows, cols = gray.shape[:2]
+    legible = p.chain_work_pitch / p.min_capture_pitch
+    scale = max(_work_scale(rows, cols), min(1.0, legible, p.max_work_size / max(rows, cols)))
+    small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if (
+        scale < 1.0
+    ) else gray
+    out: list[BandCandidate] = []
+    for ksize in p.chain_hats:
+        kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (ksize, ksize))
+        hat = cv2.morphologyEx(small, cv2.MORPH_BLACKHAT, kernel)
+        local_max = cv2.dilate(hat, cv2.getStructuringElement(cv2.MORPH_RECT, (4 * ksize,) * 2))
+        binary = ((hat > p.chain_ink * local_max) & (hat > p.min_ink)).astype(np.uint8)
+        centres, sizes = _components(binary)
+        if len(centres) < p.min_line:
+            continue
+        nb, valid, larger = _neighbour_table(centres, sizes)
+        for theta in _line_directions(centres, nb, valid, larger):
+            pieces = [_line(centres[c]) for c in _chains(centres, nb, valid, larger, theta)]
+            lines = [ln for ln in _join(pieces) if len(ln.pts) >= p.min_line
+                     and ln.even >= p.even_steps]  # fmt: skip
+            u = np.array([math.cos(math.radians(theta)), math.sin(math.radians(theta))])
+            v = np.array([-u[1], u[0]])
+            lines.sort(key=lambda ln: float(np.median(ln.pts @ v)))
+            for i, line in enumerate(lines):
+                out.append(_chain_candidate([line], scale))
+                for j in range(i + 1, len(lines)):
+                    if not _stacked(line, lines[j]):
+                        continue
+                    out.append(_chain_candidate([line, lines[j]], scale))
+                    for k in range(j + 1, len(lines)):
+                        if _stacked(lines[j], lines[k]):
+                            out.append(_chain_candidate([line, lines[j], lines[k]], scale))
+    return out
+
+
 def _work_scale(rows: int, cols: int) -> float:
     """Scale of the working image: at most :attr:`LocateParams.work_size` on the long
     side, unless that would shrink the smallest MRZ pitch below ``min_work_pitch``."""
@@ -238,7 +527,7 @@ def find_mrz_bands(gray: np.ndarray, *, max_candidates: int = 8) -> list[BandCan
     small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if (
         scale < 1.0
     ) else gray
-    candidates: list[BandCandidate] = []
+    candidates: list[BandCandidate] = _chain_bands(gray)
     for pitch in p.pitches:  # character pitch at the working scale, small to large
         if pitch * 8 > max(small.shape):
             continue  # an MRZ line of 30 such characters would not fit

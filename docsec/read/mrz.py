@@ -79,6 +79,19 @@ _EXTEND = 0.6
 #: the recogniser also looks through, the grid's own first: a curled, sheared or
 #: blurred line leaves characters a few pixels off the fitted grid.
 _SHIFTS = ((0, 0), (-2, 0), (2, 0), (0, -2), (0, 2))
+#: A blob continues a line when it is within this share of a pitch across from the
+#: line's last blob (lines are 1.4-2 pitches apart; blob centres wander by ~0.2).
+_LINE_DRIFT = 0.45
+#: ... plus this share of a pitch for every pitch of gap (a curled line's slope).
+_LINE_LEAN = 0.06
+#: A line is followed across gaps of up to this many pitches (glare wipes out cells).
+_LINE_GAP = 12.0
+#: Residuals of the character centres from the grid larger than this share of a pitch
+#: are not followed (a misplaced blob, a merged pair), when fitting a line's bend.
+_BEND_OUTLIER = 0.3
+#: A line's bend is followed only when the fit moves some cell by this many patch
+#: pixels or more (an eighth of a pitch); below it the straight grid stands.
+_BEND_MIN = 3.0
 
 
 @dataclass(frozen=True)
@@ -255,14 +268,31 @@ def _blobs(patch: np.ndarray, *, loose: bool = False, local: bool = False) -> li
 
 
 def _cluster_lines(blobs: list[_Blob]) -> list[list[_Blob]]:
-    blobs = sorted(blobs, key=lambda b: b.y)
-    lines: list[list[_Blob]] = []
-    for blob in blobs:
-        if lines and blob.y - float(np.median([b.y for b in lines[-1]])) < 0.5 * PATCH_PITCH:
-            lines[-1].append(blob)
+    """Blobs grouped into text lines by following each line from left to right.
+
+    A blob joins the line whose last blob is nearest across, within :data:`_LINE_DRIFT`
+    of a pitch plus :data:`_LINE_LEAN` per pitch of gap: a curled or bent page bends
+    its lines by up to a pitch over their length, which a cut at fixed heights would
+    split, while the next line is 1.4-2 pitches away.
+    """
+    tracks: list[list[_Blob]] = []
+    for blob in sorted(blobs, key=lambda b: b.x):
+        best, best_dy = None, math.inf
+        for track in tracks:
+            last = track[-1]
+            gap = blob.x - last.x
+            if gap > _LINE_GAP * PATCH_PITCH:
+                continue
+            dy = abs(blob.y - last.y)
+            reach = _LINE_DRIFT + _LINE_LEAN * max(gap / PATCH_PITCH - 1.0, 0.0)
+            if dy < reach * PATCH_PITCH and dy < best_dy:
+                best, best_dy = track, dy
+        if best is None:
+            tracks.append([blob])
         else:
-            lines.append([blob])
-    return [sorted(line, key=lambda b: b.x) for line in lines if len(line) >= 12]
+            best.append(blob)
+    lines = [t for t in tracks if len(t) >= 12]
+    return sorted(lines, key=lambda t: float(np.median([b.y for b in t])))
 
 
 def _index_line(line: list[_Blob], *, merge: bool = False) -> list[tuple[float, float, float]]:
@@ -367,8 +397,9 @@ def _align_lines(
 
 def _fit_grid(
     indexed: Sequence[list[tuple[float, float, float]]], n: int
-) -> list[np.ndarray]:
-    """Grid -> patch homographies for each way the observed columns can sit in ``n`` cells."""
+) -> list[tuple[np.ndarray, list[np.ndarray]]]:
+    """Grid -> patch homographies for each way the observed columns can sit in ``n``
+    cells, each with the observed centres ``(column, x, y)`` of every line on that grid."""
     observed = max(int(line[-1][0]) for line in indexed) + 1
     if not n - 4 <= observed <= n + 8:
         return []
@@ -376,11 +407,13 @@ def _fit_grid(
     out = []
     for shift in range(low, high + 1):
         src, dst = [], []
+        points = []
         for j, line in enumerate(indexed):
-            for i, x, y in line:
-                if 0 <= i + shift < n:
-                    src.append((i + shift, float(j)))
-                    dst.append((x, y))
+            pts = [(i + shift, x, y) for i, x, y in line if 0 <= i + shift < n]
+            points.append(np.array(pts, dtype=np.float64).reshape(-1, 3))
+            for i, x, y in pts:
+                src.append((i, float(j)))
+                dst.append((x, y))
         if len(src) < 8:
             continue
         hom, _ = cv2.findHomography(
@@ -388,8 +421,47 @@ def _fit_grid(
             cv2.RANSAC, 0.3 * PATCH_PITCH,
         )  # fmt: skip
         if hom is not None:
-            out.append(np.asarray(hom, dtype=np.float64))
+            out.append((np.asarray(hom, dtype=np.float64), points))
     return out
+
+
+def _bends(hom: np.ndarray, points: Sequence[np.ndarray], n: int) -> list[np.ndarray] | None:
+    """Per line, polynomial coefficients (in ``t = 2 col / (n - 1) - 1``) of the offset
+    ``(dx, dy)`` of its characters from the straight grid, or None when no line bends.
+
+    A curled page or a booklet's bend moves a line's characters off any homography by
+    up to a pitch; the offsets are smooth along the line, so a low-order robust fit of
+    the observed centres' residuals follows them. A line with too few characters takes
+    the mean bend of the others.
+    """
+    fits: list[np.ndarray | None] = []
+    for j, pts in enumerate(points):
+        if len(pts) < 10:
+            fits.append(None)
+            continue
+        pred = _map(hom, np.column_stack([pts[:, 0], np.full(len(pts), float(j))]))
+        res = pts[:, 1:] - pred
+        t = 2.0 * pts[:, 0] / max(n - 1, 1) - 1.0
+        deg = 3 if len(pts) >= 20 else 2
+        keep = np.ones(len(pts), bool)
+        coef = np.zeros((deg + 1, 2))
+        for _ in range(3):
+            if keep.sum() < deg + 4:
+                break
+            coef = np.polynomial.polynomial.polyfit(t[keep], res[keep], deg)
+            err = np.hypot(*(res - np.polynomial.polynomial.polyval(t, coef).T).T)
+            keep = err < _BEND_OUTLIER * PATCH_PITCH
+        fits.append(np.asarray(coef).reshape(deg + 1, 2))
+    known = [f for f in fits if f is not None]
+    if not known:
+        return None
+    size = max(len(f) for f in known)
+    padded = [np.vstack([f, np.zeros((size - len(f), 2))]) for f in known]
+    mean = np.mean(padded, axis=0)
+    out = [mean if f is None else np.vstack([f, np.zeros((size - len(f), 2))]) for f in fits]
+    t = np.linspace(-1.0, 1.0, 9)
+    largest = max(float(np.abs(np.polynomial.polynomial.polyval(t, c)).max()) for c in out)
+    return out if largest >= _BEND_MIN else None
 
 
 def _map(hom: np.ndarray, pts: np.ndarray) -> np.ndarray:
@@ -397,7 +469,12 @@ def _map(hom: np.ndarray, pts: np.ndarray) -> np.ndarray:
     return np.asarray(p[:, :2] / p[:, 2:3])
 
 
-def _line_strips(patch: np.ndarray, hom: np.ndarray, n: int, n_lines: int) -> list[np.ndarray]:
+def _line_strips(
+    patch: np.ndarray, hom: np.ndarray, n: int, n_lines: int,
+    bends: Sequence[np.ndarray] | None = None, spans: Sequence[tuple[float, float]] = (),
+) -> list[np.ndarray]:  # fmt: skip
+    """Canonical strips of the lines on the grid ``hom``, each line moved by its
+    :func:`_bends` offsets (held constant beyond the columns observed, ``spans``)."""
     mid_col = (n - 1) / 2
     a, b = _map(hom, np.array([[mid_col, 0.0], [mid_col + 1, 0.0]]))
     pitch_img = float(np.hypot(*(b - a)))
@@ -407,6 +484,7 @@ def _line_strips(patch: np.ndarray, hom: np.ndarray, n: int, n_lines: int) -> li
     else:
         spacing = 1.7
     strips = []
+    width = strip_width(n)
     for j in range(n_lines):
         # canonical (u, v) -> grid (col, line)
         s = np.array([
@@ -414,11 +492,27 @@ def _line_strips(patch: np.ndarray, hom: np.ndarray, n: int, n_lines: int) -> li
             [0.0, 1.0 / (PITCH * spacing), j - STRIP_H / 2 / (PITCH * spacing)],
             [0.0, 0.0, 1.0],
         ])  # fmt: skip
+        if bends is None:
+            strips.append(
+                cv2.warpPerspective(
+                    patch, hom @ s, (width, STRIP_H),
+                    flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+                    borderMode=cv2.BORDER_REPLICATE,
+                )  # fmt: skip
+            )
+            continue
+        uu, vv = np.meshgrid(np.arange(width, dtype=np.float64),
+                             np.arange(STRIP_H, dtype=np.float64))  # fmt: skip
+        grid = np.stack([uu.ravel(), vv.ravel(), np.ones(uu.size)], axis=1) @ (hom @ s).T
+        xy = grid[:, :2] / grid[:, 2:3]
+        cols = uu[0] / PITCH - MARGIN / PITCH - 0.5
+        lo, hi = spans[j] if j < len(spans) else (0.0, n - 1.0)
+        t = 2.0 * np.clip(cols, lo, hi) / max(n - 1, 1) - 1.0
+        offset = np.polynomial.polynomial.polyval(t, bends[j]).T  # (width, 2)
+        xy = xy.reshape(STRIP_H, width, 2) + offset[None, :, :]
         strips.append(
-            cv2.warpPerspective(
-                patch, hom @ s, (strip_width(n), STRIP_H),
-                flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP, borderMode=cv2.BORDER_REPLICATE,
-            )  # fmt: skip
+            cv2.remap(patch, xy[..., 0].astype(np.float32), xy[..., 1].astype(np.float32),
+                      cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)  # fmt: skip
         )
     return strips
 
@@ -532,16 +626,18 @@ def _read_lines(
         for n in lengths:
             if n < max(lengths) and observed > n + 4:
                 continue  # a 44-character line: never read a 36-character window of it
-            for hom in _fit_grid(indexed, n):
-                reading = _read_grid(patch, patch_to_cap, hom, n, n_lines, classifier)
+            for hom, points in _fit_grid(indexed, n):
+                reading = _read_grid(patch, patch_to_cap, hom, n, n_lines, classifier, points)
                 if observed > n + 1:
                     # more printed cells than the format holds: this is a window of a longer
                     # text, whose check digits may pass by accident - never trust it
                     reading = replace(reading, complete=False)
                 results.append(reading)
             aligned = _align_lines(indexed, n) if observed > n + 1 else None
-            for hom in _fit_grid(aligned, n) if aligned is not None else ():
-                results.append(_read_grid(patch, patch_to_cap, hom, n, n_lines, classifier))
+            for hom, points in _fit_grid(aligned, n) if aligned is not None else ():
+                results.append(
+                    _read_grid(patch, patch_to_cap, hom, n, n_lines, classifier, points)
+                )
     # other print (a form, a ticket, MRZ-like decoy text) is never reported as an MRZ
     return [r for r in results if r.plausible]
 
@@ -570,8 +666,12 @@ def _read_grid(
     n: int,
     n_lines: int,
     classifier: OcrbClassifier,
+    points: Sequence[np.ndarray] = (),
 ) -> BandRead:
-    strips = _line_strips(patch, hom, n, n_lines)
+    bends = _bends(hom, points, n) if points else None
+    spans = [(float(p[:, 0].min()), float(p[:, 0].max())) if len(p) else (0.0, n - 1.0)
+             for p in points]  # fmt: skip
+    strips = _line_strips(patch, hom, n, n_lines, bends, spans)
     norms = [normalise_strip(s) for s in strips]
     full = [_cell_proba(classifier, norm, n) for norm in norms]
     proba = [p[:, : len(CLASSES)] for p in full]
