@@ -483,8 +483,8 @@ def _independent_block(args: argparse.Namespace, modes: list[str], imap: Any) ->
               f"documents and {len(neg_done)} of {len(negs)} negatives inspected")
     print(f"docsec.inspect on the independent set: {len(got)} documents ({n_gen} genuine, "
           f"{len(got) - n_gen} with one forgery) and {len(neg_done)} pages of unknown designs, "
-          f"{args.dpi} dpi, level {args.level}, reference date {REF} (an expired document: "
-          f"a day after its expiry), seed {args.seed}"
+          f"{args.dpi} dpi, level {args.level}, reference date {REF} (an expired document is "
+          f"presented 20-400 days after its expiry), seed {args.seed}"
           + (f", forgeries matching {args.defects!r}" if args.defects else ""))
     print("data: genuine documents rendered by docsec.generate (the models' designs exist only "
           "there); forgeries planted by bench/independent/forge.py and captures by "

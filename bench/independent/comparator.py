@@ -7,12 +7,14 @@ noise at that exposure. Two kinds:
 
 * ``scan``: a flatbed / comparator scan: the page laid on the glass, turned up to 2
   degrees, sampled at 0.95-1.35 times the render's resolution, a contact-image sensor's row
-  gain ripple, light optical blur, per-channel gain, sensor noise (stronger in the dim UV
-  views), JPEG 85-95 or PNG;
+  gain ripple, light optical blur, one per-channel calibration gain for every pass and an
+  exposure within 2% per pass, sensor noise (stronger in the dim UV views), JPEG 85-95 or
+  PNG;
 * ``photo``: a camera on a stand: perspective from a tilt of up to 10 degrees, any roll up
   to 8 degrees, 0.8-1.1 times the render's resolution, a lamp falling off across the page
-  and a vignette (each light its own lamp), colour temperature, a soft glare spot in white
-  light now and then, blur, noise, JPEG 70-88.
+  by 10-30% and a vignette (each light its own lamp), the room's colour temperature, white
+  balance within 3% and exposure within 5% per shot, a soft glare spot in white light now
+  and then, blur, noise, JPEG 70-88.
 
 The background around the page is what each light shows there: the scanner lid or the
 desk in white light, dark in UV and IR, the bare light box (saturated) in transmitted
@@ -122,8 +124,12 @@ def _lamp(size: tuple[int, int], rng: np.random.Generator, strength: float,
 
 
 def _one(page: NDArray[np.uint8], name: str, kind: str, hom: NDArray[np.float64],
-         size: tuple[int, int], desk: NDArray[np.float64], rng: np.random.Generator
-         ) -> NDArray[np.uint8]:  # fmt: skip
+         size: tuple[int, int], desk: NDArray[np.float64], rng: np.random.Generator,
+         device: NDArray[np.float64] | None = None) -> NDArray[np.uint8]:  # fmt: skip
+    """One view captured; ``device`` is the per-channel gain the device gives every view
+    of the side (its calibration, or the room's colour temperature)."""
+    if device is None:
+        device = np.ones(3)
     lt = _light(name)
     lo, hi = _BACKGROUND.get(lt, (200.0, 240.0))
     if lt in ("white", "tilt") and kind == "photo":
@@ -139,11 +145,13 @@ def _one(page: NDArray[np.uint8], name: str, kind: str, hom: NDArray[np.float64]
         rows = cv2.GaussianBlur(rng.normal(0, 0.004, (h, 1)).astype(np.float32), (1, 0), 1.5)
         field = (1 + rows) * (1 + 0.02 * (np.arange(w, dtype=np.float32)[None, :] / w - 0.5))
         blur = rng.uniform(0.45, 0.85)
-        cast = rng.uniform(0.96, 1.04, 3)
+        # one lamp and one calibration for every pass: only the exposure moves a little
+        cast = device * rng.uniform(0.98, 1.02)
     else:
         field = _lamp(size, rng, rng.uniform(0.1, 0.3), rng.uniform(0.08, 0.22))
         blur = rng.uniform(0.6, 1.2)
-        cast = rng.uniform(0.9, 1.08, 3) if lt in ("white", "tilt") else rng.uniform(0.95, 1.05, 3)
+        # the room's colour temperature, and the camera's white balance and exposure per shot
+        cast = device * rng.uniform(0.97, 1.03, 3) * rng.uniform(0.95, 1.05)
     if lt != "transmitted":  # the light box is the source itself: no lamp fall-off
         img = img * (field[..., None] if img.ndim == 3 else field)
     if img.ndim == 3:
@@ -193,10 +201,11 @@ def capture_views(views: Mapping[str, NDArray[np.uint8]], kind: str,
         h, w = views[names[0]].shape[:2]
         hom, size = _placement(kind, w, h, gen)
         desk = np.array(gen.uniform(60, 200, 3))
+        device = gen.uniform(0.96, 1.04, 3) if kind == "scan" else gen.uniform(0.9, 1.08, 3)
         for name in names:
             if views[name].shape[:2] != (h, w):
                 raise ValueError(f"view {name!r} is not the size of the other views of its side")
-            out[name] = _one(views[name], name, kind, hom, size, desk, gen)
+            out[name] = _one(views[name], name, kind, hom, size, desk, gen, device)
     if "vin_plate" in views:
         out["vin_plate"] = _plate_photo(views["vin_plate"], gen)
     if "traveller" in views:
