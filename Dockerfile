@@ -27,7 +27,14 @@ COPY pyproject.toml README.md ./
 COPY docsec ./docsec
 COPY service ./service
 COPY samples ./samples
-RUN pip install ".[postgres]"
+# tesserocr (Tesseract in-process) is built against Debian's libtesseract, so it reads as the
+# command line does; the compiler and headers are removed again in the same layer
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libtesseract-dev libleptonica-dev pkg-config g++ \
+ && pip install --no-binary tesserocr ".[postgres,fast-ocr]" \
+ && apt-get purge -y --auto-remove libtesseract-dev libleptonica-dev pkg-config g++ \
+ && apt-get install -y --no-install-recommends libtesseract5 \
+ && rm -rf /var/lib/apt/lists/*
 
 USER docsec
 ENV DOCSEC_DATA_DIR=/data
