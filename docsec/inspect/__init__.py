@@ -41,7 +41,7 @@ from docsec.inspect.rules import data_findings
 from docsec.inspect.traces import TRACE_CHECKS
 from docsec.inspect.verdict import decide
 from docsec.models import DocumentModel
-from docsec.read import Reading, read_document
+from docsec.read import PageFit, Reading, read_document
 from docsec.registry.base import VehicleRegistry
 from docsec.report import Finding, Status
 
@@ -220,7 +220,7 @@ def inspect_document(
         raise InvalidComponent("a white-light view (white or white_back) is needed")
     readings: dict[str, Reading] = {}
     unplaced: list[Reading] = []
-    pages: dict[str, Any] = {}
+    pages: dict[str, PageFit] = {}
     model: DocumentModel | None = None
     renamed: dict[str, dict[str, NDArray[np.uint8]]] = {}
     # the second side first: on a card it carries the MRZ, which names the model, and the
@@ -229,7 +229,7 @@ def inspect_document(
         anchor = "white" if side == "front" else "white_back"
         if anchor not in group:
             continue
-        known = _page_of_known_model(group[anchor], anchor, model, renamed)
+        known = _page_of_known_model(group[anchor], anchor, model, pages)
         reading = known or read_document(group[anchor], name=anchor, viz=False,
                                          reference_date=ref_date)  # fmt: skip
         page = reading.page
@@ -255,7 +255,8 @@ def inspect_document(
     t1 = time.perf_counter()
     registered: dict[str, RegisteredView] = {}
     for side, group in renamed.items():
-        if pages[side].model.id != model.id:
+        side_model = pages[side].model
+        if side_model is None or side_model.id != model.id:
             continue
         anchor = "white" if side == "front" else "white_back"
         registered.update(register_side(group, anchor, pages[side],
@@ -302,17 +303,32 @@ def inspect_document(
 
 
 def _page_of_known_model(image: NDArray[np.uint8], name: str, model: DocumentModel | None,
-                         done: Mapping[str, object]) -> Reading | None:
+                         done: Mapping[str, PageFit]) -> Reading | None:
     """The reading of a side that carries no MRZ once the other side's MRZ has named the
-    model: its page located among that model's sides only (None to read it in full)."""
+    model: its page located among that model's sides only (None to read it in full).
+
+    ``done`` holds the page fit of each side read so far. The card turned over on a
+    comparator lies where it lay: the other side's page outline is tried first (refined
+    onto this capture's edges and matched with this side's template, a few milliseconds);
+    only when it does not show this side is the capture searched for page candidates
+    (a few hundred milliseconds)."""
     if model is None or model.mrz is None or model.mrz.side not in done:
         return None
-    from docsec.read.page import PageFit
-    from docsec.read.pagefind import find_page
+    from docsec.read.pagefind import PageMatch, find_page
 
     t = time.perf_counter()
-    match = find_page(image, models=(model.id,))
-    if match is None or match.side == model.mrz.side or match.side in done:
+    mrz_side = model.mrz.side
+
+    def usable(m: PageMatch | None) -> bool:
+        return m is not None and m.side != mrz_side and m.side not in done
+
+    other = done[mrz_side].quad_xy
+    match = None
+    if other is not None:
+        match = find_page(image, models=(model.id,), prior_quad_xy=other, prior_only=True)
+    if not usable(match):
+        match = find_page(image, models=(model.id,))
+    if match is None or not usable(match):
         return None
     page = PageFit(match.model, match.quad_xy, match.orientation, match.page_mm_to_capture(),
                    match.side, "edges", match.score)  # fmt: skip
