@@ -171,3 +171,14 @@ def test_openapi_declares_the_alert_list(client: TestClient) -> None:
     assert {"413", "422", "503"} <= set(post["responses"])
     assert "alerts" in spec["components"]["schemas"]["BatchIn"]["properties"]
     assert "alert_lists" in spec["components"]["schemas"]["DocumentReport"]["properties"]
+
+
+def test_a_bad_deployment_list_is_logged_at_start(settings: Settings, tmp_path: Path,
+                                                  caplog: pytest.LogCaptureFixture) -> None:
+    path = tmp_path / "sltd.csv"
+    path.write_text(HEADER + "L24472024,UTO,passport,stolen,2025-13-02,\n", encoding="utf-8")
+    app = create_app(settings.model_copy(update={"alerts": path}))
+    with caplog.at_level("ERROR", logger="docsec.service.lab"), TestClient(app) as c:
+        assert c.get("/healthz").status_code == 200  # the service runs
+    assert any("line 2" in r.getMessage() and "sltd.csv" in r.getMessage()
+               for r in caplog.records), caplog.records
