@@ -125,31 +125,21 @@ def _ncc_trimmed(a: F32, b: F32, keep: NDArray[np.bool_], trim_pct: float) -> fl
     return _ncc(x[ok].astype(np.float32), y[ok].astype(np.float32))
 
 
-def _ghost_onto(layer: F32, portrait: F32, keep: NDArray[np.bool_]) -> F32:
+def _ghost_onto(layer: F32, portrait: F32) -> F32:
     """The part of ``layer`` (the ghost image's box and the slack around it) that shows
-    ``portrait`` (already reduced to the ghost image's size), brought onto it: the best
-    shift of the portrait's inner part in :data:`_MID_BAND`, refined to a fraction of a
-    pixel (the ghost image is printed from the same photo: a shift only, no turn or
-    scale)."""
+    ``portrait`` (already reduced to the ghost image's size), at the best whole-pixel shift
+    of the portrait's inner part in :data:`_MID_BAND` (the ghost image is printed from the
+    same photo: a shift only, no turn or scale; a finer shift, tried, widened the spread of
+    genuine ghost images more than that of look-alikes)."""
     h, w = portrait.shape
     m = 3  # the band's edge pixels carry the crop border, not the face
     g, p = _band(layer, _MID_BAND), _band(portrait, _MID_BAND)
     res = cv2.matchTemplate(np.ascontiguousarray(g), np.ascontiguousarray(p[m:-m, m:-m]),
                             cv2.TM_CCOEFF_NORMED)  # fmt: skip
     _, _, _, (x0, y0) = cv2.minMaxLoc(res)
-    warp = np.array([[1.0, 0.0, x0 - m], [0.0, 1.0, y0 - m]], np.float32)
-    crit = (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, _ALIGN_ITERATIONS, 1e-4)
-    try:
-        _, found = cv2.findTransformECC(
-            np.asarray(cv2.GaussianBlur(portrait, (0, 0), 1.0), np.float32),
-            np.asarray(cv2.GaussianBlur(layer, (0, 0), 1.0), np.float32), warp,
-            cv2.MOTION_TRANSLATION, crit, keep.astype(np.uint8), 1)  # fmt: skip
-        warp = np.asarray(found, np.float32)
-    except cv2.error:  # no convergence: the whole-pixel shift stands
-        pass
-    return np.asarray(cv2.warpAffine(layer, warp, (w, h),
-                                     flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
-                                     borderMode=cv2.BORDER_REPLICATE), np.float32)  # fmt: skip
+    # the layer padded by the margin: its (x0, y0) is the whole portrait's corner
+    padded = np.asarray(cv2.copyMakeBorder(layer, m, m, m, m, cv2.BORDER_REPLICATE), np.float32)
+    return np.ascontiguousarray(padded[y0 : y0 + h, x0 : x0 + w])
 
 
 def _ghost_distance(ghosts: Mapping[str, F32], portrait: F32, keep: NDArray[np.bool_],
@@ -200,7 +190,7 @@ def ghost_image_matches_portrait(ctx: Context) -> Finding:
             v = ctx.view(light, f.side)
             if v is not None:
                 layer = _less_design(ctx, v, around, _FACE_DPI) * np.float32(sign)
-                ghosts[light] = _ghost_onto(layer, small, keep)
+                ghosts[light] = _ghost_onto(layer, small)
                 views[light] = v
         score, used = _ghost_distance(ghosts, small, keep, _ghost_spreads(model.id))
         limit = float(_face_table()["ghost_distance_max"]) * used / len(_GHOST_CUES)
