@@ -147,3 +147,96 @@ def test_field_crop_finds_a_value_shifted_by_the_page_quad() -> None:
         margin = round(VIZ.margin_mm * px_mm)
         assert abs(int(cols[0]) - margin) <= 2  # the first letter, whole, after the margin
         assert (crop < 128).sum() == (img < 128).sum()  # every glyph inside the crop
+
+
+def test_format_value_months_sex_and_prefix_look_alikes() -> None:
+    from docsec.models import get_model
+    from docsec.read.viz import fits_format, format_value
+
+    card = get_model("uto_card_td2")
+    dob = card.field("date_of_birth")
+    assert format_value(dob, card, "12 GEC 2030") == "12 DEC 2030"  # one letter off one month
+    assert format_value(dob, card, "08 MAA 2018") == "08 MAA 2018"  # MAR or MAY: as read
+    sex = card.field("sex")
+    assert format_value(sex, card, "M U") == "M"  # one sex among stray marks
+    assert format_value(sex, card, "M F") == "M F"  # two: as read
+    zza = get_model("zza_passport_td3")
+    number = zza.field("document_number")
+    assert format_value(number, zza, "7A9601122") == "ZA9601122"
+    assert format_value(number, zza, "7B9601122") == "7B9601122"  # B is not A's look-alike
+    assert fits_format(number, zza, "ZA9601122") and not fits_format(number, zza, "ZA96011")
+    assert fits_format(sex, card, "F") and not fits_format(sex, card, "")
+    assert fits_format(card.field("nationality"), card, "ZZB")
+    assert not fits_format(card.field("nationality"), card, "ZZ")
+    assert fits_format(card.field("document_code"), card, "IR")
+    assert fits_format(dob, card, "12 DEC 2030") and not fits_format(dob, card, "12 DEC")
+    vr = get_model("uto_vehicle_registration")
+    assert fits_format(vr.field("B"), vr, "01.11.2007") and not fits_format(
+        vr.field("B"), vr, "1.11.2007"
+    )
+    assert fits_format(vr.field("D.1"), vr, "Jeep") and not fits_format(vr.field("D.1"), vr, " ")
+
+
+def test_sharpen_restores_the_gap_between_blurred_strokes() -> None:
+    import cv2
+
+    from docsec.read.viz import _sharpen
+
+    img = np.full((40, 40), 230, np.uint8)
+    img[:, 14:18] = 20
+    img[:, 22:26] = 20  # two strokes 4 px apart
+    blurred = cv2.GaussianBlur(img, (0, 0), 1.7)
+    sharp = _sharpen(blurred)
+    depth = lambda a: int(a[20, 20]) - int(a[20, 16])  # noqa: E731 - gap over stroke
+    assert depth(sharp) > depth(blurred) + 10
+
+
+def _fake_page(
+    monkeypatch: pytest.MonkeyPatch, sheet: list[tuple[str, float]], alone: object
+) -> tuple[object, np.ndarray]:
+    """A vehicle certificate page: Tesseract answers ``sheet`` on every stacked sheet
+    (``--psm 6``) and ``alone`` (words, or an error to raise) on a field read alone."""
+    import docsec.read.viz as viz
+    from docsec.models import get_model
+    from docsec.ocr.tesseract import OcrWord
+    from docsec.read.page import PageFit
+
+    model = get_model("uto_vehicle_registration")
+
+    def fake(gray: np.ndarray, *, psm: int = 6, **kw: object) -> list[OcrWord]:
+        answer = sheet if psm == 6 else alone
+        if isinstance(answer, Exception):
+            raise answer
+        assert isinstance(answer, list)
+        return [OcrWord(t, c, (10, 0, 10, gray.shape[0]), (1, 1, 1)) for t, c in answer]
+
+    monkeypatch.setattr(viz, "ocr_words", fake)
+    w, h = model.size_mm
+    px = 4.0  # capture pixels a millimetre
+    image = np.full((round(h * px), round(w * px), 3), 240, np.uint8)
+    page = PageFit(model, None, 0, np.diag([px, px, 1.0]), "front", "edges")
+    return page, image
+
+
+def test_an_unsure_field_is_read_again_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    from docsec.read.viz import read_viz
+
+    words = [("UT", 0.9), ("5987", 0.9), ("L", 0.9)]
+    page, image = _fake_page(monkeypatch, [("UT", 0.5)], words)
+    out = read_viz(image, page)  # type: ignore[arg-type]
+    assert out["A"].value == "UT 5987 L" and out["D.1"].value == "UT 5987 L"
+    page, image = _fake_page(monkeypatch, [("UT", 0.95)], words)
+    assert read_viz(image, page)["D.1"].value == "UT"  # type: ignore[arg-type]  # sure: kept
+
+
+def test_a_failed_second_read_keeps_the_first_and_warns(monkeypatch: pytest.MonkeyPatch) -> None:
+    from docsec.errors import OCRError
+    from docsec.read.viz import read_viz
+
+    page, image = _fake_page(monkeypatch, [("UT", 0.5)], OCRError("timed out"))
+    warnings: list[str] = []
+    out = read_viz(image, page, warnings=warnings)  # type: ignore[arg-type]
+    # the sheet's answer lands in the field whose slot holds its box; the others read
+    # nothing; the failed second reads change neither and are reported
+    assert "UT" in {v.value for v in out.values()} <= {"UT", ""}
+    assert any("not read again: timed out" in w for w in warnings)
