@@ -372,9 +372,9 @@ def _consume(results: Iterator[Any], n: int, budget: float, t_start: float,
 
 
 def _print_recall(title: str, ids: list[str], t: Tally, modes: list[str], width: int,
-                  bad: list[str]) -> None:  # fmt: skip
+                  bad: list[str], label: str = "defect") -> None:  # fmt: skip
     print(f"\n{title}")
-    print(f"{'':{width}s}" + "".join(f"{m:>14s}" for m in modes))
+    print(f"{label:{width}s}" + "".join(f"{m:>14s}" for m in modes))
     for d in ids:
         cells = []
         for m in modes:
@@ -495,7 +495,7 @@ def _independent_block(args: argparse.Namespace, modes: list[str], imap: Any) ->
     bad: list[str] = []
     _print_recall("Per-forgery recall on the independent set (found: one of its check IDs "
                   "fails; goal >= 95% rendered and scan, >= 90% photo)",
-                  ind.forgery_ids(args.defects), t, modes, 34, bad)
+                  ind.forgery_ids(args.defects), t, modes, 34, bad, "forgery")
     print("\nChecks that should catch each forgery: "
           + "; ".join(f"{f}: {', '.join(FORGERIES[f].checks)}"
                       for f in ind.forgery_ids(args.defects)))
