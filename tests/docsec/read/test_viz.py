@@ -240,3 +240,23 @@ def test_a_failed_second_read_keeps_the_first_and_warns(monkeypatch: pytest.Monk
     # nothing; the failed second reads change neither and are reported
     assert "UT" in {v.value for v in out.values()} <= {"UT", ""}
     assert any("not read again: timed out" in w for w in warnings)
+
+
+@pytest.mark.parametrize("letter", ["M", "F", "X"])
+def test_closed_vocabulary_reads_a_blurred_letter_and_refuses_a_blob(letter: str) -> None:
+    import cv2
+    from PIL import Image, ImageDraw, ImageFont
+
+    from docsec.read.viz import closed_vocabulary
+
+    # a face none of the templates is (DejaVu Sans Condensed Bold), blurred like a photo
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSansCondensed-Bold.ttf", 26)
+    im = Image.new("L", (60, 36), 255)
+    ImageDraw.Draw(im).text((8, 2), letter, fill=20, font=font)
+    crop = cv2.GaussianBlur(np.asarray(im), (0, 0), 1.2)
+    got = closed_vocabulary(crop, "MFX")
+    assert got is not None and got[0] == letter
+    blob = np.full((36, 60), 255, np.uint8)
+    cv2.circle(blob, (25, 18), 9, 20, -1)
+    assert closed_vocabulary(blob, "MFX") is None  # like no letter: nothing
+    assert closed_vocabulary(np.full((36, 60), 255, np.uint8), "MFX") is None
