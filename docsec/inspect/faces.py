@@ -311,21 +311,27 @@ _INNER_ROWS, _INNER_COLS = (0.25, 0.65), (0.22, 0.78)
 #: Iterations of each alignment step (enhanced correlation: a head turned by a few
 #: degrees, moved and framed a little tighter or looser converges in about ten).
 _ALIGN_ITERATIONS = 20
-#: Blur (pixels at :data:`_FACE_DPI`) of the chroma comparison: skin, lips, hair and eyes
-#: as patches of colour, not the grain of the print.
+#: The face's middle from the hair down to the mouth, where the skin's tone is compared
+#: with the hair's and the eyes' (a lighter or darker skin, greyer hair).
+_TONE_ROWS, _TONE_COLS = (0.05, 0.65), (0.30, 0.70)
+#: Blur (pixels at :data:`_FACE_DPI`) of the chroma and tone comparisons: skin, lips, hair
+#: and eyes as patches of colour and tone, not the grain of the print.
 _CHROMA_SIGMA = 1.5
-#: The two cues of the holder comparison, each in units of what two photos of the same
-#: person differ by (the median of 1 - correlation over genuine pairs, docsec's generator,
-#: rendered, scanned and photographed documents): the fine detail of the face's inner part
-#: (eyes, brows, nose, mouth), and its chroma (red against green: skin tone, lips, hair),
-#: which a camera's colour cast or light level does not change.
-HOLDER_FINE_SPREAD = 0.010
-HOLDER_CHROMA_SPREAD = 0.003
-#: Threshold of the holder distance (the two cues added up): the holder's own photo reaches
-#: 9.4 (144 rendered, scanned and photographed documents of docsec's generator), a
-#: look-alike (every identity trait moved by a quarter of its range) 8.2 at the least and
-#: 55 at the median, 94 % of them above 11.
-HOLDER_DISTANCE_MAX = 11.0
+_TONE_SIGMA = 2.0
+#: The three cues of the holder comparison, each in units of what two photos of the same
+#: person differ by (the median of 1 - correlation over 144 genuine pairs of docsec's
+#: generator, rendered, scanned and photographed documents): the fine detail of the face's
+#: inner part (eyes, brows, nose, mouth); its chroma (red against green: skin, lips, hair),
+#: which a camera's colour cast or light level does not change; and the tones of the
+#: face's middle (skin against hair and eyes).
+HOLDER_FINE_SPREAD = 0.011
+HOLDER_CHROMA_SPREAD = 0.0031
+HOLDER_TONE_SPREAD = 0.0014
+#: Threshold of the holder distance (the cues added up): the holder's own photo reaches
+#: 13.7 (144 rendered, scanned and photographed documents of docsec's generator; median
+#: 3.5), a look-alike (every identity trait moved by a quarter of its range) 12.0 at the
+#: least and 91 at the median, 97 % of them above 16.
+HOLDER_DISTANCE_MAX = 16.0
 
 
 def _share_mask(shape: tuple[int, int], rows: tuple[float, float],
@@ -380,15 +386,21 @@ def _chroma(img: F32) -> F32:
 def _holder_distance(portrait: F32, person: F32) -> float:
     """How far the photo of the person (``person``, resized to the portrait's pixels) is
     from the portrait's face: the photo aligned on the portrait's head (an affine map:
-    another pose, framing and lens), then, over the face's inner part, one less the
-    correlation of the fine detail, in units of :data:`HOLDER_FINE_SPREAD`, plus one less
-    that of the chroma (when both are in colour), in units of :data:`HOLDER_CHROMA_SPREAD`."""
+    another pose, framing and lens), then one less the correlation of the fine detail of
+    the face's inner part, in units of :data:`HOLDER_FINE_SPREAD`, plus one less that of
+    the tones of the face's middle, in units of :data:`HOLDER_TONE_SPREAD`, plus one less
+    that of the inner part's chroma (when both are in colour), in units of
+    :data:`HOLDER_CHROMA_SPREAD`."""
     shape = (portrait.shape[0], portrait.shape[1])
     lum_p, lum_q = _lum(portrait), _lum(person)
     warp = _align_affine(lum_p, lum_q, _share_mask(shape, _HEAD_ROWS, _HEAD_COLS))
     inner = _share_mask(shape, _INNER_ROWS, _INNER_COLS)
-    fine = _ncc(_band(lum_p, _FINE_BAND), _band(_warp(lum_q, warp, shape), _FINE_BAND), inner)
-    out = (1.0 - fine) / HOLDER_FINE_SPREAD
+    lum_a = _warp(lum_q, warp, shape)
+    fine = _ncc(_band(lum_p, _FINE_BAND), _band(lum_a, _FINE_BAND), inner)
+    tone = _ncc(np.asarray(cv2.GaussianBlur(lum_p, (0, 0), _TONE_SIGMA), np.float32),
+                np.asarray(cv2.GaussianBlur(lum_a, (0, 0), _TONE_SIGMA), np.float32),
+                _share_mask(shape, _TONE_ROWS, _TONE_COLS))  # fmt: skip
+    out = (1.0 - fine) / HOLDER_FINE_SPREAD + (1.0 - tone) / HOLDER_TONE_SPREAD
     if portrait.ndim == 3 and person.ndim == 3:
         chroma = _ncc(_chroma(portrait), _chroma(_warp(person, warp, shape)), inner)
         out += (1.0 - chroma) / HOLDER_CHROMA_SPREAD
