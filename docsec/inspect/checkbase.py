@@ -23,22 +23,38 @@ THRESHOLDS: Mapping[str, float] = {
     "feature.uv_substrate.dull": 2.5,
     "feature.uv_fibres.present": 0.2,
     "feature.uv_fibres.invisible_in_white": 17.0,
-    "feature.uv_emblem.present": 0.2,
+    # slid correlation: genuine 0.71-0.93 (registration off by up to 1 mm), no emblem
+    # -0.04-0.08
+    "feature.uv_emblem.present": 0.4,
     "feature.uv_emblem.invisible_in_white": 0.12,
     "feature.ir_mrz.dark": 0.5,
     "feature.ir_fields.dark": 0.45,
-    "feature.guilloche.continuous": 2.3,
+    # screen energy over the reference's: genuine rendered 1.5-2.3 (a registration exact to the
+    # pixel keeps the most detail), scanned 1.0-1.8; a scan-and-print copy 2.7 and more
+    # (rendered 3.8+); photos are not separated (genuine 0.4-0.7, copies 0.7-1.3)
+    "feature.guilloche.continuous": 2.5,
     "feature.microprint.sharp": 0.7,
-    "feature.rainbow.smooth": 3.2,
-    "feature.watermark.present": 0.35,
-    "feature.watermark.invisible_in_white": 0.08,
-    "feature.security_thread.present": 0.08,
+    # median fine chroma of smooth rainbow print over the UV view's (the camera's noise):
+    # genuine rendered below 0, scanned -0.09-0.05, photographed up to 0.18; a colour copy's
+    # dot screen rendered 0.6+, scanned 0.23+ (light rainbows), mostly 0.7+; a photo's JPEG
+    # removes the screen (copies -0.3-0.2: not separated)
+    "feature.rainbow.smooth": 0.22,
+    # slid correlation: genuine 0.69-0.80 (registration off by up to 1.2 mm), a printed
+    # imitation or a missing watermark -0.02-0.17
+    "feature.watermark.present": 0.4,
+    # genuine paper -0.02-0.09 (ZZA's design reaches 0.09), a printed watermark 0.40-0.69
+    "feature.watermark.invisible_in_white": 0.2,
+    # band contrast: a genuine thread 0.26-0.36 of the level range, none 0.00-0.01
+    "feature.security_thread.present": 0.1,
     "feature.ghost_image.present": 1.5,
     "feature.ghost_image.matches_portrait": 1.0,
     "feature.portrait.position": 2.0,
-    "feature.hologram.present": 0.3,
+    # slid colour correlation, worst frame: genuine 0.88-0.96 (registration off by up to
+    # 1 mm), the patch missing 0.05-0.40
+    "feature.hologram.present": 0.65,
     "feature.hologram.dynamic": 6.0,
-    "feature.ovi.shift": 0.4,
+    # colour change over the reference's: genuine 0.53-1.09, a static print 0.00
+    "feature.ovi.shift": 0.25,
     "feature.latent_image.present": 0.4,
     "feature.laser_perforation.matches_number": 9.5,
     "feature.mrz_font.ocr_b": 0.9,

@@ -62,6 +62,38 @@ from docsec.report import Finding, Status
 
 __all__ = ["FEATURE_CHECKS", "THRESHOLDS"]
 
+#: How far (mm) the transmitted-light features are looked for around where the registration
+#: puts them: a registration off by a millimetre takes a 1.2 mm thread band off its box and
+#: halves a watermark's correlation in place.
+_SLIDE_MM = 1.5
+#: Resolution (pixels per inch) the watermark is compared at (its tones span millimetres).
+_WM_DPI = 50
+
+
+def _slid_ncc(ctx: Context, v: RegisteredView, box: BoxMM, ref: F32, dpi: int,
+              planes: Callable[[F32], F32]) -> float:
+    """The best normalised correlation of ``ref`` (``box`` at ``dpi``, already in the
+    planes compared) with the view's ``box`` shifted by up to :data:`_SLIDE_MM` (a
+    registration a millimetre off halves a small feature's correlation in place)."""
+    mine = planes(v.crop(_grow(box, _SLIDE_MM), dpi))
+    if ref.ndim == 2:
+        ref = ref[..., None]
+    if mine.ndim == 2:
+        mine = mine[..., None]
+    if mine.shape[0] < ref.shape[0] or mine.shape[1] < ref.shape[1]:
+        return max(_ncc(_resize(mine[..., c], ref.shape[:2]), ref[..., c])
+                   for c in range(ref.shape[2]))
+    return max(float(cv2.matchTemplate(np.ascontiguousarray(mine[..., c]),
+                                       np.ascontiguousarray(ref[..., c]),
+                                       cv2.TM_CCOEFF_NORMED).max())
+               for c in range(ref.shape[2]))  # fmt: skip
+
+
+def _box_shape(box: BoxMM, dpi: int) -> tuple[int, int]:
+    k = dpi / 25.4
+    return max(2, round(box[3] * k)), max(2, round(box[2] * k))
+
+
 # --- UV 365 -----------------------------------------------------------------------------------
 
 
@@ -191,7 +223,8 @@ def _emblem_template(ctx: Context, side: str, box: BoxMM, shape: tuple[int, ...]
 
 
 def uv_emblem_present(ctx: Context) -> Finding:
-    """Correlation of the UV emblem area with the reference emblem; fails below."""
+    """Correlation of the UV emblem area (blue channel) with the reference emblem, the best
+    over shifts of up to :data:`_SLIDE_MM`; fails below."""
     cid = "feature.uv_emblem.present"
 
     def one(f: FeatureSpec) -> Finding:
@@ -199,9 +232,9 @@ def uv_emblem_present(ctx: Context) -> Finding:
         if v is None:
             return _na(ctx, cid, "uv365", f.side)
         box = _clip_box(ctx, f.box_mm)
-        mine = v.crop(box, 50)
-        tmpl = _emblem_template(ctx, f.side, box, mine.shape)
-        score = _ncc(mine[..., 2] if mine.ndim == 3 else mine, tmpl)
+        tmpl = _emblem_template(ctx, f.side, box, _box_shape(box, 50))
+        score = _slid_ncc(ctx, v, box, tmpl, 50,
+                          lambda m: m[..., 2] if m.ndim == 3 else m)  # fmt: skip
         return _judge(cid, score, low_fails=True, view=v, box=box,
                       ok=("The UV emblem glows and matches the design.",
                           "УФ-эмблема светится и соответствует образцу."),
@@ -410,20 +443,75 @@ def guilloche_continuous(ctx: Context) -> Finding:
     return _per_side(ctx, "guilloche", cid, one)
 
 
+#: A rainbow tile's pixels taken as smooth print: the reference's fine detail there (chroma
+#: and luminance, levels) stays below this, and this many pixels (at
+#: :data:`_TEXTURE_DPI`) away from any that does not (lines, lettering, edges).
+_SMOOTH_DETAIL, _SMOOTH_GAP_PX = 4.0, 3
+#: Gaussian scale (pixels at :data:`_TEXTURE_DPI`) below which the screen's dots lie: a
+#: colour copy's 100 lpi dot screen is 2 pixels at 200 dpi.
+_DOT_SIGMA = 0.8
+#: Least noise floor (median fine chroma, levels): 8-bit rounding of a smooth gradient alone
+#: measures 0.05-0.25 in a noiseless rendered view, whose UV view is flat.
+_QUANT_FLOOR = 0.3
+
+
+def _fine_chroma(img: F32, sigma: float) -> F32:
+    """Per pixel, the chroma (R-G, G-B) detail finer than ``sigma`` (summed magnitude)."""
+    c = np.stack([img[..., 0] - img[..., 1], img[..., 1] - img[..., 2]], axis=-1)
+    out: F32 = np.abs(c - cv2.GaussianBlur(c, (0, 0), sigma)).sum(axis=2)
+    return out
+
+
 def rainbow_smooth(ctx: Context) -> Finding:
-    """Halftone-screen energy of the rainbow background over the reference's; fails above."""
+    """Fine colour detail (a dot screen's) in the rainbow's smooth print, over the camera's
+    own noise: the median over smooth pixels of tiles clear of personal data in white light
+    less the same in the UV 365 nm view of the same position (no rainbow print shows in UV,
+    the sensor's colour noise does); fails above. A split-duct rainbow blends without dots,
+    a colour copy prints it as a CMYK dot screen."""
     cid = "feature.rainbow.smooth"
 
     def one(f: FeatureSpec) -> Finding:
         v = ctx.view("white", f.side)
         if v is None:
             return _na(ctx, cid, "white", f.side)
-        return _print_texture(ctx, f, v, cid,
-                              ("The rainbow background changes hue smoothly.",
-                               "Ирисовый фон переходит плавно."),
-                              ("The rainbow background is a halftone screen with stepped "
-                               "colours.",
-                               "Ирисовый фон напечатан растром со ступенчатыми цветами."))
+        uv = ctx.view("uv365", f.side)
+        if uv is None:
+            return _na(ctx, cid, "uv365", f.side)
+        box = _clip_box(ctx, f.box_mm)
+        personal = _personal_boxes(ctx, f.side)
+        mine: list[F32] = []
+        floor: list[F32] = []
+        grow = np.ones((2 * _SMOOTH_GAP_PX + 1,) * 2, np.uint8)
+        for t in _tiles(ctx, f.side, box):
+            img = v.crop(t, _TEXTURE_DPI)
+            if img.ndim != 3:
+                continue
+            ref = _resize(_ref_crop(ctx, f.side, "white", t), img.shape[:2])
+            g = _lum(ref)
+            detail = _fine_chroma(ref, 1.0) + np.abs(g - cv2.GaussianBlur(g, (0, 0), 1.0))
+            smooth = cv2.dilate((detail > _SMOOTH_DETAIL).astype(np.uint8), grow) == 0
+            smooth &= _mask_out(img.shape[:2], t, personal, _TEXTURE_DPI, 0.5)
+            u = uv.crop(t, _TEXTURE_DPI)
+            if smooth.sum() < 50 or u.ndim != 3:
+                continue
+            mine.append(_fine_chroma(img, _DOT_SIGMA)[smooth])
+            floor.append(_fine_chroma(u, _DOT_SIGMA)[smooth])
+        if not mine:
+            return make_finding(cid, Status.NOT_APPLICABLE,
+                                "no smooth rainbow print clear of personal data to examine.",
+                                "нет свободного от данных участка ирисового фона.", view=v,
+                                box_mm=box)  # fmt: skip
+        score = float(np.median(np.concatenate(mine))) - max(
+            _QUANT_FLOOR, float(np.median(np.concatenate(floor))))
+        if score > THRESHOLDS[cid]:
+            e = _fine_chroma(v.crop(box, _TEXTURE_DPI), _DOT_SIGMA)
+            _heat(ctx, cid, v, box, np.asarray(cv2.GaussianBlur(e, (0, 0), 4), np.float32))
+        return _judge(cid, score, low_fails=False, view=v, box=box,
+                      ok=("The rainbow background changes hue smoothly.",
+                          "Ирисовый фон переходит плавно."),
+                      bad=("The rainbow background is a halftone screen with stepped "
+                           "colours.",
+                           "Ирисовый фон напечатан растром со ступенчатыми цветами."))
 
     return _per_side(ctx, "rainbow", cid, one)
 
@@ -485,7 +573,9 @@ def microprint_sharp(ctx: Context) -> Finding:
 
 
 def watermark_present(ctx: Context) -> Finding:
-    """Correlation of the transmitted-light watermark area with the reference; fails below."""
+    """Correlation of the transmitted-light watermark with the reference's, the best over
+    shifts of up to :data:`_SLIDE_MM` (registration); fails below (no watermark, or a printed
+    imitation: one flat tone, never lighter than the paper)."""
     cid = "feature.watermark.present"
 
     def one(f: FeatureSpec) -> Finding:
@@ -493,9 +583,8 @@ def watermark_present(ctx: Context) -> Finding:
         if v is None:
             return _na(ctx, cid, "transmitted", f.side)
         box = _clip_box(ctx, f.box_mm)
-        mine = _lum(v.crop(box, 50))
-        ref = _resize(_lum(_ref_crop(ctx, f.side, "transmitted", box)), mine.shape)
-        score = _ncc(mine, ref)
+        ref = _resize(_lum(_ref_crop(ctx, f.side, "transmitted", box)), _box_shape(box, _WM_DPI))
+        score = _slid_ncc(ctx, v, box, ref, _WM_DPI, _lum)
         return _judge(cid, score, low_fails=True, view=v, box=box,
                       ok=("The multitone watermark shows in transmitted light.",
                           "Многотоновый водяной знак виден на просвет."),
@@ -529,24 +618,51 @@ def watermark_invisible_in_white(ctx: Context) -> Finding:
     return _per_side(ctx, "watermark", cid, one)
 
 
+#: Width (mm) of the paper either side of the thread the band is compared with, and the gap
+#: (mm) left between them (the band's soft edges).
+_FLANK_MM, _FLANK_GAP_MM = 2.0, 0.5
+
+
+def _band_contrast(profile: NDArray[np.float64], nominal: int, width: int, reach: int,
+                   flank: int, gap: int) -> float:
+    """The largest contrast (flanks' median less the band's mean, levels) of a band of
+    ``width`` columns starting within ``reach`` of ``nominal`` in a column profile."""
+    best = -np.inf
+    for p in range(nominal - reach, nominal + reach + 1):
+        if p < 0 or p + width > len(profile):
+            continue
+        sides = np.concatenate([profile[max(0, p - gap - flank) : max(0, p - gap)],
+                                profile[p + width + gap : p + width + gap + flank]])
+        if sides.size:
+            best = max(best, float(np.median(sides)) - float(profile[p : p + width].mean()))
+    return best
+
+
 def security_thread_present(ctx: Context) -> Finding:
-    """Contrast of the thread band against its flanks: dark in transmitted, bright in UV."""
+    """Contrast of the thread band against the paper either side, the band looked for within
+    :data:`_SLIDE_MM` of its box: dark in transmitted light, bright in UV (the weaker of the
+    two, in 0..1 of the level range); fails below."""
     cid = "feature.security_thread.present"
 
     def one(f: FeatureSpec) -> Finding:
         box = _clip_box(ctx, f.box_mm)
         x, y, w, h = box
-        flanks = (_clip_box(ctx, (x - 2.5, y, 2.0, h)), _clip_box(ctx, (x + w + 0.5, y, 2.0, h)))
+        dpi = 100
+        k = dpi / 25.4
+        reach_mm = _SLIDE_MM + _FLANK_GAP_MM + _FLANK_MM
+        wide = _clip_box(ctx, (x - reach_mm, y, w + 2 * reach_mm, h))
         scores: list[tuple[float, RegisteredView]] = []
         for light in ("transmitted", "uv365"):
             v = ctx.view(light, f.side)
             if v is None:
                 continue
-            band = float(np.median(_lum(v.crop(box, 100))))
-            side = float(np.median(np.concatenate([_lum(v.crop(b, 100)).ravel()
-                                                   for b in flanks])))  # fmt: skip
-            c = (side - band) / 255.0 if light == "transmitted" else (band - side) / 255.0
-            scores.append((c, v))
+            prof = np.median(_lum(v.crop(wide, dpi)), axis=0).astype(np.float64)
+            if light == "uv365":  # the thread glows: bright on dull paper
+                prof = -prof
+            c = _band_contrast(prof, round((x - wide[0]) * k), max(1, round(w * k)),
+                               round(_SLIDE_MM * k), round(_FLANK_MM * k),
+                               round(_FLANK_GAP_MM * k))  # fmt: skip
+            scores.append((c / 255.0, v))
         if not scores:
             return _na(ctx, cid, "transmitted", f.side)
         score, v = min(scores, key=lambda s: s[0])
@@ -631,10 +747,12 @@ def _hole_grid(gray: F32) -> NDArray[np.bool_] | None:
     if len(pts) < 10:
         return None
     # the font is 9 dots high and capitals and digits fill the rows: the holes' vertical
-    # extent is 8 pitches
-    pitch = float(pts[:, 1].max() - pts[:, 1].min()) / (_PERF_ROWS - 1)
-    if pitch < 1.5:
+    # extent is about 8 pitches; the pitch itself is the median step between the rows of
+    # holes found (a stray hole or a row's jitter does not stretch it)
+    rough = float(pts[:, 1].max() - pts[:, 1].min()) / (_PERF_ROWS - 1)
+    if rough < 1.5:
         return None
+    pitch = _row_pitch(pts[:, 1], rough)
     gy = _grid_index(pts[:, 1], pitch)
     gx = _grid_index(pts[:, 0], pitch)
     if gy.max() >= _PERF_ROWS + 2 or gx.max() > 400:
@@ -642,6 +760,18 @@ def _hole_grid(gray: F32) -> NDArray[np.bool_] | None:
     grid = np.zeros((gy.max() + 1, gx.max() + 1), bool)
     grid[gy, gx] = True
     return grid
+
+
+def _row_pitch(coords: NDArray[np.float64], rough: float) -> float:
+    """The dot pitch: the median step between consecutive rows of holes (rows split where
+    the sorted coordinates jump by more than 40 % of the ``rough`` pitch)."""
+    c = np.sort(coords)
+    starts = np.concatenate([[True], np.diff(c) > rough * 0.4])
+    cluster = np.cumsum(starts) - 1
+    centres = np.array([c[cluster == k].mean() for k in range(cluster.max() + 1)])
+    steps = np.diff(centres)
+    steps = steps[steps < rough * 1.6]  # the gaps of unused rows are no step
+    return float(np.median(steps)) if steps.size >= 3 else rough
 
 
 def _grid_index(coords: NDArray[np.float64], pitch: float) -> NDArray[np.intp]:
@@ -763,8 +893,18 @@ def _tilts(ctx: Context, side: str) -> list[RegisteredView]:
     return out
 
 
+def _opponent(img: F32) -> F32:
+    """The two colour-opponent planes (R-G, G-B) of an RGB crop (lighting cancels out)."""
+    if img.ndim != 3:
+        return img
+    out: F32 = np.stack([img[..., 0] - img[..., 1], img[..., 1] - img[..., 2]], axis=-1)
+    return out
+
+
 def hologram_present(ctx: Context) -> Finding:
-    """Colour correlation of the OVD patch with the reference frame, worst over the frames."""
+    """Colour correlation of the OVD patch with the reference frame (the better of two
+    colour-opponent planes, the best shift within :data:`_SLIDE_MM`), worst over the frames;
+    fails below."""
     cid = "feature.hologram.present"
 
     def one(f: FeatureSpec) -> Finding:
@@ -774,11 +914,12 @@ def hologram_present(ctx: Context) -> Finding:
         box = _clip_box(ctx, f.box_mm)
         scores = []
         for v in frames:
-            mine = v.crop(box, 50)
-            ref = _resize(_ref_crop(ctx, f.side, v.light, box), mine.shape[:2])
-            chans = [(mine[..., 0] - mine[..., 1], ref[..., 0] - ref[..., 1]),
-                     (mine[..., 1] - mine[..., 2], ref[..., 1] - ref[..., 2])]
-            scores.append((max(_ncc(a, b) for a, b in chans), v))
+            ref = _resize(_ref_crop(ctx, f.side, v.light, box), _box_shape(box, 50))
+            if ref.ndim != 3:
+                continue
+            scores.append((_slid_ncc(ctx, v, box, _opponent(ref), 50, _opponent), v))
+        if not scores:
+            return _na(ctx, cid, "white", f.side)
         score, v = min(scores, key=lambda s: s[0])
         return _judge(cid, score, low_fails=True, view=v, box=box,
                       ok=("The hologram patch is present in every frame.",
@@ -976,7 +1117,7 @@ FEATURE_CHECKS: Mapping[str, tuple[Callable[[Context], Finding], tuple[str, ...]
     "feature.ir_fields.dark": (ir_fields_dark, ("ir", "white")),
     "feature.guilloche.continuous": (guilloche_continuous, ("white",)),
     "feature.microprint.sharp": (microprint_sharp, ("white",)),
-    "feature.rainbow.smooth": (rainbow_smooth, ("white",)),
+    "feature.rainbow.smooth": (rainbow_smooth, ("white", "uv365")),
     "feature.watermark.present": (watermark_present, ("transmitted",)),
     "feature.watermark.invisible_in_white": (watermark_invisible_in_white, ("white",)),
     "feature.security_thread.present": (security_thread_present, ("transmitted", "uv365")),

@@ -202,46 +202,80 @@ def viz_mrz_match(ctx: Context) -> Finding:
     for reading in ctx.readings.values():
         for name, vf in (reading.viz or {}).items():
             conf[name] = vf.confidence
-    worst: tuple[str, str, str] | None = None
+    worst: tuple[str, str, str, bool] | None = None
     doubt = False
     for name, viz, mrz in pairs:
-        same = viz == mrz or (name in ("surname", "given_names")
-                              and viz.startswith(mrz) and len(mrz) >= 2)  # fmt: skip
-        if same:
+        if _agrees(name, viz, mrz):
             continue
-        if _lookalike_only(viz, mrz):
-            doubt = True
-            continue
-        if worst is None or conf.get(name, 0) > conf.get(worst[0], 0):
-            worst = (name, viz, mrz)
+        sure = conf.get(name, 0.0) >= _SURE
+        if not sure or _lookalike_only(viz, mrz):
+            # an unsure read (or one differing only by look-alike characters) is read again
+            # on its own: a second read that agrees with the MRZ settles it, the same
+            # difference read twice is one
+            again = _second_value(ctx, name)
+            if again is not None and _agrees(name, again, mrz):
+                continue
+            if _lookalike_only(viz, mrz):
+                doubt = True
+                continue
+            twice = again == viz
+        else:
+            twice = False
+        rank = (sure or twice, conf.get(name, 0.0))
+        if worst is None or rank > (worst[3], conf.get(worst[0], 0.0)):
+            worst = (name, viz, mrz, sure or twice)
     if worst is None and doubt:
         return make_finding(cid, Status.WARN,
                             "The visual zone agrees with the MRZ except for look-alike "
-                            "characters (O/0, I/1, S/5...): compare them by eye.",
+                            "characters (O/0, I/1, S/5...) read twice: compare them by eye.",
                             "Визуальная зона совпадает с МСЗ, кроме похожих символов "
-                            "(O/0, I/1, S/5...): сверьте их визуально.", view=view)
+                            "(O/0, I/1, S/5...), прочитанных дважды: сверьте их визуально.",
+                            view=view)  # fmt: skip
     if worst is None:
         return make_finding(cid, Status.PASS,
                             f"{len(pairs)} visual-zone fields agree with the MRZ.",
                             f"{len(pairs)} полей визуальной зоны совпадают с МСЗ.",
                             view=view, score=0.0, threshold=0.0)  # fmt: skip
-    name, viz, mrz = worst
+    name, viz, mrz, certain = worst
     field = ctx.model.field(name)
     fview = ctx.views.get("white" if field.side == "front" else "white_back")
     sure = conf.get(name, 0.0) >= _SURE
-    # an unsure name is read a second time on its own: the same difference twice is one
-    again = (not sure and name in ("surname", "given_names")
-             and _second_read(ctx, name) == viz)
     return make_finding(
-        cid, Status.FAIL if sure or again else Status.WARN,
+        cid, Status.FAIL if certain else Status.WARN,
         f"The visual zone's {name.replace('_', ' ')} ({viz}) differs from the MRZ ({mrz})"
-        + ("." if sure else " (read twice)." if again else
+        + ("." if sure else " (read twice)." if certain else
            "; the visual zone was read with low confidence: look again."),
         f"Поле {name} визуальной зоны ({viz}) не совпадает с МСЗ ({mrz})"
-        + ("." if sure else " (прочитано дважды)." if again else
+        + ("." if sure else " (прочитано дважды)." if certain else
            "; поле прочитано неуверенно, проверьте визуально."),
         view=fview, box_mm=field.box_mm, field_name=name, expected=mrz, found=viz,
         score=conf.get(name, 0.0), threshold=_SURE)
+
+
+def _agrees(name: str, viz: str, mrz: str) -> bool:
+    """A visual-zone value (as MRZ characters) agrees with the MRZ's: equal, or a name the
+    MRZ truncated (ICAO 9303-3 §4.6) that begins with it."""
+    return viz == mrz or (name in ("surname", "given_names") and viz.startswith(mrz)
+                          and len(mrz) >= 2)  # fmt: skip
+
+
+_DATE_CHARS = "0123456789 ABCDEFGHIJKLMNOPRSTUVY./"
+_NUMBER_CHARS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _second_value(ctx: Context, name: str) -> str | None:
+    """The field ``name`` read again on its own (:func:`_read_again`), in the form
+    :func:`_viz_pairs` compares: MRZ characters for names, ISO dates, a compact number."""
+    if name in ("surname", "given_names"):
+        return _second_read(ctx, name)
+    if name in ("date_of_birth", "date_of_expiry", "valid_until"):
+        text = _read_again(ctx, name, _DATE_CHARS, "eng")
+        d = _parse_date(text, ctx.model.date_style) if text else None
+        return d.isoformat() if d is not None else None
+    if name == "document_number":
+        text = _read_again(ctx, name, _NUMBER_CHARS, "eng")
+        return text.replace(" ", "").upper() if text else None
+    return None
 
 
 def issuer_known(ctx: Context) -> Finding:
@@ -273,6 +307,20 @@ def _cert(ctx: Context) -> Mapping[str, tuple[str, float]]:
 
 def _vin_text(text: str) -> str:
     return re.sub(r"[^A-Z0-9]", "", text.upper())
+
+
+#: Letters a VIN never holds (ISO 3779) that OCR reads for the digits printed there.
+_VIN_OCR_DIGITS = str.maketrans({"O": "0", "Q": "0", "I": "1"})
+
+
+def _vin_read(text: str) -> str:
+    """A VIN as read by OCR from the certificate: letters VINs never use (I, O, Q) are the
+    digits the typeface draws alike (an unmapped O would miss the registry's exact record).
+
+    >>> _vin_read("5XYPDAYO6FG 136634")
+    '5XYPDAY06FG136634'
+    """
+    return _vin_text(text).translate(_VIN_OCR_DIGITS)
 
 
 _PLATE_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"
@@ -444,11 +492,11 @@ def vehicle_findings(ctx: Context) -> list[Finding]:
     cert = _cert(ctx)
     white = ctx.views.get("white")
     out: list[Finding] = []
-    vin = _vin_text(cert["E"][0]) if "E" in cert else ""
+    vin = _vin_read(cert["E"][0]) if "E" in cert else ""
     if len(vin) != 17:
         # field E read again on its own, VIN characters only (the sheet read may lose a
         # character at either end of a long line)
-        again = _vin_text(_read_again(ctx, "E", _VIN_CHARS, "eng") or "")
+        again = _vin_read(_read_again(ctx, "E", _VIN_CHARS, "eng") or "")
         vin = again if len(again) == 17 else vin
     e_box = ctx.model.field("E").box_mm
     if len(vin) != 17:
@@ -458,6 +506,17 @@ def vehicle_findings(ctx: Context) -> list[Finding]:
                                 box_mm=e_box, found=vin or None))  # fmt: skip
         return out
     result = check(vin, registry=ctx.registry, reference_year=ctx.reference_date.year)
+    unsure_digit = False
+    if result.check_digit.status == Status.FAIL:
+        # a check digit that does not compute on an OCR read rejects only when the read is
+        # confident or a second read of field E on its own gives the same VIN; a second read
+        # whose check digit computes replaces a misread first one
+        again = _vin_read(_read_again(ctx, "E", _VIN_CHARS, "eng") or "")
+        if len(again) == 17 and again != vin and check(again).check_digit.status != Status.FAIL:
+            vin = again
+            result = check(vin, registry=ctx.registry, reference_year=ctx.reference_date.year)
+        else:
+            unsure_digit = cert.get("E", ("", 0.0))[1] < _SURE and again != vin
     exact = [h for h in (result.registry.hits if result.registry is not None else ())
              if h.match == "exact"]
     for f in result.findings:
@@ -477,7 +536,16 @@ def vehicle_findings(ctx: Context) -> list[Finding]:
                   "vin.model_year": "модельный год VIN (позиция 10)",
                   "vehicle.stolen": "розыск по реестру угнанных ТС",
                   "vin.wmi": "код изготовителя (WMI)"}[f.id]
-            out.append(make_finding(f.id, f.status, f.message, f"{ru}: {f.status.value}",
+            status, message = f.status, f.message
+            if f.id == "vin.check_digit" and status == Status.FAIL and unsure_digit:
+                status = Status.WARN
+                message = (f"{message}; but field E was read with low confidence and a "
+                           "second read differs: compare the VIN with the plate by eye")
+            elif f.id == "vin.model_year" and status == Status.WARN:
+                # the year may not be encoded and the certificate states none to compare
+                status = Status.NOT_APPLICABLE
+                message = f"{message} (not judged: the certificate states no model year)"
+            out.append(make_finding(f.id, status, message, f"{ru}: {status.value}",
                                     view=white, box_mm=e_box, field_name="E",
                                     expected=f.expected, found=f.found,
                                     positions=f.positions))  # fmt: skip
@@ -615,10 +683,18 @@ def _number_and_state(ctx: Context) -> tuple[str, str, str] | None:
         state = ctx.mrz.fields.get("issuing_state")
         if num is not None and num.value and state is not None and state.value:
             return str(num.value), str(state.value), "MRZ"
+    unsure: str | None = None
     for reading in ctx.readings.values():
         vf = (reading.viz or {}).get("document_number")
-        if vf is not None and vf.value.strip() and vf.confidence >= _SURE:
-            return vf.value, ctx.model.issuer, "visual zone"
+        if vf is not None and vf.value.strip():
+            if vf.confidence >= _SURE:
+                return vf.value, ctx.model.issuer, "visual zone"
+            unsure = vf.value
+    if unsure is not None:
+        # an unsure read is read again on its own; the list is searched with look-alikes
+        again = _read_again(ctx, "document_number", _NUMBER_CHARS, "eng")
+        number = (again or unsure).replace(" ", "").upper()
+        return number, ctx.model.issuer, "visual zone, read with low confidence"
     return None
 
 
@@ -650,7 +726,8 @@ def document_alert(ctx: Context) -> Finding:
     rec = hit.record
     ref = f", case {rec.case_ref}" if rec.case_ref else ""
     ref_ru = f", дело {rec.case_ref}" if rec.case_ref else ""
-    exact = hit.match == "exact"
+    # a number read with low confidence is a lead to compare, never a failure on its own
+    exact = hit.match == "exact" and "low confidence" not in where
     en_what = _ALERT_EN.get(rec.status, rec.status)
     ru_what = _ALERT_RU.get(rec.status, rec.status)
     if exact:
