@@ -3,11 +3,13 @@
 Two backends give the same words (the same engine, the same parameters, the same TSV
 output parsed the same way):
 
-- ``tesserocr`` (the default when it imports): Tesseract in-process, one
-  ``PyTessBaseAPI`` per thread and language set, created lazily with an explicit
-  tessdata path and reused (25-55 ms a call instead of 175-300 ms, ECOSYSTEM.md §1).
-  An API object is never shared between threads; tesserocr releases the GIL while it
-  recognises. ``Recognize(timeout=...)`` bounds a runaway read. Built from source
+- ``tesserocr`` (the default when it imports): Tesseract in-process, a
+  ``PyTessBaseAPI`` per language set and concurrent recognition, created lazily with an
+  explicit tessdata path and reused (25-55 ms a call instead of 175-300 ms,
+  ECOSYSTEM.md §1). An API is used by one thread at a time (taken from a pool and put
+  back), so a server's many threads hold no more APIs than recognitions run at once;
+  tesserocr releases the GIL while it recognises. ``Recognize(timeout=...)`` bounds a
+  runaway read (an API that timed out or failed is dropped, not reused). Built from source
   against Debian's ``libtesseract`` (``pip install --no-binary tesserocr``), it gives
   exactly what the command line gives.
 - ``pytesseract`` (the fallback): a ``tesseract`` process per call, killed at its
@@ -213,27 +215,39 @@ def _pytesseract_tsv(
     return str(out).split("\n", 1)[1] if "\n" in str(out) else ""
 
 
-#: Per thread: (language, dictionaries loaded) -> its API. Never shared between threads.
-_APIS = threading.local()
+#: Idle in-process APIs by (language, dictionaries loaded). An API is taken out of the
+#: pool for one recognition and put back after it, so no two threads ever use one at
+#: once; since at most :data:`MAX_PROCESSES` recognitions run at once (the slots), the
+#: pool holds at most that many APIs a key however many threads a server runs.
+_POOL: dict[tuple[str, bool], list[Any]] = {}
+_POOL_LOCK = threading.Lock()
 
 
-def _api(lang: str, dawgs: bool) -> Any:
-    """This thread's API for ``lang`` (created on first use with the tessdata path)."""
-    apis: dict[tuple[str, bool], Any] = getattr(_APIS, "apis", None) or {}
-    _APIS.apis = apis
-    api = apis.get((lang, dawgs))
-    if api is None:
-        lib = _tesserocr()
-        path = tessdata_path()
-        if lib is None or path is None:
-            raise OCREngineUnavailable("tesseract language data not found (set TESSDATA_PREFIX)")
-        variables = {} if dawgs else {"load_system_dawg": "0", "load_freq_dawg": "0"}
-        try:
-            api = lib.PyTessBaseAPI(path=path, lang=lang, variables=variables)
-        except RuntimeError as exc:
-            raise OCREngineUnavailable(f"tesseract cannot load {lang!r}: {exc}") from None
-        apis[(lang, dawgs)] = api
-    return api
+def _new_api(lang: str, dawgs: bool) -> Any:
+    """A new API for ``lang`` with the explicit tessdata path."""
+    lib = _tesserocr()
+    path = tessdata_path()
+    if lib is None or path is None:
+        raise OCREngineUnavailable("tesseract language data not found (set TESSDATA_PREFIX)")
+    variables = {} if dawgs else {"load_system_dawg": "0", "load_freq_dawg": "0"}
+    try:
+        return lib.PyTessBaseAPI(path=path, lang=lang, variables=variables)
+    except RuntimeError as exc:
+        raise OCREngineUnavailable(f"tesseract cannot load {lang!r}: {exc}") from None
+
+
+def _take_api(lang: str, dawgs: bool) -> Any:
+    """An idle API for ``lang`` from the pool, or a new one (created lazily)."""
+    with _POOL_LOCK:
+        idle = _POOL.setdefault((lang, dawgs), [])
+        if idle:
+            return idle.pop()
+    return _new_api(lang, dawgs)
+
+
+def _give_back(lang: str, dawgs: bool, api: Any) -> None:
+    with _POOL_LOCK:
+        _POOL.setdefault((lang, dawgs), []).append(api)
 
 
 def _tesserocr_tsv(
@@ -241,7 +255,8 @@ def _tesserocr_tsv(
 ) -> str:
     if gray.ndim != 2 or gray.dtype != np.uint8:
         raise OCRError(f"tesseract needs a gray uint8 image, got {gray.dtype} {gray.shape}")
-    api = _api(lang, dawgs=not whitelist)
+    dawgs = not whitelist
+    api = _take_api(lang, dawgs)
     chars = (whitelist or "").replace("\\ ", " ").replace("\\'", "'")
     image = np.ascontiguousarray(gray)
     try:
@@ -249,13 +264,13 @@ def _tesserocr_tsv(
         api.SetVariable("tessedit_char_whitelist", chars)
         api.SetImageBytes(image.tobytes(), image.shape[1], image.shape[0], 1, image.shape[1])
         done = api.Recognize(timeout=max(1, int(timeout * 1000)))
-        if not done:
-            api.Clear()
-            raise OCRError(f"tesseract failed: timed out after {timeout:g} s")
-        return str(api.GetTSVText(0))
-    except (RuntimeError, ValueError) as exc:  # a crash inside the engine
-        api.Clear()
+        tsv = str(api.GetTSVText(0)) if done else None
+    except (RuntimeError, ValueError) as exc:  # a crash inside the engine: drop the API
         raise OCRError(f"tesseract failed: {exc}") from None
+    if tsv is None:  # the deadline passed: drop the API (its state is half-done)
+        raise OCRError(f"tesseract failed: timed out after {timeout:g} s")
+    _give_back(lang, dawgs, api)
+    return tsv
 
 
 def _words_of_tsv(tsv: str) -> list[OcrWord]:

@@ -123,23 +123,20 @@ def test_tesserocr_timeout_is_an_error_and_the_api_reads_again() -> None:
 
 
 @needs_tesserocr
-def test_tesserocr_crash_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_tesserocr_crash_is_an_error_and_the_api_is_dropped(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     class Broken:
-        cleared = False
-
         def __getattr__(self, name: str) -> Any:
             return lambda *a, **k: True
 
         def Recognize(self, timeout: int = 0) -> bool:  # noqa: N802 - tesserocr's name
             raise RuntimeError("engine crashed")
 
-        def Clear(self) -> None:  # noqa: N802
-            Broken.cleared = True
-
-    monkeypatch.setattr(tesseract, "_api", lambda lang, dawgs: Broken())
+    monkeypatch.setattr(tesseract, "_POOL", {("eng", False): [Broken()]})
     with pytest.raises(OCRError, match="tesseract failed: engine crashed"):
-        tesseract.ocr_words(np.full((40, 200), 255, np.uint8), backend="tesserocr")
-    assert Broken.cleared
+        tesseract.ocr_words(np.full((40, 200), 255, np.uint8), whitelist="A", backend="tesserocr")
+    assert tesseract._POOL[("eng", False)] == []  # not put back
 
 
 @pytest.mark.parametrize("backend", tesseract.BACKENDS)
@@ -174,19 +171,38 @@ def test_concurrent_recognitions_are_bounded(monkeypatch: pytest.MonkeyPatch, ba
 
 
 @needs_tesserocr
-def test_one_api_per_thread_reused_within_it() -> None:
-    got: dict[str, list[int]] = {}
+def test_apis_are_never_shared_at_once_and_stay_few(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tesseract, "_POOL", {})
+    in_use: set[int] = set()
+    clash = []
+    lock = threading.Lock()
+    real = tesseract._take_api
 
-    def work(name: str) -> None:
-        got[name] = [id(tesseract._api("eng", False)) for _ in range(2)]
+    def take(lang: str, dawgs: bool) -> Any:
+        api = real(lang, dawgs)
+        with lock:
+            clash.append(id(api) in in_use)
+            in_use.add(id(api))
+        return api
 
-    threads = [threading.Thread(target=work, args=(n,)) for n in ("a", "b")]
+    def give(lang: str, dawgs: bool, api: Any) -> None:
+        with lock:
+            in_use.discard(id(api))
+        tesseract._POOL.setdefault((lang, dawgs), []).append(api)
+
+    monkeypatch.setattr(tesseract, "_take_api", take)
+    monkeypatch.setattr(tesseract, "_give_back", give)
+    line = _text_page(1)
+    threads = [
+        threading.Thread(target=tesseract.ocr_words, args=(line,), kwargs={"backend": "tesserocr"})
+        for _ in range(3 * tesseract.MAX_PROCESSES + 2)
+    ]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    assert got["a"][0] == got["a"][1] and got["b"][0] == got["b"][1]
-    assert got["a"][0] != got["b"][0]
+    assert len(clash) == len(threads) and not any(clash)
+    assert 1 <= len(tesseract._POOL[("eng", True)]) <= tesseract.MAX_PROCESSES
 
 
 def test_unknown_backend_is_refused() -> None:
