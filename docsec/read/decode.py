@@ -181,6 +181,10 @@ def _allowed(layout: Layout) -> dict[tuple[int, int], frozenset[str]]:
             continue
         for col in range(spec.start, spec.stop):
             allowed[(spec.line, col)] = chars
+    # the document code's first character names the kind of document (Doc 9303-4..7:
+    # P for a passport, V for a visa, A, C or I for an official travel document)
+    code = layout.field("document_code")
+    allowed[(code.line, code.start)] = frozenset(layout.document_code_first)
     return allowed
 
 
@@ -396,11 +400,18 @@ FORMATS_BY_SHAPE: dict[tuple[int, int], tuple[MRZFormat, ...]] = {
 DOCUMENT_CODE_FIRST = frozenset("".join(LAYOUTS[f].document_code_first for f in MRZFormat))
 
 
-def format_for(lines: Sequence[str], shape: tuple[int, int]) -> MRZFormat:
+def format_for(
+    lines: Sequence[str], shape: tuple[int, int], first_proba: np.ndarray | None = None
+) -> MRZFormat:
     """The format of a reading of ``shape`` (lines, length): where two formats share a
     shape (TD3 and MRV-A, TD2 and MRV-B), the one whose document code fits the first
-    character (:attr:`Layout.document_code_first`: visas start with ``V``)."""
+    character (:attr:`Layout.document_code_first`: visas start with ``V``); when it
+    fits none, the one whose document codes the first cell's class probabilities
+    ``first_proba`` favour."""
     options = FORMATS_BY_SHAPE[shape]
     first = lines[0][:1]
     fitting = [f for f in options if first and first in LAYOUTS[f].document_code_first]
+    if not fitting and first_proba is not None:
+        return max(options, key=lambda f: sum(
+            float(first_proba[CLASS_INDEX[c]]) for c in LAYOUTS[f].document_code_first))
     return (fitting or list(options))[0]
