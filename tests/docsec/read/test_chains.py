@@ -1,0 +1,119 @@
+"""The character-chain band finder (any angle, 9-60 px pitch, lines broken by glare) and
+the reader following a curled or bent page."""
+
+from __future__ import annotations
+
+import math
+
+import cv2
+import numpy as np
+import pytest
+
+from docsec.imaging.geometry import to_gray
+from docsec.read import read_mrz
+from docsec.read.locate import _angle_diff, _chain_bands, find_mrz_bands
+from docsec.read.mrz import PATCH_PITCH, _Blob, _cluster_lines
+
+from .conftest import TD1, TD3, render_mrz_page
+
+
+def _turned(image: np.ndarray, angle: float) -> np.ndarray:
+    """``image`` on a larger light canvas, turned counter-clockwise by ``angle``."""
+    h, w = image.shape[:2]
+    side = int(np.hypot(h, w)) + 10
+    canvas = np.full((side, side, 3), 236, np.uint8)
+    canvas[(side - h) // 2 : (side - h) // 2 + h, (side - w) // 2 : (side - w) // 2 + w] = image
+    rot = cv2.getRotationMatrix2D((side / 2, side / 2), angle, 1.0)
+    return cv2.warpAffine(canvas, rot, (side, side), borderValue=(236, 236, 236))
+
+
+def _mrz_box(lines: tuple[str, ...], dpi: int, angle: float, shape: tuple[int, ...]
+             ) -> tuple[np.ndarray, float]:  # fmt: skip
+    """Centre of the MRZ in the turned capture and its pitch (from the conftest page)."""
+    pitch = 2.54 * dpi / 25.4
+    n = len(lines[0])
+    w, h = int(pitch * (n + 6)), int(pitch * (2.2 * len(lines) + 12))
+    top = h - pitch * (2.0 * len(lines) + 1.5)
+    centre = np.array([3 * pitch + n * pitch / 2, top + (len(lines) - 1) * pitch])
+    side = shape[0]
+    centre = centre + np.array([(side - w) // 2, (side - h) // 2])
+    rot = cv2.getRotationMatrix2D((side / 2, side / 2), angle, 1.0)
+    return rot[:, :2] @ centre + rot[:, 2], pitch
+
+
+@pytest.mark.parametrize(("dpi", "angle"), [(90, 23.0), (150, 141.0), (300, 67.0), (600, 0.0)])
+def test_chain_band_at_any_pitch_and_angle(dpi: int, angle: float) -> None:
+    # MRZ pitch 9, 15, 30 and 60 px; lines 23, 141, 67 and 0 degrees off the x axis,
+    # none of them near the four directions the closing bars are built along but one
+    image = _turned(render_mrz_page(TD3, dpi=dpi), angle)
+    centre, pitch = _mrz_box(TD3, dpi, angle, image.shape)
+    bands = [b for b in _chain_bands(to_gray(image)) if b.lines == 2]
+    assert bands
+    best = max(bands, key=lambda b: b.score)
+    assert _angle_diff(best.angle_deg, -angle) < 3.0
+    assert math.dist(best.centre_xy, centre) < 2.0 * pitch
+    assert 40 * pitch < best.length < 48 * pitch
+    # and it is the finder's first band
+    first = find_mrz_bands(to_gray(image))[0]
+    assert math.dist(first.centre_xy, centre) < 2.0 * pitch
+
+
+def test_chain_band_of_three_lines_for_td1() -> None:
+    image = _turned(render_mrz_page(TD1, dpi=120), 35.0)
+    assert any(b.lines == 3 for b in _chain_bands(to_gray(image)))
+
+
+def test_line_broken_by_glare_is_one_band() -> None:
+    dpi = 150
+    pitch = 2.54 * dpi / 25.4
+    page = render_mrz_page(TD3, dpi=dpi).astype(np.float64)
+    # cells 15-21 of both lines washed out completely (saturated glare)
+    x0, x1 = int(3 * pitch + 15 * pitch), int(3 * pitch + 22 * pitch)
+    page[:, x0:x1] = 250.0
+    image = _turned(page.astype(np.uint8), 52.0)
+    best = max((b for b in _chain_bands(to_gray(image)) if b.lines == 2),
+               key=lambda b: b.score)  # fmt: skip
+    assert best.length > 40 * pitch  # both pieces of each line, not the longer one alone
+
+
+def test_no_chain_band_on_blank_noise_or_prose() -> None:
+    rng = np.random.default_rng(3)
+    assert _chain_bands(np.full((400, 600), 230, np.uint8)) == []
+    assert _chain_bands(rng.integers(190, 250, (400, 600)).astype(np.uint8)) == []
+
+
+def _curled(page: np.ndarray, amplitude: float, bend: bool) -> np.ndarray:
+    """A page lifted along its width: a bulge in the middle (curl) or a bend near one
+    edge (a booklet's spine), moving the lines by up to ``amplitude`` pixels."""
+    h, w = page.shape[:2]
+    xs = np.arange(w, dtype=np.float32) / w
+    if bend:
+        dy = amplitude * np.clip((0.35 - xs) / 0.35, 0, 1) ** 2
+    else:
+        dy = amplitude * np.sin(np.pi * xs)
+    map_x, map_y = np.meshgrid(np.arange(w, dtype=np.float32), np.arange(h, dtype=np.float32))
+    return cv2.remap(page, map_x, (map_y - dy[None, :]).astype(np.float32), cv2.INTER_LINEAR,
+                     borderMode=cv2.BORDER_REPLICATE)  # fmt: skip
+
+
+@pytest.mark.parametrize("bend", [False, True])
+def test_curled_page_is_read_exactly(bend: bool) -> None:
+    dpi = 150
+    pitch = 2.54 * dpi / 25.4
+    page = _curled(render_mrz_page(TD3, dpi=dpi), 1.0 * pitch, bend)
+    r = read_mrz(_turned(page, 17.0), tesseract=False)
+    assert r is not None
+    assert r.lines == TD3
+
+
+def test_lines_are_followed_along_a_curl() -> None:
+    # two lines of 44 blobs bulging by a whole pitch in the middle, 1.7 pitches apart: a
+    # cut at fixed heights would mix them, following each from the left keeps them apart
+    blobs = []
+    for j in range(2):
+        for k in range(44):
+            y = 40.0 + 1.7 * PATCH_PITCH * j + PATCH_PITCH * math.sin(math.pi * k / 43)
+            blobs.append(_Blob(12.0 + PATCH_PITCH * k, y, 14.0, 22.0, 0.4))
+    lines = _cluster_lines(blobs)
+    assert [len(line) for line in lines] == [44, 44]
+    assert all(b.y < lines[1][k].y for k, b in enumerate(lines[0]))
