@@ -319,19 +319,21 @@ _TONE_ROWS, _TONE_COLS = (0.05, 0.65), (0.30, 0.70)
 _CHROMA_SIGMA = 1.5
 _TONE_SIGMA = 2.0
 #: The three cues of the holder comparison, each in units of what two photos of the same
-#: person differ by (the median of 1 - correlation over 144 genuine pairs of docsec's
-#: generator, rendered, scanned and photographed documents): the fine detail of the face's
-#: inner part (eyes, brows, nose, mouth); its chroma (red against green: skin, lips, hair),
-#: which a camera's colour cast or light level does not change; and the tones of the
-#: face's middle (skin against hair and eyes).
+#: person differ by (the median over 144 genuine pairs of docsec's generator, rendered,
+#: scanned and photographed documents): the fine detail of the face's inner part (eyes,
+#: brows, nose, mouth) and its chroma (red against green: skin, lips, hair, which a
+#: camera's colour cast or light level does not change), as 1 - correlation; the tones of
+#: the face's middle (skin against hair and eyes) as what the portrait's tones keep apart
+#: from the photo's, fitted in gain and level (grey levels: a pale, low-contrast face is
+#: not held to a correlation its shading cannot give).
 HOLDER_FINE_SPREAD = 0.011
 HOLDER_CHROMA_SPREAD = 0.0031
-HOLDER_TONE_SPREAD = 0.0014
+HOLDER_TONE_SPREAD = 1.87
 #: Threshold of the holder distance (the cues added up): the holder's own photo reaches
-#: 13.7 (144 rendered, scanned and photographed documents of docsec's generator; median
-#: 3.5), a look-alike (every identity trait moved by a quarter of its range) 12.0 at the
-#: least and 91 at the median, 97 % of them above 16.
-HOLDER_DISTANCE_MAX = 16.0
+#: 11.0 (144 rendered, scanned and photographed documents of docsec's generator; median
+#: about 3), a look-alike (every identity trait moved by a quarter of its range) is above
+#: 13 in 95 % of cases (median about 60).
+HOLDER_DISTANCE_MAX = 13.0
 
 
 def _share_mask(shape: tuple[int, int], rows: tuple[float, float],
@@ -387,8 +389,9 @@ def _holder_distance(portrait: F32, person: F32) -> float:
     """How far the photo of the person (``person``, resized to the portrait's pixels) is
     from the portrait's face: the photo aligned on the portrait's head (an affine map:
     another pose, framing and lens), then one less the correlation of the fine detail of
-    the face's inner part, in units of :data:`HOLDER_FINE_SPREAD`, plus one less that of
-    the tones of the face's middle, in units of :data:`HOLDER_TONE_SPREAD`, plus one less
+    the face's inner part, in units of :data:`HOLDER_FINE_SPREAD`, plus the grey levels
+    the tones of the face's middle keep apart once fitted (the residual of the least-squares
+    fit), in units of :data:`HOLDER_TONE_SPREAD`, plus one less
     that of the inner part's chroma (when both are in colour), in units of
     :data:`HOLDER_CHROMA_SPREAD`."""
     shape = (portrait.shape[0], portrait.shape[1])
@@ -397,10 +400,12 @@ def _holder_distance(portrait: F32, person: F32) -> float:
     inner = _share_mask(shape, _INNER_ROWS, _INNER_COLS)
     lum_a = _warp(lum_q, warp, shape)
     fine = _ncc(_band(lum_p, _FINE_BAND), _band(lum_a, _FINE_BAND), inner)
-    tone = _ncc(np.asarray(cv2.GaussianBlur(lum_p, (0, 0), _TONE_SIGMA), np.float32),
-                np.asarray(cv2.GaussianBlur(lum_a, (0, 0), _TONE_SIGMA), np.float32),
-                _share_mask(shape, _TONE_ROWS, _TONE_COLS))  # fmt: skip
-    out = (1.0 - fine) / HOLDER_FINE_SPREAD + (1.0 - tone) / HOLDER_TONE_SPREAD
+    tones = np.asarray(cv2.GaussianBlur(lum_p, (0, 0), _TONE_SIGMA), np.float32)
+    middle = _share_mask(shape, _TONE_ROWS, _TONE_COLS)
+    tone = _ncc(tones, np.asarray(cv2.GaussianBlur(lum_a, (0, 0), _TONE_SIGMA), np.float32),
+                middle)  # fmt: skip
+    apart = float(tones[middle].std()) * float(np.sqrt(max(0.0, 1.0 - tone * tone)))
+    out = (1.0 - fine) / HOLDER_FINE_SPREAD + apart / HOLDER_TONE_SPREAD
     if portrait.ndim == 3 and person.ndim == 3:
         chroma = _ncc(_chroma(portrait), _chroma(_warp(person, warp, shape)), inner)
         out += (1.0 - chroma) / HOLDER_CHROMA_SPREAD
