@@ -44,7 +44,6 @@ from docsec.inspect.checkbase import (
     _personal_boxes,
     _ref_crop,
     _resize,
-    _uv_lift,
     _value_box,
 )
 from docsec.inspect.context import Context, make_finding
@@ -57,6 +56,7 @@ from docsec.inspect.faces import (
 )
 from docsec.inspect.reference import REF_DPI, glyphs, reference
 from docsec.inspect.register import RegisteredView
+from docsec.inspect.traces import _GLUE_DPI, edge_profiles
 from docsec.models import FeatureSpec
 from docsec.report import Finding, Status
 
@@ -835,8 +835,19 @@ def _glyph_distance(cell: NDArray[np.bool_], tmpl: NDArray[np.bool_]) -> float:
     return best
 
 
+#: Band along the page's edge (mm inside the edge found in the capture) whose UV level is
+#: compared with the reference's: clear of the edge's own soft transition.
+_INTACT_BAND_MM = (0.4, 1.0)
+#: ... and the band further in (mm) that gives the page's own level: a capture's lighting and
+#: a registration so far off that both bands fall on the background cancel out.
+_INTACT_INNER_MM = (1.5, 2.5)
+
+
 def page_intact(ctx: Context) -> Finding:
-    """Adhesive along the page's edges under UV 365 nm (levels above the reference)."""
+    """Adhesive along the page's edges under UV 365 nm: the level of the band 0.4-1.0 mm
+    inside each edge (the edge found in the capture, so a loose registration lets no
+    background in) over that of the paper 1.5-2.5 mm in, beyond what the reference shows,
+    the median over pieces of each edge and then over the edges; fails above."""
     cid = "feature.page.intact"
     side = ctx.model.mrz.side if ctx.model.mrz is not None else "front"
     uv = ctx.view("uv365", side)
@@ -844,8 +855,21 @@ def page_intact(ctx: Context) -> Finding:
         return _na(ctx, cid, "uv365", side)
     w, h = ctx.model.size_mm
     page = (0.0, 0.0, w, h)
-    # 0.4-1.0 mm inside the edge: clear of the background a loose registration lets in
-    score = _uv_lift(ctx, uv, _grow(page, -1.0), _grow(page, -0.4), q=60)
+    edges = edge_profiles(ctx, uv, side)
+    k = _GLUE_DPI / 25.4
+    b0, b1 = (round(m * k) for m in _INTACT_BAND_MM)
+    i0, i1 = (round(m * k) for m in _INTACT_INNER_MM)
+    lifts = []
+    for pieces in edges or []:
+        per_piece = [float(p[b0:b1].mean() - r[b0:b1].mean()
+                           - (p[i0:i1].mean() - r[i0:i1].mean())) for p, r in pieces
+                     if len(p) > i1 and len(r) > i1]  # fmt: skip
+        if per_piece:
+            lifts.append(float(np.median(per_piece)))
+    if not lifts:
+        return make_finding(cid, Status.ERROR, "the page's edges could not be profiled.",
+                            "края страницы не удалось проанализировать.", view=uv)
+    score = float(np.median(lifts))
     return _judge(cid, score, low_fails=False, view=uv, box=page,
                   ok=("No adhesive shows along the page's edges.",
                       "По краям страницы клея нет."),

@@ -207,7 +207,10 @@ def viz_mrz_match(ctx: Context) -> Finding:
     for name, viz, mrz in pairs:
         if _agrees(name, viz, mrz):
             continue
-        sure = conf.get(name, 0.0) >= _SURE
+        # a name read without the MRZ's last word(s) is more often a word the read dropped
+        # than a forgery: it is read again like an unsure one
+        dropped = name in ("surname", "given_names") and mrz.startswith(viz + "<")
+        sure = conf.get(name, 0.0) >= _SURE and not dropped
         if not sure or _lookalike_only(viz, mrz):
             # an unsure read (or one differing only by look-alike characters) is read again
             # on its own: a second read that agrees with the MRZ settles it, the same

@@ -466,6 +466,24 @@ _GLUE_BAND_MM, _GLUE_INNER_MM = (0.1, 0.8), (1.2, 2.0)
 _GLUE_OUT_MM, _GLUE_REACH_MM = 1.0, 0.6
 
 
+#: Share of the view's size within which the page's corners fall on the view's corners when
+#: the view shows nothing but the page (a flat rendering: no background to find the edge
+#: against); a scanner leaves a margin of 2 % and more, a photo more.
+_EDGE_IS_BORDER = 0.01
+
+
+def _page_fills_view(ctx: Context, v: RegisteredView) -> bool:
+    """Whether the registered page covers the whole view (its corners on the view's)."""
+    w, h = ctx.model.size_mm
+    quad = v.to_capture((0.0, 0.0, w, h))
+    if quad is None:
+        return False
+    ih, iw = v.image.shape[:2]
+    corners = np.array([[0, 0], [iw, 0], [iw, ih], [0, ih]], np.float64)
+    got = np.asarray(quad, np.float64)
+    return bool(np.abs(got - corners).max() <= _EDGE_IS_BORDER * max(iw, ih))
+
+
 def _edge_offset(prof: NDArray[np.float64], nominal: int, reach: int) -> int:
     """Index of the page's edge in a profile running from outside the page inwards: the
     largest step between the two sides within ``reach`` of ``nominal`` (the capture's
@@ -473,6 +491,52 @@ def _edge_offset(prof: NDArray[np.float64], nominal: int, reach: int) -> int:
     lo, hi = max(1, nominal - reach), min(len(prof) - 1, nominal + reach)
     steps = np.abs(prof[lo + 1 : hi + 1] - prof[lo - 1 : hi - 1])
     return lo + int(np.argmax(steps)) if steps.size else nominal
+
+
+def edge_profiles(ctx: Context, v: RegisteredView,
+                  side: str) -> list[list[tuple[NDArray[np.float64], NDArray[np.float64]]]] | None:
+    """Per edge of the page, per piece of it, the UV profile running inwards from where the
+    page's edge is found in the capture, and the reference's from its edge (levels at
+    :data:`_GLUE_DPI`); None when the model has no UV reference."""
+    w, h = ctx.model.size_mm
+    k = _GLUE_DPI / 25.4
+    ref = _reference_page(ctx, side, "uv365", (round(h * k), round(w * k)))
+    if ref is None:
+        return None
+    out = _GLUE_OUT_MM
+    depth = _GLUE_INNER_MM[1] + _GLUE_OUT_MM + _GLUE_REACH_MM + 0.4
+    # page strips reaching out past each edge (profiles run from outside inwards)
+    strips = (
+        ((-out, 3.0, depth, h - 6.0), True, False),
+        ((w - depth + out, 3.0, depth, h - 6.0), True, True),
+        ((3.0, -out, w - 6.0, depth), False, False),
+        ((3.0, h - depth + out, w - 6.0, depth), False, True),
+    )
+    edge = round(out * k)
+    reach = round(_GLUE_REACH_MM * k)
+    pad = round(out * k) + 2
+    ref_pad = cv2.copyMakeBorder(ref, pad, pad, pad, pad, cv2.BORDER_REPLICATE).astype(
+        np.float64)
+    fills = _page_fills_view(ctx, v)
+    edges = []
+    for box, along_x, reverse in strips:
+        mine = _lum(v.crop(box, _GLUE_DPI)).astype(np.float64)
+        x0, y0 = round(box[0] * k) + pad, round(box[1] * k) + pad
+        r = ref_pad[y0 : y0 + mine.shape[0], x0 : x0 + mine.shape[1]]
+        if r.shape != mine.shape:
+            continue
+        axis = 0 if along_x else 1
+        pieces = []
+        for pm, pr in zip(np.array_split(mine, _EDGE_PIECES, axis=axis),
+                          np.array_split(r, _EDGE_PIECES, axis=axis), strict=True):
+            prof = pm.mean(axis=0) if along_x else pm.mean(axis=1)
+            rprof = pr.mean(axis=0) if along_x else pr.mean(axis=1)
+            if reverse:
+                prof, rprof = prof[::-1], rprof[::-1]
+            at = edge if fills else _edge_offset(prof, edge, reach)
+            pieces.append((prof[at:], rprof[edge:]))
+        edges.append(pieces)
+    return edges
 
 
 def page_edge_glue(ctx: Context) -> Finding:
@@ -490,44 +554,17 @@ def page_edge_glue(ctx: Context) -> Finding:
         return make_finding(cid, Status.NOT_APPLICABLE, f"{why}.", f"нет снимка: {why}.",
                             view_name="uv365")
     w, h = ctx.model.size_mm
-    k = _GLUE_DPI / 25.4
-    ref = _reference_page(ctx, side, "uv365", (round(h * k), round(w * k)))
-    if ref is None:
+    edges = edge_profiles(ctx, v, side)
+    if edges is None:
         return make_finding(cid, Status.ERROR, "the model has no UV reference.",
                             "нет эталона в УФ.", view=v)
-    out = _GLUE_OUT_MM
-    depth = _GLUE_INNER_MM[1] + _GLUE_OUT_MM + _GLUE_REACH_MM + 0.4
-    # page strips reaching out past each edge (profiles run from outside inwards)
-    strips = (
-        ((-out, 3.0, depth, h - 6.0), True, False),
-        ((w - depth + out, 3.0, depth, h - 6.0), True, True),
-        ((3.0, -out, w - 6.0, depth), False, False),
-        ((3.0, h - depth + out, w - 6.0, depth), False, True),
-    )
-    edge = round(out * k)
+    k = _GLUE_DPI / 25.4
     b0, b1 = (round(m * k) for m in _GLUE_BAND_MM)
     i0, i1 = (round(m * k) for m in _GLUE_INNER_MM)
-    reach = round(_GLUE_REACH_MM * k)
-    pad = round(out * k) + 2
-    ref_pad = cv2.copyMakeBorder(ref, pad, pad, pad, pad, cv2.BORDER_REPLICATE).astype(
-        np.float64)
     lifts = []
-    for box, along_x, reverse in strips:
-        mine = _lum(v.crop(box, _GLUE_DPI)).astype(np.float64)
-        x0, y0 = round(box[0] * k) + pad, round(box[1] * k) + pad
-        r = ref_pad[y0 : y0 + mine.shape[0], x0 : x0 + mine.shape[1]]
-        if r.shape != mine.shape:
-            continue
-        axis = 0 if along_x else 1
+    for pieces in edges:
         per_piece = []
-        for pm, pr in zip(np.array_split(mine, _EDGE_PIECES, axis=axis),
-                          np.array_split(r, _EDGE_PIECES, axis=axis), strict=True):
-            prof = pm.mean(axis=0) if along_x else pm.mean(axis=1)
-            rprof = pr.mean(axis=0) if along_x else pr.mean(axis=1)
-            if reverse:
-                prof, rprof = prof[::-1], rprof[::-1]
-            at = _edge_offset(prof, edge, reach)
-            page, rpage = prof[at:], rprof[edge:]
+        for page, rpage in pieces:
             if len(page) <= i1 or len(rpage) <= i1:
                 continue
             band = page[b0:b1].mean() - rpage[b0:b1].mean()
