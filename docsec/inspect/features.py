@@ -712,6 +712,15 @@ def laser_perforation_matches_number(ctx: Context) -> Finding:
                 margin = max(margin, dists[want] - dists[best])
         found = "".join(read)
         t = THRESHOLDS[cid]
+        if sum(a != b for a, b in zip(found, number, strict=True)) > _PERF_MAX_DIFFER:
+            # a re-perforated number differs in a digit or two; most glyphs misread is a
+            # dot matrix this capture does not resolve, not another number
+            return make_finding(cid, Status.ERROR,
+                                f"the perforated number could not be read reliably (read "
+                                f"{found}): compare it with {number} by eye.",
+                                f"перфорированный номер читается ненадёжно ({found}): сверьте "
+                                f"его с номером {number} визуально.", view=v, box_mm=box,
+                                expected=number, found=found, score=margin, threshold=t)
         failed = margin > t
         return make_finding(
             cid, Status.FAIL if failed else Status.PASS,
@@ -732,6 +741,9 @@ def _document_number(ctx: Context) -> str | None:
 
 
 _PERF_ROWS = 9
+#: Most characters a read of the perforated number may differ in from the document number
+#: and still be judged (more is a read that failed).
+_PERF_MAX_DIFFER = 2
 
 
 def _hole_grid(gray: F32) -> NDArray[np.bool_] | None:
