@@ -123,6 +123,9 @@ class BandCandidate:
     lines: int
     thickness: float
     score: float
+    #: Character pitch measured along the lines (capture pixels), 0 when not measured
+    #: (a closing bar's thickness only approximates it).
+    pitch: float = 0.0
 
     def corners_xy(self) -> np.ndarray:
         """The band's four corners ``(4, 2)`` in capture pixels."""
@@ -468,6 +471,7 @@ def _chain_candidate(group: list[_Line], scale: float) -> BandCandidate:
         lines=len(group),
         thickness=p.height_per_pitch * pitch / scale,
         score=score,
+        pitch=pitch / scale,
     )
 
 

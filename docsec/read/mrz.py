@@ -301,8 +301,13 @@ def _cluster_lines(blobs: list[_Blob]) -> list[list[_Blob]]:
     return sorted(lines, key=lambda t: float(np.median([b.y for b in t])))
 
 
-def _index_line(line: list[_Blob], *, merge: bool = False) -> list[tuple[float, float, float]]:
+def _index_line(
+    line: list[_Blob], *, merge: bool = False, pitch: float | None = None
+) -> list[tuple[float, float, float]]:
     """``(index, x, y)`` of the characters of one line, numbered by their spacing.
+
+    Blobs of characters run together by blur are split at ``pitch`` (patch pixels: the
+    band's measured pitch when known, else :data:`PATCH_PITCH`).
 
     The line is cut at gaps of three pitches or more and its longest piece kept;
     ``merge`` joins the pieces next to it again while the whole fits in the longest MRZ
@@ -320,9 +325,10 @@ def _index_line(line: list[_Blob], *, merge: bool = False) -> list[tuple[float, 
         line = line[:-1]
     while len(line) > 12 and foreign(line[0]):
         line = line[1:]
+    step = pitch or PATCH_PITCH
     centres: list[tuple[float, float]] = []
     for blob in line:
-        k = max(1, round(blob.w / PATCH_PITCH)) if blob.w > 1.4 * PATCH_PITCH else 1
+        k = max(1, round(blob.w / step)) if blob.w > 1.4 * step else 1
         for t in range(k):
             centres.append((blob.x - blob.w / 2 + (t + 0.5) * blob.w / k, blob.y))
     gaps = np.diff([c[0] for c in centres])
@@ -562,6 +568,10 @@ def read_band(
         patch, patch_to_cap = _band_patch(gray, band, patch_pitch)
         blobs = _blobs(patch, local=local)
     h, w = patch.shape
+    # a chain band's pitch measured along its lines (blur does not stretch it), in patch
+    # pixels: blobs of characters run together are split at it
+    scale = PATCH_PITCH / max(patch_pitch or band.thickness, 4.0)
+    line_pitch = band.pitch * scale if band.pitch else None
     for flip in flips:
         if flip:
             turn = np.array([[-1.0, 0.0, w - 1.0], [0.0, -1.0, h - 1.0], [0.0, 0.0, 1.0]])
@@ -570,9 +580,10 @@ def read_band(
                 patch_to_cap @ turn,
                 [_Blob(w - b.x, h - b.y, b.w, b.h, b.fill) for b in blobs],
                 classifier,
+                line_pitch,
             )
         else:
-            yield _read_blobs(patch, patch_to_cap, blobs, classifier)
+            yield _read_blobs(patch, patch_to_cap, blobs, classifier, line_pitch)
 
 
 def _extended(band: BandCandidate, width: int, blobs: list[_Blob]) -> BandCandidate | None:
@@ -596,11 +607,12 @@ def _extended(band: BandCandidate, width: int, blobs: list[_Blob]) -> BandCandid
 
 
 def _read_blobs(
-    patch: np.ndarray, patch_to_cap: np.ndarray, blobs: list[_Blob], classifier: OcrbClassifier
-) -> list[BandRead]:
-    results = _read_lines(patch, patch_to_cap, blobs, classifier, merge=False)
+    patch: np.ndarray, patch_to_cap: np.ndarray, blobs: list[_Blob], classifier: OcrbClassifier,
+    pitch: float | None = None,
+) -> list[BandRead]:  # fmt: skip
+    results = _read_lines(patch, patch_to_cap, blobs, classifier, merge=False, pitch=pitch)
     if not any(r.trusted for r in results):
-        results += _read_lines(patch, patch_to_cap, blobs, classifier, merge=True)
+        results += _read_lines(patch, patch_to_cap, blobs, classifier, merge=True, pitch=pitch)
     return results
 
 
@@ -611,10 +623,11 @@ def _read_lines(
     classifier: OcrbClassifier,
     *,
     merge: bool,
+    pitch: float | None = None,
 ) -> list[BandRead]:
     clusters = _cluster_lines(blobs)
-    clustered = [_index_line(line, merge=merge) for line in clusters]
-    if merge and clustered == [_index_line(line) for line in clusters]:
+    clustered = [_index_line(line, merge=merge, pitch=pitch) for line in clusters]
+    if merge and clustered == [_index_line(line, pitch=pitch) for line in clusters]:
         return []  # no line had pieces to join: the plain reading stands
     # the lines of one MRZ print the same number of cells: a row of a few stray blobs next
     # to it (other print, a pattern) must not take the place of an MRZ line in the groups
