@@ -136,6 +136,21 @@ def _inpaint(img: NDArray[np.uint8], mask: NDArray[np.uint8], radius: int = 3) -
     return np.asarray(cv2.inpaint(img, mask, radius, cv2.INPAINT_TELEA), np.uint8)
 
 
+def _illuminant_gain(frame: NDArray[np.uint8], white: NDArray[np.uint8], box: Box,
+                     margin: int = 10) -> NDArray[np.float32] | float:  # fmt: skip
+    """How the frame's light differs from white light's on the paper around ``box`` (the
+    box itself left out): per channel, so a flat print pasted in takes the frame's light."""
+    x, y, w, h = box
+    y0, x0 = max(0, y - margin), max(0, x - margin)
+    sl = (slice(y0, y + h + margin), slice(x0, x + w + margin))
+    ring = np.ones(frame[sl].shape[:2], bool)
+    ring[y - y0 : y - y0 + h, x - x0 : x - x0 + w] = False
+    a = frame[sl][ring].astype(np.float32)
+    b = white[sl][ring].astype(np.float32)
+    gain = (np.median(a, axis=0) + 1) / (np.median(b, axis=0) + 1)
+    return gain if frame.ndim == 3 else float(gain)
+
+
 def _feature_box(model: DocumentModel, kind: str, dpi: int) -> tuple[str, Box] | None:
     for f in model.features:
         if f.kind == kind:
@@ -573,13 +588,12 @@ def _copied(kind: str) -> Callable[[Doc, np.random.Generator], Forged]:
         box = _grow(box, round(0.4 * doc.dpi / 25.4), white.shape)
         x, y, w, h = box
         copy = _halftone_copy(white, box, rng, doc.dpi).astype(np.float32)
-        ring = (slice(max(0, y - 10), y + h + 10), slice(max(0, x - 10), x + w + 10))
         for name in side_views(doc.views, side):
             lt = light(name)
             if lt != "white" and not lt.startswith("tilt_"):
                 continue
             img = out.views[name]
-            gain = (_luma(img[ring]).mean() + 1) / (_luma(white[ring]).mean() + 1)
+            gain = _illuminant_gain(img, white, box)
             img[y : y + h, x : x + w] = np.clip(copy * gain, 0, 255).astype(np.uint8)
             _mark(out, name, box)
         return out
@@ -604,9 +618,8 @@ def _frozen(kind: str) -> Callable[[Doc, np.random.Generator], Forged]:
             if not light(name).startswith("tilt_"):
                 continue
             img = out.views[name]
-            # the frame's own exposure, measured on the page around the patch
-            ring = (slice(max(0, y - 10), y + h + 10), slice(max(0, x - 10), x + w + 10))
-            gain = (_luma(img[ring]).mean() + 1) / (_luma(white[ring]).mean() + 1)
+            # the frame's own light, measured on the paper around the patch
+            gain = _illuminant_gain(img, white, (x, y, w, h))
             img[y : y + h, x : x + w] = np.clip(patch * gain, 0, 255).astype(np.uint8)
             _mark(out, name, (x, y, w, h))
         return out
