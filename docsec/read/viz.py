@@ -526,9 +526,20 @@ def _read_alone(
                      interpolation=cv2.INTER_CUBIC)  # fmt: skip
     pad = params.reread_pad_px
     sheet = cv2.copyMakeBorder(big, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255)
-    words = _trim(ocr_words(sheet, lang=lang, psm=7, whitelist=whitelist, timeout=timeout),
-                  params)  # fmt: skip
-    value = format_value(field, model, " ".join(w.text for w in words))
+    return _field_value(field, model, ocr_words(sheet, lang=lang, psm=7, whitelist=whitelist,
+                                                timeout=timeout), params)  # fmt: skip
+
+
+def _field_value(
+    field: FieldSpec, model: DocumentModel, words: list[OcrWord], params: VizParams
+) -> VizField:
+    """A field's value from its words, unsure end words dropped (:func:`_trim`).
+
+    The confidence is the mean over every word, the dropped ones too: a value that lost
+    a word is not as sure as its remaining words, so it is read again.
+    """
+    kept = _trim(words, params)
+    value = format_value(field, model, " ".join(w.text for w in kept))
     conf = float(np.mean([w.confidence for w in words])) if words else 0.0
     return VizField(value, conf, field.script)
 
@@ -604,8 +615,5 @@ def _read_sheet(
     for y0, y1, f in slots:
         mine = [w for w in words if y0 <= w.box[1] + w.box[3] / 2 < y1]
         mine.sort(key=lambda w: (w.line, w.box[0]))
-        mine = _trim(mine, params)
-        value = format_value(f, model, " ".join(w.text for w in mine))
-        conf = float(np.mean([w.confidence for w in mine])) if mine else 0.0
-        out[f.name] = VizField(value, conf, f.script)
+        out[f.name] = _field_value(f, model, mine, params)
     return out

@@ -260,3 +260,16 @@ def test_closed_vocabulary_reads_a_blurred_letter_and_refuses_a_blob(letter: str
     cv2.circle(blob, (25, 18), 9, 20, -1)
     assert closed_vocabulary(blob, "MFX") is None  # like no letter: nothing
     assert closed_vocabulary(np.full((36, 60), 255, np.uint8), "MFX") is None
+
+
+def test_a_value_that_lost_a_word_is_not_sure() -> None:
+    from docsec.models import get_model
+    from docsec.ocr.tesseract import OcrWord
+    from docsec.read.viz import VIZ, _field_value
+
+    card = get_model("uto_id_td1")
+    words = [OcrWord("OROMWVO", 0.2, (0, 0, 9, 9), (1, 1, 1)),
+             OcrWord("ACKERMAN", 0.94, (20, 0, 9, 9), (1, 1, 1))]  # fmt: skip
+    read = _field_value(card.field("surname"), card, words, VIZ)
+    assert read.value == "ACKERMAN"  # the stray-looking word dropped ...
+    assert read.confidence < VIZ.unsure_confidence  # ... but the value is not sure
