@@ -13,8 +13,14 @@ issuing state, nationality, sex: capitals only), numbers (capitals and digits) a
 text. The crops of one class are stacked into one sheet with white gaps and read by one
 Tesseract call (``--psm 6``) whose whitelist is the class's characters, so a ``Z`` cannot
 come back as ``7`` in a nationality or a stray ``|`` end a name; each word is assigned
-back to the field whose slot contains it, in Tesseract's reading order. Models whose
-visual zone is Cyrillic (``script == "cyrillic"``) are read with ``rus+eng``.
+back to the field whose slot contains it, in Tesseract's reading order. Text fields of
+models whose visual zone is Cyrillic (``script == "cyrillic"``) are read with
+``rus+eng``; codes are Latin capitals in every script. The page is sharpened first
+(blurred photos merge strokes). A field that comes back unsure (low confidence, or not
+in its format: :func:`fits_format`) is read again on its own, enlarged, as one line,
+and a sex Tesseract cannot read is taken by its shape among ``M``, ``F`` and ``X``
+(:func:`closed_vocabulary`). With tesserocr (:mod:`docsec.ocr.tesseract`) a page costs
+a few in-process calls, not a process each.
 """
 
 from __future__ import annotations
