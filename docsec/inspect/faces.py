@@ -392,7 +392,8 @@ def _warp(img: F32, warp: NDArray[np.float32], shape: tuple[int, int]) -> F32:
 
 def _chroma(img: F32) -> F32:
     """Log ratio of red to green, blurred by :data:`_CHROMA_SIGMA`."""
-    r, g = img[..., 0] + np.float32(8.0), img[..., 1] + np.float32(8.0)
+    r = np.maximum(img[..., 0], 0.0) + np.float32(8.0)
+    g = np.maximum(img[..., 1], 0.0) + np.float32(8.0)
     return np.asarray(cv2.GaussianBlur(np.log(r / g), (0, 0), _CHROMA_SIGMA), np.float32)
 
 
@@ -420,7 +421,7 @@ def _holder_distance(portrait: F32, person: F32) -> float:
     if portrait.ndim == 3 and person.ndim == 3:
         chroma = _ncc(_chroma(portrait), _chroma(_warp(person, warp, shape)), inner)
         out += (1.0 - chroma) / HOLDER_CHROMA_SPREAD
-    return float(out)
+    return float(out) if np.isfinite(out) else float("inf")  # no measure: no match
 
 
 def portrait_matches_holder(ctx: Context) -> Finding:
