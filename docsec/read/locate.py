@@ -90,6 +90,9 @@ class LocateParams:
     #: Characters a line needs (after joining its pieces): an MRZ line has 30-44, glare
     #: or a shadow may wipe out half of one.
     min_line: int = 14
+    #: ... or this many when another such line is stacked on it at line spacing (two or
+    #: three parallel rows of evenly spaced characters are rare outside an MRZ).
+    min_stacked_line: int = 10
     #: Pieces of one line are joined across gaps up to this many pitches (glare, shade).
     join_gap: float = 9.0
     #: Share of a line's steps within 0.7-1.4 pitches for it to count as evenly spaced
@@ -496,13 +499,14 @@ def _chain_bands(gray: np.ndarray) -> list[BandCandidate]:
         nb, valid, larger = _neighbour_table(centres, sizes)
         for theta in _line_directions(centres, nb, valid, larger):
             pieces = [_line(centres[c]) for c in _chains(centres, nb, valid, larger, theta)]
-            lines = [ln for ln in _join(pieces) if len(ln.pts) >= p.min_line
+            lines = [ln for ln in _join(pieces) if len(ln.pts) >= p.min_stacked_line
                      and ln.even >= p.even_steps]  # fmt: skip
             u = np.array([math.cos(math.radians(theta)), math.sin(math.radians(theta))])
             v = np.array([-u[1], u[0]])
             lines.sort(key=lambda ln: float(np.median(ln.pts @ v)))
             for i, line in enumerate(lines):
-                out.append(_chain_candidate([line], scale))
+                if len(line.pts) >= p.min_line:
+                    out.append(_chain_candidate([line], scale))
                 for j in range(i + 1, len(lines)):
                     if not _stacked(line, lines[j]):
                         continue

@@ -69,6 +69,8 @@ __all__ = [
 PATCH_PITCH = 24.0
 #: Cells of the longest MRZ line (TD3, MRV-A), from :mod:`docsec.mrz.formats`.
 _LONGEST_LINE = max(n for _, n in FORMATS_BY_SHAPE)
+#: Cells of the shortest MRZ line (TD1).
+_SHORTEST_LINE = min(n for _, n in FORMATS_BY_SHAPE)
 #: A line of characters ending within this many pitches of the patch edge may go on
 #: beyond it (the patch's own margin is two bar thicknesses or more).
 _EDGE_PITCHES = 1.0
@@ -546,6 +548,11 @@ def read_band(
     The patch and its character blobs are computed once; turning only mirrors them.
     ``local`` selects the locally relative ink threshold (for faded print).
     """
+    cells = band.length / band.pitch if band.pitch else float(_SHORTEST_LINE)
+    if cells < _SHORTEST_LINE:
+        # a chain band shorter than any MRZ line: the rest of its lines lies past glare or
+        # a shadow on one side or the other; the patch takes in enough of both sides
+        band = replace(band, length=band.length + 2 * (_SHORTEST_LINE - cells) * band.pitch)
     patch, patch_to_cap = _band_patch(gray, band)
     blobs = _blobs(patch, local=local)
     sized = blobs if len(blobs) >= 24 else _blobs(patch, loose=True)
