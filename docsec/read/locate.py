@@ -1,17 +1,27 @@
-"""Find MRZ bands in a capture without knowing the document model, at any quarter turn.
+"""Find MRZ bands in a capture without knowing the document model, at any angle and scale.
 
 The MRZ (ICAO 9303-3 §4: two or three lines of OCR-B at a fixed 2.54 mm pitch, every
-cell filled, fillers included) is the only text on a document whose lines have no
-word gaps. So: dark-on-light strokes are enhanced with a black-hat filter on a
-downscaled gray image, characters are joined along the line direction with a short
-line-shaped closing (along four directions 45° apart, which covers any rotation with
-skew and perspective to spare), and the resulting bars are grouped into bands of two or
-three parallel bars of similar length. The character pitch is not known: the filter
-and the closing run at :attr:`LocateParams.pitches` on the working image, and the
-working image is only reduced as far as keeps the smallest MRZ pitch of a capture
-(9 px, a phone photo at arm's length) at :attr:`LocateParams.min_work_pitch` or more.
-Each :class:`BandCandidate` is a rotated rectangle in the capture's pixel coordinates;
-the reader rectifies and reads it in both directions (0° and 180°).
+cell filled, fillers included) is the only text on a document whose lines are rows of
+evenly spaced characters without word gaps. Two finders propose bands:
+
+* **Character chains** (:func:`_chain_bands`, ranked first): dark strokes are picked
+  out with black-hat filters on a downscaled gray image (any character size: a
+  black-hat keeps strokes narrower than its kernel), the ink is cut into connected
+  components, and every component is linked to its nearest neighbour of similar size a
+  character's step away along the strongest directions those neighbours point in. The
+  chains are pieces of text lines at any angle and pitch (9-60 px) that follow a curled
+  line; pieces of one line are joined across gaps left by glare or a shadow's edge, and
+  evenly spaced lines stacked at MRZ line spacing make bands of two or three lines.
+  Such a band knows its pitch (:attr:`BandCandidate.pitch`).
+* **Closing bars**: characters joined along the line direction with a short
+  line-shaped closing (four directions 45° apart) at :attr:`LocateParams.pitches`,
+  the resulting bars grouped into bands of two or three parallel bars of similar
+  length; these catch lines whose characters blur has run together.
+
+The working image is only reduced as far as keeps the smallest MRZ pitch of a capture
+(9 px, a phone photo at arm's length) legible. Each :class:`BandCandidate` is a rotated
+rectangle in the capture's pixel coordinates; the reader rectifies and reads it in both
+directions (0° and 180°).
 """
 
 from __future__ import annotations
