@@ -450,6 +450,9 @@ _SMOOTH_DETAIL, _SMOOTH_GAP_PX = 4.0, 3
 #: Gaussian scale (pixels at :data:`_TEXTURE_DPI`) below which the screen's dots lie: a
 #: colour copy's 100 lpi dot screen is 2 pixels at 200 dpi.
 _DOT_SIGMA = 0.8
+#: Blur (pixels at :data:`_TEXTURE_DPI`) through which a dot screen looks smooth and the
+#: design's lines and edges do not.
+_DOT_SMOOTH = 1.5
 #: Least noise floor (median fine chroma, levels): 8-bit rounding of a smooth gradient alone
 #: measures 0.05-0.25 in a noiseless rendered view, whose UV view is flat.
 _QUANT_FLOOR = 0.3
@@ -489,7 +492,13 @@ def rainbow_smooth(ctx: Context) -> Finding:
             ref = _resize(_ref_crop(ctx, f.side, "white", t), img.shape[:2])
             g = _lum(ref)
             detail = _fine_chroma(ref, 1.0) + np.abs(g - cv2.GaussianBlur(g, (0, 0), 1.0))
-            smooth = cv2.dilate((detail > _SMOOTH_DETAIL).astype(np.uint8), grow) == 0
+            # smooth in the reference and in the capture seen through a blur that averages a
+            # screen's dots away (a registration a little off brings no design edge in)
+            seen = np.asarray(cv2.GaussianBlur(img, (0, 0), _DOT_SMOOTH), np.float32)
+            seen_detail = _fine_chroma(seen, 1.0) + np.abs(
+                _lum(seen) - cv2.GaussianBlur(_lum(seen), (0, 0), 1.0))
+            rough = (detail > _SMOOTH_DETAIL) | (seen_detail > _SMOOTH_DETAIL)
+            smooth = cv2.dilate(rough.astype(np.uint8), grow) == 0
             smooth &= _mask_out(img.shape[:2], t, personal, _TEXTURE_DPI, 0.5)
             u = uv.crop(t, _TEXTURE_DPI)
             if smooth.sum() < 50 or u.ndim != 3:
