@@ -223,6 +223,9 @@ def inspect_document(
     pages: dict[str, PageFit] = {}
     model: DocumentModel | None = None
     renamed: dict[str, dict[str, NDArray[np.uint8]]] = {}
+    # a VIN plate is supplied with a vehicle's papers, which carry no MRZ: their page is
+    # searched for first, and the MRZ search skipped when the page shows none
+    vehicle = "vin_plate" in images or vin_plate_text is not None
     # the second side first: on a card it carries the MRZ, which names the model, and the
     # first side is then only located (no search for an MRZ it does not carry)
     for side, group in sorted(groups.items(), key=lambda kv: kv[0] != "back"):
@@ -231,7 +234,7 @@ def inspect_document(
             continue
         known = _page_of_known_model(group[anchor], anchor, model, pages)
         reading = known or read_document(group[anchor], name=anchor, viz=False,
-                                         reference_date=ref_date)  # fmt: skip
+                                         reference_date=ref_date, page_first=vehicle)  # fmt: skip
         page = reading.page
         if page is None or page.model is None:
             if reading.mrz is not None:

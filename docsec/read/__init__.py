@@ -28,7 +28,7 @@ import numpy as np
 
 from docsec.imaging.geometry import to_gray
 from docsec.ocr.ocrb import OcrbClassifier, load_classifier
-from docsec.read.locate import find_mrz_bands
+from docsec.read.locate import BandCandidate, find_mrz_bands
 from docsec.read.mrz import BandRead, read_band, second_opinion
 from docsec.read.page import PageFit, fit_page, locate_page, rectify
 from docsec.read.viz import VizField, read_viz
@@ -152,16 +152,20 @@ def read_mrz(
     classifier: OcrbClassifier | None = None,
     max_bands: int = 8,
     tesseract: bool = True,
+    bands: list[BandCandidate] | None = None,
 ) -> BandRead | None:
     """Locate and read the MRZ of a capture (RGB or gray ``uint8``); None if none is found.
 
     Tesseract is consulted (:func:`docsec.read.mrz.second_opinion`) only when the best
-    OCR-B reading is not trusted, and only about its unsure characters.
+    OCR-B reading is not trusted, and only about its unsure characters. ``bands`` are the
+    capture's band candidates when already found (:func:`find_mrz_bands` with
+    ``max_candidates=max_bands``).
     """
     clf = classifier or load_classifier()
     gray = to_gray(image)
     best: BandRead | None = None
-    bands = find_mrz_bands(gray, max_candidates=max_bands)
+    if bands is None:
+        bands = find_mrz_bands(gray, max_candidates=max_bands)
     # first with Otsu's global ink threshold; if nothing is trusted, again with a locally
     # relative one (print faded by a lighting gradient or glare)
     for local in (False, True):
@@ -205,6 +209,7 @@ def read_document(
     viz: bool = True,
     reference_date: dt.date | None = None,
     classifier: OcrbClassifier | None = None,
+    page_first: bool = False,
 ) -> Reading:
     """Read one capture: MRZ (always), model and page quad, visual zone.
 
@@ -214,26 +219,75 @@ def read_document(
     MRZ itself never needs Tesseract) and, where the MRZ names the model, the search for
     page candidates other than the MRZ prediction refined against the page edges.
     ``reference_date`` is passed to the MRZ parser for the expiry finding.
+
+    ``page_first`` suits a capture expected to show a page without an MRZ (a vehicle
+    registration certificate): the page is searched for first and, when it is a model side
+    that carries no MRZ and every MRZ band candidate of the capture lies on that page (its
+    own print, which the design says is no MRZ), no band is read (a few hundred
+    milliseconds saved). Otherwise the capture is read as without ``page_first`` (the page
+    search not repeated), with the same result.
     """
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
-    mrz = read_mrz(image, classifier=classifier)
-    timings["mrz"] = (time.perf_counter() - t0) * 1000
+    bands: list[BandCandidate] | None = None
+    first: PageFit | None = None
+    if page_first:
+        first = locate_page(image, None, thorough=viz)
+        timings["page"] = (time.perf_counter() - t0) * 1000
+        if first is not None and not _has_mrz(first) and first.quad_xy is not None:
+            bands = find_mrz_bands(to_gray(image), max_candidates=_MAX_BANDS)
+            if all(_on_page(b.centre_xy, first) for b in bands):
+                return _finish(image, name, None, first, None, viz, timings, t0)
+    t0m = time.perf_counter()
+    mrz = read_mrz(image, classifier=classifier, bands=bands)
+    timings["mrz"] = (time.perf_counter() - t0m) * 1000
     parsed = None
-    fields = None
     t1 = time.perf_counter()
     mrz_page = None
     if mrz is not None:
         parsed = _parse(mrz.lines, reference_date)
         mrz_page = fit_page(mrz, image.shape[1], image.shape[0])
         timings["parse"] = (time.perf_counter() - t1) * 1000
-    page = locate_page(image, mrz_page, thorough=viz)
+    # without an MRZ, the page search done first is the one this would run
+    reuse = mrz is None and page_first
+    page = first if reuse else locate_page(image, mrz_page, thorough=viz)
     if page is None:
         page = mrz_page
     elif mrz is not None and not mrz.trusted and page.source == "edges" and not _has_mrz(page):
         # an untrusted "MRZ" on a recognised side that carries none is other print
         mrz, parsed = None, None
-    timings["page"] = (time.perf_counter() - t1) * 1000
+    timings["page"] = timings.get("page", 0.0) + (time.perf_counter() - t1) * 1000
+    return _finish(image, name, mrz, page, parsed, viz, timings, t0)
+
+
+#: Band candidates :func:`read_mrz` tries (its ``max_bands`` default).
+_MAX_BANDS = 8
+
+
+#: A band centred this close outside a page's outline (mm) is its edge or print on it
+#: (photographed edges and shadows make bands there); another document's MRZ, lying beside
+#: the page, is centred at least its half-height plus its own margin (over 5 mm) away.
+_PAGE_EDGE_MM = 3.0
+
+
+def _on_page(point: tuple[float, float], page: PageFit) -> bool:
+    """Whether ``point`` (capture pixels) lies on ``page`` or within :data:`_PAGE_EDGE_MM`
+    outside its outline."""
+    import cv2
+
+    assert page.quad_xy is not None and page.model is not None
+    quad = np.asarray(page.quad_xy, np.float64)
+    px_per_mm = float(np.linalg.norm(quad[1] - quad[0])) / page.model.size_mm[0]
+    contour = quad.astype(np.float32).reshape(-1, 1, 2)
+    inside = cv2.pointPolygonTest(contour, (float(point[0]), float(point[1])), True)
+    return bool(inside >= -_PAGE_EDGE_MM * px_per_mm)
+
+
+def _finish(image: np.ndarray, name: str | None, mrz: BandRead | None, page: PageFit | None,
+            parsed: Mapping[str, object] | None, viz: bool, timings: dict[str, float],
+            t0: float) -> Reading:
+    """The reading with the visual zone read when ``viz``."""
+    fields = None
     warnings: list[str] = list(mrz.warnings) if mrz is not None else []
     if viz and page is not None and page.model is not None:
         t2 = time.perf_counter()

@@ -68,3 +68,81 @@ def test_a_first_side_captured_elsewhere_is_searched_for(
     assert _searches(calls) == 1, calls
     assert front.quad_xy is not None and front.quad_xy[:, 0].min() > 100
     assert rep.views["white"].quality >= QUALITY_MIN
+
+
+def _reads_bands(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    import docsec.read as read
+
+    calls: list[int] = []
+    real = read.read_band
+
+    def spy(*a: Any, **kw: Any) -> Any:
+        calls.append(1)
+        return real(*a, **kw)
+
+    monkeypatch.setattr(read, "read_band", spy)
+    return calls
+
+
+def _mrz_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The inspection reading every capture's MRZ before its page (no ``page_first``)."""
+    import docsec.inspect as insp
+
+    real = insp.read_document
+
+    def mrz_first(*a: Any, **kw: Any) -> Any:
+        kw["page_first"] = False
+        return real(*a, **kw)
+
+    monkeypatch.setattr(insp, "read_document", mrz_first)
+
+
+def _vehicle_views(make_doc: MakeDoc, kind: str) -> dict[str, np.ndarray]:
+    from docsec.generate.capture import capture
+
+    doc = make_doc("uto_vehicle_registration")
+    views = dict(doc.views)
+    if kind != "rendered":
+        for name, img in doc.views.items():
+            views[name] = capture(img, kind="photo" if name == "vin_plate" else kind,  # type: ignore[arg-type]
+                                  level=1, rng=31).image
+    return views
+
+
+@pytest.mark.parametrize("kind", [
+    "rendered", pytest.param("scan", marks=pytest.mark.slow),
+    pytest.param("photo", marks=pytest.mark.slow)])  # fmt: skip
+def test_a_vehicle_certificate_is_not_searched_for_an_mrz_and_is_judged_the_same(
+        make_doc: MakeDoc, monkeypatch: pytest.MonkeyPatch, kind: str) -> None:
+    views = _vehicle_views(make_doc, kind)
+    bands = _reads_bands(monkeypatch)
+    fast = inspect_document(views, reference_date=REF)
+    assert bands == [], "no MRZ band is read on a page that carries none"
+    _mrz_first(monkeypatch)
+    full = inspect_document(views, reference_date=REF)
+    assert bands, "the MRZ-first reading reads the bands"
+    assert fast.model is not None and fast.model.id == "uto_vehicle_registration"
+    assert fast.verdict == full.verdict
+    assert [(f.id, f.status, f.score, f.view) for f in fast.findings] == \
+        [(f.id, f.status, f.score, f.view) for f in full.findings]
+    assert {s: r.to_dict()["document"] for s, r in fast.readings.items()} == \
+        {s: r.to_dict()["document"] for s, r in full.readings.items()}
+    assert all(r.mrz is None for r in fast.readings.values())
+
+
+@pytest.mark.slow
+def test_a_passport_beside_a_vehicle_certificate_has_its_mrz_read(make_doc: MakeDoc) -> None:
+    from docsec.read import read_document
+
+    car = make_doc("uto_vehicle_registration").views["white"]
+    passport = make_doc("uto_passport_td3").views["white"]
+    h = max(car.shape[0], passport.shape[0]) + 40
+    canvas = np.full((h, car.shape[1] + passport.shape[1] + 120, 3), 236, np.uint8)
+    canvas[20:20 + car.shape[0], 20:20 + car.shape[1]] = car
+    x = car.shape[1] + 100
+    canvas[20:20 + passport.shape[0], x:x + passport.shape[1]] = passport
+    first = read_document(canvas, viz=False, reference_date=REF, page_first=True)
+    plain = read_document(canvas, viz=False, reference_date=REF)
+    assert first.mrz is not None and first.mrz.trusted
+    assert first.mrz_lines == plain.mrz_lines
+    assert first.to_dict()["document"] == plain.to_dict()["document"]
