@@ -487,7 +487,8 @@ def fits_format(field: FieldSpec, model: DocumentModel, value: str) -> bool:
     """Whether a value (as :func:`format_value` gives it) has its field's printed format.
 
     Dates in the model's ``date_style``; sex ``M``, ``F`` or ``X``; a document code of one
-    or two capitals and a state code of three (ICAO 9303-3 §4); the document number the
+    or two capitals, the first ``P``, ``I``, ``A``, ``C`` or ``V``, and a state code of three
+    (ICAO 9303-3 §4); the document number the
     model's prefix and digits, 9 characters; any other field: not empty.
     """
     cls = field_class(field)
@@ -496,8 +497,8 @@ def fits_format(field: FieldSpec, model: DocumentModel, value: str) -> bool:
         return pattern.fullmatch(value) is not None
     if field.name == "sex":
         return value in _SEXES
-    if field.name == "document_code":
-        return re.fullmatch(r"[A-Z]{1,2}", value) is not None
+    if field.name == "document_code":  # ICAO 9303-3 §4.2.2: P, I, A, C or V, then one more
+        return re.fullmatch(r"[PIACV][A-Z]?", value) is not None
     if cls == "code":
         return re.fullmatch(r"[A-Z]{3}", value) is not None
     if field.name == "document_number" and model.number_prefix:

@@ -169,6 +169,7 @@ def test_format_value_months_sex_and_prefix_look_alikes() -> None:
     assert fits_format(card.field("nationality"), card, "ZZB")
     assert not fits_format(card.field("nationality"), card, "ZZ")
     assert fits_format(card.field("document_code"), card, "IR")
+    assert not fits_format(card.field("document_code"), card, "D")  # no ICAO document code
     assert fits_format(dob, card, "12 DEC 2030") and not fits_format(dob, card, "12 DEC")
     vr = get_model("uto_vehicle_registration")
     assert fits_format(vr.field("B"), vr, "01.11.2007") and not fits_format(
