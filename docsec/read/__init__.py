@@ -224,7 +224,8 @@ def read_document(
     registration certificate): the page is searched for first and, when it is a model side
     that carries no MRZ and every MRZ band candidate of the capture lies on that page (its
     own print, which the design says is no MRZ), no band is read (a few hundred
-    milliseconds saved). Otherwise the capture is read as without ``page_first`` (the page
+    milliseconds saved); when the capture has no room for an MRZ outside the page, the
+    bands are not even looked for. Otherwise the capture is read as without ``page_first`` (the page
     search not repeated), with the same result.
     """
     timings: dict[str, float] = {}
@@ -235,6 +236,8 @@ def read_document(
         first = locate_page(image, None, thorough=viz)
         timings["page"] = (time.perf_counter() - t0) * 1000
         if first is not None and not _has_mrz(first) and first.quad_xy is not None:
+            if not _room_beside(image, first):
+                return _finish(image, name, None, first, None, viz, timings, t0)
             bands = find_mrz_bands(to_gray(image), max_candidates=_MAX_BANDS)
             if all(_on_page(b.centre_xy, first) for b in bands):
                 return _finish(image, name, None, first, None, viz, timings, t0)
@@ -281,6 +284,27 @@ def _on_page(point: tuple[float, float], page: PageFit) -> bool:
     contour = quad.astype(np.float32).reshape(-1, 1, 2)
     inside = cv2.pointPolygonTest(contour, (float(point[0]), float(point[1])), True)
     return bool(inside >= -_PAGE_EDGE_MM * px_per_mm)
+
+
+#: Thickness (mm) of the least MRZ: two OCR-B lines 2.4 mm high, their centres 3.5 mm or
+#: more apart; a capture with no wider room outside the page holds no other MRZ.
+_MRZ_MIN_HEIGHT_MM = 6.0
+
+
+def _room_beside(image: np.ndarray, page: PageFit) -> bool:
+    """Whether the capture outside ``page`` has room anywhere for an MRZ
+    (:data:`_MRZ_MIN_HEIGHT_MM` thick), measured on a 1 px/mm mask of the capture."""
+    import cv2
+
+    assert page.quad_xy is not None and page.model is not None
+    quad = np.asarray(page.quad_xy, np.float64)
+    mm_per_px = page.model.size_mm[0] / max(1e-6, float(np.linalg.norm(quad[1] - quad[0])))
+    h, w = (int(np.ceil(n * mm_per_px)) for n in image.shape[:2])
+    outside = np.ones((h + 2, w + 2), np.uint8)  # a zero frame: the capture's edge
+    outside[0, :] = outside[-1, :] = outside[:, 0] = outside[:, -1] = 0
+    cv2.fillConvexPoly(outside, np.round(quad * mm_per_px + 1).astype(np.int32), 0)
+    depth = cv2.distanceTransform(outside, cv2.DIST_L2, 3)
+    return bool(2.0 * float(depth.max()) >= _MRZ_MIN_HEIGHT_MM)
 
 
 def _finish(image: np.ndarray, name: str | None, mrz: BandRead | None, page: PageFit | None,
