@@ -537,6 +537,22 @@ def _work_scale(rows: int, cols: int) -> float:
     return max(scale, legible)
 
 
+def _inside(cand: BandCandidate, band: BandCandidate) -> bool:
+    """Whether ``cand`` is one of the lines of a multi-line chain ``band`` (or a bar over
+    them): parallel, its centre within the band, no longer than it. The band's patch
+    holds it with the lines around it, so reading it again only costs time."""
+    if band.lines < 2 or not band.pitch or cand.lines > band.lines:
+        return False
+    if _angle_diff(cand.angle_deg, band.angle_deg) > LOCATE.max_angle_diff:
+        return False
+    a = math.radians(band.angle_deg)
+    d = np.subtract(cand.centre_xy, band.centre_xy)
+    along = abs(float(d[0] * math.cos(a) + d[1] * math.sin(a)))
+    across = abs(float(-d[0] * math.sin(a) + d[1] * math.cos(a)))
+    return (along < 0.25 * band.length and across < band.height / 2
+            and cand.length < 1.15 * band.length)  # fmt: skip
+
+
 def find_mrz_bands(gray: np.ndarray, *, max_candidates: int = 8) -> list[BandCandidate]:
     """Candidate MRZ bands of a gray capture, best first (may be empty)."""
     p = LOCATE
@@ -563,11 +579,12 @@ def find_mrz_bands(gray: np.ndarray, *, max_candidates: int = 8) -> list[BandCan
     kept: list[BandCandidate] = []
     for cand in candidates:
         duplicate = any(
-            math.dist(cand.centre_xy, k.centre_xy) < 0.3 * k.height + 2
-            and _angle_diff(cand.angle_deg, k.angle_deg) < 5
-            and abs(cand.length - k.length) < 0.1 * k.length
+            (math.dist(cand.centre_xy, k.centre_xy) < 0.3 * k.height + 2
+             and _angle_diff(cand.angle_deg, k.angle_deg) < 5
+             and abs(cand.length - k.length) < 0.1 * k.length)
+            or _inside(cand, k)
             for k in kept
-        )
+        )  # fmt: skip
         if not duplicate:
             kept.append(cand)
         if len(kept) >= max_candidates:
