@@ -723,13 +723,16 @@ def laser_perforation_matches_number(ctx: Context) -> Finding:
         t = THRESHOLDS[cid]
         if sum(a != b for a, b in zip(found, number, strict=True)) > _PERF_MAX_DIFFER:
             # a re-perforated number differs in a digit or two; most glyphs misread is a
-            # dot matrix this capture does not resolve, not another number
-            return make_finding(cid, Status.ERROR,
-                                f"the perforated number could not be read reliably (read "
-                                f"{found}): compare it with {number} by eye.",
-                                f"перфорированный номер читается ненадёжно ({found}): сверьте "
-                                f"его с номером {number} визуально.", view=v, box_mm=box,
-                                expected=number, found=found, score=margin, threshold=t)
+            # dot matrix this capture does not resolve (a phone photo at 200 dpi), not
+            # another number: the view cannot show it, as a missing view could not
+            return make_finding(cid, Status.NOT_APPLICABLE,
+                                f"the transmitted view does not resolve the perforated dots "
+                                f"(read {found}): compare the number with {number} by eye "
+                                "against the light.",
+                                f"снимок на просвет не разрешает точки перфорации (прочитано "
+                                f"{found}): сверьте номер с {number} визуально на просвет.",
+                                view=v, box_mm=box, expected=number, found=found,
+                                score=margin, threshold=t)  # fmt: skip
         failed = margin > t
         return make_finding(
             cid, Status.FAIL if failed else Status.PASS,
