@@ -255,7 +255,11 @@ def decode_cells(proba: Sequence[np.ndarray], fmt: MRZFormat) -> Decoded:
                 # two unsure characters of one span can cancel in the 7-3-1 sum
                 verified.update(positions)
                 passing.append(spec)
-    sure = _final_confidence(text, proba, allowed)
+    # the document code's first character is judged among every kind's (P, V, A, C, I),
+    # not only the format's: one allowed letter would make any reading of it sure
+    kind = layout.field("document_code")
+    judged = {**allowed, (kind.line, kind.start): DOCUMENT_CODE_FIRST}
+    sure = _final_confidence(text, proba, judged)
     low = 0
     unsure: list[tuple[int, int]] = []
     for line, row in enumerate(conf):

@@ -84,3 +84,23 @@ def test_plausibility_needs_two_checks_over_data_and_dates() -> None:
 
     assert date_shaped("740812") and date_shaped("74<<<<") and date_shaped("7408<<")
     assert not date_shaped("741312") and not date_shaped("740800") and not date_shaped("74O812")
+
+
+def test_document_code_held_to_the_format_and_not_trusted() -> None:
+    # a passport's P read as M (glare over the first cell): a TD3 code starts with P,
+    # so the decoder puts it back, but nothing vouches for it - never trusted
+    lines = [_proba(TD3[0]), _proba(TD3[1])]
+    _set(lines[0], 0, M=0.97, P=0.02)
+    d = decode_cells(lines, MRZFormat.TD3)
+    assert d.lines == TD3
+    assert [(c.line, c.column, c.found, c.chosen) for c in d.corrections][:1] == [(1, 1, "M", "P")]
+    assert (0, 0) in d.unsure
+
+
+def test_format_sharing_a_shape_follows_the_first_cell() -> None:
+    from docsec.read.decode import format_for
+
+    first = _proba("M")[0]
+    first[CLASSES.index("V")] = 0.1  # a visa's V is the likelier document code
+    assert format_for(["M" + "<" * 43, "<" * 44], (2, 44), first) is MRZFormat.MRVA
+    assert format_for(["P" + "<" * 43, "<" * 44], (2, 44), first) is MRZFormat.TD3
