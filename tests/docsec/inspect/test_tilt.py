@@ -1,0 +1,127 @@
+"""Tilt-frame checks with each frame's own exposure, white balance and lamp taken out."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pytest
+
+from docsec.generate import SyntheticDocument
+from docsec.inspect import inspect_document
+from docsec.inspect.context import Context
+from docsec.inspect.tilt import (
+    TILT_THRESHOLDS,
+    laminate_bubbles,
+    laminate_intact,
+    local_fit,
+    ovi_shift,
+    plane_fit,
+)
+from docsec.models import feature_checks
+from docsec.report import Finding, Status
+
+from .conftest import REF
+
+MakeDoc = Callable[..., SyntheticDocument]
+CHECKS: dict[str, Callable[[Context], Finding]] = {
+    "feature.laminate.intact": laminate_intact,
+    "feature.laminate.no_bubbles": laminate_bubbles,
+    "feature.ovi.shift": ovi_shift,
+}
+
+
+def _page(h: int = 120, w: int = 180, seed: int = 3) -> np.ndarray:
+    """A page of paper with print of several colours (float RGB)."""
+    rng = np.random.default_rng(seed)
+    img = np.full((h, w, 3), 225.0, np.float32)
+    for _ in range(40):
+        y, x = int(rng.integers(0, h - 8)), int(rng.integers(0, w - 20))
+        img[y : y + 3, x : x + 20] = rng.uniform(30, 200, 3)
+    return img
+
+
+def test_ids_are_declared_and_thresholded() -> None:
+    assert set(CHECKS) <= set(feature_checks())
+    assert set(CHECKS) == set(TILT_THRESHOLDS)
+
+
+def test_plane_fit_takes_out_a_shots_exposure_white_balance_and_lamp() -> None:
+    page = _page()
+    h, w = page.shape[:2]
+    xx = np.mgrid[0:h, 0:w][1].astype(np.float32) / w
+    lamp = (1.0 - 0.2 * xx)[..., None]
+    shot = page * lamp * np.asarray([1.04, 0.97, 1.01], np.float32) + 3.0
+    keep = np.ones((h, w), bool)
+    fitted = plane_fit(page, shot, keep)
+    assert float(np.abs(fitted - shot).max()) < 0.5
+    # raw, the same shot differs by far more
+    assert float(np.abs(page - shot).mean()) > 10
+
+
+def test_local_fit_leaves_a_bubble_and_takes_a_soft_glare_spot() -> None:
+    page = _page()
+    h, w = page.shape[:2]
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    soft = 40.0 * np.exp(-((xx - 60) ** 2 + (yy - 60) ** 2) / (2 * 30.0**2))
+    disc = ((xx - 140) ** 2 + (yy - 40) ** 2 < 4**2).astype(np.float32) * 25.0
+    shot = page * 1.05 + (soft + disc)[..., None]
+    keep = np.ones((h, w), bool)
+    d = (shot - local_fit(page, shot, keep, 12.0)).mean(axis=2)
+    assert float(d[36:45, 136:145].max()) > 12  # the bubble stays
+    assert float(np.abs(d[40:80, 40:80]).max()) < 6  # the soft glare spot goes
+
+
+def _views_with_own_exposure(views: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Every tilt frame with its own exposure, white balance and lamp fall-off."""
+    out = dict(views)
+    rng = np.random.default_rng(5)
+    for name, img in views.items():
+        if not name.startswith("tilt_") or img.ndim != 3:
+            continue
+        h, w = img.shape[:2]
+        xx = np.mgrid[0:h, 0:w][1].astype(np.float32) / w
+        gain = rng.uniform(0.95, 1.05) * rng.uniform(0.97, 1.03, 3).astype(np.float32)
+        lamp = (1.0 - rng.uniform(0.05, 0.15) * xx)[..., None]
+        out[name] = np.clip(img.astype(np.float32) * gain * lamp, 0, 255).astype(np.uint8)
+    return out
+
+
+def _context(views: dict[str, np.ndarray]) -> Context:
+    rep = inspect_document(views, reference_date=REF, level=3, viz=False)
+    assert rep.model is not None
+    return Context(model=rep.model, views=rep.views, supplied=frozenset(views),
+                   readings=rep.readings, mrz=None, reference_date=REF, level=3)
+
+
+@pytest.mark.slow
+def test_genuine_frames_with_their_own_exposure_pass(make_doc: MakeDoc) -> None:
+    ctx = _context(_views_with_own_exposure(dict(make_doc("uto_card_td2").views)))
+    for cid, fn in CHECKS.items():
+        f = fn(ctx)
+        assert f.id == cid
+        assert f.status == Status.PASS, f
+        assert f.threshold == TILT_THRESHOLDS[cid]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("defect", "check_id"), [
+    ("laminate.relaminated", "feature.laminate.no_bubbles"),
+    ("ovd.ovi_static", "feature.ovi.shift"),
+])
+def test_tilt_defect_fails_with_its_own_exposure(make_doc: MakeDoc, defect: str,
+                                                 check_id: str) -> None:
+    ctx = _context(_views_with_own_exposure(dict(make_doc("uto_card_td2", defect).views)))
+    f = CHECKS[check_id](ctx)
+    assert f.status == Status.FAIL, f
+    assert f.message and f.message_ru
+
+
+def test_tilt_checks_need_their_views(make_doc: MakeDoc) -> None:
+    views = {k: v for k, v in make_doc("uto_passport_td3").views.items()
+             if not k.startswith("tilt_")}
+    ctx = _context(views)
+    for fn in CHECKS.values():
+        f = fn(ctx)
+        assert f.status == Status.NOT_APPLICABLE, f
+        assert "tilt_1" in f.message
