@@ -26,6 +26,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from docsec.inspect import tilt
 from docsec.inspect.checkbase import (
     _LABEL_SKIP_MM,
     F32,
@@ -1174,14 +1175,14 @@ FEATURE_CHECKS: Mapping[str, tuple[Callable[[Context], Finding], tuple[str, ...]
     "feature.portrait.position": (portrait_position, ("white",)),
     "feature.hologram.present": (hologram_present, ("white", "tilt")),
     "feature.hologram.dynamic": (hologram_dynamic, ("tilt",)),
-    "feature.ovi.shift": (ovi_shift, ("white", "tilt")),
+    "feature.ovi.shift": (tilt.ovi_shift, ("white", "tilt")),
     "feature.latent_image.present": (latent_image_present, ("tilt",)),
     "feature.laser_perforation.matches_number": (laser_perforation_matches_number,
                                                  ("transmitted",)),
     "feature.mrz_font.ocr_b": (mrz_font_ocr_b, ("white",)),
     "feature.viz_font.consistent": (viz_font_consistent, ("white",)),
     "feature.portrait.intact": (portrait_intact, ("white", "uv365")),
-    "feature.laminate.intact": (laminate_intact, ("white", "tilt")),
+    "feature.laminate.intact": (tilt.laminate_intact, ("white", "tilt")),
     "feature.page.intact": (page_intact, ("uv365",)),
     "feature.portrait.matches_holder": (portrait_matches_holder, ("white",)),
 }

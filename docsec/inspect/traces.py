@@ -31,9 +31,11 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from docsec.inspect import tilt
 from docsec.inspect.context import Context, make_finding
 from docsec.inspect.reference import reference
 from docsec.inspect.register import QUALITY_MIN, RegisteredView
+from docsec.inspect.tilt import TILT_THRESHOLDS
 from docsec.report import Finding, Status, worst
 
 __all__ = ["TRACE_CHECKS", "TRACE_THRESHOLDS"]
@@ -71,9 +73,9 @@ TRACE_THRESHOLDS: Mapping[str, float] = {
     # reference): genuine copies mostly below 2.7 (paper formation), a few scans and photos
     # 3.7; a scraped field lifts 4.5+
     "feature.page.even_thickness": 4.1,
-    # glare spots under tilt, per mille of the page outside the optically variable features:
-    # genuine copies show none, a re-laminated page 5 and more
-    "feature.laminate.no_bubbles": 1.0,
+    # round glare spots under tilt, per mille of the page (docsec.inspect.tilt, each frame's
+    # exposure taken out)
+    "feature.laminate.no_bubbles": TILT_THRESHOLDS["feature.laminate.no_bubbles"],
     # depth (grey levels) of a dark line along the portrait's edges: genuine rendered,
     # scanned and photographed portraits stay within 1, a cut edge is 35 and more
     "feature.portrait.no_cut_line": 10.0,
@@ -594,7 +596,7 @@ def page_edge_glue(ctx: Context) -> Finding:
 TRACE_CHECKS: Mapping[str, tuple[Callable[[Context], Finding], tuple[str, ...]]] = {
     "feature.page.no_uv_stain": (uv_stain, ("uv365",)),
     "feature.page.even_thickness": (thin_spot, ("transmitted",)),
-    "feature.laminate.no_bubbles": (laminate_bubbles, ("white", "tilt")),
+    "feature.laminate.no_bubbles": (tilt.laminate_bubbles, ("white", "tilt")),
     "feature.portrait.no_cut_line": (portrait_cut_line, ("white",)),
     "feature.page.no_edge_glue": (page_edge_glue, ("uv365",)),
 }
