@@ -518,7 +518,11 @@ def _line_strips(
         uu, vv = np.meshgrid(np.arange(width, dtype=np.float64),
                              np.arange(STRIP_H, dtype=np.float64))  # fmt: skip
         grid = np.stack([uu.ravel(), vv.ravel(), np.ones(uu.size)], axis=1) @ (hom @ s).T
-        xy = grid[:, :2] / grid[:, 2:3]
+        # a degenerate grid (a fit through the horizon) maps some pixels to infinity:
+        # they are sampled at the patch's corner like any other point off the patch
+        w = grid[:, 2:3]
+        safe = np.abs(w) > 1e-9
+        xy = np.where(safe, grid[:, :2] / np.where(safe, w, 1.0), -1.0)
         cols = uu[0] / PITCH - MARGIN / PITCH - 0.5
         lo, hi = spans[j] if j < len(spans) else (0.0, n - 1.0)
         t = 2.0 * np.clip(cols, lo, hi) / max(n - 1, 1) - 1.0
