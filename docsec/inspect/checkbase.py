@@ -54,7 +54,6 @@ THRESHOLDS: Mapping[str, float] = {
     "feature.hologram.present": 0.65,
     "feature.hologram.dynamic": 6.0,
     # colour change over the reference's: genuine 0.53-1.09, a static print 0.00
-    "feature.ovi.shift": 0.25,
     "feature.latent_image.present": 0.4,
     "feature.laser_perforation.matches_number": 9.5,
     "feature.mrz_font.ocr_b": 0.9,
@@ -63,7 +62,6 @@ THRESHOLDS: Mapping[str, float] = {
     # re-typed off the line stands further out
     "feature.viz_font.consistent": 0.8,
     "feature.portrait.intact": 30.0,
-    "feature.laminate.intact": 2.0,
     # UV lift of the band along the edges over the paper inside it (levels, beyond the
     # reference): genuine -0.8-0.35 in every capture, a glued-in page 24+ (photos' soft edges
     # hide it on some)

@@ -902,34 +902,6 @@ def page_intact(ctx: Context) -> Finding:
                        "По краям страницы в УФ светится клей: страница вклеена."))
 
 
-def laminate_intact(ctx: Context) -> Finding:
-    """Glare spots that appear under tilt and not frontally, outside the optically variable
-    features (trapped bubbles of a re-laminated page), per mille of the page; fails above."""
-    cid = "feature.laminate.intact"
-    side = ctx.model.portrait.side if ctx.model.portrait is not None else "front"
-    white = ctx.view("white", side)
-    frames = _tilts(ctx, side)
-    if white is None or not frames:
-        return _na(ctx, cid, "white" if white is None else "tilt_1", side)
-    w, h = ctx.model.size_mm
-    page = (0.0, 0.0, w, h)
-    base = _lum(white.page(50))
-    keep = _mask_out(base.shape, page, [_grow(f.box_mm, 1.5) for f in ctx.model.features
-                                        if f.side == side and f.kind in
-                                        ("hologram", "ovi", "latent_image")], 50, 0.0)
-    worst, worst_v = 0.0, frames[0]
-    for v in frames:
-        glare = (_lum(v.page(50)) - base) > 12
-        share = float((glare & keep).mean()) * 1000
-        if share >= worst:
-            worst, worst_v = share, v
-    return _judge(cid, worst, low_fails=False, view=worst_v, box=page,
-                  ok=("The laminate is even under tilt.", "Ламинат ровный при наклоне."),
-                  bad=("Glare spots of trapped bubbles show under tilt: the page was "
-                       "re-laminated.",
-                       "При наклоне видны блики пузырей: страница переламинирована."))
-
-
 # --- tilt ------------------------------------------------------------------------------------
 
 
@@ -1002,43 +974,6 @@ def hologram_dynamic(ctx: Context) -> Finding:
                            "Голограмма не меняется при наклоне: статичная имитация."))
 
     return _per_side(ctx, "hologram", cid, one)
-
-
-def ovi_shift(ctx: Context) -> Finding:
-    """Colour change of the OVI's box between frontal and tilted views over the reference's
-    change; fails below."""
-    cid = "feature.ovi.shift"
-
-    def one(f: FeatureSpec) -> Finding:
-        white = ctx.view("white", f.side)
-        frames = _tilts(ctx, f.side)
-        if white is None or not frames:
-            return _na(ctx, cid, "white" if white is None else "tilt_2", f.side)
-        tilt = frames[-1]
-        box = _clip_box(ctx, f.box_mm)
-        # the change between the frontal and the tilted view over the OVI's box (both views
-        # share one registration, so a small misregistration does not matter), other
-        # optically variable features left out, against the reference's change
-        others = [_grow(g.box_mm, 1.0) for g in ctx.model.features
-                  if g.side == f.side and g.kind in ("hologram", "latent_image")]
-        rw = _ref_crop(ctx, f.side, "white", box)
-        rt = _ref_crop(ctx, f.side, tilt.light, box)
-        keep_r = _mask_out(rw.shape[:2], box, others, REF_DPI, 0.0)
-        expect = float(np.abs(rw - rt).sum(axis=2)[keep_r].mean()) if keep_r.any() else 0.0
-        if expect < 1.0:
-            return make_finding(cid, Status.ERROR, "the reference shows no OVI shift.",
-                                "в эталоне нет смены цвета OVI.", view=tilt, box_mm=box)
-        mw, mt = white.crop(box, REF_DPI), tilt.crop(box, REF_DPI)
-        keep = _mask_out(mw.shape[:2], box, others, REF_DPI, 0.0)
-        got = float(np.abs(mw - mt).sum(axis=2)[keep].mean()) if keep.any() else 0.0
-        score = got / expect
-        return _judge(cid, score, low_fails=True, view=tilt, box=box,
-                      ok=("The optically variable ink changes colour under tilt.",
-                          "Оптически переменная краска меняет цвет при наклоне."),
-                      bad=("The colour-shifting ink keeps one colour under tilt.",
-                           "Оптически переменная краска не меняет цвет при наклоне."))
-
-    return _per_side(ctx, "ovi", cid, one)
 
 
 def latent_image_present(ctx: Context) -> Finding:

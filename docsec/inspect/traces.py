@@ -34,7 +34,7 @@ from numpy.typing import NDArray
 from docsec.inspect import tilt
 from docsec.inspect.context import Context, make_finding
 from docsec.inspect.reference import reference
-from docsec.inspect.register import QUALITY_MIN, RegisteredView
+from docsec.inspect.register import RegisteredView
 from docsec.inspect.tilt import TILT_THRESHOLDS
 from docsec.report import Finding, Status, worst
 
@@ -337,54 +337,6 @@ def _smooth_background(d: F32) -> F32:
     lo = float(d.min())
     scaled = np.clip(d - lo, 0, 255).astype(np.uint8)
     return np.asarray(cv2.medianBlur(scaled, 15), np.float32) + lo
-
-
-def laminate_bubbles(ctx: Context) -> Finding:
-    """Round glare spots that appear under tilt and not face-on, outside the optically
-    variable features, per mille of the page (worst frame and side); fails above: air
-    trapped under a re-laminated film."""
-    cid = "feature.laminate.no_bubbles"
-    threshold = TRACE_THRESHOLDS[cid]
-    found: list[Finding] = []
-    sides = ("front", "back")
-    for side in sides:
-        white = ctx.view("white", side)
-        frames = [v for k in range(1, 10) if (v := ctx.view(f"tilt_{k}", side)) is not None]
-        if white is None or not frames:
-            continue
-        base = _lum(white.page(_DPI))
-        keep = _edge_margin(base.shape, 2.0) & _mask(
-            base.shape, _feature_boxes(ctx, side, _OVD), 1.5)
-        shares: list[tuple[float, RegisteredView]] = []
-        for v in frames:
-            d = _lum(v.page(_DPI)) - base
-            # the frames' own change of lighting across the page (median over 7.5 mm, wider
-            # than any bubble) is no glare
-            d = d - _smooth_background(d)
-            # glare lifts whole discs: open away single bright pixels and thin edges
-            spots = cv2.morphologyEx((d > _GLARE).astype(np.uint8), cv2.MORPH_OPEN,
-                                     np.ones((3, 3), np.uint8))
-            shares.append((float((np.asarray(spots, bool) & keep).mean()) * 1000, v))
-        # the frames registered well enough to be judged (glare lowers a frame's match
-        # with the reference: a frame too poorly registered only makes a warning)
-        judged = [sv for sv in shares if sv[1].quality >= QUALITY_MIN] or shares
-        worst_share, worst_v = max(judged, key=lambda sv: sv[0])
-        failed = worst_share > threshold
-        w, h = ctx.model.size_mm
-        found.append(make_finding(
-            cid, Status.FAIL if failed else Status.PASS,
-            "Glare spots of trapped air show under tilt: the page was re-laminated; look "
-            "for a lifted or doubled film edge." if failed else
-            "The laminate shows no trapped air under tilt.",
-            "При наклоне видны блики пузырей воздуха: страница переламинирована; осмотрите "
-            "край плёнки." if failed else "Пузырей под ламинатом при наклоне нет.",
-            score=worst_share, threshold=threshold, view=worst_v,
-            box_mm=(0.0, 0.0, w, h) if failed else None))
-    if not found:
-        return make_finding(cid, Status.NOT_APPLICABLE, f"{ctx.missing('tilt_1')}.",
-                            f"нет снимка: {ctx.missing('tilt_1')}.", view_name="tilt_1")
-    top = worst(f.status for f in found)
-    return max((f for f in found if f.status == top), key=lambda f: f.score or 0.0)
 
 
 #: Resolution (pixels per inch) the portrait's edges are profiled at: a cut line is
