@@ -160,8 +160,11 @@ class PageFindParams:
     #: or more (a quad a few per cent off the page: genuine pages of hard photos scored
     #: 0.27-0.72 on such quads) have their corners moved to raise the correlation ...
     polish_min_score: float = 0.25
-    #: ... at most this many candidates, the best-scoring first ...
-    polish_candidates: int = 3
+    #: ... at most this many candidates, the best-scoring first (0: off, the default: on
+    #: pages of designs no model has, the polish moved corners until 2 of 24 captures of
+    #: unknown designs passed as a docsec model, and a wrong model claimed is worse than
+    #: none) ...
+    polish_candidates: int = 0
     #: ... by steps of these shares of the quad's diagonal, coarse to fine (the quads
     #: that miss are 3-12 % off); the polished quad must then pass ``min_score`` and
     #: ``min_agreement`` like any other.
