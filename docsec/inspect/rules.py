@@ -439,22 +439,23 @@ def read_vin_plate(image: object, expected: str) -> tuple[str, float] | None:
     read: list[str] = []
     margin = 0.0
     first_left = probe.getbbox(expected[0] if expected else "0")[0] * size / 100.0
+    # each character's correlation (Pearson, the band with two blank rows above and below as
+    # the templates have) at every column of the band in one pass; a column whose window
+    # holds no stamping at all correlates with nothing
+    strip = np.zeros((h + 4, band.shape[1]), np.float32)
+    strip[2 : 2 + h] = band
+    tw = w + 4
+    sums = np.concatenate([[0.0], np.cumsum(band.sum(axis=0, dtype=np.float64))])
+    blank = (sums[tw:] - sums[:-tw]) <= 0
+    corr = {}
+    for ch, tmpl in templates.items():
+        c = cv2.matchTemplate(strip, np.asarray(tmpl, np.float32), cv2.TM_CCOEFF_NORMED)[0]
+        corr[ch] = np.where(blank, -1.0, c)
     for i in range(17):
         cx = x0 - first_left + i * advance + font.getbbox("0")[0]
-        best: dict[str, float] = {}
-        for ch, tmpl in templates.items():
-            top_score = -1.0
-            for dx in (-2, -1, 0, 1, 2):
-                xa = round(cx + dx) - 2 + _PLATE_PAD
-                if xa < 0 or xa + tmpl.shape[1] > band.shape[1]:
-                    continue
-                patch = np.zeros_like(tmpl)
-                patch[2 : 2 + h] = band[:, xa : xa + tmpl.shape[1]]
-                a, b = patch - patch.mean(), tmpl - tmpl.mean()
-                den = float(np.sqrt((a * a).sum() * (b * b).sum()))
-                if den > 0:
-                    top_score = max(top_score, float((a * b).sum()) / den)
-            best[ch] = top_score
+        at = [xa for dx in (-2, -1, 0, 1, 2)
+              if 0 <= (xa := round(cx + dx) - 2 + _PLATE_PAD) <= band.shape[1] - tw]
+        best = {ch: max((float(c[xa]) for xa in at), default=-1.0) for ch, c in corr.items()}
         got = max(best, key=lambda c: best[c])
         read.append(got)
         if i < len(expected) and expected[i] in best:

@@ -68,6 +68,10 @@ _FIT_CUT = 3.0
 #: Gaussian window (mm) of the slowly varying gain and offset: wider than a bubble (up to
 #: 5 mm across), narrower than a lamp's fall-off or a soft glare spot (12 mm and more).
 _FIT_MM = 6.0
+#: The slowly varying fit's windowed moments are blurred on a grid this many times coarser
+#: (then brought back bilinearly): a 6 mm Gaussian changes little over 2 mm, and the fit
+#: costs a sixteenth.
+_FIT_COARSE = 4
 #: Regularisation (squared grey levels) of the local gain where the face-on view is flat.
 _FIT_EPS = 25.0
 #: A pixel further off the first local fit than this (grey levels) is left out of the second.
@@ -131,6 +135,27 @@ def _soft(img: F32) -> F32:
     return np.asarray(cv2.GaussianBlur(img, (0, 0), _SOFT_PX), np.float32)
 
 
+def _smooth(z: F32, sigma_px: float) -> F32:
+    """``z`` (H x W x C) through a Gaussian of ``sigma_px``, computed on a grid
+    :data:`_FIT_COARSE` times coarser when the Gaussian is that much wider than a pixel."""
+    h, w = z.shape[:2]
+    f = _FIT_COARSE if sigma_px >= 2.0 * _FIT_COARSE and min(h, w) >= 8 * _FIT_COARSE else 1
+    if f == 1:
+        return np.asarray(cv2.GaussianBlur(z, (0, 0), sigma_px), np.float32).reshape(z.shape)
+    z3 = z.reshape(h, w, -1)
+    hs, ws = -(-h // f), -(-w // f)
+    # block means (zero beyond the image: every moment alike, their ratios are unchanged)
+    pad = np.zeros((hs * f, ws * f, z3.shape[2]), np.float32)
+    pad[:h, :w] = z3
+    small = pad.reshape(hs, f, ws, f, -1).mean(axis=(1, 3), dtype=np.float32)
+    small = np.asarray(cv2.GaussianBlur(small, (0, 0), sigma_px / f), np.float32).reshape(
+        hs, ws, -1)
+    # back onto the pixels (block centres onto their pixels; OpenCV resizes <= 4 channels)
+    out = np.stack([cv2.resize(small[..., c], (ws * f, hs * f), interpolation=cv2.INTER_LINEAR)
+                    for c in range(small.shape[2])], axis=-1)[:h, :w]
+    return np.asarray(out, np.float32).reshape(z.shape)
+
+
 def local_fit(src: F32, dst: F32, keep: NDArray[np.bool_], sigma_px: float) -> F32:
     """``src`` mapped onto ``dst`` channel by channel with a gain and an offset that vary
     slowly across the image (a linear fit in each Gaussian window of ``sigma_px``, over the
@@ -149,13 +174,13 @@ def local_fit(src: F32, dst: F32, keep: NDArray[np.bool_], sigma_px: float) -> F
         use = keep.astype(np.float32)
         fit = y
         for _ in range(2):
-            def blur(z: F32, w: F32 = use) -> F32:
-                return np.asarray(cv2.GaussianBlur(z * w, (0, 0), sigma_px), np.float32)
-
-            wsum = blur(np.ones_like(x)) + np.float32(1e-6)
-            mx, my = blur(x) / wsum, blur(y) / wsum
-            vxx = blur(x * x) / wsum - mx * mx
-            vxy = blur(x * y) / wsum - mx * my
+            # the five windowed moments (weight, x, y, xx, xy) blurred in one pass
+            moments = np.stack([use, x * use, y * use, x * x * use, x * y * use], axis=-1)
+            ws, sx, sy, sxx, sxy = np.moveaxis(_smooth(moments, sigma_px), -1, 0)
+            wsum = ws + np.float32(1e-6)
+            mx, my = sx / wsum, sy / wsum
+            vxx = sxx / wsum - mx * mx
+            vxy = sxy / wsum - mx * my
             g = vxy / (vxx + np.float32(_FIT_EPS))
             o = my - g * mx
             fit = g * x + o
@@ -199,7 +224,18 @@ def plane_fit(src: F32, dst: F32, keep: NDArray[np.bool_]) -> F32:
 def _glare(ctx: Context, side: str) -> tuple[list[tuple[F32, RegisteredView]],
                                             NDArray[np.bool_]] | None:
     """Each tilt frame of ``side`` less the face-on view mapped onto it (luminance levels at
-    :data:`_DPI`), and where glare is looked for; None without the views."""
+    :data:`_DPI`), and where glare is looked for; None without the views. Computed once a
+    side: both laminate checks share the fitted maps through ``ctx.memo``."""
+    key = f"tilt.glare.{side}"
+    if key not in ctx.memo:
+        ctx.memo[key] = _glare_maps(ctx, side)
+    got: tuple[list[tuple[F32, RegisteredView]], NDArray[np.bool_]] | None = ctx.memo[key]
+    return got
+
+
+def _glare_maps(ctx: Context, side: str) -> tuple[list[tuple[F32, RegisteredView]],
+                                                 NDArray[np.bool_]] | None:
+    """:func:`_glare` computed (both laminate checks share it through ``ctx.memo``)."""
     white = ctx.view("white", side)
     frames = _tilts(ctx, side)
     if white is None or not frames:

@@ -173,8 +173,8 @@ def _lift_map(ctx: Context, v: RegisteredView, light: str,
             local = d - cv2.blur(d, (_BLOCK_PX, _BLOCK_PX))
             cost = np.asarray(cv2.blur(np.abs(local), (_BLOCK_PX, _BLOCK_PX)), np.float32)
             better = cost < best_cost
-            best_cost[better] = cost[better]
-            diff[better] = d[better]
+            np.copyto(best_cost, cost, where=better)
+            np.copyto(diff, d, where=better)
     if detail_px > 1:
         diff = np.asarray(cv2.medianBlur(np.clip(diff + 128, 0, 255).astype(np.uint8),
                                          detail_px), np.float32) - 128.0
