@@ -480,7 +480,10 @@ def _bends(hom: np.ndarray, points: Sequence[np.ndarray], n: int) -> list[np.nda
 
 def _map(hom: np.ndarray, pts: np.ndarray) -> np.ndarray:
     p = np.hstack([pts, np.ones((len(pts), 1))]) @ hom.T
-    return np.asarray(p[:, :2] / p[:, 2:3])
+    w = p[:, 2:3]
+    # a point on a degenerate grid's horizon maps far away instead of to infinity
+    w = np.where(np.abs(w) < 1e-12, np.where(w < 0, -1e-12, 1e-12), w)
+    return np.asarray(p[:, :2] / w)
 
 
 def _line_strips(
