@@ -20,6 +20,7 @@ failing image check on a view below :data:`QUALITY_MIN` is reported as a warning
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -273,15 +274,16 @@ _ECC_MIN_GAIN = 0.05
 
 
 def _ecc_refined(score: _Scorer, model: DocumentModel, ref: NDArray[np.uint8],
-                 h: NDArray[np.float64]) -> NDArray[np.float64] | None:
+                 h: NDArray[np.float64], *, gated: bool) -> NDArray[np.float64] | None:
     """The page homography ``h`` refined by ECC (enhanced correlation coefficient) of the
     rectified luminance onto the reference's unpersonalised design, coarse to fine,
-    personalised areas masked; None when no level converges. The correction is affine: a
+    personalised areas masked (``gated``: a level is kept only when it raises the quality,
+    so one that diverges is dropped); None when no level converges. The correction is affine: a
     flatbed scan adds no perspective, and a full homography bends the page's corners, which
     lie in masked areas (the MRZ), by more than a millimetre."""
     w_mm, h_mm = model.size_mm
     r_gray = ref if ref.ndim == 2 else cv2.cvtColor(ref, cv2.COLOR_RGB2GRAY)
-    cur, converged = h, False
+    cur, cur_q, converged = h, score(h), False
     for dpi in _ECC_DPIS:
         size = (max(1, mm_to_px(w_mm, dpi)), max(1, mm_to_px(h_mm, dpi)))
         s = 25.4 / dpi
@@ -300,7 +302,10 @@ def _ecc_refined(score: _Scorer, model: DocumentModel, ref: NDArray[np.uint8],
         if not np.all(np.isfinite(warp)):
             continue
         affine = np.vstack([warp, [0.0, 0.0, 1.0]])
-        cur, converged = cur @ p @ affine @ np.linalg.inv(p), True
+        nxt = cur @ p @ affine @ np.linalg.inv(p)
+        q = score(nxt)
+        if q > cur_q or not gated:
+            cur, cur_q, converged = nxt, q, True
     return np.asarray(cur / cur[2, 2], np.float64) if converged else None
 
 
@@ -337,8 +342,9 @@ def register_side(views: Mapping[str, NDArray[np.uint8]], anchor: str, page: Pag
             best_h, best_q = _refined(score, model, best_h, best_q)
         if best_q < _GOOD_ENOUGH:
             ecc_h, ecc_q = best_h, best_q
-            for start in (best_h, _frame_homography(model, base.shape)):
-                eh = _ecc_refined(score, model, ref_white, start)
+            for start, gated in itertools.product(
+                    (best_h, _frame_homography(model, base.shape)), (False, True)):
+                eh = _ecc_refined(score, model, ref_white, start, gated=gated)
                 eq = score(eh) if eh is not None else 0.0
                 if eh is not None and eq > ecc_q:
                     ecc_h, ecc_q = eh, eq
