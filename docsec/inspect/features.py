@@ -21,6 +21,7 @@ document's own other lights, never with a personalised twin:
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import Any
 
 import cv2
 import numpy as np
@@ -135,8 +136,8 @@ def _fibre_mask(ctx: Context, f: FeatureSpec, v: RegisteredView) -> tuple[NDArra
     box = _clip_box(ctx, f.box_mm)
     uv = v.crop(box, 100)
     bg = cv2.medianBlur(np.ascontiguousarray(uv.astype(np.uint8)), 7).astype(np.float32)
-    glow = (uv - bg).max(axis=2)
-    chroma = uv.max(axis=2) - uv.min(axis=2)
+    glow = _chan_max(uv - bg)
+    chroma = _chan_max(uv) - _chan_min(uv)
     ref = _ref_crop(ctx, f.side, "uv365", box)
     ref = _resize(ref, uv.shape[:2])
     glowing = [g.box_mm for g in ctx.model.features
@@ -258,7 +259,7 @@ def uv_emblem_invisible_in_white(ctx: Context) -> Finding:
         mine = v.crop(box, 50)
         tint = mine[..., 2] - mine[..., 0]
         tmpl = _emblem_template(ctx, f.side, box, mine.shape)
-        ink = mine.max(axis=2) > 120  # leave dark personalisation out
+        ink = _chan_max(mine) > 120  # leave dark personalisation out
         score = abs(_ncc(tint, tmpl, ink)) if ink.sum() > 50 else 0.0
         return _judge(cid, score, low_fails=False, view=v, box=box,
                       ok=("The UV emblem cannot be seen in white light.",
@@ -274,7 +275,7 @@ def uv_emblem_invisible_in_white(ctx: Context) -> Finding:
 
 def _ink_share(img: F32) -> float:
     """Share of dark (ink) pixels: darker than half way from ink to the paper level."""
-    g = img.max(axis=2) if img.ndim == 3 else img
+    g = _chan_max(img) if img.ndim == 3 else img
     paper = float(np.percentile(g, 90))
     return float((g < paper * 0.55).mean())
 
@@ -370,6 +371,23 @@ def _screen_map(img: F32) -> F32:
     return out
 
 
+def _chan_max(img: NDArray[Any]) -> NDArray[Any]:
+    """The largest channel of each pixel (as ``img.max(axis=2)``, a few times faster: numpy
+    reduces a short last axis slowly)."""
+    out: NDArray[Any] = np.array(img[..., 0])
+    for c in range(1, img.shape[2]):
+        np.maximum(out, img[..., c], out=out)
+    return out
+
+
+def _chan_min(img: NDArray[Any]) -> NDArray[Any]:
+    """The smallest channel of each pixel (as ``img.min(axis=2)``)."""
+    out: NDArray[Any] = np.array(img[..., 0])
+    for c in range(1, img.shape[2]):
+        np.minimum(out, img[..., c], out=out)
+    return out
+
+
 def _overlap(a: BoxMM, b: BoxMM) -> float:
     w = min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0])
     h = min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1])
@@ -406,7 +424,7 @@ def _print_texture(ctx: Context, f: FeatureSpec, v: RegisteredView, check_id: st
         if img.ndim != 3:
             continue
         blank = _mask_out(img.shape[:2], t, personal, _TEXTURE_DPI, 0.5)
-        blank &= img.max(axis=2) > 110
+        blank &= _chan_max(img) > 110
         if not blank.any():
             continue
         ref = _resize(_ref_crop(ctx, f.side, "white", t), img.shape[:2])
@@ -617,7 +635,7 @@ def watermark_invisible_in_white(ctx: Context) -> Finding:
         ref = _resize(_lum(_ref_crop(ctx, f.side, "transmitted", box)), mine.shape[:2])
         paper = float(np.median(reference(ctx.model.id, f.side, "transmitted")))
         tone = np.abs(ref - paper)
-        keep = mine.max(axis=2) > 120
+        keep = _chan_max(mine) > 120
         score = _ncc(-_lum(mine), tone, keep) if keep.sum() > 30 else 0.0
         return _judge(cid, score, low_fails=False, view=v, box=box,
                       ok=("The watermark does not show in reflected white light.",
@@ -847,17 +865,16 @@ def _glyph_distance(cell: NDArray[np.bool_], tmpl: NDArray[np.bool_]) -> float:
     """Fewest differing dots between ``cell`` and ``tmpl`` over small alignments."""
     h = max(cell.shape[0], tmpl.shape[0]) + 1
     w = max(cell.shape[1], tmpl.shape[1]) + 2
-    best = np.inf
     a = np.zeros((h, w), bool)
     a[: cell.shape[0], : cell.shape[1]] = cell
-    for dy in (0, 1):
-        for dx in (0, 1, 2):
-            b = np.zeros((h, w), bool)
-            th, tw = tmpl.shape
-            b[dy : dy + th, dx : dx + tw] = tmpl[: h - dy, : w - dx]
-            for ax in (0, 1, 2):
-                best = min(best, float((np.roll(a, ax, axis=1) ^ b).sum()))
-    return best
+    th, tw = tmpl.shape
+    # the template at each of its six offsets against the cell at each of its three shifts,
+    # all eighteen pairs counted at once
+    b = np.zeros((6, h, w), bool)
+    for k, (dy, dx) in enumerate((dy, dx) for dy in (0, 1) for dx in (0, 1, 2)):
+        b[k, dy : dy + th, dx : dx + tw] = tmpl[: h - dy, : w - dx]
+    rolled = np.stack([np.roll(a, ax, axis=1) for ax in (0, 1, 2)])
+    return float((rolled[:, None] ^ b[None]).sum(axis=(2, 3)).min())
 
 
 #: Band along the page's edge (mm inside the edge found in the capture) whose UV level is
@@ -1053,7 +1070,7 @@ def viz_font_consistent(ctx: Context) -> Finding:
             if f.side != feat.side:
                 continue
             img = v.crop(_value_box(f), dpi)
-            g = img.max(axis=2) if img.ndim == 3 else img
+            g = _chan_max(img) if img.ndim == 3 else img
             ink = g < float(np.percentile(g, 90)) * 0.55
             ink[: round(_LABEL_SKIP_MM * dpi / 25.4)] = False  # the label's descenders
             rows = np.nonzero(ink.sum(axis=1) >= 3)[0]

@@ -10,7 +10,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from docsec.generate import SyntheticDocument
-from docsec.inspect import inspect_document, tilt
+from docsec.inspect import features, inspect_document, tilt
 from docsec.inspect.context import Context
 from docsec.inspect.rules import _PLATE_FONT, read_vin_plate
 
@@ -95,3 +95,42 @@ def test_vin_plate_reads_stamped_vin_and_flags_another() -> None:
     # a plate stamped with another VIN: the expected characters fit worse
     other = read_vin_plate(_plate("WVWZZZ1JZXW386752"), vin)
     assert other is not None and other[0] != vin and other[1] > 0.1
+
+
+def test_channel_extremes_match_numpy_reductions() -> None:
+    rng = np.random.default_rng(5)
+    for dtype in (np.uint8, np.float32):
+        img = (rng.random((40, 60, 3)) * 255).astype(dtype)
+        assert np.array_equal(features._chan_max(img), img.max(axis=2))
+        assert np.array_equal(features._chan_min(img), img.min(axis=2))
+        assert features._chan_max(img).dtype == img.dtype
+
+
+def _glyph_distance_direct(cell: np.ndarray, tmpl: np.ndarray) -> float:
+    h = max(cell.shape[0], tmpl.shape[0]) + 1
+    w = max(cell.shape[1], tmpl.shape[1]) + 2
+    a = np.zeros((h, w), bool)
+    a[: cell.shape[0], : cell.shape[1]] = cell
+    best = np.inf
+    for dy in (0, 1):
+        for dx in (0, 1, 2):
+            b = np.zeros((h, w), bool)
+            b[dy : dy + tmpl.shape[0], dx : dx + tmpl.shape[1]] = tmpl[: h - dy, : w - dx]
+            for ax in (0, 1, 2):
+                best = min(best, float((np.roll(a, ax, axis=1) ^ b).sum()))
+    return best
+
+
+def test_glyph_distance_counts_the_fewest_differing_dots() -> None:
+    rng = np.random.default_rng(6)
+    for _ in range(200):
+        cell = rng.random((int(rng.integers(1, 12)), int(rng.integers(1, 10)))) > 0.5
+        tmpl = rng.random((int(rng.integers(1, 12)), int(rng.integers(1, 10)))) > 0.5
+        assert features._glyph_distance(cell, tmpl) == _glyph_distance_direct(cell, tmpl)
+    glyph = rng.random((9, 7)) > 0.5
+    assert features._glyph_distance(glyph, glyph) == 0.0
+    # a cell cut a dot to the left of its glyph still matches it exactly; another glyph not
+    cell = np.zeros((9, 8), bool)
+    cell[:, 1:] = glyph
+    assert features._glyph_distance(cell, glyph) == 0.0
+    assert features._glyph_distance(cell, ~glyph) > 10
