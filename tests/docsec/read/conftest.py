@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
@@ -31,3 +32,13 @@ def render_mrz_page(lines: tuple[str, ...], *, dpi: int = 200, turn: int = 0) ->
             draw.text(xy, ch, font=font, fill=(25, 25, 25), anchor="mm")
     arr = np.asarray(page)
     return np.ascontiguousarray(np.rot90(arr, k=-(turn // 90)))
+
+
+def turned(image: np.ndarray, angle: float) -> np.ndarray:
+    """``image`` on a larger light canvas, turned counter-clockwise by ``angle``."""
+    h, w = image.shape[:2]
+    side = int(np.hypot(h, w)) + 10
+    canvas = np.full((side, side, 3), 236, np.uint8)
+    canvas[(side - h) // 2 : (side - h) // 2 + h, (side - w) // 2 : (side - w) // 2 + w] = image
+    rot = cv2.getRotationMatrix2D((side / 2, side / 2), angle, 1.0)
+    return cv2.warpAffine(canvas, rot, (side, side), borderValue=(236, 236, 236))

@@ -14,17 +14,7 @@ from docsec.read import read_mrz
 from docsec.read.locate import _angle_diff, _chain_bands, find_mrz_bands
 from docsec.read.mrz import PATCH_PITCH, _Blob, _cluster_lines
 
-from .conftest import TD1, TD3, render_mrz_page
-
-
-def _turned(image: np.ndarray, angle: float) -> np.ndarray:
-    """``image`` on a larger light canvas, turned counter-clockwise by ``angle``."""
-    h, w = image.shape[:2]
-    side = int(np.hypot(h, w)) + 10
-    canvas = np.full((side, side, 3), 236, np.uint8)
-    canvas[(side - h) // 2 : (side - h) // 2 + h, (side - w) // 2 : (side - w) // 2 + w] = image
-    rot = cv2.getRotationMatrix2D((side / 2, side / 2), angle, 1.0)
-    return cv2.warpAffine(canvas, rot, (side, side), borderValue=(236, 236, 236))
+from .conftest import TD1, TD3, render_mrz_page, turned
 
 
 def _mrz_box(lines: tuple[str, ...], dpi: int, angle: float, shape: tuple[int, ...]
@@ -45,7 +35,7 @@ def _mrz_box(lines: tuple[str, ...], dpi: int, angle: float, shape: tuple[int, .
 def test_chain_band_at_any_pitch_and_angle(dpi: int, angle: float) -> None:
     # MRZ pitch 9, 15, 30 and 60 px; lines 23, 141, 67 and 0 degrees off the x axis,
     # none of them near the four directions the closing bars are built along but one
-    image = _turned(render_mrz_page(TD3, dpi=dpi), angle)
+    image = turned(render_mrz_page(TD3, dpi=dpi), angle)
     centre, pitch = _mrz_box(TD3, dpi, angle, image.shape)
     bands = [b for b in _chain_bands(to_gray(image)) if b.lines == 2]
     assert bands
@@ -59,7 +49,7 @@ def test_chain_band_at_any_pitch_and_angle(dpi: int, angle: float) -> None:
 
 
 def test_chain_band_of_three_lines_for_td1() -> None:
-    image = _turned(render_mrz_page(TD1, dpi=120), 35.0)
+    image = turned(render_mrz_page(TD1, dpi=120), 35.0)
     assert any(b.lines == 3 for b in _chain_bands(to_gray(image)))
 
 
@@ -70,7 +60,7 @@ def test_line_broken_by_glare_is_one_band() -> None:
     # cells 15-21 of both lines washed out completely (saturated glare)
     x0, x1 = int(3 * pitch + 15 * pitch), int(3 * pitch + 22 * pitch)
     page[:, x0:x1] = 250.0
-    image = _turned(page.astype(np.uint8), 52.0)
+    image = turned(page.astype(np.uint8), 52.0)
     best = max((b for b in _chain_bands(to_gray(image)) if b.lines == 2),
                key=lambda b: b.score)  # fmt: skip
     assert best.length > 40 * pitch  # both pieces of each line, not the longer one alone
@@ -101,7 +91,7 @@ def test_curled_page_is_read_exactly(bend: bool) -> None:
     dpi = 150
     pitch = 2.54 * dpi / 25.4
     page = _curled(render_mrz_page(TD3, dpi=dpi), 1.0 * pitch, bend)
-    r = read_mrz(_turned(page, 17.0), tesseract=False)
+    r = read_mrz(turned(page, 17.0), tesseract=False)
     assert r is not None
     assert r.lines == TD3
 

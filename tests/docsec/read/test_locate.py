@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import cv2
 import numpy as np
 import pytest
 
@@ -15,21 +14,12 @@ from docsec.read.decode import CLASS_INDEX
 from docsec.read.locate import find_mrz_bands
 from docsec.read.mrz import second_opinion
 
-from .conftest import TD1, TD3, render_mrz_page
-
-
-def _turned(image: np.ndarray, angle: float) -> np.ndarray:
-    h, w = image.shape[:2]
-    side = int(np.hypot(h, w)) + 10
-    canvas = np.full((side, side, 3), 236, np.uint8)
-    canvas[(side - h) // 2 : (side - h) // 2 + h, (side - w) // 2 : (side - w) // 2 + w] = image
-    rot = cv2.getRotationMatrix2D((side / 2, side / 2), angle, 1.0)
-    return cv2.warpAffine(canvas, rot, (side, side), borderValue=(236, 236, 236))
+from .conftest import TD1, TD3, render_mrz_page, turned
 
 
 @pytest.mark.parametrize("angle", [0.0, 22.0, 60.0, 100.0])
 def test_best_band_follows_the_lines(angle: float) -> None:
-    bands = find_mrz_bands(to_gray(_turned(render_mrz_page(TD3), angle)))
+    bands = find_mrz_bands(to_gray(turned(render_mrz_page(TD3), angle)))
     assert bands
     best = bands[0]
     # cv2 turns counter-clockwise for a positive angle: the lines run at -angle
