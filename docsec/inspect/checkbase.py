@@ -4,6 +4,7 @@ unpersonalised reference, masks of the personalised areas, and the judging of a 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 import cv2
 import numpy as np
@@ -221,3 +222,59 @@ def _uv_lift(ctx: Context, v: RegisteredView, inner: BoxMM, outer: BoxMM,
     if band.sum() < 10:
         return 0.0
     return float(np.percentile(mine[band], q)) - float(np.percentile(ref[band], q))
+
+#: How far (mm) the transmitted-light features are looked for around where the registration
+#: puts them: a registration off by a millimetre takes a 1.2 mm thread band off its box and
+#: halves a watermark's correlation in place.
+_SLIDE_MM = 1.5
+
+
+def _slid_ncc(ctx: Context, v: RegisteredView, box: BoxMM, ref: F32, dpi: int,
+              planes: Callable[[F32], F32]) -> float:
+    """The best normalised correlation of ``ref`` (``box`` at ``dpi``, already in the
+    planes compared) with the view's ``box`` shifted by up to :data:`_SLIDE_MM` (a
+    registration a millimetre off halves a small feature's correlation in place)."""
+    mine = planes(v.crop(_grow(box, _SLIDE_MM), dpi))
+    if ref.ndim == 2:
+        ref = ref[..., None]
+    if mine.ndim == 2:
+        mine = mine[..., None]
+    if mine.shape[0] < ref.shape[0] or mine.shape[1] < ref.shape[1]:
+        return max(_ncc(_resize(mine[..., c], ref.shape[:2]), ref[..., c])
+                   for c in range(ref.shape[2]))
+    return max(float(cv2.matchTemplate(np.ascontiguousarray(mine[..., c]),
+                                       np.ascontiguousarray(ref[..., c]),
+                                       cv2.TM_CCOEFF_NORMED).max())
+               for c in range(ref.shape[2]))  # fmt: skip
+
+
+def _box_shape(box: BoxMM, dpi: int) -> tuple[int, int]:
+    k = dpi / 25.4
+    return max(2, round(box[3] * k)), max(2, round(box[2] * k))
+
+
+def _chan_max(img: NDArray[Any]) -> NDArray[Any]:
+    """The largest channel of each pixel (as ``img.max(axis=2)``, a few times faster: numpy
+    reduces a short last axis slowly)."""
+    out: NDArray[Any] = np.array(img[..., 0])
+    for c in range(1, img.shape[2]):
+        np.maximum(out, img[..., c], out=out)
+    return out
+
+
+def _chan_min(img: NDArray[Any]) -> NDArray[Any]:
+    """The smallest channel of each pixel (as ``img.min(axis=2)``)."""
+    out: NDArray[Any] = np.array(img[..., 0])
+    for c in range(1, img.shape[2]):
+        np.minimum(out, img[..., c], out=out)
+    return out
+
+
+# --- IR ---------------------------------------------------------------------------------------
+
+
+def _ink_share(img: F32) -> float:
+    """Share of dark (ink) pixels: darker than half way from ink to the paper level."""
+    g = _chan_max(img) if img.ndim == 3 else img
+    paper = float(np.percentile(g, 90))
+    return float((g < paper * 0.55).mean())

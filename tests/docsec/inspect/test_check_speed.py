@@ -10,7 +10,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from docsec.generate import SyntheticDocument
-from docsec.inspect import features, inspect_document, tilt
+from docsec.inspect import checkbase, inspect_document, tilt, transmitted
 from docsec.inspect.context import Context
 from docsec.inspect.rules import _PLATE_FONT, read_vin_plate
 
@@ -101,9 +101,9 @@ def test_channel_extremes_match_numpy_reductions() -> None:
     rng = np.random.default_rng(5)
     for dtype in (np.uint8, np.float32):
         img = (rng.random((40, 60, 3)) * 255).astype(dtype)
-        assert np.array_equal(features._chan_max(img), img.max(axis=2))
-        assert np.array_equal(features._chan_min(img), img.min(axis=2))
-        assert features._chan_max(img).dtype == img.dtype
+        assert np.array_equal(checkbase._chan_max(img), img.max(axis=2))
+        assert np.array_equal(checkbase._chan_min(img), img.min(axis=2))
+        assert checkbase._chan_max(img).dtype == img.dtype
 
 
 def _glyph_distance_direct(cell: np.ndarray, tmpl: np.ndarray) -> float:
@@ -126,11 +126,11 @@ def test_glyph_distance_counts_the_fewest_differing_dots() -> None:
     for _ in range(200):
         cell = rng.random((int(rng.integers(1, 12)), int(rng.integers(1, 10)))) > 0.5
         tmpl = rng.random((int(rng.integers(1, 12)), int(rng.integers(1, 10)))) > 0.5
-        assert features._glyph_distance(cell, tmpl) == _glyph_distance_direct(cell, tmpl)
+        assert transmitted._glyph_distance(cell, tmpl) == _glyph_distance_direct(cell, tmpl)
     glyph = rng.random((9, 7)) > 0.5
-    assert features._glyph_distance(glyph, glyph) == 0.0
+    assert transmitted._glyph_distance(glyph, glyph) == 0.0
     # a cell cut a dot to the left of its glyph still matches it exactly; another glyph not
     cell = np.zeros((9, 8), bool)
     cell[:, 1:] = glyph
-    assert features._glyph_distance(cell, glyph) == 0.0
-    assert features._glyph_distance(cell, ~glyph) > 10
+    assert transmitted._glyph_distance(cell, glyph) == 0.0
+    assert transmitted._glyph_distance(cell, ~glyph) > 10

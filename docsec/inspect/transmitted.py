@@ -1,0 +1,322 @@
+"""Checks in transmitted light: the watermark's tone (and its absence in white light), the
+dark security-thread band, and the laser-perforated number read hole by hole and compared
+with the document number. Registered in :data:`docsec.inspect.features.FEATURE_CHECKS`.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from docsec.inspect.checkbase import (
+    _SLIDE_MM,
+    F32,
+    THRESHOLDS,
+    _box_shape,
+    _chan_max,
+    _clip_box,
+    _judge,
+    _lum,
+    _na,
+    _ncc,
+    _per_side,
+    _ref_crop,
+    _resize,
+    _slid_ncc,
+)
+from docsec.inspect.context import Context, make_finding
+from docsec.inspect.reference import glyphs, reference
+from docsec.inspect.register import RegisteredView
+from docsec.models import FeatureSpec
+from docsec.report import Finding, Status
+
+__all__ = [
+    "laser_perforation_matches_number",
+    "security_thread_present",
+    "watermark_invisible_in_white",
+    "watermark_present",
+]
+
+#: Resolution (pixels per inch) the watermark is compared at (its tones span millimetres).
+_WM_DPI = 50
+
+
+# --- transmitted light ------------------------------------------------------------------------
+
+
+def watermark_present(ctx: Context) -> Finding:
+    """Correlation of the transmitted-light watermark with the reference's, the best over
+    shifts of up to :data:`_SLIDE_MM` (registration); fails below (no watermark, or a printed
+    imitation: one flat tone, never lighter than the paper)."""
+    cid = "feature.watermark.present"
+
+    def one(f: FeatureSpec) -> Finding:
+        v = ctx.view("transmitted", f.side)
+        if v is None:
+            return _na(ctx, cid, "transmitted", f.side)
+        box = _clip_box(ctx, f.box_mm)
+        ref = _resize(_lum(_ref_crop(ctx, f.side, "transmitted", box)), _box_shape(box, _WM_DPI))
+        score = _slid_ncc(ctx, v, box, ref, _WM_DPI, _lum)
+        return _judge(cid, score, low_fails=True, view=v, box=box,
+                      ok=("The multitone watermark shows in transmitted light.",
+                          "Многотоновый водяной знак виден на просвет."),
+                      bad=("No multitone watermark shows in transmitted light.",
+                           "На просвет водяного знака нет."))
+
+    return _per_side(ctx, "watermark", cid, one)
+
+
+def watermark_invisible_in_white(ctx: Context) -> Finding:
+    """Correlation of white-light darkening with the watermark's tone; fails above."""
+    cid = "feature.watermark.invisible_in_white"
+
+    def one(f: FeatureSpec) -> Finding:
+        v = ctx.view("white", f.side)
+        if v is None:
+            return _na(ctx, cid, "white", f.side)
+        box = _clip_box(ctx, f.box_mm)
+        mine = v.crop(box, 50)
+        ref = _resize(_lum(_ref_crop(ctx, f.side, "transmitted", box)), mine.shape[:2])
+        paper = float(np.median(reference(ctx.model.id, f.side, "transmitted")))
+        tone = np.abs(ref - paper)
+        keep = _chan_max(mine) > 120
+        score = _ncc(-_lum(mine), tone, keep) if keep.sum() > 30 else 0.0
+        return _judge(cid, score, low_fails=False, view=v, box=box,
+                      ok=("The watermark does not show in reflected white light.",
+                          "В отражённом свете водяной знак не виден."),
+                      bad=("The watermark shows in reflected light: printed on the surface.",
+                           "Водяной знак виден в отражённом свете: напечатан на поверхности."))
+
+    return _per_side(ctx, "watermark", cid, one)
+
+
+#: Width (mm) of the paper either side of the thread the band is compared with, and the gap
+#: (mm) left between them (the band's soft edges).
+_FLANK_MM, _FLANK_GAP_MM = 2.0, 0.5
+
+
+def _band_contrast(profile: NDArray[np.float64], nominal: int, width: int, reach: int,
+                   flank: int, gap: int) -> float:
+    """The largest contrast (flanks' median less the band's mean, levels) of a band of
+    ``width`` columns starting within ``reach`` of ``nominal`` in a column profile."""
+    best = -np.inf
+    for p in range(nominal - reach, nominal + reach + 1):
+        if p < 0 or p + width > len(profile):
+            continue
+        sides = np.concatenate([profile[max(0, p - gap - flank) : max(0, p - gap)],
+                                profile[p + width + gap : p + width + gap + flank]])
+        if sides.size:
+            best = max(best, float(np.median(sides)) - float(profile[p : p + width].mean()))
+    return best
+
+
+def security_thread_present(ctx: Context) -> Finding:
+    """Contrast of the thread band against the paper either side, the band looked for within
+    :data:`_SLIDE_MM` of its box: dark in transmitted light, bright in UV (the weaker of the
+    two, in 0..1 of the level range); fails below."""
+    cid = "feature.security_thread.present"
+
+    def one(f: FeatureSpec) -> Finding:
+        box = _clip_box(ctx, f.box_mm)
+        x, y, w, h = box
+        dpi = 100
+        k = dpi / 25.4
+        reach_mm = _SLIDE_MM + _FLANK_GAP_MM + _FLANK_MM
+        wide = _clip_box(ctx, (x - reach_mm, y, w + 2 * reach_mm, h))
+        scores: list[tuple[float, RegisteredView]] = []
+        for light in ("transmitted", "uv365"):
+            v = ctx.view(light, f.side)
+            if v is None:
+                continue
+            prof = np.median(_lum(v.crop(wide, dpi)), axis=0).astype(np.float64)
+            if light == "uv365":  # the thread glows: bright on dull paper
+                prof = -prof
+            c = _band_contrast(prof, round((x - wide[0]) * k), max(1, round(w * k)),
+                               round(_SLIDE_MM * k), round(_FLANK_MM * k),
+                               round(_FLANK_GAP_MM * k))  # fmt: skip
+            scores.append((c / 255.0, v))
+        if not scores:
+            return _na(ctx, cid, "transmitted", f.side)
+        score, v = min(scores, key=lambda s: s[0])
+        return _judge(cid, score, low_fails=True, view=v, box=box,
+                      ok=("The security thread shows (dark band in transmitted light, glowing "
+                          "in UV).",
+                          "Защитная нить видна (тёмная полоса на просвет, свечение в УФ)."),
+                      bad=("No security thread appears where the model has one.",
+                           "Защитной нити нет там, где она должна быть."))
+
+    return _per_side(ctx, "security_thread", cid, one)
+
+
+def laser_perforation_matches_number(ctx: Context) -> Finding:
+    """Reads the perforated number (holes in transmitted light) and compares it, glyph by
+    glyph, with the MRZ document number; the score is the largest Hamming margin by which
+    another character fits a glyph better than the expected one (fails above)."""
+    cid = "feature.laser_perforation.matches_number"
+
+    def one(f: FeatureSpec) -> Finding:
+        v = ctx.view("transmitted", f.side)
+        if v is None:
+            return _na(ctx, cid, "transmitted", f.side)
+        number = _document_number(ctx)
+        box = _clip_box(ctx, f.box_mm)
+        if not number:
+            return make_finding(cid, Status.NOT_APPLICABLE,
+                                "no document number was read to compare with.",
+                                "номер документа не прочитан, сравнивать не с чем.",
+                                view=v, box_mm=box)  # fmt: skip
+        grid = _hole_grid(_lum(v.crop(box, 300)))
+        cells = _split_glyphs(grid, len(number)) if grid is not None else []
+        if len(cells) != len(number):
+            return make_finding(cid, Status.ERROR,
+                                "the perforated number could not be read in transmitted light.",
+                                "перфорированный номер на просвет не читается.",
+                                view=v, box_mm=box, expected=number)  # fmt: skip
+        g = glyphs()
+        read, margin = [], 0.0
+        for cell, want in zip(cells, number, strict=True):
+            # the perforated number keeps the MRZ number's shape: digits where it has digits
+            same_kind = {c: t for c, t in g.items() if c.isdigit() == want.isdigit()}
+            dists = {c: _glyph_distance(cell, t) for c, t in same_kind.items()}
+            best = min(dists, key=lambda c: dists[c])
+            read.append(best)
+            if want in dists:
+                margin = max(margin, dists[want] - dists[best])
+        found = "".join(read)
+        t = THRESHOLDS[cid]
+        if sum(a != b for a, b in zip(found, number, strict=True)) > _PERF_MAX_DIFFER:
+            # a re-perforated number differs in a digit or two; most glyphs misread is a
+            # dot matrix this capture does not resolve (a phone photo at 200 dpi), not
+            # another number: the view cannot show it, as a missing view could not
+            return make_finding(cid, Status.NOT_APPLICABLE,
+                                f"the transmitted view does not resolve the perforated dots "
+                                f"(read {found}): compare the number with {number} by eye "
+                                "against the light.",
+                                f"снимок на просвет не разрешает точки перфорации (прочитано "
+                                f"{found}): сверьте номер с {number} визуально на просвет.",
+                                view=v, box_mm=box, expected=number, found=found,
+                                score=margin, threshold=t)  # fmt: skip
+        failed = margin > t
+        return make_finding(
+            cid, Status.FAIL if failed else Status.PASS,
+            f"The perforated number reads {found}, the document number is {number}."
+            if failed else "The laser-perforated number equals the document number.",
+            f"Перфорированный номер {found}, номер документа {number}."
+            if failed else "Перфорированный номер совпадает с номером документа.",
+            score=margin, threshold=t, view=v, box_mm=box, expected=number, found=found)
+
+    return _per_side(ctx, "laser_perforation", cid, one)
+
+
+def _document_number(ctx: Context) -> str | None:
+    if ctx.mrz is None:
+        return None
+    f = ctx.mrz.fields.get("document_number")
+    return str(f.value) if f is not None and f.value else None
+
+
+_PERF_ROWS = 9
+#: Most characters a read of the perforated number may differ in from the document number
+#: and still be judged (more is a read that failed).
+_PERF_MAX_DIFFER = 2
+
+
+def _hole_grid(gray: F32) -> NDArray[np.bool_] | None:
+    """The dot matrix of bright holes (True = hole), one cell per hole pitch."""
+    paper = float(np.median(gray))
+    holes = (gray > paper + max(12.0, (255.0 - paper) * 0.4)).astype(np.uint8)
+    n, _, stats, cents = cv2.connectedComponentsWithStats(holes, connectivity=8)
+    if n < 10:
+        return None
+    areas = stats[1:, cv2.CC_STAT_AREA]
+    keep = areas >= max(2, np.median(areas) * 0.3)
+    pts = cents[1:][keep]
+    if len(pts) < 10:
+        return None
+    # the font is 9 dots high and capitals and digits fill the rows: the holes' vertical
+    # extent is about 8 pitches; the pitch itself is the median step between the rows of
+    # holes found (a stray hole or a row's jitter does not stretch it)
+    rough = float(pts[:, 1].max() - pts[:, 1].min()) / (_PERF_ROWS - 1)
+    if rough < 1.5:
+        return None
+    pitch = _row_pitch(pts[:, 1], rough)
+    gy = _grid_index(pts[:, 1], pitch)
+    gx = _grid_index(pts[:, 0], pitch)
+    if gy.max() >= _PERF_ROWS + 2 or gx.max() > 400:
+        return None
+    grid = np.zeros((gy.max() + 1, gx.max() + 1), bool)
+    grid[gy, gx] = True
+    return grid
+
+
+def _row_pitch(coords: NDArray[np.float64], rough: float) -> float:
+    """The dot pitch: the median step between consecutive rows of holes (rows split where
+    the sorted coordinates jump by more than 40 % of the ``rough`` pitch)."""
+    c = np.sort(coords)
+    starts = np.concatenate([[True], np.diff(c) > rough * 0.4])
+    cluster = np.cumsum(starts) - 1
+    centres = np.array([c[cluster == k].mean() for k in range(cluster.max() + 1)])
+    steps = np.diff(centres)
+    steps = steps[steps < rough * 1.6]  # the gaps of unused rows are no step
+    return float(np.median(steps)) if steps.size >= 3 else rough
+
+
+def _grid_index(coords: NDArray[np.float64], pitch: float) -> NDArray[np.intp]:
+    """Grid index of each coordinate: clusters split at gaps over half a pitch, each
+    cluster placed at its distance from the first in whole pitches."""
+    order = np.argsort(coords)
+    c = coords[order]
+    starts = np.concatenate([[True], np.diff(c) > pitch * 0.5])
+    cluster = np.cumsum(starts) - 1
+    centres = np.array([c[cluster == k].mean() for k in range(cluster.max() + 1)])
+    index = np.round((centres - centres[0]) / pitch).astype(np.intp)
+    out = np.empty(len(coords), np.intp)
+    out[order] = index[cluster]
+    return out
+
+
+def _split_glyphs(grid: NDArray[np.bool_], n: int) -> list[NDArray[np.bool_]]:
+    """Cut the dot matrix into ``n`` characters of the monospaced font's advance: the
+    advance and offset that put the fewest holes on the cuts (glyphs may touch)."""
+    height, width = grid.shape
+    if n < 1 or width < n:
+        return []
+    cols = grid.sum(axis=0).astype(np.float64)
+    best: tuple[float, float, float] | None = None
+    for advance in np.arange(max(2.0, width / n - 1.5), width / n + 1.51, 0.1):
+        for off in np.arange(-advance * 0.5, 0.01, 0.25):
+            cuts = [round(off + k * advance) for k in range(1, n)]
+            if not all(0 < c < width for c in cuts):
+                continue
+            cost = float(sum(cols[c] for c in cuts)) + abs(off + n * advance - width) * 0.5
+            if best is None or cost < best[0]:
+                best = (cost, float(advance), float(off))
+    if best is None:
+        return []
+    _, advance, off = best
+    edges = [0] + [round(off + k * advance) for k in range(1, n)] + [width]
+    out = []
+    for a, b in zip(edges[:-1], edges[1:], strict=True):
+        cell = grid[:, a:b]
+        used = np.nonzero(cell.any(axis=0))[0]
+        if used.size == 0:
+            return []
+        out.append(cell[:, used[0] : used[-1] + 1])
+    return out
+
+
+def _glyph_distance(cell: NDArray[np.bool_], tmpl: NDArray[np.bool_]) -> float:
+    """Fewest differing dots between ``cell`` and ``tmpl`` over small alignments."""
+    h = max(cell.shape[0], tmpl.shape[0]) + 1
+    w = max(cell.shape[1], tmpl.shape[1]) + 2
+    a = np.zeros((h, w), bool)
+    a[: cell.shape[0], : cell.shape[1]] = cell
+    th, tw = tmpl.shape
+    # the template at each of its six offsets against the cell at each of its three shifts,
+    # all eighteen pairs counted at once
+    b = np.zeros((6, h, w), bool)
+    for k, (dy, dx) in enumerate((dy, dx) for dy in (0, 1) for dx in (0, 1, 2)):
+        b[k, dy : dy + th, dx : dx + tw] = tmpl[: h - dy, : w - dx]
+    rolled = np.stack([np.roll(a, ax, axis=1) for ax in (0, 1, 2)])
+    return float((rolled[:, None] ^ b[None]).sum(axis=(2, 3)).min())
