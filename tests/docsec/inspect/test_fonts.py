@@ -1,0 +1,156 @@
+"""The visual-zone typeface check: a genuine document's fields fit the model's typeface as
+well as each other, rendered and scanned; a field re-typed in another face (DejaVu Serif as
+the generator plants it, Liberation Sans at the same cap height as a forger types it) fails
+and is named; what cannot be compared is not applicable, with the reason."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import replace
+
+import cv2
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from docsec.generate import SyntheticDocument
+from docsec.generate.capture import capture
+from docsec.inspect import InspectionReport, inspect_document
+from docsec.inspect.context import Context
+from docsec.inspect.fonts import OTHER_FACES, VIZ_FONT_THRESHOLD, _texts, viz_font_consistent
+from docsec.models import get_model
+from docsec.mrz import parse
+from docsec.report import Finding, Status
+from tests.docsec.inspect.conftest import DPI, REF
+
+MakeDoc = Callable[..., SyntheticDocument]
+CID = "feature.viz_font.consistent"
+MODEL = "uto_passport_td3"
+LIBERATION = OTHER_FACES["Liberation Sans"]
+
+
+def _inspect(views: dict[str, np.ndarray]) -> InspectionReport:
+    return inspect_document({n: v for n, v in views.items() if n.startswith("white")},
+                            reference_date=REF, level=1)
+
+
+def _finding(rep: InspectionReport) -> Finding:
+    f = rep.finding(CID)
+    assert f is not None
+    return f
+
+
+def _scanned(views: dict[str, np.ndarray], seed: int = 5) -> dict[str, np.ndarray]:
+    return {n: capture(img, kind="scan", level=1, rng=seed).image
+            for n, img in views.items() if n.startswith("white")}  # fmt: skip
+
+
+def _retyped(doc: SyntheticDocument, name: str, face: str) -> dict[str, np.ndarray]:
+    """The white view with field ``name``'s value erased (paper colour around it) and typed
+    again in ``face`` at the same cap height and left edge, in the old ink's colour."""
+    white = doc.views["white"].copy()
+    spec = get_model(doc.model_id).field(name)
+    k = DPI / 25.4
+    x, y = round(spec.box_mm[0] * k), round((spec.box_mm[1] + 1.9) * k)
+    w, h = round(spec.box_mm[2] * k), round((spec.box_mm[3] - 1.9) * k)
+    region = white[y : y + h, x : x + w].astype(np.float32)
+    lum = region.mean(axis=2)
+    ink = lum < 115
+    ys, xs = np.nonzero(ink)
+    assert xs.size > 20
+    colour = np.median(region[ink], axis=0)
+    grown = cv2.dilate(ink.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    clean = cv2.inpaint(np.ascontiguousarray(region.astype(np.uint8)),
+                        grown.astype(np.uint8) * 255, 2, cv2.INPAINT_TELEA).astype(np.float32)
+    cap = int(ys.max() - ys.min() + 1)
+    size = cap
+    for _ in range(4):  # the size whose capital H is as high as the old ink
+        f = ImageFont.truetype(face, size)
+        top, bottom = f.getbbox("H")[1::2]
+        size = max(6, round(size * cap / max(1, bottom - top)))
+    f = ImageFont.truetype(face, size)
+    mask = Image.new("L", (w, h), 0)
+    ImageDraw.Draw(mask).text((int(xs.min()), int(ys.min()) - f.getbbox("H")[1]),
+                              doc.fields[name], font=f, fill=255)
+    a = (np.asarray(mask, np.float32) / 255)[..., None]
+    white[y : y + h, x : x + w] = np.clip(clean * (1 - a) + colour * a, 0, 255).astype(np.uint8)
+    return {**{n: v for n, v in doc.views.items() if n.startswith("white")}, "white": white}
+
+
+def test_genuine_passes_and_generator_retyped_field_fails_rendered(make_doc: MakeDoc) -> None:
+    genuine = _finding(_inspect(dict(make_doc(MODEL).views)))
+    assert genuine.status == Status.PASS, genuine.message
+    assert genuine.score is not None and genuine.score > VIZ_FONT_THRESHOLD
+    forged = _finding(_inspect(dict(make_doc(MODEL, "font.field_mismatch").views)))
+    assert forged.status == Status.FAIL, forged.message
+    assert forged.field == "date_of_birth"
+    assert forged.score is not None and forged.score < VIZ_FONT_THRESHOLD < genuine.score
+
+
+@pytest.mark.slow
+def test_genuine_passes_and_generator_retyped_field_fails_scanned(make_doc: MakeDoc) -> None:
+    genuine = _finding(_inspect(_scanned(dict(make_doc(MODEL).views))))
+    assert genuine.status == Status.PASS, genuine.message
+    forged = _finding(_inspect(_scanned(dict(make_doc(MODEL, "font.field_mismatch").views))))
+    assert forged.status == Status.FAIL, forged.message
+    assert forged.field == "date_of_birth"
+
+
+@pytest.mark.skipif(not LIBERATION.exists(), reason="fonts-liberation2 is not installed")
+@pytest.mark.parametrize("scan", [False, pytest.param(True, marks=pytest.mark.slow)])
+def test_a_surname_typed_again_in_liberation_sans_fails(make_doc: MakeDoc, scan: bool) -> None:
+    views = _retyped(make_doc(MODEL, seed=11), "surname", str(LIBERATION))
+    found = _finding(_inspect(_scanned(views) if scan else views))
+    assert found.status == Status.FAIL, found.message
+    assert found.field == "surname"
+    assert "surname" in found.message and found.message_ru
+
+
+def _context(rep: InspectionReport, **kw: object) -> Context:
+    assert rep.model is not None
+    mrz = None
+    for r in rep.readings.values():
+        if r.mrz is not None:
+            mrz = parse(list(r.mrz.lines), reference_date=REF)
+    base = Context(model=rep.model, views=rep.views, supplied=frozenset(rep.views),
+                   readings=rep.readings, mrz=mrz, reference_date=REF, level=1)
+    return replace(base, **kw)  # type: ignore[arg-type]
+
+
+def test_unread_fields_are_not_applicable_with_the_reason(make_doc: MakeDoc) -> None:
+    rep = _inspect(dict(make_doc(MODEL).views))
+    # no visual-zone reading and no MRZ: no field's text is known surely
+    blind = {s: replace(r, viz=None) for s, r in rep.readings.items()}
+    f = viz_font_consistent(_context(rep, readings=blind, mrz=None))
+    assert f.status == Status.NOT_APPLICABLE
+    assert "0 field(s) read surely" in f.message
+    # readings Tesseract is unsure of are not taken as the printed text either
+    unsure = {s: replace(r, viz={n: replace(v, confidence=0.3) for n, v in (r.viz or {}).items()})
+              for s, r in rep.readings.items()}  # fmt: skip
+    g = viz_font_consistent(_context(rep, readings=unsure, mrz=None))
+    assert g.status == Status.NOT_APPLICABLE
+
+
+def test_a_badly_registered_capture_is_not_judged(make_doc: MakeDoc) -> None:
+    rep = _inspect(dict(make_doc(MODEL).views))
+    t = np.array([[1.0, 0.0, 2.5], [0.0, 1.0, 2.5], [0.0, 0.0, 1.0]])
+    off = {n: replace(v, mm_to_capture=v.mm_to_capture @ t, _cache={})
+           for n, v in rep.views.items() if v.mm_to_capture is not None}  # fmt: skip
+    f = viz_font_consistent(_context(rep, views=off))
+    assert f.status == Status.NOT_APPLICABLE
+    assert "clearly enough" in f.message
+
+
+def test_texts_come_from_the_mrz_and_sure_readings() -> None:
+    model = get_model(MODEL)
+    mrz = type("M", (), {})()
+    mrz.fields = {"date_of_birth": type("V", (), {"value": dt.date(1981, 4, 9)})(),
+                  "primary_identifier": type("V", (), {"value": "OCONNELL"})()}
+    assert _texts(model, model.field("date_of_birth"), None, mrz) == ["09 APR 1981"]
+    # a name only from a sure reading; the MRZ's spelling added when close to it
+    assert _texts(model, model.field("surname"), ("O'CONNELL", 0.5), mrz) == []
+    assert _texts(model, model.field("surname"), ("O'CONNELL", 0.95), mrz) == [
+        "OCONNELL", "O'CONNELL"]
+    # too short to tell typefaces apart
+    assert _texts(model, model.field("sex"), ("M", 0.99), None) == []
