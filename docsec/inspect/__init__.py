@@ -392,9 +392,10 @@ def _mrz_only(readings: list[Reading], ref_date: dt.date, level: int,
     raise RegionNotFound("no document of a known model was found in the white view")
 
 
-#: Visual-zone fields the data rules compare (the rest are not read).
+#: Visual-zone fields the data rules compare, and the vehicle holder's name (C.1.1) the
+#: typeface check compares with them (the rest are not read).
 _RULE_FIELDS = frozenset({"date_of_birth", "date_of_expiry", "valid_until", "surname",
-                          "given_names", "document_number", "A", "D.1", "E", "R"})
+                          "given_names", "document_number", "A", "C.1.1", "D.1", "E", "R"})
 
 
 def _read_fields(image: NDArray[np.uint8], reading: Reading) -> Reading:
