@@ -24,6 +24,8 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import Image, ImageDraw, ImageFont
 
+from docsec.checkdigit import vin_mod11
+from docsec.errors import DocsecError
 from docsec.inspect.checkbase import (
     _clip_box,
     _judge,
@@ -264,11 +266,23 @@ def _edits(a: str, b: str) -> int:
     return prev[-1]
 
 
+def _checked_vin(text: str) -> str | None:
+    """``text`` as a VIN (I, O, Q read for 1, 0, 0, which VINs never use) when its check
+    digit computes: a VIN read that surely, however unsure Tesseract was of it."""
+    vin = text.replace(" ", "").upper().translate(str.maketrans("IOQ", "100"))
+    if len(vin) != 17:
+        return None
+    try:
+        return vin if vin_mod11.calc_check_digit(vin) == vin[8] else None
+    except DocsecError:
+        return None
+
+
 def _texts(model: DocumentModel, f: FieldSpec, read: tuple[str, float] | None,
            mrz: Any) -> list[str]:
     """What field ``f`` prints, as far as it is known: the MRZ's date or number in the
     model's style; a name read surely (and the MRZ's spelling of it when close); any value
-    read surely. Empty when nothing is known surely."""
+    read surely, or a VIN whose check digit computes. Empty when nothing is known surely."""
     out: list[str] = []
     sure = read is not None and read[1] >= _SURE_READ
     key = _MRZ_OF.get(f.name)
@@ -285,6 +299,9 @@ def _texts(model: DocumentModel, f: FieldSpec, read: tuple[str, float] | None,
                 out.append(name)
     if sure and read is not None and read[0].strip() not in out:
         out.append(read[0].strip())
+    vin = _checked_vin(read[0]) if read is not None and not sure else None
+    if vin is not None:
+        out.append(vin)
     return [t for t in out if len(t.replace(" ", "")) >= _MIN_GLYPHS]
 
 

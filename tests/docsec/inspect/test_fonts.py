@@ -154,3 +154,12 @@ def test_texts_come_from_the_mrz_and_sure_readings() -> None:
         "OCONNELL", "O'CONNELL"]
     # too short to tell typefaces apart
     assert _texts(model, model.field("sex"), ("M", 0.99), None) == []
+
+
+def test_a_vin_whose_check_digit_computes_is_read_surely() -> None:
+    model = get_model("uto_vehicle_registration")
+    vin = model.field("E")
+    # Tesseract unsure, I read for 1: the check digit computes once it is put back
+    assert _texts(model, vin, ("VFILSRABX9K654516", 0.4), None) == ["VF1LSRABX9K654516"]
+    # one character wrong: the check digit does not compute, the value is not trusted
+    assert _texts(model, vin, ("VF1LSRABX9K654517", 0.4), None) == []
