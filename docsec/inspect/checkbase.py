@@ -58,10 +58,6 @@ THRESHOLDS: Mapping[str, float] = {
     "feature.latent_image.present": 0.4,
     "feature.laser_perforation.matches_number": 9.5,
     "feature.mrz_font.ocr_b": 0.9,
-    # a field's cap line off the median of its peers (mm): genuine rendered up to 0.09,
-    # scanned and photographed up to 0.6 (the vehicle certificate's long fields); a field
-    # re-typed off the line stands further out
-    "feature.viz_font.consistent": 0.8,
     "feature.portrait.intact": 30.0,
     # UV lift of the band along the edges over the paper inside it (levels, beyond the
     # reference): genuine -0.8-0.35 in every capture, a glued-in page 24+ (photos' soft edges
