@@ -135,8 +135,9 @@ def mrz_font_ocr_b(ctx: Context) -> Finding:
     return _per_side(ctx, "mrz_font", cid, one)
 
 
-@functools.cache
+@functools.lru_cache(maxsize=256)
 def _font(path: Path, size: float) -> ImageFont.FreeTypeFont:
+    """``path`` at ``size`` px (callers round sizes to 1/8 px: a bounded set is cached)."""
     return ImageFont.truetype(str(path), size)
 
 
@@ -155,7 +156,7 @@ def _cap_ratio(path: Path) -> float:
 def _set(text: str, path: Path, size: float) -> tuple[F32, int] | None:
     """``text`` set in ``path`` at ``size`` px (coverage 0..1, blurred like a capture),
     trimmed to its inked rows, and the row of the ascender line above it."""
-    f = _font(path, max(4.0, size))
+    f = _font(path, round(max(4.0, size) * 8) / 8)
     width = int(np.ceil(f.getlength(text))) + 2 * _PAD_PX
     asc, desc = f.getmetrics()
     img = Image.new("L", (max(1, width), asc + desc + 2), 0)
