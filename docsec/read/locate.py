@@ -113,6 +113,11 @@ class LocateParams:
     #: Character height over pitch (OCR-B cap height 2.0-2.6 mm at a 2.3-2.6 mm pitch):
     #: a chain band's thickness, in the units of a bar's.
     height_per_pitch: float = 0.85
+    #: The closing bars (lines whose characters blur ran together) are only looked for
+    #: when no chain band of two or more lines spans this many cells: where the lines
+    #: of an MRZ were legible as characters, bars over them only repeat the band (and
+    #: cost a third of the finder's time).
+    bars_unless_cells: float = 25.0
 
 
 LOCATE = LocateParams()
@@ -176,6 +181,10 @@ def _line_kernel(gap: int, direction_deg: float) -> np.ndarray:
     return kernel
 
 
+#: Shortest closing bar kept (working pixels): 30 characters of the smallest pitch tried.
+_MIN_BAR = 50
+
+
 def _bars(binary: np.ndarray, direction_deg: float, gap: int) -> list[_Bar]:
     p = LOCATE
     closed = cv2.morphologyEx(binary, cv2.MORPH_CLOSE, _line_kernel(gap, direction_deg))
@@ -184,10 +193,13 @@ def _bars(binary: np.ndarray, direction_deg: float, gap: int) -> list[_Bar]:
     for cnt in contours:
         if len(cnt) < 8:  # specks, fibres and glyph fragments
             continue
+        _, _, bw, bh = cv2.boundingRect(cnt)
+        if bw * bw + bh * bh < _MIN_BAR * _MIN_BAR:  # no rotated rectangle inside is long
+            continue
         (cx, cy), (w, h), ang = cv2.minAreaRect(cnt)
         length, thick = (w, h) if w >= h else (h, w)
         angle = ang if w >= h else ang + 90.0
-        if length < 50 or thick < 3 or length < p.min_elongation * thick:
+        if length < _MIN_BAR or thick < 3 or length < p.min_elongation * thick:
             continue
         area = cv2.contourArea(cnt)
         if area < p.min_fill * length * thick:  # a bar is mostly filled; scribbles are not
@@ -408,31 +420,40 @@ def _line(pts: np.ndarray) -> _Line:
 
 def _join(pieces: list[_Line]) -> list[_Line]:
     """Pieces of one printed line joined across gaps (glare, a shadow's edge, a merged
-    blob): the next piece starts ahead of the last one's end, on its line, same pitch."""
+    blob): the next piece starts ahead of the last one's end, on its line, same pitch.
+
+    Longer pieces are extended first, each by the nearest piece ahead of it; every pair
+    is judged at once on arrays (a capture has a few hundred pieces)."""
     p = LOCATE
     lines = sorted(pieces, key=lambda ln: len(ln.pts), reverse=True)
-    joined = True
-    while joined:
-        joined = False
-        for a in lines:
-            u = a.direction()
-            v = np.array([-u[1], u[0]])
-            best, best_gap = None, math.inf
-            for b in lines:
-                if b is a or not 0.7 < b.pitch / a.pitch < 1.4:
-                    continue
-                d = b.pts[0] - a.pts[-1]
-                gap, off = float(d @ u), abs(float(d @ v))
-                if 0.5 * a.pitch < gap < p.join_gap * a.pitch and off < 0.6 * a.pitch and (
-                    gap < best_gap
-                ):
-                    best, best_gap = b, gap
-            if best is not None:
-                merged = _line(np.vstack([a.pts, best.pts]))
-                merged.pitch, merged.even = a.pitch, max(a.even, best.even)
-                lines = [ln for ln in lines if ln is not a and ln is not best] + [merged]
-                joined = True
-                break
+    if len(lines) < 2:
+        return lines
+    ends = np.array([ln.pts[-1] for ln in lines])
+    starts = np.array([ln.pts[0] for ln in lines])
+    pitch = np.array([ln.pitch for ln in lines])
+    u = np.array([ln.direction() for ln in lines])
+    while len(lines) > 1:
+        d = starts[None, :, :] - ends[:, None, :]  # [a, b]: from a's end to b's start
+        gap = np.einsum("abk,ak->ab", d, u)
+        off = np.abs(d[:, :, 1] * u[:, None, 0] - d[:, :, 0] * u[:, None, 1])
+        ratio = pitch[None, :] / pitch[:, None]
+        ok = (ratio > 0.7) & (ratio < 1.4) & (gap > 0.5 * pitch[:, None])
+        ok &= (gap < p.join_gap * pitch[:, None]) & (off < 0.6 * pitch[:, None])
+        np.fill_diagonal(ok, False)
+        rows = np.flatnonzero(ok.any(axis=1))
+        if not rows.size:
+            break
+        a = int(rows[0])
+        b = int(np.argmin(np.where(ok[a], gap[a], np.inf)))
+        first, second = lines[a], lines[b]
+        merged = _line(np.vstack([first.pts, second.pts]))
+        merged.pitch, merged.even = first.pitch, max(first.even, second.even)
+        keep = [k for k in range(len(lines)) if k not in (a, b)]
+        lines = [lines[k] for k in keep] + [merged]
+        ends = np.vstack([ends[keep], merged.pts[-1]])
+        starts = np.vstack([starts[keep], merged.pts[0]])
+        pitch = np.append(pitch[keep], merged.pitch)
+        u = np.vstack([u[keep], merged.direction()])
     return lines
 
 
@@ -553,15 +574,15 @@ def _inside(cand: BandCandidate, band: BandCandidate) -> bool:
             and cand.length < 1.15 * band.length)  # fmt: skip
 
 
-def find_mrz_bands(gray: np.ndarray, *, max_candidates: int = 8) -> list[BandCandidate]:
-    """Candidate MRZ bands of a gray capture, best first (may be empty)."""
+def _bar_bands(gray: np.ndarray) -> list[BandCandidate]:
+    """Bands of one to three closing bars (characters joined along the line)."""
     p = LOCATE
     rows, cols = gray.shape[:2]
     scale = _work_scale(rows, cols)
     small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if (
         scale < 1.0
     ) else gray
-    candidates: list[BandCandidate] = _chain_bands(gray)
+    candidates: list[BandCandidate] = []
     for pitch in p.pitches:  # character pitch at the working scale, small to large
         if pitch * 8 > max(small.shape):
             continue  # an MRZ line of 30 such characters would not fit
@@ -575,6 +596,16 @@ def find_mrz_bands(gray: np.ndarray, *, max_candidates: int = 8) -> list[BandCan
         for direction in p.directions:
             for group in _group(_bars(binary, direction, gap)):
                 candidates.append(_candidate(group, scale))
+    return candidates
+
+
+def find_mrz_bands(gray: np.ndarray, *, max_candidates: int = 8) -> list[BandCandidate]:
+    """Candidate MRZ bands of a gray capture, best first (may be empty)."""
+    p = LOCATE
+    candidates: list[BandCandidate] = _chain_bands(gray)
+    stacked = any(c.lines >= 2 and c.length >= p.bars_unless_cells * c.pitch for c in candidates)
+    if not stacked:
+        candidates += _bar_bands(gray)
     candidates.sort(key=lambda c: -c.score)
     kept: list[BandCandidate] = []
     for cand in candidates:
