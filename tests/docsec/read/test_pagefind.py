@@ -201,3 +201,52 @@ def test_polish_moves_a_quad_a_few_percent_off_onto_the_page() -> None:
     err_before = np.abs(order_quad(first.quad_xy) - truth).max() / diag
     err_after = np.abs(order_quad(polished.quad_xy) - truth).max() / diag
     assert err_after < 0.5 * err_before and err_after < 0.03
+
+
+@pytest.mark.slow
+def test_a_polished_page_must_agree_with_the_printed_design() -> None:
+    """The polished quad of a genuine page agrees with its model's printed design at
+    100 dpi; the same page judged as another model of its size (another issuer's ID card)
+    does not, though both are TD1 cards with a portrait on the left."""
+    from docsec.generate import make_document
+    from docsec.generate.capture import capture
+    from docsec.imaging.geometry import to_gray
+    from docsec.models import get_model
+    from docsec.read.pagefind import (
+        PageMatch,
+        _work_copy,
+        design_agreement,
+        match_quad,
+        polish_match,
+    )
+
+    doc = make_document("uto_id_td1", rng=12, reference_date=REF, views=["white"])
+    cap = capture(doc.views["white"], kind="photo", level=2, rng=13)
+    small, scale = _work_copy(cap.image, PAGEFIND)
+    gray = to_gray(small)
+    truth = order_quad(np.asarray(cap.page_quad_xy) * scale)
+    diag = float(np.linalg.norm(truth[2] - truth[0]))
+    off = truth + np.array([[0.06, 0.0], [0.0, 0.05], [-0.04, -0.03], [0.02, 0.05]]) * diag
+    first = match_quad(gray, off, models=("uto_id_td1",))
+    assert first is not None
+    polished = polish_match(gray, first)
+    full = to_gray(cap.image)
+    at_full = dataclasses.replace(polished, quad_xy=polished.quad_xy / scale)
+    assert design_agreement(full, at_full) >= PAGEFIND.min_design_agreement
+    page = np.asarray(cap.page_quad_xy, np.float64)  # the page's own corners, in order
+    other = PageMatch(get_model("zzb_id_td1"), "front", 0, page, 0.0)
+    assert design_agreement(full, other) < PAGEFIND.min_design_agreement - 0.15
+    back = PageMatch(get_model("uto_id_td1"), "back", 0, page, 0.0)
+    assert design_agreement(full, back) < PAGEFIND.min_design_agreement - 0.15
+
+
+def test_design_agreement_refuses_a_page_of_no_known_design() -> None:
+    """A plain page of text bars and a grey square, whatever model it is judged as."""
+    from docsec.imaging.geometry import to_gray
+    from docsec.models import get_model
+    from docsec.read.pagefind import PageMatch, design_agreement, load_templates
+
+    gray = to_gray(_scene(QUAD))
+    for model_id, side in load_templates():
+        match = PageMatch(get_model(model_id), side, 0, QUAD, 0.0)
+        assert design_agreement(gray, match) < PAGEFIND.min_design_agreement, (model_id, side)
