@@ -156,6 +156,14 @@ def read_mrz(
 ) -> BandRead | None:
     """Locate and read the MRZ of a capture (RGB or gray ``uint8``); None if none is found.
 
+    The bands are read in the band finder's order, first with Otsu's global ink threshold.
+    The search stops at a trusted, confident reading (:func:`_settled`); once a reading is
+    complete (:func:`_complete`: every check digit passes, the composite included) no
+    further band is read, only the band it came from again with the locally relative
+    threshold, which may vouch for its unsure characters. Without a complete reading every
+    band is read again with the locally relative threshold (print faded by a lighting
+    gradient or glare), stopping at a complete one.
+
     Tesseract is consulted (:func:`docsec.read.mrz.second_opinion`) only when the best
     OCR-B reading is not trusted, and only about its unsure characters. ``bands`` are the
     capture's band candidates when already found (:func:`find_mrz_bands` with
@@ -163,19 +171,15 @@ def read_mrz(
     """
     clf = classifier or load_classifier()
     gray = to_gray(image)
-    best: BandRead | None = None
     if bands is None:
         bands = find_mrz_bands(gray, max_candidates=max_bands)
-    # first with Otsu's global ink threshold; if nothing is trusted, again with a locally
-    # relative one (print faded by a lighting gradient or glare)
-    for local in (False, True):
-        for band in bands:
-            for readings in read_band(gray, band, clf, local=local):
-                for reading in readings:
-                    if best is None or reading.score > best.score:
-                        best = reading
-                if best is not None and _settled(best):
-                    return best
+    best, source = _read_bands(gray, bands, clf, local=False)
+    if best is None or not _settled(best):
+        # the band of a complete reading again, or every band when none was complete
+        once = best is not None and _complete(best)
+        again = [bands[source]] if once else bands
+        other, _ = _read_bands(gray, again, clf, local=True, best=best, until_complete=not once)
+        best = other if other is not None else best
     if best is not None and not best.trusted and tesseract:
         other = second_opinion(best)
         if other is not None and other.score > best.score:
@@ -183,6 +187,44 @@ def read_mrz(
         elif other is not None and other.warnings != best.warnings:
             best = replace(best, warnings=other.warnings)  # the failure stays visible
     return best
+
+
+def _complete(reading: BandRead) -> bool:
+    """Whether ``reading`` makes reading other bands pointless: it is an MRZ
+    (:attr:`BandRead.plausible`), every check digit passes (the composite included), the
+    fields are well formed and the grid covered the whole printed line. Another band could
+    only read the same MRZ again (a re-read of its own band may still vouch for characters
+    it is unsure of) or other print, whose check digits do not all pass."""
+    return (
+        reading.checks_passed == reading.checks_total
+        and reading.syntax_ok
+        and reading.complete
+        and reading.plausible
+    )
+
+
+def _read_bands(
+    gray: np.ndarray,
+    bands: list[BandCandidate],
+    clf: OcrbClassifier,
+    *,
+    local: bool,
+    best: BandRead | None = None,
+    until_complete: bool = True,
+) -> tuple[BandRead | None, int]:
+    """The best reading of ``bands`` (or ``best`` when none scores higher) and the index
+    of the band it came from (-1: ``best`` as given), read with the ``local`` ink
+    threshold; stops after the direction that makes the best reading settled (or
+    complete, when ``until_complete``)."""
+    source = -1
+    for i, band in enumerate(bands):
+        for readings in read_band(gray, band, clf, local=local):
+            for reading in readings:
+                if best is None or reading.score > best.score:
+                    best, source = reading, i
+            if best is not None and (_settled(best) or (until_complete and _complete(best))):
+                return best, source
+    return best, source
 
 
 def _parse(lines: tuple[str, ...], reference_date: dt.date | None) -> dict[str, object]:
