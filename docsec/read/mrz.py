@@ -334,8 +334,8 @@ def _index_line(
         for t in range(k):
             centres.append((blob.x - blob.w / 2 + (t + 0.5) * blob.w / k, blob.y))
     gaps = np.diff([c[0] for c in centres])
-    good = gaps[(gaps > 0.6 * PATCH_PITCH) & (gaps < 1.5 * PATCH_PITCH)]
-    pitch = float(np.median(good)) if good.size else PATCH_PITCH
+    good = gaps[(gaps > 0.6 * step) & (gaps < 1.5 * step)]
+    pitch = float(np.median(good)) if good.size else step
     out = [(0.0, *centres[0])]
     index = 0
     for prev, cur in itertools.pairwise(centres):
@@ -555,6 +555,27 @@ def read_band(
     The patch and its character blobs are computed once; turning only mirrors them.
     ``local`` selects the locally relative ink threshold (for faded print).
     """
+    patch, patch_to_cap, blobs, line_pitch = _prepare(gray, band, local)
+    h, w = patch.shape
+    for flip in flips:
+        if flip:
+            turn = np.array([[-1.0, 0.0, w - 1.0], [0.0, -1.0, h - 1.0], [0.0, 0.0, 1.0]])
+            yield _read_blobs(
+                np.ascontiguousarray(patch[::-1, ::-1]),
+                patch_to_cap @ turn,
+                [_Blob(w - b.x, h - b.y, b.w, b.h, b.fill) for b in blobs],
+                classifier,
+                line_pitch,
+            )
+        else:
+            yield _read_blobs(patch, patch_to_cap, blobs, classifier, line_pitch)
+
+
+def _prepare(
+    gray: np.ndarray, band: BandCandidate, local: bool
+) -> tuple[np.ndarray, np.ndarray, list[_Blob], float | None]:
+    """The band's upright patch, its patch -> capture homography, its character blobs and
+    the line pitch in patch pixels (None when the band has no measured pitch)."""
     cells = band.length / band.pitch if band.pitch else float(_SHORTEST_LINE)
     if cells < _SHORTEST_LINE:
         # a chain band shorter than any MRZ line: the rest of its lines lies past glare or
@@ -581,23 +602,11 @@ def read_band(
         band = longer
         patch, patch_to_cap = _band_patch(gray, band, patch_pitch)
         blobs = _blobs(patch, local=local)
-    h, w = patch.shape
     # a chain band's pitch measured along its lines (blur does not stretch it), in patch
     # pixels: blobs of characters run together are split at it
     scale = PATCH_PITCH / max(patch_pitch or band.thickness, 4.0)
     line_pitch = band.pitch * scale if band.pitch else None
-    for flip in flips:
-        if flip:
-            turn = np.array([[-1.0, 0.0, w - 1.0], [0.0, -1.0, h - 1.0], [0.0, 0.0, 1.0]])
-            yield _read_blobs(
-                np.ascontiguousarray(patch[::-1, ::-1]),
-                patch_to_cap @ turn,
-                [_Blob(w - b.x, h - b.y, b.w, b.h, b.fill) for b in blobs],
-                classifier,
-                line_pitch,
-            )
-        else:
-            yield _read_blobs(patch, patch_to_cap, blobs, classifier, line_pitch)
+    return patch, patch_to_cap, blobs, line_pitch
 
 
 def _extended(band: BandCandidate, width: int, blobs: list[_Blob]) -> BandCandidate | None:
@@ -667,16 +676,18 @@ def _read_lines(
             for hom, points in _fit_grid(aligned, n) if aligned is not None else ():
                 plans.append((hom, points, n, n_lines, False))
 
-    def read(k: int, shifts: Sequence[tuple[int, int]]) -> BandRead:
+    def read(k: int, shifts: Sequence[tuple[int, int]],
+             strips: Sequence[np.ndarray] = ()) -> BandRead:  # fmt: skip
         hom, points, n, n_lines, window = plans[k]
-        reading = _read_grid(patch, patch_to_cap, hom, n, n_lines, classifier, points, shifts)
+        reading = _read_grid(patch, patch_to_cap, hom, n, n_lines, classifier, points, shifts,
+                             strips)  # fmt: skip
         return replace(reading, complete=False) if window else reading
 
     # every grid is read on the grid alone; the best few again through the shifted
     # windows too (five times the recogniser's work), which decides their confidence
     quick = [read(k, _SHIFTS[:1]) for k in range(len(plans))]
     best = sorted(range(len(plans)), key=lambda k: -quick[k].score)[:_FULL_READS]
-    results = [read(k, _SHIFTS) for k in best]
+    results = [read(k, _SHIFTS, quick[k].strips) for k in best]
     # other print (a form, a ticket, MRZ-like decoy text) is never reported as an MRZ
     return [r for r in results if r.plausible]
 
@@ -710,11 +721,14 @@ def _read_grid(
     classifier: OcrbClassifier,
     points: Sequence[np.ndarray] = (),
     shifts: Sequence[tuple[int, int]] = _SHIFTS,
+    strips: Sequence[np.ndarray] = (),
 ) -> BandRead:
-    bends = _bends(hom, points, n) if points else None
-    spans = [(float(p[:, 0].min()), float(p[:, 0].max())) if len(p) else (0.0, n - 1.0)
-             for p in points]  # fmt: skip
-    strips = _line_strips(patch, hom, n, n_lines, bends, spans)
+    """Read the grid ``hom`` (``strips``: its line strips when already cut)."""
+    if not strips:
+        bends = _bends(hom, points, n) if points else None
+        spans = [(float(p[:, 0].min()), float(p[:, 0].max())) if len(p) else (0.0, n - 1.0)
+                 for p in points]  # fmt: skip
+        strips = _line_strips(patch, hom, n, n_lines, bends, spans)
     norms = [normalise_strip(s) for s in strips]
     full = [_cell_proba(classifier, norm, n, shifts) for norm in norms]
     proba = [p[:, : len(CLASSES)] for p in full]
