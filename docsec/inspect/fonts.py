@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -283,27 +284,59 @@ def _texts(model: DocumentModel, f: FieldSpec, read: tuple[str, float] | None,
            mrz: Any) -> list[str]:
     """What field ``f`` prints, as far as it is known: the MRZ's date or number in the
     model's style; a name read surely (and the MRZ's spelling of it when close); any value
-    read surely, or a VIN whose check digit computes. Empty when nothing is known surely."""
-    out: list[str] = []
+    read surely (with its spaces put right, :func:`_spacings`), or a VIN whose check digit
+    computes. Empty when nothing is known surely."""
     sure = read is not None and read[1] >= _SURE_READ
-    key = _MRZ_OF.get(f.name)
-    fields = getattr(mrz, "fields", None) or {}
-    if key is not None and key in fields and fields[key].value:
-        value = fields[key].value
-        if isinstance(value, dt.date):
-            out.append(_date_text(value, model.date_style))
-        elif key == "document_number":
-            out.append(str(value))
-        elif sure and f.script == "latin" and read is not None:
-            name = str(value)
-            if _edits(name, read[0].strip().upper()) <= 0.4 * len(name):
-                out.append(name)
-    if sure and read is not None and read[0].strip() not in out:
-        out.append(read[0].strip())
-    vin = _checked_vin(read[0]) if read is not None and not sure else None
-    if vin is not None:
+    given = _mrz_text(model, f, mrz, read[0] if sure and read is not None else None)
+    out = [given] if given is not None else []
+    if sure and read is not None:
+        # a date or number the MRZ gives is exact: the reading is only compared as read
+        variants = [read[0].strip()] if out else _spacings(read[0].strip())
+        out += [t for t in variants if t not in out]
+    vin = _checked_vin(read[0]) if read is not None else None
+    if vin is not None and vin not in out:
         out.append(vin)
     return [t for t in out if len(t.replace(" ", "")) >= _MIN_GLYPHS]
+
+
+def _mrz_text(model: DocumentModel, f: FieldSpec, mrz: Any, read: str | None) -> str | None:
+    """The MRZ's value of field ``f`` as the visual zone prints it: a date or number whose
+    check digit computes; a Latin name only beside a sure reading ``read`` close to it."""
+    key = _MRZ_OF.get(f.name)
+    fields = getattr(mrz, "fields", None) or {}
+    if key is None or key not in fields or not fields[key].value:
+        return None
+    value = fields[key].value
+    if isinstance(value, dt.date) or key == "document_number":
+        checked = {x.id for x in getattr(mrz, "findings", ()) if x.status == Status.PASS}
+        if f"mrz.check_digit.{key}" not in checked:
+            return None
+        return _date_text(value, model.date_style) if isinstance(value, dt.date) else str(value)
+    name = str(value)
+    if read is None or f.script != "latin" or _edits(name, read.upper()) > 0.4 * len(name):
+        return None
+    return name
+
+
+#: Letters Tesseract reads for the digits they look like.
+_AS_DIGITS = str.maketrans("OQIZSGB", "0012568")
+
+
+def _spacings(text: str) -> list[str]:
+    """``text`` as read, and with what Tesseract most often gets wrong put right: no spaces
+    (a VIN or number read in two), a space wherever letters and digits meet (a registration
+    number ``UT 1694 G`` read ``UT 1694G``), look-alike letters inside a number read as the
+    digits. A space more or less shifts every glyph after it, so the fit takes the best."""
+    out = [text]
+    joined = text.replace(" ", "")
+    split = re.sub(r"(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])", " ", text)
+    split = re.sub(r" +", " ", split) if split.count(" ") <= text.count(" ") + 2 else text
+    # a letter read for a digit inside a number (R00G01872 for R00601872)
+    digits = re.sub(r"\d[\dA-Z]*", lambda m: m.group(0).translate(_AS_DIGITS), text)
+    for t in (joined, split, digits):
+        if t not in out and any(c.isdigit() for c in t):
+            out.append(t)
+    return out
 
 
 def field_fits(ctx: Context, v: RegisteredView,

@@ -5,7 +5,6 @@ and is named; what cannot be compared is not applicable, with the reason."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -144,10 +143,13 @@ def test_a_badly_registered_capture_is_not_judged(make_doc: MakeDoc) -> None:
 
 def test_texts_come_from_the_mrz_and_sure_readings() -> None:
     model = get_model(MODEL)
-    mrz = type("M", (), {})()
-    mrz.fields = {"date_of_birth": type("V", (), {"value": dt.date(1981, 4, 9)})(),
-                  "primary_identifier": type("V", (), {"value": "OCONNELL"})()}
+    mrz = parse(["P<UTOOCONNELL<<MAIRE<<<<<<<<<<<<<<<<<<<<<<<<",
+                 "L898902C36UTO8104096F3005017<<<<<<<<<<<<<<04"], reference_date=REF)
     assert _texts(model, model.field("date_of_birth"), None, mrz) == ["09 APR 1981"]
+    # a date whose check digit does not compute is not taken from the MRZ
+    bad = parse(["P<UTOOCONNELL<<MAIRE<<<<<<<<<<<<<<<<<<<<<<<<",
+                 "L898902C36UTO8104097F3005017<<<<<<<<<<<<<<04"], reference_date=REF)
+    assert _texts(model, model.field("date_of_birth"), None, bad) == []
     # a name only from a sure reading; the MRZ's spelling added when close to it
     assert _texts(model, model.field("surname"), ("O'CONNELL", 0.5), mrz) == []
     assert _texts(model, model.field("surname"), ("O'CONNELL", 0.95), mrz) == [
