@@ -165,7 +165,11 @@ def read_mrz(
     gradient or glare), stopping at a complete one.
 
     Tesseract is consulted (:func:`docsec.read.mrz.second_opinion`) only when the best
-    OCR-B reading is not trusted, and only about its unsure characters. ``bands`` are the
+    OCR-B reading is not complete (a check digit fails), and only about its unsure
+    characters: where every check digit passes, it could change only characters no check
+    digit covers, and a character it changes stays unsure, so the reading's trust cannot
+    change (on 59 complete readings of both benchmark sets it changed no text and no
+    trust, at about 100 ms each). ``bands`` are the
     capture's band candidates when already found (:func:`find_mrz_bands` with
     ``max_candidates=max_bands``).
     """
@@ -180,7 +184,7 @@ def read_mrz(
         again = [bands[source]] if once else bands
         other, _ = _read_bands(gray, again, clf, local=True, best=best, until_complete=not once)
         best = other if other is not None else best
-    if best is not None and not best.trusted and tesseract:
+    if best is not None and not best.trusted and not _complete(best) and tesseract:
         other = second_opinion(best)
         if other is not None and other.score > best.score:
             best = other

@@ -1,0 +1,99 @@
+"""read_mrz's band loop: when it stops reading bands and when it asks Tesseract."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+import docsec.read as read_module
+from docsec.imaging.geometry import to_gray
+from docsec.read import read_mrz
+from docsec.read.locate import BandCandidate, find_mrz_bands
+from docsec.read.mrz import BandRead
+
+from .conftest import TD3, render_mrz_page
+
+
+def _bands(image: np.ndarray, copies: int) -> list[BandCandidate]:
+    """The page's best band followed by ``copies`` - 1 distinguishable copies of it."""
+    band = find_mrz_bands(to_gray(image), max_candidates=8)[0]
+    return [replace(band, score=band.score - k) for k in range(copies)]
+
+
+def _spy(
+    monkeypatch: pytest.MonkeyPatch, alter: object = None
+) -> list[tuple[float, bool]]:
+    """Record ``(band score, local)`` of every band read_mrz reads; ``alter`` (a function
+    of a reading) changes every reading it yields."""
+    calls: list[tuple[float, bool]] = []
+    real = getattr(read_module, "read_band")  # noqa: B009 - not in __all__
+
+    def spy(gray: np.ndarray, band: BandCandidate, clf: object, *, local: bool = False,
+            **kw: object) -> Iterator[list[BandRead]]:  # fmt: skip
+        calls.append((band.score, local))
+        for readings in real(gray, band, clf, local=local, **kw):
+            yield [alter(r) for r in readings] if callable(alter) else readings
+
+    monkeypatch.setattr(read_module, "read_band", spy)
+    return calls
+
+
+def _opinions(monkeypatch: pytest.MonkeyPatch) -> list[BandRead]:
+    asked: list[BandRead] = []
+
+    def second(reading: BandRead, **kw: object) -> BandRead | None:
+        asked.append(reading)
+        return None
+
+    monkeypatch.setattr(read_module, "second_opinion", second)
+    return asked
+
+
+def test_a_trusted_reading_ends_the_search(monkeypatch: pytest.MonkeyPatch) -> None:
+    image = render_mrz_page(TD3)
+    bands = _bands(image, 3)
+    calls = _spy(monkeypatch)
+    asked = _opinions(monkeypatch)
+    r = read_mrz(image, bands=bands)
+    assert r is not None and r.lines == TD3 and r.trusted
+    assert calls == [(bands[0].score, False)]
+    assert asked == []
+
+
+def test_a_complete_untrusted_reading_reads_only_its_own_band_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    image = render_mrz_page(TD3)
+    bands = _bands(image, 3)
+
+    def unsure(r: BandRead) -> BandRead:  # every check digit passes, one character unsure
+        return replace(r, unverified_low=1, unsure=((0, 7),))
+
+    calls = _spy(monkeypatch, unsure)
+    asked = _opinions(monkeypatch)
+    r = read_mrz(image, bands=bands)
+    assert r is not None and r.lines == TD3 and not r.trusted
+    # the other bands are not read; the complete reading's band once more, locally
+    assert calls == [(bands[0].score, False), (bands[0].score, True)]
+    # every check digit passes: Tesseract could change no trust, so it is not asked
+    assert asked == []
+
+
+def test_an_incomplete_reading_reads_every_band_and_asks_tesseract(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    image = render_mrz_page(TD3)
+    bands = _bands(image, 3)
+
+    def failing(r: BandRead) -> BandRead:  # one check digit fails
+        return replace(r, checks_passed=r.checks_total - 1)
+
+    calls = _spy(monkeypatch, failing)
+    asked = _opinions(monkeypatch)
+    r = read_mrz(image, bands=bands)
+    assert r is not None and not r.trusted
+    assert calls == [(b.score, local) for local in (False, True) for b in bands]
+    assert len(asked) == 1 and asked[0].lines == r.lines
