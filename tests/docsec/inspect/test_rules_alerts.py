@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from docsec.alerts import DocumentAlerts, record_from_row
+from docsec.errors import DocsecError
 from docsec.generate import SyntheticDocument, make_document
 from docsec.generate.capture import capture
 from docsec.inspect import inspect_document
@@ -113,3 +114,75 @@ def test_vin_plate_mismatch_is_flagged_in_the_inspection() -> None:
     # a small margin on a photo warns (refer), a large one fails
     assert f is not None and f.status in (Status.FAIL, Status.WARN), f
     assert f.expected is not None and f.found is not None and f.expected != f.found
+
+
+def _hand_held(plate: np.ndarray, turn: float, seed: int) -> np.ndarray:
+    """``plate`` photographed by hand: on a coloured car body, in perspective and turned by
+    ``turn`` degrees, a lamp's fall-off, a glare spot on the body beside it, blur, noise and
+    JPEG (none of it docsec's capture code)."""
+    import cv2
+
+    rng = np.random.default_rng(seed)
+    h, w = plate.shape[:2]
+    out_w, out_h = int(w * 1.3), int(h * 2.0)
+    src = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
+    jitter = rng.uniform(-0.04, 0.04, (4, 2)) * [w, h]
+    dst = src + [(out_w - w) / 2, (out_h - h) / 2] + jitter
+    centre = dst.mean(axis=0)
+    a = np.deg2rad(turn)
+    rot = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
+    dst = ((dst - centre) @ rot.T + centre).astype(np.float32)
+    m = cv2.getPerspectiveTransform(src, dst)
+    body = np.empty((out_h, out_w, 3), np.float32)
+    body[:] = rng.uniform(40, 140, 3)
+    warped = cv2.warpPerspective(plate.astype(np.float32), m, (out_w, out_h))
+    alpha = cv2.warpPerspective(np.ones((h, w), np.float32), m, (out_w, out_h))[..., None]
+    img = warped * alpha + body * (1 - alpha)
+    yy, xx = np.mgrid[0:out_h, 0:out_w].astype(np.float32)
+    img *= (1 - 0.25 * xx / out_w)[..., None]
+    gx, gy = out_w * 0.85, out_h * 0.9  # glare on the body, touching the plate's corner
+    img += (70 * np.exp(-((xx - gx) ** 2 + (yy - gy) ** 2) / (2 * (0.12 * out_w) ** 2)))[..., None]
+    img = cv2.GaussianBlur(img, (0, 0), 1.0) + rng.normal(0, 2.5, img.shape)
+    jpeg = [cv2.IMWRITE_JPEG_QUALITY, 75]
+    ok, buf = cv2.imencode(".jpg", np.clip(img, 0, 255).astype(np.uint8), jpeg)
+    assert ok
+    return np.asarray(cv2.imdecode(buf, cv2.IMREAD_UNCHANGED), np.uint8)
+
+
+@pytest.mark.parametrize(("seed", "turn"), [(5, 0.0), (48647418, 4.0), (7, -6.0)])
+def test_hand_held_plate_photo_reads_and_one_changed_digit_is_sure(seed: int,
+                                                                   turn: float) -> None:
+    vin, plate = _plate((), seed)
+    img = _hand_held(plate, turn, seed)
+    got = read_vin_plate(img, vin)
+    assert got is not None
+    read, margin = got
+    assert sum(a == b for a, b in zip(read, vin, strict=True)) >= 15, (read, vin)
+    assert margin <= _PLATE_MARGIN, (read, vin, margin)
+    # the certificate says another digit somewhere: that cell reads no such digit
+    i = next(k for k, c in enumerate(vin) if c.isdigit() and k != 8)
+    other = vin[:i] + ("3" if vin[i] != "3" else "6") + vin[i + 1 :]
+    bad = read_vin_plate(img, other)
+    assert bad is not None
+    assert bad[0][i] != other[i] and bad[1] > _PLATE_MARGIN, (bad, vin, other)
+
+
+def test_plate_read_refuses_what_is_no_vin() -> None:
+    with pytest.raises(DocsecError):
+        read_vin_plate(np.zeros((40, 200, 3), np.uint8), "ABC")
+    with pytest.raises(DocsecError):
+        read_vin_plate(np.zeros((5,), np.uint8), "1HGCV14452A455393")
+
+
+@pytest.mark.slow
+def test_plate_one_digit_off_fails_and_genuine_passes_on_hand_held_photos() -> None:
+    """feature.vin_plate.matches_certificate on a hand-held plate photo: the genuine
+    document passes, a plate one character off the certificate fails."""
+    for defects, want in (((), Status.PASS), (("vin.plate_mismatch",), Status.FAIL)):
+        doc = make_document("uto_vehicle_registration", rng=5, defects=defects,
+                            reference_date=REF, dpi=DPI)
+        views = dict(doc.views)
+        views["vin_plate"] = _hand_held(views["vin_plate"], 3.0, 5)
+        rep = inspect_document(views, reference_date=REF, level=1)
+        f = rep.finding("feature.vin_plate.matches_certificate")
+        assert f is not None and f.status == want, (defects, f)
