@@ -7,16 +7,16 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
+from numpy.typing import NDArray
 
 from docsec.inspect.checkbase import (
     F32,
-    THRESHOLDS,
     BoxMM,
     _chan_max,
+    _chan_min,
     _clip_box,
     _grow,
     _heat,
-    _ink_share,
     _judge,
     _lum,
     _mask_out,
@@ -25,7 +25,6 @@ from docsec.inspect.checkbase import (
     _personal_boxes,
     _ref_crop,
     _resize,
-    _value_box,
 )
 from docsec.inspect.context import Context, make_finding
 from docsec.inspect.register import RegisteredView
@@ -53,6 +52,30 @@ _SCREEN_FLOOR = 3.0
 _TILE_MM, _TILES = 8.0, 9
 #: Least share of a tile clear of personalised areas for it to be sampled.
 _TILE_FREE = 0.6
+
+
+#: Side (pixels at :data:`_TEXTURE_DPI`) of the windows the colour rank is measured in: half a
+#: millimetre, where print of one ink over its background shows two colours.
+_RANK_WIN = 5
+
+
+def _third_colour(img: F32) -> F32:
+    """Per pixel, the smallest eigenvalue of the colour covariance in the
+    :data:`_RANK_WIN` window around it (levels squared). Line print of one or two inks over
+    a smooth background mixes at most three colours, which lie in a plane of RGB: its third
+    component is the capture's noise alone. A copy's cyan, magenta, yellow and black dots
+    spread the colours in all three directions ("dots of several inks where the line has
+    one")."""
+    win = (_RANK_WIN, _RANK_WIN)
+    mean = [cv2.blur(img[..., c], win) for c in range(3)]
+    cov = np.empty(img.shape[:2] + (3, 3), np.float32)
+    for i in range(3):
+        for j in range(i, 3):
+            c = cv2.blur(img[..., i] * img[..., j], win) - mean[i] * mean[j]
+            cov[..., i, j] = c
+            cov[..., j, i] = c
+    out: F32 = np.linalg.eigvalsh(cov)[..., 0].astype(np.float32)
+    return out
 
 
 def _screen_map(img: F32) -> F32:
@@ -87,19 +110,41 @@ def _tiles(ctx: Context, side: str, box: BoxMM) -> list[BoxMM]:
     return free[::step][:_TILES]
 
 
+#: Most halftone-screen energy of the guilloche over the reference's: genuine rendered
+#: 1.2-2.7, scanned 1.1-2.5; a scan-and-print copy 2.9 and more (rendered 3.3+).
+_SCREEN_MAX = 2.5
+#: Least noise (levels squared) the colour rank is judged against: 8-bit rounding, JPEG and
+#: clipped white paper leave a plain paper's third colour near 0.
+_RANK_FLOOR = 0.5
+#: Most third colour (:func:`_third_colour`) of the guilloche over the paper's: genuine
+#: scans 1.0-2.4, photos up to 1.3; copies scanned 3.9-40 (the independent set's CMY copy
+#: 7.7), rendered 30+.
+_RANK_MAX = 3.5
+
+
 def _print_texture(ctx: Context, f: FeatureSpec, v: RegisteredView, check_id: str,
                    ok: tuple[str, str], bad: tuple[str, str]) -> Finding:
-    """Halftone-screen energy of the capture over the reference's, sampled in tiles."""
+    """Two marks of a copy, sampled in tiles, each over what genuine print shows: the
+    halftone-screen energy over the reference's (over :data:`_SCREEN_MAX`) and the third
+    colour of the print over the paper's noise (over :data:`_RANK_MAX`, judged only when
+    plain paper shows to measure that noise on); the score is the larger of the two ratios,
+    and fails above 1. Not applicable on a capture too coarse to show a screen."""
     box = _clip_box(ctx, f.box_mm)
+    coarse = _too_coarse(check_id, v, box, "guilloche", "гильоширную сетку")
+    if coarse is not None:
+        return coarse
     mine_sum = ref_sum = 0.0
     n = 0
+    ranks: list[F32] = []
     personal = _personal_boxes(ctx, f.side)
     for t in _tiles(ctx, f.side, box):
         img = v.crop(t, _TEXTURE_DPI)
         if img.ndim != 3:
             continue
-        blank = _mask_out(img.shape[:2], t, personal, _TEXTURE_DPI, 0.5)
-        blank &= _chan_max(img) > 110
+        free = _mask_out(img.shape[:2], t, personal, _TEXTURE_DPI, 0.5)
+        if free.any():
+            ranks.append(_third_colour(img)[free])
+        blank = free & (_chan_max(img) > 110)
         if not blank.any():
             continue
         ref = _resize(_ref_crop(ctx, f.side, "white", t), img.shape[:2])
@@ -111,11 +156,19 @@ def _print_texture(ctx: Context, f: FeatureSpec, v: RegisteredView, check_id: st
         return make_finding(check_id, Status.NOT_APPLICABLE,
                             "no blank print to examine (all personalised or dark).",
                             "нет свободного от данных участка печати.", view=v, box_mm=box)
-    score = (mine_sum / n) / max(_SCREEN_FLOOR, ref_sum / n)
-    if score > THRESHOLDS[check_id]:
+    noise = _paper_rank(ctx, f.side)
+    for s in ("front", "back"):
+        noise = noise if noise is not None else _paper_rank(ctx, s)
+    energy = (mine_sum / n) / max(_SCREEN_FLOOR, ref_sum / n)
+    score = energy / _SCREEN_MAX
+    if noise is not None and ranks:  # the colour rank is judged against measured noise only
+        rank = float(np.median(np.concatenate(ranks))) / max(_RANK_FLOOR, noise)
+        score = max(score, rank / _RANK_MAX)
+    if score > 1.0:
         e = _screen_map(v.crop(box, _TEXTURE_DPI))
         _heat(ctx, check_id, v, box, np.asarray(cv2.GaussianBlur(e, (0, 0), 4), np.float32))
-    return _judge(check_id, score, low_fails=False, view=v, box=box, ok=ok, bad=bad)
+    return _judge(check_id, score, low_fails=False, view=v, box=box, ok=ok, bad=bad,
+                  threshold=1.0)
 
 
 def guilloche_continuous(ctx: Context) -> Finding:
@@ -150,6 +203,10 @@ _QUANT_FLOOR = 0.3
 #: and luminance, levels) stays below this, and this many pixels (at
 #: :data:`_TEXTURE_DPI`) away from any that does not (lines, lettering, edges).
 _SMOOTH_DETAIL, _SMOOTH_GAP_PX = 4.0, 3
+#: Most fine chroma of the smooth rainbow print above the paper's noise (levels): genuine
+#: rendered below 0, scanned up to 0.23 (generator and independent captures); a colour
+#: copy's dot screen rendered 1.6+, scanned 0.72+.
+_RAINBOW_MAX = 0.4
 
 
 def _fine_chroma(img: F32, sigma: float) -> F32:
@@ -159,57 +216,166 @@ def _fine_chroma(img: F32, sigma: float) -> F32:
     return out
 
 
+def _smooth_mask(img: F32, ref: F32) -> NDArray[np.bool_]:
+    """Pixels of a crop at :data:`_TEXTURE_DPI` taken as smooth print: the reference's fine
+    detail stays below :data:`_SMOOTH_DETAIL`, and so does the capture's seen through a blur
+    that averages a screen's dots away (a registration a little off brings no design edge
+    in), :data:`_SMOOTH_GAP_PX` pixels away from any pixel that does not."""
+    g = _lum(ref)
+    detail = _fine_chroma(ref, 1.0) + np.abs(g - cv2.GaussianBlur(g, (0, 0), 1.0))
+    seen = np.asarray(cv2.GaussianBlur(img, (0, 0), _DOT_SMOOTH), np.float32)
+    seen_detail = _fine_chroma(seen, 1.0) + np.abs(
+        _lum(seen) - cv2.GaussianBlur(_lum(seen), (0, 0), 1.0))
+    rough = (detail > _SMOOTH_DETAIL) | (seen_detail > _SMOOTH_DETAIL)
+    grow = np.ones((2 * _SMOOTH_GAP_PX + 1,) * 2, np.uint8)
+    out: NDArray[np.bool_] = cv2.dilate(rough.astype(np.uint8), grow) == 0
+    return out
+
+
+#: Kinds of printed feature a copy reprints (their boxes are not plain paper).
+_PRINTED = ("rainbow", "guilloche", "microprint", "latent_image", "hologram", "ovi")
+#: Least smooth paper pixels (at :data:`_TEXTURE_DPI`, about 0.4 cm²) the noise floor is read on.
+_PAPER_MIN_PX = 2000
+#: Pixels with a channel beyond this level (or below 255 less it) are left out of the noise
+#: floor: clipping takes the noise off white paper (a clipped scan measured 0.01, its
+#: unclipped print 1.0).
+_CLIP_LEVEL = 245.0
+#: Paper this close (mm) to the page edge is left out (the edge and the background behind it).
+_EDGE_MM = 1.5
+
+
+def _paper_noise(ctx: Context, side: str) -> float | None:
+    """The capture's own colour noise: the median fine chroma (:data:`_DOT_SIGMA`) of the
+    white view's smooth paper on ``side``, outside every printed feature and personalised
+    area (None when the view is missing or too little plain paper shows)."""
+    got = _paper(ctx, side)
+    return None if got is None else got[0]
+
+
+def _paper_rank(ctx: Context, side: str) -> float | None:
+    """The capture's own noise in the colour rank measure (:func:`_third_colour`) on the
+    plain paper of ``side`` (None as :func:`_paper_noise`)."""
+    got = _paper(ctx, side)
+    return None if got is None else got[1]
+
+
+def _paper(ctx: Context, side: str) -> tuple[float, float] | None:
+    v = ctx.view("white", side)
+    if v is None:
+        return None
+    key = f"paper_noise_{side}"
+    if key in ctx.memo:
+        got: tuple[float, float] | None = ctx.memo[key]
+        return got
+    w, h = ctx.model.size_mm
+    page = (_EDGE_MM, _EDGE_MM, w - 2 * _EDGE_MM, h - 2 * _EDGE_MM)
+    img = v.crop(page, _TEXTURE_DPI)
+    out: tuple[float, float] | None = None
+    if img.ndim == 3:
+        ref = _resize(_ref_crop(ctx, side, "white", page), img.shape[:2])
+        printed = [f.box_mm for f in ctx.model.features if f.side == side and f.kind in _PRINTED]
+        paper = _smooth_mask(img, ref) & _mask_out(
+            img.shape[:2], page, _personal_boxes(ctx, side) + printed, _TEXTURE_DPI, 0.5)
+        hi, lo = _chan_max(img), _chan_min(img)
+        for clip in (_CLIP_LEVEL, 254.5):  # unclipped paper first, then any unsaturated
+            keep = paper & (hi < clip) & (lo > 255 - clip)
+            if int(keep.sum()) >= _PAPER_MIN_PX:
+                paper = keep
+                break
+        else:
+            paper = paper & False
+        if int(paper.sum()) >= _PAPER_MIN_PX:
+            out = (float(np.median(_fine_chroma(img, _DOT_SIGMA)[paper])),
+                   float(np.median(_third_colour(img)[paper])))
+    ctx.memo[key] = out
+    return out
+
+
+#: Least sampling of the page (pixels per inch, measured from the registration) at which a
+#: colour copy's 100-150 lpi dot screen still leaves its fine colour in the pixels: flat
+#: renders and flatbed scans sample at 195-200 dpi and show it (copies 0.9+, genuine below
+#: 0.1); phone photos of the page at 165-185 dpi, blurred and JPEG-compressed, do not
+#: (copies -0.3 to -0.15, genuine -0.3 to 0.15).
+_SCREEN_MIN_DPI = 190.0
+
+
+def _sampling_dpi(v: RegisteredView, box: BoxMM) -> float:
+    """Capture pixels per inch of the page at the centre of ``box`` (the registration's
+    local scale; a perspective photo samples the page more coarsely than its nominal dpi)."""
+    assert v.mm_to_capture is not None
+    x, y = box[0] + box[2] / 2, box[1] + box[3] / 2
+    pts = np.asarray([[x, y, 1.0], [x + 1, y, 1.0], [x, y + 1, 1.0]]) @ v.mm_to_capture.T
+    xy = pts[:, :2] / pts[:, 2:3]
+    jac = np.stack([xy[1] - xy[0], xy[2] - xy[0]], axis=1)
+    return float(np.sqrt(abs(np.linalg.det(jac)))) * 25.4
+
+
+def _too_coarse(cid: str, v: RegisteredView, box: BoxMM, what_en: str,
+                what_ru: str) -> Finding | None:
+    """Not applicable when the capture samples ``box`` below :data:`_SCREEN_MIN_DPI`: a
+    dot screen cannot be seen there, so a pass would mean nothing."""
+    dpi = _sampling_dpi(v, box)
+    if dpi >= _SCREEN_MIN_DPI:
+        return None
+    return make_finding(
+        cid, Status.NOT_APPLICABLE,
+        f"the capture samples the {what_en} at {dpi:.0f} dpi: a copy's 100-150 lpi dot "
+        f"screen needs at least {_SCREEN_MIN_DPI:.0f} dpi to show (scan the page at 300 dpi "
+        "or examine it under a 10x loupe).",
+        f"снимок передаёт {what_ru} с разрешением {dpi:.0f} dpi: для растра копии "
+        f"(100-150 lpi) нужно не менее {_SCREEN_MIN_DPI:.0f} dpi (отсканируйте страницу "
+        "с 300 dpi или осмотрите под лупой 10x).", view=v, box_mm=box)
+
+
 def rainbow_smooth(ctx: Context) -> Finding:
-    """Fine colour detail (a dot screen's) in the rainbow's smooth print, over the camera's
-    own noise: the median over smooth pixels of tiles clear of personal data in white light
-    less the same in the UV 365 nm view of the same position (no rainbow print shows in UV,
-    the sensor's colour noise does); fails above. A split-duct rainbow blends without dots,
-    a colour copy prints it as a CMYK dot screen."""
+    """Fine colour detail (a dot screen's) in the rainbow's smooth print, over the capture's
+    own noise: the median over smooth pixels of tiles clear of personal data, less the same
+    on the white view's plain paper (:func:`_paper_noise`, this side's or the other's; not
+    applicable when none shows: another light's noise is not this one's); fails above. A
+    split-duct rainbow blends without dots, a colour copy prints it as a CMYK dot screen.
+    Not applicable on a capture too coarse to show a screen (:data:`_SCREEN_MIN_DPI`)."""
     cid = "feature.rainbow.smooth"
 
     def one(f: FeatureSpec) -> Finding:
         v = ctx.view("white", f.side)
         if v is None:
             return _na(ctx, cid, "white", f.side)
-        uv = ctx.view("uv365", f.side)
-        if uv is None:
-            return _na(ctx, cid, "uv365", f.side)
         box = _clip_box(ctx, f.box_mm)
+        coarse = _too_coarse(cid, v, box, "rainbow print", "ирисовый фон")
+        if coarse is not None:
+            return coarse
+        noise = _paper_noise(ctx, f.side)
+        for s in ("front", "back"):
+            noise = noise if noise is not None else _paper_noise(ctx, s)
+        if noise is None:
+            return make_finding(cid, Status.NOT_APPLICABLE,
+                                "no plain paper shows in white light to measure the "
+                                "capture's own noise on (all printed, clipped or "
+                                "personalised).",
+                                "в белом свете не видно чистой бумаги для оценки шума снимка.",
+                                view=v, box_mm=box)  # fmt: skip
         personal = _personal_boxes(ctx, f.side)
         mine: list[F32] = []
-        floor: list[F32] = []
-        grow = np.ones((2 * _SMOOTH_GAP_PX + 1,) * 2, np.uint8)
         for t in _tiles(ctx, f.side, box):
             img = v.crop(t, _TEXTURE_DPI)
             if img.ndim != 3:
                 continue
             ref = _resize(_ref_crop(ctx, f.side, "white", t), img.shape[:2])
-            g = _lum(ref)
-            detail = _fine_chroma(ref, 1.0) + np.abs(g - cv2.GaussianBlur(g, (0, 0), 1.0))
-            # smooth in the reference and in the capture seen through a blur that averages a
-            # screen's dots away (a registration a little off brings no design edge in)
-            seen = np.asarray(cv2.GaussianBlur(img, (0, 0), _DOT_SMOOTH), np.float32)
-            seen_detail = _fine_chroma(seen, 1.0) + np.abs(
-                _lum(seen) - cv2.GaussianBlur(_lum(seen), (0, 0), 1.0))
-            rough = (detail > _SMOOTH_DETAIL) | (seen_detail > _SMOOTH_DETAIL)
-            smooth = cv2.dilate(rough.astype(np.uint8), grow) == 0
+            smooth = _smooth_mask(img, ref)
             smooth &= _mask_out(img.shape[:2], t, personal, _TEXTURE_DPI, 0.5)
-            u = uv.crop(t, _TEXTURE_DPI)
-            if smooth.sum() < 50 or u.ndim != 3:
+            if smooth.sum() < 50:
                 continue
             mine.append(_fine_chroma(img, _DOT_SIGMA)[smooth])
-            floor.append(_fine_chroma(u, _DOT_SIGMA)[smooth])
         if not mine:
             return make_finding(cid, Status.NOT_APPLICABLE,
                                 "no smooth rainbow print clear of personal data to examine.",
                                 "нет свободного от данных участка ирисового фона.", view=v,
                                 box_mm=box)  # fmt: skip
-        score = float(np.median(np.concatenate(mine))) - max(
-            _QUANT_FLOOR, float(np.median(np.concatenate(floor))))
-        if score > THRESHOLDS[cid]:
+        score = float(np.median(np.concatenate(mine))) - max(_QUANT_FLOOR, noise)
+        if score > _RAINBOW_MAX:
             e = _fine_chroma(v.crop(box, _TEXTURE_DPI), _DOT_SIGMA)
             _heat(ctx, cid, v, box, np.asarray(cv2.GaussianBlur(e, (0, 0), 4), np.float32))
-        return _judge(cid, score, low_fails=False, view=v, box=box,
+        return _judge(cid, score, low_fails=False, view=v, box=box, threshold=_RAINBOW_MAX,
                       ok=("The rainbow background changes hue smoothly.",
                           "Ирисовый фон переходит плавно."),
                       bad=("The rainbow background is a halftone screen with stepped "
@@ -219,26 +385,62 @@ def rainbow_smooth(ctx: Context) -> Finding:
     return _per_side(ctx, "rainbow", cid, one)
 
 
-#: Resolution the microprint is examined at (its 0.2-0.3 mm letters span 2-4 pixels).
-_MICRO_DPI = 300
-#: Gaussian scales (mm) that split letter-scale detail from line-scale structure.
-_FINE_MM, _COARSE_MM = 0.1, 0.5
+#: Resolution the microprint is examined at (its 0.2-0.3 mm letters span 2 pixels: their
+#: strokes still show as a fine texture along the line, a copy's blurred line does not).
+_MICRO_DPI = 200
+#: Scale (pixels at :data:`_MICRO_DPI`) of the letter texture measured along the line: detail
+#: finer than a letter's width, which a copy resampled at letter scale loses.
+_LETTER_SIGMA = 1.2
+#: Paper strips (mm) above and below the line the capture's own noise is read on: beyond
+#: the line's ink by :data:`_PAPER_GAP_MM`, up to :data:`_PAPER_MM` from its box.
+_PAPER_GAP_MM, _PAPER_MM = 0.6, 1.6
+#: Least ink depth (levels) the texture is measured against (a line paler than this is
+#: judged as if it had this depth, so noise on a faint line does not read as letters).
+_MIN_INK = 5.0
+#: Least letter texture (the r.m.s. of the along-line detail above the paper's noise, over
+#: the line's ink depth): genuine microprint rendered 0.15-0.34, scanned 0.10-0.30,
+#: photographed 0.056-0.19; a copy blurred at letter scale 0.024-0.045 in every capture.
+_MICRO_MIN = 0.05
 
 
-def _fine_share(img: F32) -> float:
-    """Letter-scale detail over line-scale structure (std of two band-pass layers) of a
-    crop at :data:`_MICRO_DPI`: fine print keeps it, a copy blurred at letter scale loses it."""
-    g = _lum(img)
+#: Most third colour (:func:`_third_colour`) of the microprint line over the paper's beside
+#: it: genuine 0.3-3.4 in every capture; a copy through a CMY screen scanned 9, rendered
+#: 1000+ (its letters may survive the copy's blur, its one ink does not).
+_MICRO_RANK_MAX = 5.0
+#: Least sampling of the line (dpi) at which its 0.25 mm letters still span 1.7 pixels and
+#: show their strokes: genuine photos sampled at 159 dpi lose them (texture 0.036).
+_MICRO_MIN_DPI = 170.0
+
+
+def _letter_texture(crop: F32, top: int, bottom: int) -> float:
+    """Letter texture of the microprint rows ``top:bottom`` of ``crop`` (the line with
+    paper strips above and below): the energy of the luminance detail along the line finer
+    than :data:`_LETTER_SIGMA`, less the same on the paper strips (the capture's noise), as
+    an r.m.s. over the line's ink depth (paper level less the line's mean)."""
+    g = _lum(crop)
+    along = np.abs(g - cv2.GaussianBlur(g, (0, 0), sigmaX=_LETTER_SIGMA, sigmaY=0.01))
     k = _MICRO_DPI / 25.4
-    fine = cv2.GaussianBlur(g, (0, 0), _FINE_MM * k)
-    coarse = cv2.GaussianBlur(g, (0, 0), _COARSE_MM * k)
-    return float((g - fine).std()) / max(1e-3, float((fine - coarse).std()))
+    gap = round(_PAPER_GAP_MM * k)
+    rows = np.arange(g.shape[0])
+    line = (rows >= top) & (rows < bottom)
+    paper = (rows < top - gap) | (rows >= bottom + gap)
+    if not line.any() or not paper.any():
+        return float("nan")
+    energy = float(np.mean(along[line] ** 2))
+    # the median of |noise| is 0.674 sigma for Gaussian noise; robust to lines in the strips
+    noise = (float(np.median(along[paper])) / 0.674) ** 2
+    ink = float(np.percentile(g[paper], 75)) - float(np.mean(g[line]))
+    return float(np.sqrt(max(0.0, energy - noise))) / max(_MIN_INK, ink)
 
 
 def microprint_sharp(ctx: Context) -> Finding:
-    """Letter-scale detail of the microprint line relative to that of the personalised text
-    printed on the same side (which the capture blurs just as much: the score does not
-    depend on the scanner or camera); fails below the threshold (a copy blurs the letters)."""
+    """Two marks of a copied microprint line, each as a margin (1 at its limit): its letter
+    texture (:func:`_letter_texture`) over :data:`_MICRO_MIN` (genuine microprint keeps its
+    strokes as fine detail along the line; a copy resampled or blurred at letter scale
+    leaves a smooth grey line), and :data:`_MICRO_RANK_MAX` over its third colour against
+    the paper beside it (:func:`_third_colour`: one ink, not a screen's several). The score
+    is the smaller margin; fails below 1. The texture is not judged on a capture sampling
+    the line below :data:`_MICRO_MIN_DPI` (not applicable unless the screen shows)."""
     cid = "feature.microprint.sharp"
 
     def one(f: FeatureSpec) -> Finding:
@@ -247,23 +449,36 @@ def microprint_sharp(ctx: Context) -> Finding:
             return _na(ctx, cid, "white", f.side)
         box = _clip_box(ctx, f.box_mm)
         x, y, w, h = box
-        micro = _fine_share(v.crop(_clip_box(ctx, (x, y - 0.3, w, h + 0.6)), _MICRO_DPI))
-        texts = []
-        for fld in ctx.model.fields:
-            if fld.side != f.side:
-                continue
-            crop = v.crop(_value_box(fld), _MICRO_DPI)
-            if _ink_share(crop) > 0.03:
-                texts.append(_fine_share(crop))
-            if len(texts) == 3:
-                break
-        if not texts:
+        outer = _clip_box(ctx, (x, y - _PAPER_MM, w, h + 2 * _PAPER_MM))
+        crop = v.crop(outer, _MICRO_DPI)
+        k = _MICRO_DPI / 25.4
+        top = round((y - outer[1]) * k)
+        bottom = top + max(1, round(h * k))
+        texture = _letter_texture(crop, top, bottom)
+        if not np.isfinite(texture):
             return make_finding(cid, Status.NOT_APPLICABLE,
-                                "no printed text on this side to compare the microprint with.",
-                                "на этой стороне нет текста для сравнения с микротекстом.",
-                                view=v, box_mm=box)  # fmt: skip
-        score = micro / max(1e-3, float(np.median(texts)))
-        return _judge(cid, score, low_fails=True, view=v, box=box,
+                                "the microprint line lies at the page edge: no paper beside "
+                                "it to read the capture's noise on.",
+                                "микротекст у края страницы: нет бумаги рядом для оценки "
+                                "шума снимка.", view=v, box_mm=box)  # fmt: skip
+        rank = _third_colour(crop)
+        gap = round(_PAPER_GAP_MM * k)
+        paper = np.r_[0 : max(1, top - gap), min(crop.shape[0] - 1, bottom + gap) : crop.shape[0]]
+        screen = float(np.median(rank[top:bottom])) / max(0.05, float(np.median(rank[paper])))
+        score = _MICRO_RANK_MAX / max(1e-6, screen)
+        dpi = _sampling_dpi(v, box)
+        if dpi >= _MICRO_MIN_DPI:
+            score = min(score, texture / _MICRO_MIN)
+        elif score >= 1.0:
+            return make_finding(
+                cid, Status.NOT_APPLICABLE,
+                f"the capture samples the microprint at {dpi:.0f} dpi: its 0.25 mm letters "
+                f"need at least {_MICRO_MIN_DPI:.0f} dpi to be judged (scan the page at 300 "
+                "dpi or examine it under a 10x loupe).",
+                f"снимок передаёт микротекст с разрешением {dpi:.0f} dpi: для букв 0,25 мм "
+                f"нужно не менее {_MICRO_MIN_DPI:.0f} dpi (отсканируйте страницу с 300 dpi "
+                "или осмотрите под лупой 10x).", view=v, box_mm=box)
+        return _judge(cid, score, low_fails=True, view=v, box=box, threshold=1.0,
                       ok=("The microprint keeps its fine detail.",
                           "Микротекст сохраняет мелкие детали."),
                       bad=("The microprint is blurred into blobs: reproduced by copying.",
