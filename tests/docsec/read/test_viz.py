@@ -274,3 +274,59 @@ def test_a_value_that_lost_a_word_is_not_sure() -> None:
     read = _field_value(card.field("surname"), card, words, VIZ)
     assert read.value == "ACKERMAN"  # the stray-looking word dropped ...
     assert read.confidence < VIZ.unsure_confidence  # ... but the value is not sure
+
+
+def _blurred_text(text: str, width: int = 90) -> np.ndarray:
+    import cv2
+    from PIL import Image, ImageDraw, ImageFont
+
+    # a face none of the templates is (DejaVu Sans Condensed Bold), blurred like a photo
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSansCondensed-Bold.ttf", 26)
+    im = Image.new("L", (width, 36), 255)
+    ImageDraw.Draw(im).text((8, 2), text, fill=20, font=font)
+    return np.asarray(cv2.GaussianBlur(np.asarray(im), (0, 0), 1.2))
+
+
+@pytest.mark.parametrize("letter", ["P", "I", "A", "C", "V"])
+def test_a_one_letter_document_code_is_read_by_shape(letter: str) -> None:
+    from docsec.read.viz import closed_vocabulary, glyph_count
+
+    crop = _blurred_text(letter)
+    assert glyph_count(crop) == 1
+    got = closed_vocabulary(crop, "PIACV")
+    assert got is not None and got[0] == letter
+
+
+def test_glyph_count_counts_capitals_not_specks() -> None:
+    import cv2
+
+    from docsec.read.viz import glyph_count
+
+    crop = _blurred_text("IR")
+    assert glyph_count(crop) == 2  # a two-letter code is left to Tesseract
+    cv2.circle(crop, (80, 30), 1, 20, -1)  # a speck of dust
+    assert glyph_count(crop) == 2
+    assert glyph_count(np.full((36, 90), 255, np.uint8)) == 0
+
+
+def test_a_document_code_tesseract_drops_is_read_by_shape(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tesseract returns nothing for a passport's lone ``P``: the shape gives it, marked
+    with the shape's correlation as its confidence; a two-letter code stays as read."""
+    import docsec.read.viz as viz
+    from docsec.models import get_model
+    from docsec.read.page import PageFit
+
+    model = get_model("uto_passport_td3")
+    field = model.field("document_code")
+    monkeypatch.setattr(viz, "ocr_words", lambda *a, **k: [])
+    monkeypatch.setattr(viz, "rectify", lambda image, page, dpi: image)
+    w, h = model.size_mm
+    px = viz.VIZ.dpi / 25.4
+    image = np.full((round(h * px), round(w * px), 3), 245, np.uint8)
+    x, y, _, _ = field.box_mm
+    letter = _blurred_text("P", 40)
+    top, left = round((y + viz.LABEL_MM + 0.3) * px), round(x * px)
+    image[top : top + 36, left : left + 40] = letter[..., None]
+    page = PageFit(model, None, 0, np.eye(3), "front", "edges")
+    got = viz.read_viz(image, page)["document_code"]
+    assert got.value == "P" and got.confidence >= viz.VIZ.glyph_min_score
