@@ -12,13 +12,11 @@ from numpy.typing import NDArray
 
 from docsec.inspect.checkbase import (
     F32,
-    THRESHOLDS,
     BoxMM,
     _box_shape,
     _chan_max,
     _chan_min,
     _clip_box,
-    _features,
     _heat,
     _ink_share,
     _judge,
@@ -82,26 +80,69 @@ def uv_substrate_dull(ctx: Context) -> Finding:
     return _per_side(ctx, "uv_dull_substrate", cid, one)
 
 
+#: Resolution (dpi) fibres are looked for at: a fibre 0.1-0.2 mm wide is under a pixel.
+_FIBRE_DPI = 100
+#: A fibre pixel stands out of the paper around it (its 7-pixel median) by this many times
+#: the capture's own noise (the robust spread of the same difference over the blank
+#: paper): a photo's blur leaves a fibre 40-70 levels where a render has 130+, and the
+#: paper's noise is 1.5-3 levels, a JPEG's blocks a few more.
+_FIBRE_NOISE_K = 6.0
+#: ... and by at least this many levels (a noiseless render's gradients, a JPEG's ringing).
+_FIBRE_GLOW_MIN = 12.0
+#: ... in a colour: the channels of its excess over the paper spread by at least this share
+#: of the largest (the models' red, green and blue fibres 0.74-0.95; noise and the grey of
+#: a capture's blur around the design much less).
+_FIBRE_HUE_SHARE = 0.5
+#: The opening that takes a fibre (a pixel or two wide at :data:`_FIBRE_DPI`) away.
+_RIDGE_KERNEL = cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3))
+#: Fluorescent fibres per cm² of blank paper below which they are missing: genuine papers
+#: show 0.47 and more in every capture of both sets once the glow is judged against the
+#: capture's own noise (a comparator's photos went down to 0.16 before), papers with the
+#: fibres inpainted or left out 0.00-0.06.
+FIBRES_PER_CM2_MIN = 0.2
+#: Margin (mm) left out around the glowing thread and emblem: a scan registered 1-2 mm off
+#: there shows bits of the thread's glowing line beside its box.
+_GLOWING_PAD_MM = 3.0
+#: Margin (mm) along the page's edges left out: a capture's edge blurs into its background.
+_FIBRE_EDGE_MM = 1.5
+
+
 def _fibre_mask(ctx: Context, f: FeatureSpec, v: RegisteredView) -> tuple[NDArray[np.bool_], float]:
-    """Pixels of glowing fibres in blank UV areas (100 dpi) and the share of blank area."""
+    """Pixels of glowing fibres in blank UV areas (:data:`_FIBRE_DPI`) and the share of
+    blank area; the blank-paper mask is kept in ``ctx.memo`` beside them."""
     key = f"fibres/{f.side}"
     if key in ctx.memo:
         out: tuple[NDArray[np.bool_], float] = ctx.memo[key]
         return out
     box = _clip_box(ctx, f.box_mm)
-    uv = v.crop(box, 100)
-    bg = cv2.medianBlur(np.ascontiguousarray(uv.astype(np.uint8)), 7).astype(np.float32)
-    glow = _chan_max(uv - bg)
-    chroma = _chan_max(uv) - _chan_min(uv)
+    uv = v.crop(box, _FIBRE_DPI)
+    bg = cv2.medianBlur(np.ascontiguousarray(np.clip(uv, 0, 255).astype(np.uint8)),
+                        7).astype(np.float32)  # fmt: skip
+    excess = uv - bg
+    glow = _chan_max(excess)
+    hue = glow - _chan_min(excess)
     ref = _ref_crop(ctx, f.side, "uv365", box)
     ref = _resize(ref, uv.shape[:2])
     glowing = [g.box_mm for g in ctx.model.features
                if g.side == f.side and g.kind in ("security_thread", "uv_emblem")]
-    blank = _mask_out(uv.shape[:2], box, _personal_boxes(ctx, f.side) + glowing, 100, 1.0)
+    blank = _mask_out(uv.shape[:2], box, _personal_boxes(ctx, f.side), _FIBRE_DPI, 1.0)
+    blank &= _mask_out(uv.shape[:2], box, glowing, _FIBRE_DPI, _GLOWING_PAD_MM)
     blank &= _lum(ref) < np.percentile(_lum(ref), 70) + 6
-    mask = (glow > 35) & (chroma > 60) & blank
+    edge = round(_FIBRE_EDGE_MM * _FIBRE_DPI / 25.4)
+    blank[:edge], blank[-edge:], blank[:, :edge], blank[:, -edge:] = False, False, False, False
+    if blank.sum() >= 100:
+        sample = excess[blank][::7]
+        noise = 1.4826 * float(np.median(np.abs(sample - np.median(sample, axis=0))))
+    else:
+        noise = 0.0
+    level = max(_FIBRE_GLOW_MIN, _FIBRE_NOISE_K * noise)
+    # a fibre is a ridge, brighter than the paper on both sides: it also stands out of the
+    # view's opening (which keeps a step, such as a page edge against the background)
+    ridge = _chan_max(uv - cv2.morphologyEx(uv, cv2.MORPH_OPEN, _RIDGE_KERNEL))
+    mask = (glow > level) & (ridge > level) & (hue > _FIBRE_HUE_SHARE * glow) & blank
     share = float(blank.mean())
     ctx.memo[key] = (mask, share)
+    ctx.memo[f"{key}/blank"] = blank
     return mask, share
 
 
@@ -121,12 +162,21 @@ def uv_fibres_present(ctx: Context) -> Finding:
               np.asarray(cv2.dilate(mask.astype(np.uint8), np.ones((3, 3), np.uint8)),
                          np.float32))  # fmt: skip
         return _judge(cid, score, low_fails=True, view=v, box=_clip_box(ctx, f.box_mm),
+                      threshold=FIBRES_PER_CM2_MIN,
                       ok=("Fluorescent fibres glow under UV 365 nm.",
                           "В УФ 365 нм видны люминесцентные волокна."),
                       bad=("No fluorescent fibres appear under UV 365 nm.",
                            "В УФ 365 нм люминесцентных волокон нет."))  # fmt: skip
 
     return _per_side(ctx, "uv_fibres", cid, one)
+
+
+#: Colour contrast (levels, the three channels' deviations added) of the fibres in white
+#: light over the paper around them above which they are printed on the surface: genuine
+#: embedded fibres -3-4 in every capture of both sets, fibres printed in visible ink 11+
+#: (scans) to 17+ (docsec's photos; a comparator's photos 3-5, which the repeating tile of
+#: :func:`uv_fibres_random` gives away instead).
+FIBRES_WHITE_MAX = 8.0
 
 
 def uv_fibres_invisible_in_white(ctx: Context) -> Finding:
@@ -154,6 +204,7 @@ def uv_fibres_invisible_in_white(ctx: Context) -> Finding:
         # medians: a few fibres lying on dark print do not make the paper look printed on
         score = float(np.median(dev[mask])) - float(np.median(dev[ring]))
         return _judge(cid, score, low_fails=False, view=white, box=box,
+                      threshold=FIBRES_WHITE_MAX,
                       ok=("The fibres cannot be seen in white light (embedded in the paper).",
                           "В белом свете волокна не видны (они в толще бумаги)."),
                       bad=("The fibres show in white light: they are printed on the surface.",
@@ -162,16 +213,123 @@ def uv_fibres_invisible_in_white(ctx: Context) -> Finding:
     return _per_side(ctx, "uv_fibres", cid, one)
 
 
+#: Longest extent (mm) of a fibre: the models' fibres are 20-60 pixels at 200 dpi (at most
+#: 7.6 mm). A longer glowing line (a page edge a capture blurs into its background, a
+#: printed rule) is no fibre, and would meet itself at any shift along it.
+_FIBRE_MAX_MM = 8.0
+#: Shifts (mm) at which the fibres are compared with themselves: longer than a fibre, so a
+#: fibre never meets itself, and up to two printing tiles of a forger's repeating pattern
+#: (18-28 mm a tile, or a plate's step).
+_REPEAT_MM = (_FIBRE_MAX_MM, 45.0)
+#: Fewest fibre pixels (at 100 dpi) to judge whether they repeat: a handful of strokes can
+#: meet by chance.
+_REPEAT_MIN_PIXELS = 60
+#: Share of the fibre pixels whose shifted place must still be blank paper for a shift to
+#: count: a few fibres meeting by chance are a large share of a small remainder.
+_REPEAT_ROOM_SHARE = 0.25
+#: Share of the fibre pixels that find fibre pixels again (within a pixel) at the best
+#: shift, above which the fibres repeat: genuine random fibres 0.0-0.55 (docsec's captures
+#: and a comparator's, rendered, scanned, photographed: 150 captures), strokes printed in a
+#: repeating tile 0.87-1.0.
+FIBRES_REPEAT_MAX = 0.7
+
+
+#: Best shifts tried before the fibres are taken as not repeating: a shift whose met pixels
+#: lie along one line (no wider than a fibre is long) is a line meeting itself, and the
+#: shifts within :data:`_REPEAT_LINE_DEG` of its direction are dropped.
+_REPEAT_TRIES = 3
+_REPEAT_LINE_DEG = 10.0
+
+
+def _repeat_share(mask: NDArray[np.bool_], blank: NDArray[np.bool_], dpi: int) -> float:
+    """How far ``mask`` repeats: the largest share of its pixels that land on ``mask``
+    (grown by a pixel) when shifted by a vector of :data:`_REPEAT_MM`, counting only pixels
+    whose shifted position is still ``blank`` (paper where fibres can be seen): the
+    correlation of the mask with itself, by FFT; shifts along which only a line meets
+    itself are passed over."""
+    h, w = mask.shape
+    shape = (cv2.getOptimalDFTSize(2 * h), cv2.getOptimalDFTSize(2 * w))
+    m = mask.astype(np.float32)
+    grown = np.asarray(cv2.dilate(mask.astype(np.uint8), np.ones((3, 3), np.uint8)),
+                       np.float32) * blank  # fmt: skip
+    fm = np.fft.rfft2(m, shape).conj()
+    hits = np.fft.irfft2(fm * np.fft.rfft2(grown, shape), shape)
+    room = np.fft.irfft2(fm * np.fft.rfft2(blank.astype(np.float32), shape), shape)
+    # index (i, j) is the shift (i, j) or (i - H, j - W) for the wrapped half
+    dy = np.fft.fftfreq(shape[0], 1.0 / shape[0])[:, None]
+    dx = np.fft.fftfreq(shape[1], 1.0 / shape[1])[None, :]
+    r = np.hypot(dy, dx) * (25.4 / dpi)
+    usable = (r >= _REPEAT_MM[0]) & (r <= _REPEAT_MM[1])
+    usable &= room >= max(_REPEAT_ROOM_SHARE * float(m.sum()), _REPEAT_MIN_PIXELS)
+    if not usable.any():
+        return 0.0
+    share = np.where(usable, hits / np.maximum(room, 1.0), 0.0)
+    angle = np.arctan2(dy, dx)
+    ys, xs = np.nonzero(mask)
+    for _ in range(_REPEAT_TRIES):
+        iy, ix = np.unravel_index(int(np.argmax(share)), share.shape)
+        best = float(share[iy, ix])
+        if best <= 0.0:
+            return 0.0
+        # the pixels that met at this shift: spread across the page (a tile), or along one
+        # line (a thread or an edge a poor registration leaves in the blank paper, which
+        # meets itself at any shift along it)
+        sy, sx = int(dy[iy, 0]), int(dx[0, ix])
+        ty, tx = ys + sy, xs + sx
+        inside = (ty >= 0) & (ty < h) & (tx >= 0) & (tx < w)
+        met = inside.copy()
+        met[inside] = grown[ty[inside], tx[inside]] > 0
+        a = float(angle[iy, ix])
+        across = -xs[met] * np.sin(a) + ys[met] * np.cos(a)
+        if across.size and float(np.ptp(across)) * 25.4 / dpi > _FIBRE_MAX_MM:
+            return best
+        along = np.abs(np.angle(np.exp(2j * (angle - a)))) / 2
+        share[along < np.deg2rad(_REPEAT_LINE_DEG)] = 0.0
+    return 0.0
+
+
+def _fibres_only(mask: NDArray[np.bool_]) -> NDArray[np.bool_]:
+    """``mask`` without its pieces longer than :data:`_FIBRE_MAX_MM` either way."""
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+    longest = round(_FIBRE_MAX_MM * _FIBRE_DPI / 25.4)
+    long = (np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]) > longest)
+    long[0] = False  # the background
+    if not long.any():
+        return mask
+    out: NDArray[np.bool_] = mask & ~long[labels]
+    return out
+
+
 def uv_fibres_random(ctx: Context) -> Finding:
-    """Fibre positions can only be compared across copies: not applicable on one document."""
+    """Whether the glowing fibres repeat: the largest share of them found again at one
+    shift of 8-45 mm (a printing tile); fails above :data:`FIBRES_REPEAT_MAX`. Fibres
+    embedded in the paper lie at random, so only their density meets them again."""
     cid = "feature.uv_fibres.random"
-    if not _features(ctx, "uv_fibres"):
-        return _per_side(ctx, "uv_fibres", cid, lambda f: make_finding(cid, Status.PASS, "", ""))
-    return make_finding(cid, Status.NOT_APPLICABLE,
-                        "fibre positions are compared across several copies of the model; "
-                        "one document cannot show that they repeat.",
-                        "расположение волокон сравнивают на нескольких экземплярах; "
-                        "по одному документу повтор не виден.", view_name="uv365")
+
+    def one(f: FeatureSpec) -> Finding:
+        v = ctx.view("uv365", f.side)
+        if v is None:
+            return _na(ctx, cid, "uv365", f.side)
+        mask = _fibres_only(_fibre_mask(ctx, f, v)[0])
+        box = _clip_box(ctx, f.box_mm)
+        if int(mask.sum()) < _REPEAT_MIN_PIXELS:
+            return make_finding(cid, Status.NOT_APPLICABLE,
+                                "too few fibres were found under UV to tell whether they "
+                                "repeat.",
+                                "в УФ слишком мало волокон, чтобы судить, повторяются ли "
+                                "они.", view=v, box_mm=box)  # fmt: skip
+        blank = ctx.memo[f"fibres/{f.side}/blank"]
+        score = _repeat_share(mask, blank, _FIBRE_DPI)
+        return _judge(cid, score, low_fails=False, view=v, box=box,
+                      threshold=FIBRES_REPEAT_MAX,
+                      ok=("The fibres lie at random, as fibres embedded in the paper do.",
+                          "Волокна расположены случайно, как в толще бумаги."),
+                      bad=("The fibres repeat in a pattern: they were printed, not embedded "
+                           "in the paper.",
+                           "Волокна повторяются по шаблону: они напечатаны, а не введены в "
+                           "бумагу."))  # fmt: skip
+
+    return _per_side(ctx, "uv_fibres", cid, one)
 
 
 def _emblem_template(ctx: Context, side: str, box: BoxMM, shape: tuple[int, ...]) -> F32:
@@ -249,10 +407,29 @@ def ir_mrz_dark(ctx: Context) -> Finding:
     return _per_side(ctx, "ir_mrz", cid, one)
 
 
+#: A pixel of an IR view is ink when darker than this share of the view's paper (its 90th
+#: percentile around the field): carbon ink that a capture's blur spreads over the paper
+#: keeps its strokes' middles at 0.33-0.63 of the paper (a render's at 0.1), dye ink fades
+#: to 0.84-0.99 in every capture; white light's darker rule (0.55) would count too few of
+#: a blurred carbon stroke's pixels.
+IR_INK_LEVEL = 0.75
+#: Threshold of the IR ink share over the white one: carbon fields keep 1.0 and more of it
+#: in every capture of both sets once IR ink is judged by :data:`IR_INK_LEVEL` (a
+#: comparator's photos fell to 0.44 under the white-light rule), dye fields and a carbon
+#: field rewritten in dye 0.00.
+IR_FIELDS_RATIO = 0.5
+
+
+def _ir_ink_share(img: F32) -> float:
+    """Share of an IR crop's pixels darker than :data:`IR_INK_LEVEL` of its paper."""
+    paper = float(np.percentile(img, 90))
+    return float((img < paper * IR_INK_LEVEL).mean())
+
+
 def ir_fields_dark(ctx: Context) -> Finding:
     """Per field, ink share in IR over white; carbon fields must keep it, dye fields lose it."""
     cid = "feature.ir_fields.dark"
-    t = THRESHOLDS[cid]
+    t = IR_FIELDS_RATIO
 
     def one(feat: FeatureSpec) -> Finding:
         ir, white = ctx.view("ir", feat.side), ctx.view("white", feat.side)
@@ -266,7 +443,7 @@ def ir_fields_dark(ctx: Context) -> Finding:
             w_share = _ink_share(white.crop(box, 100))
             if w_share < 0.02:
                 continue
-            ratio = _ink_share(ir.crop(box, 100, gray=True)) / w_share
+            ratio = _ir_ink_share(ir.crop(box, 100, gray=True)) / w_share
             dark = ctx.model.inks[f.ink].ir > 0
             margin = (ratio - t) if dark else (t - ratio)
             if margin < worst_margin:

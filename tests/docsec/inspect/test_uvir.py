@@ -1,0 +1,136 @@
+"""UV and IR checks judged against the capture's own levels: fibres found against the
+capture's own noise, printed fibres told by their repeating tile, IR field darkness against
+the IR view's own paper. Each check passes a genuine document and fails its defect, as
+rendered and as photographed on a stand (every light from one position, each with its own
+exposure and white balance)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import cv2
+import numpy as np
+import pytest
+from numpy.typing import NDArray
+
+from docsec.generate import SyntheticDocument
+from docsec.generate.capture import capture
+from docsec.inspect import inspect_document
+from docsec.inspect.uvir import FIBRES_REPEAT_MAX, _repeat_share
+from docsec.report import Status
+from tests.docsec.inspect.conftest import DPI, REF
+
+MakeDoc = Callable[..., SyntheticDocument]
+Views = dict[str, NDArray[np.uint8]]
+
+#: (model, defect, the check that must fail on it and pass on the genuine twin)
+CASES = [
+    ("uto_passport_td3", "uv.fibres_missing", "feature.uv_fibres.present"),
+    ("zzb_id_td1", "uv.fibres_missing", "feature.uv_fibres.present"),
+    ("uto_passport_td3", "ir.field_wrong_ink", "feature.ir_fields.dark"),
+    ("uto_card_td2", "ir.field_wrong_ink", "feature.ir_fields.dark"),
+]
+
+
+def _photographed(views: Views, seed: int = 3) -> Views:
+    """Every view photographed from one position (one seed for the geometry), then each
+    light given its own exposure and white balance (a gain per channel, up to 8 %)."""
+    gains = np.random.default_rng(seed + 1000)
+    out = {}
+    for name, img in views.items():
+        if name == "traveller":
+            out[name] = img
+            continue
+        im = capture(img, kind="photo", level=1, rng=seed).image.astype(np.float64)
+        lit = im * gains.uniform(0.92, 1.08) * gains.uniform(0.97, 1.03, 3)
+        im8 = np.clip(lit, 0, 255).astype(np.uint8)
+        out[name] = np.asarray(im8.mean(axis=2), np.uint8) if img.ndim == 2 else im8
+    return out
+
+
+def _status(views: Views, check_id: str) -> Status:
+    rep = inspect_document(views, reference_date=REF, level=3, viz=False)
+    f = rep.finding(check_id)
+    assert f is not None and f.score is not None and f.threshold is not None, check_id
+    return f.status
+
+
+@pytest.mark.parametrize(("model", "defect", "check_id"), CASES)
+def test_defect_fails_and_twin_passes_rendered(make_doc: MakeDoc, model: str, defect: str,
+                                               check_id: str) -> None:
+    assert _status(dict(make_doc(model, defect).views), check_id) == Status.FAIL
+    assert _status(dict(make_doc(model).views), check_id) == Status.PASS
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("model", "defect", "check_id"), CASES)
+def test_defect_fails_and_twin_passes_photographed(make_doc: MakeDoc, model: str,
+                                                   defect: str, check_id: str) -> None:
+    assert _status(_photographed(dict(make_doc(model, defect).views)), check_id) == Status.FAIL
+    assert _status(_photographed(dict(make_doc(model).views)), check_id) == Status.PASS
+
+
+# --- fibres printed in a repeating tile --------------------------------------------------------
+
+#: Hues of fluorescent printing inks as a UV camera sees them.
+_HUES = ((255, 90, 170), (120, 255, 120), (110, 170, 255))
+
+
+def _strokes_tiled(views: Views, seed: int) -> Views:
+    """Short strokes printed over a page as a repeating 22 mm tile: bright in UV, faintly
+    tinted in white light (a counterfeit's imitation of fibres on paper that has none)."""
+    rng = np.random.default_rng(seed)
+    out = dict(views)
+    h, w = views["white"].shape[:2]
+    ppm = DPI / 25.4
+    tile = int(22 * ppm)
+    layer = np.zeros((h, w, 3), np.float32)
+    cover = np.zeros((h, w), np.float32)
+    strokes = []
+    for _ in range(7):
+        x0, y0 = rng.uniform(0, tile, 2)
+        a, n = rng.uniform(0, np.pi), rng.uniform(2.0, 3.5) * ppm
+        strokes.append(((x0, y0), (x0 + n * np.cos(a), y0 + n * np.sin(a)),
+                        _HUES[int(rng.integers(len(_HUES)))]))  # fmt: skip
+    for ty in range(0, h, tile):
+        for tx in range(0, w, tile):
+            for (x0, y0), (x1, y1), hue in strokes:
+                p0, p1 = (int(tx + x0), int(ty + y0)), (int(tx + x1), int(ty + y1))
+                cv2.line(layer, p0, p1, tuple(float(c) for c in hue), 2, cv2.LINE_AA)
+                cv2.line(cover, p0, p1, 1.0, 2, cv2.LINE_AA)
+    c = cover[..., None]
+    for name, strength in (("uv365", 0.9), ("white", 0.3)):
+        f = views[name].astype(np.float32)
+        ink = layer if name == "uv365" else 0.6 * f + 0.4 * layer
+        out[name] = np.clip(f * (1 - strength * c) + ink * strength * c, 0, 255).astype(np.uint8)
+    return out
+
+
+def test_tiled_strokes_repeat_and_random_strokes_do_not() -> None:
+    rng = np.random.default_rng(4)
+    shape = (340, 490)  # a passport page at 100 dpi
+    blank = np.ones(shape, bool)
+    rand = np.zeros(shape, np.uint8)
+    for _ in range(90):
+        x, y = rng.uniform(0, shape[1]), rng.uniform(0, shape[0])
+        a, n = rng.uniform(0, np.pi), rng.uniform(8, 25)
+        cv2.line(rand, (int(x), int(y)), (int(x + n * np.cos(a)), int(y + n * np.sin(a))), 1)
+    tiled = np.zeros(shape, np.uint8)
+    tile = 87  # 22 mm
+    for ty in range(0, shape[0], tile):
+        for tx in range(0, shape[1], tile):
+            for x0, y0, x1, y1 in ((5, 9, 20, 14), (40, 60, 44, 75), (70, 20, 60, 33)):
+                cv2.line(tiled, (tx + x0, ty + y0), (tx + x1, ty + y1), 1)
+    assert _repeat_share(rand > 0, blank, 100) < FIBRES_REPEAT_MAX
+    assert _repeat_share(tiled > 0, blank, 100) > FIBRES_REPEAT_MAX
+
+
+@pytest.mark.parametrize("mode", ["rendered", pytest.param("photo", marks=pytest.mark.slow)])
+def test_fibres_printed_in_a_tile_fail_random_and_the_twin_passes(make_doc: MakeDoc,
+                                                                  mode: str) -> None:
+    genuine = dict(make_doc("uto_passport_td3").views)
+    forged = _strokes_tiled(dict(make_doc("uto_passport_td3", "uv.fibres_missing").views), 2)
+    if mode == "photo":
+        genuine, forged = _photographed(genuine), _photographed(forged)
+    assert _status(forged, "feature.uv_fibres.random") == Status.FAIL
+    assert _status(genuine, "feature.uv_fibres.random") == Status.PASS
