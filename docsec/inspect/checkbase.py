@@ -22,14 +22,11 @@ BoxMM = tuple[float, float, float, float]
 #: The threshold of each check's score (the direction is in the check's docstring).
 THRESHOLDS: Mapping[str, float] = {
     "feature.uv_substrate.dull": 2.5,
-    "feature.uv_fibres.present": 0.2,
-    "feature.uv_fibres.invisible_in_white": 17.0,
     # slid correlation: genuine 0.71-0.93 (registration off by up to 1 mm), no emblem
     # -0.04-0.08
     "feature.uv_emblem.present": 0.4,
     "feature.uv_emblem.invisible_in_white": 0.12,
     "feature.ir_mrz.dark": 0.5,
-    "feature.ir_fields.dark": 0.45,
     # screen energy over the reference's: genuine rendered 1.5-2.3 (a registration exact to the
     # pixel keeps the most detail), scanned 1.0-1.8; a scan-and-print copy 2.7 and more
     # (rendered 3.8+); photos are not separated (genuine 0.4-0.7, copies 0.7-1.3)
