@@ -68,6 +68,10 @@ MIN_SPAN_SHARE = 0.25
 MIN_SPAN = 12.0
 
 
+#: Column offsets of a cell window.
+_CROP_COLUMNS = np.arange(CROP_W)
+
+
 def strip_width(n_chars: int) -> int:
     """Width in pixels of the canonical strip of a line of ``n_chars`` characters."""
     return 2 * MARGIN + PITCH * n_chars
@@ -85,7 +89,9 @@ def normalise_strip(strip: np.ndarray) -> np.ndarray:
     stretched into ink.
     """
     values = strip.astype(np.float32)
-    whole = float(np.percentile(values, 85)) - float(np.percentile(values, 2))
+    # both percentiles from one partition, rounded to float32 as one at a time would be
+    high, low = np.percentile(values, (85, 2)).astype(np.float32)
+    whole = float(high) - float(low)
     # levels from the rows of the characters only: a shadow or the next line at the
     # strip's top or bottom edge must not set the ink level
     mid = values.shape[0] // 2
@@ -119,16 +125,16 @@ def cell_features(
     ``cells`` defaults to all ``n_chars`` cells; ``dx``/``dy`` shift every crop window
     (pixels of the canonical strip), for a local search around the fitted grid.
     """
-    index = range(n_chars) if cells is None else cells
+    index = np.arange(n_chars) if cells is None else np.asarray(cells, dtype=np.intp)
     top = min(max((STRIP_H - CROP_H) // 2 + dy, 0), STRIP_H - CROP_H)
     rows = norm_strip[top : top + CROP_H]
-    out = np.empty((len(index), N_FEATURES), dtype=np.float32)
     width = rows.shape[1]
-    for row, k in enumerate(index):
-        left = round(MARGIN + PITCH * (k + 0.5) + dx - CROP_W / 2)
-        left = min(max(left, 0), width - CROP_W)
-        out[row] = rows[:, left : left + CROP_W].reshape(-1)
-    return out
+    # every window's left edge at once (rounded half to even, as Python's round)
+    left = np.round(MARGIN + PITCH * (index + 0.5) + dx - CROP_W / 2).astype(np.intp)
+    left = np.clip(left, 0, width - CROP_W)
+    windows = rows[:, left[:, None] + _CROP_COLUMNS]  # (CROP_H, cells, CROP_W)
+    out = np.ascontiguousarray(windows.transpose(1, 0, 2), dtype=np.float32)
+    return out.reshape(len(index), N_FEATURES)
 
 
 @dataclass(frozen=True, slots=True)

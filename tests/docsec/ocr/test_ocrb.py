@@ -10,6 +10,8 @@ from PIL import Image, ImageDraw, ImageFont
 
 from docsec.ocr.ocrb import (
     CLASSES,
+    CROP_H,
+    CROP_W,
     MARGIN,
     N_OUTPUTS,
     PITCH,
@@ -187,3 +189,22 @@ def test_upside_down_cells_are_unsure() -> None:
     assert proba.shape == (len(text), N_OUTPUTS)
     assert np.allclose(proba.sum(axis=1), 1.0, atol=1e-5)
     assert float(proba[:, : len(CLASSES)].max(axis=1).mean()) < 0.7
+
+
+@pytest.mark.parametrize("shift", [(0.0, 0), (-2.0, 0), (2.0, 0), (0.0, -2), (1.5, 9), (-30.0, -9)])
+def test_cell_windows_are_the_strip_cut_at_the_pitch(shift: tuple[float, int]) -> None:
+    n = 30
+    rng = np.random.default_rng(3)
+    norm = rng.random((STRIP_H, strip_width(n))).astype(np.float32)
+    dx, dy = shift
+    top = min(max((STRIP_H - CROP_H) // 2 + dy, 0), STRIP_H - CROP_H)
+    for cells in (None, [29, 0, 7]):
+        out = cell_features(norm, n, dx=dx, dy=dy, cells=cells)
+        index = range(n) if cells is None else cells
+        assert out.shape == (len(index), CROP_H * CROP_W) and out.dtype == np.float32
+        for row, k in enumerate(index):
+            left = min(max(round(MARGIN + PITCH * (k + 0.5) + dx - CROP_W / 2), 0),
+                       norm.shape[1] - CROP_W)  # fmt: skip
+            window = norm[top : top + CROP_H, left : left + CROP_W]
+            assert np.array_equal(out[row].reshape(CROP_H, CROP_W), window)
+
