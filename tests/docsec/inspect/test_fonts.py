@@ -123,7 +123,7 @@ def test_unread_fields_are_not_applicable_with_the_reason(make_doc: MakeDoc) -> 
     blind = {s: replace(r, viz=None) for s, r in rep.readings.items()}
     f = viz_font_consistent(_context(rep, readings=blind, mrz=None))
     assert f.status == Status.NOT_APPLICABLE
-    assert "0 field(s) read surely" in f.message
+    assert "0 field(s) known" in f.message
     # readings Tesseract is unsure of are not taken as the printed text either
     unsure = {s: replace(r, viz={n: replace(v, confidence=0.3) for n, v in (r.viz or {}).items()})
               for s, r in rep.readings.items()}  # fmt: skip
@@ -145,23 +145,34 @@ def test_texts_come_from_the_mrz_and_sure_readings() -> None:
     model = get_model(MODEL)
     mrz = parse(["P<UTOOCONNELL<<MAIRE<<<<<<<<<<<<<<<<<<<<<<<<",
                  "L898902C36UTO8104096F3005017<<<<<<<<<<<<<<04"], reference_date=REF)
-    assert _texts(model, model.field("date_of_birth"), None, mrz) == ["09 APR 1981"]
+    assert _texts(model, model.field("date_of_birth"), None, mrz) == (["09 APR 1981"], True)
     # a date whose check digit does not compute is not taken from the MRZ
     bad = parse(["P<UTOOCONNELL<<MAIRE<<<<<<<<<<<<<<<<<<<<<<<<",
                  "L898902C36UTO8104097F3005017<<<<<<<<<<<<<<04"], reference_date=REF)
-    assert _texts(model, model.field("date_of_birth"), None, bad) == []
-    # a name only from a sure reading; the MRZ's spelling added when close to it
-    assert _texts(model, model.field("surname"), ("O'CONNELL", 0.5), mrz) == []
-    assert _texts(model, model.field("surname"), ("O'CONNELL", 0.95), mrz) == [
-        "OCONNELL", "O'CONNELL"]
+    assert _texts(model, model.field("date_of_birth"), None, bad) == ([], False)
+    # a name read unsurely: only the MRZ's spelling, not sure; read surely: both, sure
+    assert _texts(model, model.field("surname"), ("O'CONNELL", 0.5), mrz) == (
+        ["OCONNELL"], False)
+    assert _texts(model, model.field("surname"), ("O'CONNELL", 0.95), mrz) == (
+        ["OCONNELL", "O'CONNELL"], True)
     # too short to tell typefaces apart
-    assert _texts(model, model.field("sex"), ("M", 0.99), None) == []
+    assert _texts(model, model.field("sex"), ("M", 0.99), None) == ([], False)
 
 
 def test_a_vin_whose_check_digit_computes_is_read_surely() -> None:
     model = get_model("uto_vehicle_registration")
     vin = model.field("E")
     # Tesseract unsure, I read for 1: the check digit computes once it is put back
-    assert _texts(model, vin, ("VFILSRABX9K654516", 0.4), None) == ["VF1LSRABX9K654516"]
+    assert _texts(model, vin, ("VFILSRABX9K654516", 0.4), None) == (
+        ["VF1LSRABX9K654516"], True)
     # one character wrong: the check digit does not compute, the value is not trusted
-    assert _texts(model, vin, ("VF1LSRABX9K654517", 0.4), None) == []
+    assert _texts(model, vin, ("VF1LSRABX9K654517", 0.4), None) == ([], False)
+
+
+def test_an_mrz_reprinted_in_another_face_fails_and_the_genuine_passes(
+        make_doc: MakeDoc) -> None:
+    cid = "feature.mrz_font.ocr_b"
+    genuine = _inspect(dict(make_doc(MODEL).views)).finding(cid)
+    assert genuine is not None and genuine.status == Status.PASS
+    forged = _inspect(dict(make_doc(MODEL, "font.mrz_not_ocr_b").views)).finding(cid)
+    assert forged is not None and forged.status == Status.FAIL, forged.message
