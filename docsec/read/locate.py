@@ -16,7 +16,10 @@ evenly spaced characters without word gaps. Two finders propose bands:
 * **Closing bars**: characters joined along the line direction with a short
   line-shaped closing (four directions 45° apart) at :attr:`LocateParams.pitches`,
   the resulting bars grouped into bands of two or three parallel bars of similar
-  length; these catch lines whose characters blur has run together.
+  length; these catch lines whose characters blur has run together, so they are only
+  looked for when no chain band of two or more lines was found. When one was, single
+  lines shorter than an MRZ line are not proposed either (visual-zone print): every
+  band proposed is read in both directions with two ink thresholds.
 
 The working image is only reduced as far as keeps the smallest MRZ pitch of a capture
 (9 px, a phone photo at arm's length) legible. Each :class:`BandCandidate` is a rotated
