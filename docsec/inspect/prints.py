@@ -17,6 +17,7 @@ from docsec.inspect.checkbase import (
     _clip_box,
     _grow,
     _heat,
+    _ink_share,
     _judge,
     _lum,
     _mask_out,
@@ -25,6 +26,7 @@ from docsec.inspect.checkbase import (
     _personal_boxes,
     _ref_crop,
     _resize,
+    _value_box,
 )
 from docsec.inspect.context import Context, make_finding
 from docsec.inspect.register import RegisteredView
@@ -194,19 +196,19 @@ _DOT_SIGMA = 0.8
 #: Blur (pixels at :data:`_TEXTURE_DPI`) through which a dot screen looks smooth and the
 #: design's lines and edges do not.
 _DOT_SMOOTH = 1.5
-#: Least noise floor (median fine chroma, levels): 8-bit rounding of a smooth gradient alone
-#: measures 0.05-0.25 in a noiseless rendered view, whose UV view is flat.
-_QUANT_FLOOR = 0.3
 
 
 #: A rainbow tile's pixels taken as smooth print: the reference's fine detail there (chroma
 #: and luminance, levels) stays below this, and this many pixels (at
 #: :data:`_TEXTURE_DPI`) away from any that does not (lines, lettering, edges).
 _SMOOTH_DETAIL, _SMOOTH_GAP_PX = 4.0, 3
-#: Most fine chroma of the smooth rainbow print above the paper's noise (levels): genuine
-#: rendered below 0, scanned up to 0.23 (generator and independent captures); a colour
-#: copy's dot screen rendered 1.6+, scanned 0.72+.
-_RAINBOW_MAX = 0.4
+#: Most fine chroma over fine luminance of the smooth rainbow print: a capture's noise
+#: independent in each channel gives 4.2-4.4 (generator and independent scans; JPEG lowers
+#: it), genuine renders up to 3.3; a colour copy's dot screen scanned 6.9-8.9, rendered 8.9+.
+_RAINBOW_MAX = 5.5
+#: Least fine luminance (levels) the ratio is taken over (8-bit rounding of a noiseless
+#: render measures 0.07).
+_LUMA_FLOOR = 0.05
 
 
 def _fine_chroma(img: F32, sigma: float) -> F32:
@@ -244,33 +246,25 @@ _CLIP_LEVEL = 245.0
 _EDGE_MM = 1.5
 
 
-def _paper_noise(ctx: Context, side: str) -> float | None:
-    """The capture's own colour noise: the median fine chroma (:data:`_DOT_SIGMA`) of the
-    white view's smooth paper on ``side``, outside every printed feature and personalised
-    area (None when the view is missing or too little plain paper shows)."""
-    got = _paper(ctx, side)
-    return None if got is None else got[0]
-
-
 def _paper_rank(ctx: Context, side: str) -> float | None:
-    """The capture's own noise in the colour rank measure (:func:`_third_colour`) on the
-    plain paper of ``side`` (None as :func:`_paper_noise`)."""
-    got = _paper(ctx, side)
-    return None if got is None else got[1]
+    """The capture's own noise in the colour rank measure (:func:`_third_colour`): its
+    median on the white view's smooth paper on ``side``, outside every printed feature and
+    personalised area (None when the view is missing or too little plain paper shows)."""
+    return _paper(ctx, side)
 
 
-def _paper(ctx: Context, side: str) -> tuple[float, float] | None:
+def _paper(ctx: Context, side: str) -> float | None:
     v = ctx.view("white", side)
     if v is None:
         return None
-    key = f"paper_noise_{side}"
+    key = f"paper_rank_{side}"
     if key in ctx.memo:
-        got: tuple[float, float] | None = ctx.memo[key]
+        got: float | None = ctx.memo[key]
         return got
     w, h = ctx.model.size_mm
     page = (_EDGE_MM, _EDGE_MM, w - 2 * _EDGE_MM, h - 2 * _EDGE_MM)
     img = v.crop(page, _TEXTURE_DPI)
-    out: tuple[float, float] | None = None
+    out: float | None = None
     if img.ndim == 3:
         ref = _resize(_ref_crop(ctx, side, "white", page), img.shape[:2])
         printed = [f.box_mm for f in ctx.model.features if f.side == side and f.kind in _PRINTED]
@@ -285,8 +279,7 @@ def _paper(ctx: Context, side: str) -> tuple[float, float] | None:
         else:
             paper = paper & False
         if int(paper.sum()) >= _PAPER_MIN_PX:
-            out = (float(np.median(_fine_chroma(img, _DOT_SIGMA)[paper])),
-                   float(np.median(_third_colour(img)[paper])))
+            out = float(np.median(_third_colour(img)[paper]))
     ctx.memo[key] = out
     return out
 
@@ -328,12 +321,14 @@ def _too_coarse(cid: str, v: RegisteredView, box: BoxMM, what_en: str,
 
 
 def rainbow_smooth(ctx: Context) -> Finding:
-    """Fine colour detail (a dot screen's) in the rainbow's smooth print, over the capture's
-    own noise: the median over smooth pixels of tiles clear of personal data, less the same
-    on the white view's plain paper (:func:`_paper_noise`, this side's or the other's; not
-    applicable when none shows: another light's noise is not this one's); fails above. A
-    split-duct rainbow blends without dots, a colour copy prints it as a CMYK dot screen.
-    Not applicable on a capture too coarse to show a screen (:data:`_SCREEN_MIN_DPI`)."""
+    """Fine colour detail (a dot screen's) in the rainbow's smooth print against its fine
+    luminance detail: the median over smooth pixels of tiles clear of personal data of the
+    fine chroma (:func:`_fine_chroma`) over the fine luminance at the same scale; fails
+    above :data:`_RAINBOW_MAX`. A split-duct rainbow blends without dots, so its fine detail
+    is the capture's noise, whose chroma and luminance keep a fixed ratio whatever its
+    level (the capture needs no other light or plain paper to be measured on); a colour
+    copy prints it as a dot screen of several inks, whose fine detail is mostly colour. Not
+    applicable on a capture too coarse to show a screen (:data:`_SCREEN_MIN_DPI`)."""
     cid = "feature.rainbow.smooth"
 
     def one(f: FeatureSpec) -> Finding:
@@ -344,18 +339,9 @@ def rainbow_smooth(ctx: Context) -> Finding:
         coarse = _too_coarse(cid, v, box, "rainbow print", "ирисовый фон")
         if coarse is not None:
             return coarse
-        noise = _paper_noise(ctx, f.side)
-        for s in ("front", "back"):
-            noise = noise if noise is not None else _paper_noise(ctx, s)
-        if noise is None:
-            return make_finding(cid, Status.NOT_APPLICABLE,
-                                "no plain paper shows in white light to measure the "
-                                "capture's own noise on (all printed, clipped or "
-                                "personalised).",
-                                "в белом свете не видно чистой бумаги для оценки шума снимка.",
-                                view=v, box_mm=box)  # fmt: skip
         personal = _personal_boxes(ctx, f.side)
-        mine: list[F32] = []
+        chroma: list[F32] = []
+        luma: list[F32] = []
         for t in _tiles(ctx, f.side, box):
             img = v.crop(t, _TEXTURE_DPI)
             if img.ndim != 3:
@@ -365,13 +351,16 @@ def rainbow_smooth(ctx: Context) -> Finding:
             smooth &= _mask_out(img.shape[:2], t, personal, _TEXTURE_DPI, 0.5)
             if smooth.sum() < 50:
                 continue
-            mine.append(_fine_chroma(img, _DOT_SIGMA)[smooth])
-        if not mine:
+            g = _lum(img)
+            chroma.append(_fine_chroma(img, _DOT_SIGMA)[smooth])
+            luma.append(np.abs(g - cv2.GaussianBlur(g, (0, 0), _DOT_SIGMA))[smooth])
+        if not chroma:
             return make_finding(cid, Status.NOT_APPLICABLE,
                                 "no smooth rainbow print clear of personal data to examine.",
                                 "нет свободного от данных участка ирисового фона.", view=v,
                                 box_mm=box)  # fmt: skip
-        score = float(np.median(np.concatenate(mine))) - max(_QUANT_FLOOR, noise)
+        score = float(np.median(np.concatenate(chroma))) / max(
+            _LUMA_FLOOR, float(np.median(np.concatenate(luma))))
         if score > _RAINBOW_MAX:
             e = _fine_chroma(v.crop(box, _TEXTURE_DPI), _DOT_SIGMA)
             _heat(ctx, cid, v, box, np.asarray(cv2.GaussianBlur(e, (0, 0), 4), np.float32))
@@ -399,8 +388,9 @@ _PAPER_GAP_MM, _PAPER_MM = 0.6, 1.6
 _MIN_INK = 5.0
 #: Least letter texture (the r.m.s. of the along-line detail above the paper's noise, over
 #: the line's ink depth): genuine microprint rendered 0.15-0.34, scanned 0.10-0.30,
-#: photographed 0.056-0.19; a copy blurred at letter scale 0.024-0.045 in every capture.
-_MICRO_MIN = 0.05
+#: photographed 0.052-0.19 (edge spread up to :data:`_MICRO_MAX_SIGMA`); a copy blurred at
+#: letter scale 0.024-0.045 in every capture.
+_MICRO_MIN = 0.048
 
 
 #: Most third colour (:func:`_third_colour`) of the microprint line over the paper's beside
@@ -410,6 +400,43 @@ _MICRO_RANK_MAX = 5.0
 #: Least sampling of the line (dpi) at which its 0.25 mm letters still span 1.7 pixels and
 #: show their strokes: genuine photos sampled at 159 dpi lose them (texture 0.036).
 _MICRO_MIN_DPI = 170.0
+
+
+#: Most edge spread of the capture (:func:`_edge_sigma`, pixels at :data:`_MICRO_DPI`) at
+#: which the letter texture is judged: renders measure 0.84-0.93, scans 0.88-1.10, photos
+#: 0.96-1.32; past 1.15 genuine microprint keeps only 0.036-0.049 of texture, as much as a
+#: blurred copy (0.025-0.045), so the letters cannot be judged there.
+_MICRO_MAX_SIGMA = 1.15
+#: Least step (levels) between the ink and the paper of a text edge the spread is read on.
+_EDGE_STEP = 80.0
+
+
+def _edge_sigma(ctx: Context, v: RegisteredView, side: str) -> float | None:
+    """The capture's blur as the spread (Gaussian sigma, pixels at :data:`_MICRO_DPI`) of
+    the sharpest edges of the personalised text on ``side``: a step of height H blurred by
+    sigma has a steepest slope of H / (sigma sqrt(2 pi)); the 95th percentile of slope over
+    step on strong edges gives the capture's sharpest edges (None without such text)."""
+    ratios = []
+    for fld in ctx.model.fields:
+        if fld.side != side:
+            continue
+        crop = v.crop(_value_box(fld), _MICRO_DPI)
+        if _ink_share(crop) <= 0.03:
+            continue
+        g = _lum(crop)
+        slope = np.hypot(cv2.Sobel(g, cv2.CV_32F, 1, 0, ksize=3),
+                         cv2.Sobel(g, cv2.CV_32F, 0, 1, ksize=3)) / 8  # fmt: skip
+        k = np.ones((7, 7), np.uint8)
+        step = cv2.dilate(g, k) - cv2.erode(g, k)
+        strong = step > _EDGE_STEP
+        if strong.sum() >= 20:
+            ratios.append(slope[strong] / step[strong])
+        if len(ratios) == 4:
+            break
+    if not ratios:
+        return None
+    top = float(np.percentile(np.concatenate(ratios), 95))
+    return 1.0 / max(1e-6, top * float(np.sqrt(2 * np.pi)))
 
 
 def _letter_texture(crop: F32, top: int, bottom: int) -> float:
@@ -440,7 +467,8 @@ def microprint_sharp(ctx: Context) -> Finding:
     leaves a smooth grey line), and :data:`_MICRO_RANK_MAX` over its third colour against
     the paper beside it (:func:`_third_colour`: one ink, not a screen's several). The score
     is the smaller margin; fails below 1. The texture is not judged on a capture sampling
-    the line below :data:`_MICRO_MIN_DPI` (not applicable unless the screen shows)."""
+    the line below :data:`_MICRO_MIN_DPI` or blurred past :data:`_MICRO_MAX_SIGMA`
+    (:func:`_edge_sigma`): not applicable there unless the screen shows."""
     cid = "feature.microprint.sharp"
 
     def one(f: FeatureSpec) -> Finding:
@@ -467,9 +495,10 @@ def microprint_sharp(ctx: Context) -> Finding:
         screen = float(np.median(rank[top:bottom])) / max(0.05, float(np.median(rank[paper])))
         score = _MICRO_RANK_MAX / max(1e-6, screen)
         dpi = _sampling_dpi(v, box)
-        if dpi >= _MICRO_MIN_DPI:
+        spread = _edge_sigma(ctx, v, f.side)
+        if dpi >= _MICRO_MIN_DPI and (spread is None or spread <= _MICRO_MAX_SIGMA):
             score = min(score, texture / _MICRO_MIN)
-        elif score >= 1.0:
+        elif score >= 1.0 and dpi < _MICRO_MIN_DPI:
             return make_finding(
                 cid, Status.NOT_APPLICABLE,
                 f"the capture samples the microprint at {dpi:.0f} dpi: its 0.25 mm letters "
@@ -478,6 +507,17 @@ def microprint_sharp(ctx: Context) -> Finding:
                 f"снимок передаёт микротекст с разрешением {dpi:.0f} dpi: для букв 0,25 мм "
                 f"нужно не менее {_MICRO_MIN_DPI:.0f} dpi (отсканируйте страницу с 300 dpi "
                 "или осмотрите под лупой 10x).", view=v, box_mm=box)
+        elif score >= 1.0:
+            return make_finding(
+                cid, Status.NOT_APPLICABLE,
+                f"the capture is too blurred to judge 0.25 mm letters: its sharpest text "
+                f"edges spread over {spread:.2f} px at {_MICRO_DPI} dpi (at most "
+                f"{_MICRO_MAX_SIGMA:.2f} needed: retake the photo in focus, scan the page at "
+                "300 dpi or examine it under a 10x loupe).",
+                f"снимок слишком размыт для букв 0,25 мм: резкость краёв текста "
+                f"{spread:.2f} px при {_MICRO_DPI} dpi (нужно не более {_MICRO_MAX_SIGMA:.2f}: "
+                "переснимите в фокусе, отсканируйте с 300 dpi или осмотрите под лупой 10x).",
+                view=v, box_mm=box)
         return _judge(cid, score, low_fails=True, view=v, box=box, threshold=1.0,
                       ok=("The microprint keeps its fine detail.",
                           "Микротекст сохраняет мелкие детали."),

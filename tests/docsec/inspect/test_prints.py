@@ -1,0 +1,111 @@
+"""The print checks under magnification (guilloche, rainbow, microprint): each fails on its
+copy and passes on the genuine twin, rendered and scanned; a capture too coarse to show a
+dot screen is not applicable; the noise floor is the white view's own."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import cv2
+import numpy as np
+import pytest
+
+from docsec.generate import SyntheticDocument
+from docsec.generate.capture import capture
+from docsec.inspect import inspect_document
+from docsec.inspect.prints import _letter_texture, _third_colour
+from docsec.report import Status
+from tests.docsec.inspect.conftest import REF
+
+MakeDoc = Callable[..., SyntheticDocument]
+
+#: (check, the generator's copy that must fail it, a model carrying the feature)
+CASES = [
+    ("feature.guilloche.continuous", "print.guilloche_scan_print", "uto_passport_td3"),
+    ("feature.rainbow.smooth", "print.rainbow_halftone", "uto_passport_td3"),
+    ("feature.microprint.sharp", "print.microprint_blurred", "uto_visa_mrva"),
+]
+#: The views the print checks read (white light, both sides) and the UV view.
+_LIGHTS = ("white", "white_back", "uv365", "uv365_back")
+
+
+def _views(doc: SyntheticDocument, mode: str) -> dict[str, np.ndarray]:
+    views = {k: v for k, v in doc.views.items() if k in _LIGHTS}
+    if mode == "rendered":
+        return views
+    # one clean flatbed scan from one position (the same seed for every view)
+    return {k: capture(v, kind="scan", level=1, rng=5).image for k, v in views.items()}
+
+
+def _status(views: dict[str, np.ndarray], check_id: str) -> tuple[Status, str]:
+    rep = inspect_document(views, reference_date=REF, level=3, viz=False)
+    f = rep.finding(check_id)
+    assert f is not None, check_id
+    return f.status, f.message
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mode", ["rendered", "scan"])
+@pytest.mark.parametrize(("check_id", "defect", "model"), CASES)
+def test_copy_fails_and_genuine_twin_passes(make_doc: MakeDoc, check_id: str, defect: str,
+                                            model: str, mode: str) -> None:
+    assert _status(_views(make_doc(model), mode), check_id)[0] == Status.PASS
+    assert _status(_views(make_doc(model, defect), mode), check_id)[0] == Status.FAIL
+
+
+def test_third_colour_is_noise_on_one_ink_and_large_on_a_cmy_screen() -> None:
+    rng = np.random.default_rng(3)
+    h, w = 60, 120
+    yy, xx = np.mgrid[0:h, 0:w]
+    # thin lines of one ink over a tinted paper: every pixel mixes the two colours
+    cover = (np.abs(np.sin(xx / 3.0 + yy / 7.0)) > 0.9).astype(np.float32)[..., None]
+    cover = cv2.GaussianBlur(cover, (0, 0), 0.6)[..., None]
+    paper, ink = np.array([236, 230, 242], np.float32), np.array([70, 90, 160], np.float32)
+    line = paper * (1 - cover) + ink * cover + rng.normal(0, 1.5, (h, w, 3))
+    # the same tone printed as cyan, magenta and yellow dots at their own angles
+    dots = np.stack([(rng.random((h, w)) < 0.35) for _ in range(3)], axis=-1)
+    screen = np.where(dots, 255 - np.array([200, 180, 120]), 255).astype(np.float32)
+    screen = screen + rng.normal(0, 1.5, (h, w, 3))
+    one = float(np.median(_third_colour(line.astype(np.float32))))
+    cmy = float(np.median(_third_colour(screen.astype(np.float32))))
+    assert one < 1.5 * 1.5**2  # the sensor noise (sigma 1.5) alone
+    assert cmy > 20 * one
+
+
+def test_letter_texture_separates_letters_from_a_blurred_line() -> None:
+    rng = np.random.default_rng(5)
+    h, w = 30, 400
+    img = np.full((h, w, 3), 235.0, np.float32)
+    letters = rng.random((4, w)) < 0.5  # 0.25 mm letters at 200 dpi: 2-pixel strokes
+    img[13:17] = np.where(letters[..., None], 60.0, 235.0)
+    blurred = img.copy()
+    blurred[13:17] = cv2.GaussianBlur(img, (0, 0), sigmaX=2.0, sigmaY=0.7)[13:17]
+    for a in (img, blurred):
+        a += rng.normal(0, 1.5, a.shape).astype(np.float32)
+    assert _letter_texture(img, 13, 17) > 0.15
+    assert _letter_texture(blurred, 13, 17) < 0.05
+
+
+def test_a_capture_too_coarse_for_a_screen_is_not_applicable(make_doc: MakeDoc) -> None:
+    doc = make_doc("uto_passport_td3")
+    # the page sampled at 140 dpi (a distant photo): no 100-150 lpi screen can show
+    views = {k: cv2.resize(v, None, fx=0.7, fy=0.7, interpolation=cv2.INTER_AREA)
+             for k, v in doc.views.items() if k in _LIGHTS}  # fmt: skip
+    rep = inspect_document(views, reference_date=REF, level=3, viz=False)
+    for cid in ("feature.guilloche.continuous", "feature.rainbow.smooth",
+                "feature.microprint.sharp"):
+        f = rep.finding(cid)
+        assert f is not None and f.status == Status.NOT_APPLICABLE, (cid, f)
+        assert "dpi" in f.message and "140 dpi" in f.message, f.message
+
+
+def test_rainbow_noise_floor_is_the_white_views_own(make_doc: MakeDoc) -> None:
+    """A comparator whose white view is noisier than its UV view (the UV view smoothed by
+    JPEG) does not make a genuine rainbow look screened."""
+    doc = make_doc("uto_passport_td3")
+    rng = np.random.default_rng(9)
+    views = {k: v for k, v in doc.views.items() if k in _LIGHTS}
+    noisy = views["white"].astype(np.float32) + rng.normal(0, 2.0, views["white"].shape)
+    views["white"] = np.clip(noisy, 0, 255).astype(np.uint8)
+    status, msg = _status(views, "feature.rainbow.smooth")
+    assert status == Status.PASS, msg
