@@ -75,3 +75,25 @@ def test_line_numbered_at_the_band_pitch() -> None:
     blobs = [_Blob(20 + k * pitch, 50.0, 0.6 * PATCH_PITCH, PATCH_PITCH) for k in range(30)]
     indexed = _index_line(blobs, pitch=pitch)
     assert [int(i) for i, _, _ in indexed] == list(range(30))
+
+
+def test_grids_short_of_check_digits_are_not_read_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    # two lines of 44 evenly spaced OCR-B capitals and digits that are no MRZ: every grid
+    # is read once on the grid alone and none again through the shifted windows
+    import docsec.read.mrz as mrz
+    from docsec.read import read_mrz
+
+    rng = np.random.default_rng(11)
+    alphabet = list("ABCDEFGHJKLMNPRSTUVWXYZ0123456789")
+    lines = tuple("".join(rng.choice(alphabet, 44)) for _ in range(2))
+    full_reads = []
+    read_grid = mrz._read_grid
+
+    def counting(*args: object, **kwargs: object) -> mrz.BandRead:
+        shifts = args[7] if len(args) > 7 else kwargs.get("shifts", mrz._SHIFTS)
+        full_reads.append(len(shifts))  # type: ignore[arg-type]
+        return read_grid(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(mrz, "_read_grid", counting)
+    assert read_mrz(turned(render_mrz_page(lines, dpi=150), 12.0), tesseract=False) is None
+    assert full_reads and set(full_reads) == {1}
