@@ -27,16 +27,8 @@ THRESHOLDS: Mapping[str, float] = {
     "feature.uv_emblem.present": 0.4,
     "feature.uv_emblem.invisible_in_white": 0.12,
     "feature.ir_mrz.dark": 0.5,
-    # screen energy over the reference's: genuine rendered 1.5-2.3 (a registration exact to the
-    # pixel keeps the most detail), scanned 1.0-1.8; a scan-and-print copy 2.7 and more
-    # (rendered 3.8+); photos are not separated (genuine 0.4-0.7, copies 0.7-1.3)
-    "feature.guilloche.continuous": 2.5,
-    "feature.microprint.sharp": 0.7,
-    # median fine chroma of smooth rainbow print over the UV view's (the camera's noise):
-    # genuine rendered below 0, scanned -0.09-0.05, photographed up to 0.18; a colour copy's
-    # dot screen rendered 0.6+, scanned 0.23+ (light rainbows), mostly 0.7+; a photo's JPEG
-    # removes the screen (copies -0.3-0.2: not separated)
-    "feature.rainbow.smooth": 0.22,
+    # the print checks (guilloche, rainbow, microprint) keep their thresholds beside their
+    # measures in docsec/inspect/prints.py
     # slid correlation: genuine 0.69-0.80 (registration off by up to 1.2 mm), a printed
     # imitation or a missing watermark -0.02-0.17
     "feature.watermark.present": 0.4,
