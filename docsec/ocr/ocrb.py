@@ -14,6 +14,7 @@ plain numpy.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -77,6 +78,28 @@ def strip_width(n_chars: int) -> int:
     return 2 * MARGIN + PITCH * n_chars
 
 
+def _percentiles(values: np.ndarray, qs: tuple[float, ...]) -> list[float]:
+    """``np.percentile(values, q)`` (linear) for each ``q``, rounded to ``float32`` as
+    numpy gives it for a ``float32`` array; a ``uint8`` array's from its histogram (the
+    same order statistics and interpolation, without sorting)."""
+    if values.dtype != np.uint8 or values.size == 0:
+        got = np.percentile(values.astype(np.float32), qs).astype(np.float32)
+        return [float(v) for v in got]
+    cum = np.cumsum(np.bincount(values.ravel(), minlength=256))
+    n = int(cum[-1])
+    out = []
+    for q in qs:
+        virtual = (n - 1) * (q / 100)
+        below = math.floor(virtual)
+        t = virtual - below
+        # the values of rank below and below + 1: the first level whose count passes it
+        a, b = (float(v) for v in np.searchsorted(cum, [below, min(below + 1, n - 1)], "right"))
+        # numpy's interpolation, from the nearer end
+        value = b - (b - a) * (1 - t) if t >= 0.5 else a + (b - a) * t
+        out.append(float(np.float32(value)))
+    return out
+
+
 def normalise_strip(strip: np.ndarray) -> np.ndarray:
     """Map a gray line strip to ``float32`` ink density: paper 0, ink 1 (clipped).
 
@@ -89,9 +112,8 @@ def normalise_strip(strip: np.ndarray) -> np.ndarray:
     stretched into ink.
     """
     values = strip.astype(np.float32)
-    # both percentiles from one partition, rounded to float32 as one at a time would be
-    high, low = np.percentile(values, (85, 2)).astype(np.float32)
-    whole = float(high) - float(low)
+    high, low = _percentiles(strip, (85.0, 2.0))
+    whole = high - low
     # levels from the rows of the characters only: a shadow or the next line at the
     # strip's top or bottom edge must not set the ink level
     mid = values.shape[0] // 2
@@ -184,9 +206,10 @@ class OcrbClassifier:
         """:class:`CellReading` of every row of class probabilities (junk column ignored)."""
         proba = proba[:, : len(CLASSES)]
         order = np.argsort(-proba, axis=1)[:, :top_k]
+        best = np.take_along_axis(proba, order, axis=1)
         readings = []
-        for row, idx in zip(proba, order, strict=True):
-            cands = tuple((CLASSES[i], float(row[i])) for i in idx)
+        for idx, ps in zip(order.tolist(), best.tolist(), strict=True):
+            cands = tuple(zip((CLASSES[i] for i in idx), ps, strict=True))
             readings.append(CellReading(cands[0][0], cands[0][1], cands))
         return readings
 

@@ -208,3 +208,18 @@ def test_cell_windows_are_the_strip_cut_at_the_pitch(shift: tuple[float, int]) -
             window = norm[top : top + CROP_H, left : left + CROP_W]
             assert np.array_equal(out[row].reshape(CROP_H, CROP_W), window)
 
+
+
+@pytest.mark.parametrize("shape", [(36, 904), (36, 25), (1, 1), (3, 7)])
+def test_strip_percentiles_are_numpys(shape: tuple[int, int]) -> None:
+    from docsec.ocr.ocrb import _percentiles
+
+    rng = np.random.default_rng(sum(shape))
+    for strip in (
+        rng.integers(0, 256, size=shape, dtype=np.uint8),
+        rng.integers(100, 103, size=shape, dtype=np.uint8),
+        np.full(shape, 7, np.uint8),
+    ):
+        want = np.percentile(strip.astype(np.float32), (85, 2)).astype(np.float32)
+        assert _percentiles(strip, (85.0, 2.0)) == [float(v) for v in want]
+        assert _percentiles(strip.astype(np.float64), (85.0, 2.0)) == [float(v) for v in want]
