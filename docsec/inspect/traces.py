@@ -81,8 +81,8 @@ TRACE_THRESHOLDS: Mapping[str, float] = {
     "feature.portrait.no_cut_line": 10.0,
     # UV lift (grey levels) of the page's edge band over the paper inside it, beyond the
     # reference: genuine rendered and scanned copies stay below 3.6, photographed ones reach
-    # 6.8; the adhesive of a glued-in page lifts 50+ rendered and scanned (1.4-42 in a
-    # photo's soft edges: feature.page.intact catches most of those)
+    # 6.8; the adhesive of a glued-in page lifts 50+ rendered and scanned, and 65+ in photos
+    # now that their edge is found in the white view of the same position (3-39 before)
     "feature.page.no_edge_glue": 8.0,
 }
 
@@ -449,11 +449,15 @@ def _edge_offset(prof: NDArray[np.float64], nominal: int, reach: int) -> int:
     return lo + int(np.argmax(steps)) if steps.size else nominal
 
 
-def edge_profiles(ctx: Context, v: RegisteredView,
-                  side: str) -> list[list[tuple[NDArray[np.float64], NDArray[np.float64]]]] | None:
+def edge_profiles(ctx: Context, v: RegisteredView, side: str,
+                  edge_view: RegisteredView | None = None,
+                  ) -> list[list[tuple[NDArray[np.float64], NDArray[np.float64]]]] | None:
     """Per edge of the page, per piece of it, the UV profile running inwards from where the
     page's edge is found in the capture, and the reference's from its edge (levels at
-    :data:`_GLUE_DPI`); None when the model has no UV reference."""
+    :data:`_GLUE_DPI`); None when the model has no UV reference. With ``edge_view`` (the
+    white view of the same side, taken from the same position) the edge is found there:
+    under UV a band along the edge as bright as the background beside it (the adhesive in
+    a photo) would otherwise move the edge found onto the band's inner side."""
     w, h = ctx.model.size_mm
     k = _GLUE_DPI / 25.4
     ref = _reference_page(ctx, side, "uv365", (round(h * k), round(w * k)))
@@ -477,22 +481,45 @@ def edge_profiles(ctx: Context, v: RegisteredView,
     edges = []
     for box, along_x, reverse in strips:
         mine = _lum(v.crop(box, _GLUE_DPI)).astype(np.float64)
+        lit = (_lum(edge_view.crop(box, _GLUE_DPI)).astype(np.float64)
+               if edge_view is not None else None)  # fmt: skip
+        if lit is not None and lit.shape != mine.shape:
+            lit = None
         x0, y0 = round(box[0] * k) + pad, round(box[1] * k) + pad
         r = ref_pad[y0 : y0 + mine.shape[0], x0 : x0 + mine.shape[1]]
         if r.shape != mine.shape:
             continue
         axis = 0 if along_x else 1
         pieces = []
-        for pm, pr in zip(np.array_split(mine, _EDGE_PIECES, axis=axis),
-                          np.array_split(r, _EDGE_PIECES, axis=axis), strict=True):
+        lits = (np.array_split(lit, _EDGE_PIECES, axis=axis) if lit is not None
+                else [None] * _EDGE_PIECES)  # fmt: skip
+        for pm, pr, pl in zip(np.array_split(mine, _EDGE_PIECES, axis=axis),
+                              np.array_split(r, _EDGE_PIECES, axis=axis), lits, strict=True):
             prof = pm.mean(axis=0) if along_x else pm.mean(axis=1)
             rprof = pr.mean(axis=0) if along_x else pr.mean(axis=1)
+            lprof = None if pl is None else (pl.mean(axis=0) if along_x else pl.mean(axis=1))
             if reverse:
                 prof, rprof = prof[::-1], rprof[::-1]
-            at = edge if fills else _edge_offset(prof, edge, reach)
+                lprof = None if lprof is None else lprof[::-1]
+            at = edge if fills else _edge_offset(prof if lprof is None else lprof, edge, reach)
             pieces.append((prof[at:], rprof[edge:]))
         edges.append(pieces)
     return edges
+
+
+#: Pixels within which two views' page corners fall when they were taken from one position.
+_SAME_POSITION_PX = 3.0
+
+
+def _same_position(a: RegisteredView, b: RegisteredView, size_mm: tuple[float, float]) -> bool:
+    """Whether two views put the page's corners at the same capture pixels (one fixed
+    position, as a comparator's lights of one side)."""
+    w, h = size_mm
+    qa, qb = a.to_capture((0.0, 0.0, w, h)), b.to_capture((0.0, 0.0, w, h))
+    if qa is None or qb is None:
+        return False
+    diff = np.abs(np.asarray(qa, np.float64) - np.asarray(qb, np.float64))
+    return bool(diff.max() <= _SAME_POSITION_PX)
 
 
 def page_edge_glue(ctx: Context) -> Finding:
@@ -510,7 +537,11 @@ def page_edge_glue(ctx: Context) -> Finding:
         return make_finding(cid, Status.NOT_APPLICABLE, f"{why}.", f"нет снимка: {why}.",
                             view_name="uv365")
     w, h = ctx.model.size_mm
-    edges = edge_profiles(ctx, v, side)
+    # the page's edge found in white light when it was taken from the UV view's position
+    white = ctx.view("white", side)
+    same_place = (white is not None and white.image.shape[:2] == v.image.shape[:2]
+                  and _same_position(white, v, ctx.model.size_mm))  # fmt: skip
+    edges = edge_profiles(ctx, v, side, white if same_place else None)
     if edges is None:
         return make_finding(cid, Status.ERROR, "the model has no UV reference.",
                             "нет эталона в УФ.", view=v)

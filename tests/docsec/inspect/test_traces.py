@@ -91,3 +91,27 @@ def test_glued_in_page_fails_on_a_scan(make_doc: MakeDoc) -> None:
     genuine = _report(make_doc, "uto_passport_td3", "", "scan").finding(cid)
     assert forged is not None and genuine is not None
     assert genuine.status == Status.PASS and forged.status == Status.FAIL, (genuine, forged)
+
+
+def _photo(views: dict[str, np.ndarray], seed: int) -> dict[str, np.ndarray]:
+    """Every view photographed from one position (one seed: one geometry), as a comparator's
+    camera on a stand takes each light."""
+    out = {}
+    for name, img in views.items():
+        im = capture(img, kind="photo", level=1, rng=seed).image
+        out[name] = np.asarray(im.mean(axis=2), np.uint8) if img.ndim == 2 else im
+    return out
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [9017, 9363])
+def test_glued_in_page_fails_on_a_photo(make_doc: MakeDoc, seed: int) -> None:
+    """In a photo the adhesive's band is about as bright under UV as the desk beside the
+    page, so the page's edge is found in the white view taken from the same position."""
+    cid = "feature.page.no_edge_glue"
+    for defects, want in (((), Status.PASS), (("page.glued_in",), Status.FAIL)):
+        doc = make_doc("uto_passport_td3", *defects, seed=seed)
+        views = _photo({k: v for k, v in doc.views.items() if k in ("white", "uv365")}, seed)
+        rep = inspect_document(views, reference_date=REF, level=2, viz=False)
+        f = rep.finding(cid)
+        assert f is not None and f.status == want, (defects, f)
