@@ -354,6 +354,8 @@ _PLATE_FILL = 0.97
 #: A plate is at least this tall for its width (a stamped line on its own, merged into one
 #: dark block, is about 0.08).
 _PLATE_ASPECT = 0.15
+#: A frame whose brighter part (Otsu) covers more than this share is a crop of the plate.
+_PLATE_CROP = 0.6
 
 
 def _plate_quad(gray: Any) -> Any | None:
@@ -395,9 +397,10 @@ def _plate_quad(gray: Any) -> Any | None:
 
 
 def _rectify_plate(img: Any) -> tuple[Any, bool]:
-    """The plate of a photo (the bright quadrilateral on a darker background) warped flat,
-    rows horizontal, and True; the image as it is and True when it shows nothing but the
-    plate (a crop), or False when no plate outline was found."""
+    """The plate of a photo (:func:`_plate_quad`) warped flat, rows horizontal, and True;
+    the image as it is and True when it shows nothing but the plate (a crop: its bright
+    part covers more than :data:`_PLATE_CROP` of it), or False when no plate outline was
+    found."""
     import cv2
     import numpy as np
 
@@ -406,8 +409,7 @@ def _rectify_plate(img: Any) -> tuple[Any, bool]:
     if quad is None:
         blur = cv2.GaussianBlur(gray, (0, 0), 2)
         _, th = cv2.threshold(blur, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-        # the plate fills the frame: the bright part covers most of it
-        return img, float(np.count_nonzero(th)) / th.size > _PLATE_AREA[1] - 0.3
+        return img, float(np.count_nonzero(th)) / th.size > _PLATE_CROP
     pts = quad.astype(np.float32)
     s, d = pts.sum(axis=1), np.diff(pts, axis=1).ravel()
     tl, br, tr, bl = pts[np.argmin(s)], pts[np.argmax(s)], pts[np.argmin(d)], pts[np.argmax(d)]
@@ -442,16 +444,16 @@ _PLATE_TWEAKS = (0.0, -1.5, 1.5)
 _PLATE_CELL_SLACK = (2, 2)
 #: Pixels the cells may drift off the fitted line from one end to the other.
 _PLATE_DRIFT = 8
-#: Weight of the edges across the rows (a streak left by a tilt, a glare's rim are such
-#: edges; a character's are mostly upright) against the upright ones.
+#: Weight of the channel of edges across the rows against the upright edges' channel
+#: (equal: kept apart, the two tell a bar from a stem; summed for fitting the line).
 _PLATE_ACROSS = 1.0
 #: Size (px) the font is drawn at before its edges are scaled to the plate's.
 _PLATE_DRAW = 100
 
 
 def _plate_features(gray: Any, streaks: bool = True) -> Any:
-    """Edge strength of the stamping: the gradient magnitude after each row's median is
-    taken out (the brushed metal's streaks run along the rows), slightly blurred. A
+    """Edge strength of the stamping, upright and across in two channels, after each row's
+    median is taken out (the brushed metal's streaks run along the rows), slightly blurred. A
     stamped character shows a dark and a bright edge whichever way the light falls, so its
     edges, not its tones, are compared (``streaks=False``: a drawn template, no streaks)."""
     import cv2
@@ -496,7 +498,7 @@ def _edge_sums(feat: Any) -> tuple[Any, Any, float]:
     one = feat.sum(axis=2) if feat.ndim == 3 else feat
     ii = cv2.integral(one, sdepth=cv2.CV_64F)
     sq = cv2.integral(np.square(one, dtype=np.float64), sdepth=cv2.CV_64F)
-    return ii, sq, 1e-3 * float(np.var(feat)) + 1e-9
+    return ii, sq, 1e-3 * float(np.var(one)) + 1e-9
 
 
 def _edge_ncc(feat: Any, t: Any, sums: tuple[Any, Any, float] | None = None) -> Any:
