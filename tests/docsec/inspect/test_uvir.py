@@ -1,6 +1,6 @@
 """UV and IR checks judged against the capture's own levels: fibres found against the
-capture's own noise, printed fibres told by their repeating tile, IR field darkness against
-the IR view's own paper. Each check passes a genuine document and fails its defect, as
+capture's own noise, printed fibres told by their repeating tile, the emblem's tint in white
+light compared in the band of its lines, IR field darkness against the IR view's own paper. Each check passes a genuine document and fails its defect, as
 rendered and as photographed on a stand (every light from one position, each with its own
 exposure and white balance)."""
 
@@ -27,6 +27,8 @@ Views = dict[str, NDArray[np.uint8]]
 CASES = [
     ("uto_passport_td3", "uv.fibres_missing", "feature.uv_fibres.present"),
     ("zzb_id_td1", "uv.fibres_missing", "feature.uv_fibres.present"),
+    ("uto_passport_td3", "uv.fibres_printed", "feature.uv_fibres.invisible_in_white"),
+    ("uto_card_td2", "uv.emblem_visible_in_white", "feature.uv_emblem.invisible_in_white"),
     ("uto_passport_td3", "ir.field_wrong_ink", "feature.ir_fields.dark"),
     ("uto_card_td2", "ir.field_wrong_ink", "feature.ir_fields.dark"),
 ]
