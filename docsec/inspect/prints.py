@@ -61,23 +61,33 @@ _TILE_FREE = 0.6
 _RANK_WIN = 5
 
 
-def _third_colour(img: F32) -> F32:
-    """Per pixel, the smallest eigenvalue of the colour covariance in the
-    :data:`_RANK_WIN` window around it (levels squared). Line print of one or two inks over
-    a smooth background mixes at most three colours, which lie in a plane of RGB: its third
-    component is the capture's noise alone. A copy's cyan, magenta, yellow and black dots
-    spread the colours in all three directions ("dots of several inks where the line has
-    one")."""
+def _third_colour(img: F32, step: int = 1) -> F32:
+    """Per pixel (every ``step``-th row and column), the smallest eigenvalue of the colour
+    covariance in the :data:`_RANK_WIN` window around it (levels squared). Line print of
+    one or two inks over a smooth background mixes at most three colours, which lie in a
+    plane of RGB: its third component is the capture's noise alone. A copy's cyan, magenta,
+    yellow and black dots spread the colours in all three directions ("dots of several inks
+    where the line has one")."""
     win = (_RANK_WIN, _RANK_WIN)
-    mean = [cv2.blur(img[..., c], win) for c in range(3)]
-    cov = np.empty(img.shape[:2] + (3, 3), np.float32)
-    for i in range(3):
-        for j in range(i, 3):
-            c = cv2.blur(img[..., i] * img[..., j], win) - mean[i] * mean[j]
-            cov[..., i, j] = c
-            cov[..., j, i] = c
-    out: F32 = np.linalg.eigvalsh(cov)[..., 0].astype(np.float32)
-    return out
+    mean = [cv2.blur(img[..., c], win)[::step, ::step] for c in range(3)]
+
+    def cov(i: int, j: int) -> F32:
+        out: F32 = cv2.blur(img[..., i] * img[..., j], win)[::step, ::step] - mean[i] * mean[j]
+        return out
+
+    a, b, c = cov(0, 0), cov(1, 1), cov(2, 2)
+    d, e, f = cov(0, 1), cov(0, 2), cov(1, 2)
+    # the eigenvalues of a symmetric 3x3 matrix in closed form (trigonometric solution)
+    q = (a + b + c) / 3
+    p1 = d * d + e * e + f * f
+    p = np.sqrt(((a - q) ** 2 + (b - q) ** 2 + (c - q) ** 2 + 2 * p1) / 6)
+    safe = np.maximum(p, 1e-6)
+    ba, bb, bc = (a - q) / safe, (b - q) / safe, (c - q) / safe
+    bd, be, bf = d / safe, e / safe, f / safe
+    det = ba * (bb * bc - bf * bf) - bd * (bd * bc - bf * be) + be * (bd * bf - bb * be)
+    phi = np.arccos(np.clip(det / 2, -1.0, 1.0)) / 3
+    low: F32 = np.asarray(q + 2 * p * np.cos(phi + 2 * np.pi / 3), np.float32)
+    return low
 
 
 def _screen_map(img: F32) -> F32:
@@ -236,12 +246,14 @@ def _smooth_mask(img: F32, ref: F32) -> NDArray[np.bool_]:
 
 #: Kinds of printed feature a copy reprints (their boxes are not plain paper).
 _PRINTED = ("rainbow", "guilloche", "microprint", "latent_image", "hologram", "ovi")
-#: Least smooth paper pixels (at :data:`_TEXTURE_DPI`, about 0.4 cm²) the noise floor is read on.
+#: Least smooth paper pixels (at :data:`_TEXTURE_DPI`, about 0.3 cm²) the noise is read on.
 _PAPER_MIN_PX = 2000
 #: Pixels with a channel beyond this level (or below 255 less it) are left out of the noise
 #: floor: clipping takes the noise off white paper (a clipped scan measured 0.01, its
 #: unclipped print 1.0).
 _CLIP_LEVEL = 245.0
+#: Every this many pixels of the plain paper are read for its noise (plenty remain).
+_PAPER_STEP = 3
 #: Paper this close (mm) to the page edge is left out (the edge and the background behind it).
 _EDGE_MM = 1.5
 
@@ -262,14 +274,22 @@ def _paper(ctx: Context, side: str) -> float | None:
         got: float | None = ctx.memo[key]
         return got
     w, h = ctx.model.size_mm
+    printed = [f.box_mm for f in ctx.model.features if f.side == side and f.kind in _PRINTED]
+    busy = _personal_boxes(ctx, side) + printed
     page = (_EDGE_MM, _EDGE_MM, w - 2 * _EDGE_MM, h - 2 * _EDGE_MM)
-    img = v.crop(page, _TEXTURE_DPI)
+    # the plain paper's extent, found at a coarse resolution (1 pixel a millimetre)
+    free = _mask_out((int(page[3]), int(page[2])), page, busy, 25, 0.5)
     out: float | None = None
-    if img.ndim == 3:
-        ref = _resize(_ref_crop(ctx, side, "white", page), img.shape[:2])
-        printed = [f.box_mm for f in ctx.model.features if f.side == side and f.kind in _PRINTED]
-        paper = _smooth_mask(img, ref) & _mask_out(
-            img.shape[:2], page, _personal_boxes(ctx, side) + printed, _TEXTURE_DPI, 0.5)
+    rows, cols = np.nonzero(free.any(axis=1))[0], np.nonzero(free.any(axis=0))[0]
+    img = None
+    if rows.size and cols.size:
+        region = (page[0] + cols[0], page[1] + rows[0], float(cols[-1] - cols[0] + 1),
+                  float(rows[-1] - rows[0] + 1))  # fmt: skip
+        img = v.crop(region, _TEXTURE_DPI)
+    if img is not None and img.ndim == 3:
+        ref = _resize(_ref_crop(ctx, side, "white", region), img.shape[:2])
+        paper = _smooth_mask(img, ref) & _mask_out(img.shape[:2], region, busy, _TEXTURE_DPI,
+                                                   0.5)  # fmt: skip
         hi, lo = _chan_max(img), _chan_min(img)
         for clip in (_CLIP_LEVEL, 254.5):  # unclipped paper first, then any unsaturated
             keep = paper & (hi < clip) & (lo > 255 - clip)
@@ -279,7 +299,8 @@ def _paper(ctx: Context, side: str) -> float | None:
         else:
             paper = paper & False
         if int(paper.sum()) >= _PAPER_MIN_PX:
-            out = float(np.median(_third_colour(img)[paper]))
+            out = float(np.median(_third_colour(img, _PAPER_STEP)[
+                paper[::_PAPER_STEP, ::_PAPER_STEP]]))
     ctx.memo[key] = out
     return out
 
