@@ -94,9 +94,10 @@ MRZ_FONT_THRESHOLD = 0.96
 #: (rendered, scanned, photographed), the unpersonalised design's 0.00.
 _MRZ_INK_SHARE = 0.03
 #: Field score (own fit less the other fields' median fit, plus own fit less the best other
-#: face's): genuine fields -0.04 at worst (generator and independent captures, rendered,
-#: scanned, photographed), a field in DejaVu Serif -0.11 and less, in Liberation/FreeFont
-#: -0.12 and less (a FreeSans name -0.03 to -0.12: Helvetica's capitals are DejaVu's nearly)
+#: face's): genuine fields -0.070 at worst (docsec's generator and the independent set,
+#: each rendered, scanned and photographed), re-typed fields -0.083 and less (a date in
+#: DejaVu Serif -0.105 and less; a name in Liberation/FreeFont -0.083 and less, but for a
+#: few in a face close to DejaVu's, -0.05 to +0.1: missed). The margin is thin both ways.
 VIZ_FONT_THRESHOLD = -0.075
 #: Resolution the fields are compared at: capital letters 12-15 px high, the capture's own
 #: resolution in the benchmark (finer adds no detail to a 200 dpi capture).
