@@ -126,9 +126,14 @@ def _fibre_mask(ctx: Context, f: FeatureSpec, v: RegisteredView) -> tuple[NDArra
     ref = _resize(ref, uv.shape[:2])
     glowing = [g.box_mm for g in ctx.model.features
                if g.side == f.side and g.kind in ("security_thread", "uv_emblem")]
-    blank = _mask_out(uv.shape[:2], box, _personal_boxes(ctx, f.side), _FIBRE_DPI, 1.0)
-    blank &= _mask_out(uv.shape[:2], box, glowing, _FIBRE_DPI, _GLOWING_PAD_MM)
+    blank = _mask_out(uv.shape[:2], box, _personal_boxes(ctx, f.side) + glowing, _FIBRE_DPI,
+                      1.0)  # fmt: skip
     blank &= _lum(ref) < np.percentile(_lum(ref), 70) + 6
+    # the brightest, most saturated fibre pixels: where a fibre printed in visible ink shows
+    # its colour in white light (a faint fibre's edge pixels show the paper)
+    saturated = _chan_max(uv) - _chan_min(uv) > _FIBRE_SATURATED
+    ctx.memo[f"{key}/bright"] = (glow > _FIBRE_BRIGHT) & saturated & blank
+    blank &= _mask_out(uv.shape[:2], box, glowing, _FIBRE_DPI, _GLOWING_PAD_MM)
     edge = round(_FIBRE_EDGE_MM * _FIBRE_DPI / 25.4)
     blank[:edge], blank[-edge:], blank[:, :edge], blank[:, -edge:] = False, False, False, False
     if blank.sum() >= 100:
@@ -144,10 +149,6 @@ def _fibre_mask(ctx: Context, f: FeatureSpec, v: RegisteredView) -> tuple[NDArra
     share = float(blank.mean())
     ctx.memo[key] = (mask, share)
     ctx.memo[f"{key}/blank"] = blank
-    # the brightest, most saturated fibre pixels: where a fibre printed in visible ink shows
-    # its colour in white light (a faint fibre's edge pixels show the paper)
-    saturated = _chan_max(uv) - _chan_min(uv) > _FIBRE_SATURATED
-    ctx.memo[f"{key}/bright"] = (glow > _FIBRE_BRIGHT) & saturated & blank
     return mask, share
 
 
@@ -178,8 +179,8 @@ def uv_fibres_present(ctx: Context) -> Finding:
 
 #: Colour contrast (levels, the three channels' deviations added) of the brightest fibre
 #: pixels in white light over the paper around them above which the fibres are printed on
-#: the surface: genuine embedded fibres -3.5-10 (150 captures of both sets; 14 seen on a
-#: photo of docsec's), fibres printed in visible ink 31-65 in docsec's captures, a
+#: the surface: genuine embedded fibres -3.5-15 (docsec's scans of ZZA's coloured guilloche
+#: reach 15), fibres printed in visible ink 18.5 and more in docsec's captures, a
 #: comparator's fainter print 8-31 (its repeating tile fails :func:`uv_fibres_random`).
 FIBRES_WHITE_MAX = 17.0
 #: The fibre pixels judged in white light: glowing by this many levels over the paper
