@@ -118,10 +118,10 @@ _MIN_GLYPHS = 4
 #: genuine captures 0.75-0.95).
 _MIN_TYPICAL_FIT = 0.6
 #: How far (mm) around the value box the ink is looked for: a page registered at a scale
-#: a per cent or two off puts a field at its far end up to 2.6 mm off along the line (a
-#: scanned certificate's document number), a millimetre across it; the label's last row
-#: is above.
-_GROW_X_MM, _GROW_UP_MM, _GROW_DOWN_MM = 3.0, 0.8, 0.9
+#: a per cent or two off puts a field up to 2.6-3.5 mm off along its line (a scanned
+#: certificate's document number, a photographed one's holder name), a millimetre across
+#: it; the label's last row is above.
+_GROW_X_MM, _GROW_UP_MM, _GROW_DOWN_MM = 4.5, 0.8, 0.9
 #: Scales tried around the model's type size (type set at whole pixels, registration scale).
 _SCALES = (0.96, 0.98, 1.02, 1.04)
 #: Scales of an other face around the model's cap height (a forger matches it by eye).
