@@ -81,3 +81,30 @@ def test_perforated_number_one_digit_off_fails_on_captures(model: str, kind: str
                  for name, img in doc.views.items()}  # fmt: skip
         views["transmitted"] = np.asarray(views["transmitted"].mean(axis=2), np.uint8)
         assert _inspect(views) == want, (model, kind, defects)
+
+
+#: The holes found on a scan of a genuine document numbered L13906209 (transmitted light,
+#: docsec's scan capture): stray holes of the print beside the last digit stretch the cut.
+_SCANNED = """
+##.....#####...###.....###....###....###....###.....####...###.###
+###......##...#..##...#..###.##.##..##..#..#..##...##.##..#..#####
+##.......###......#...#...##.#...#..#..........#...#...#..#...#.##
+##.......##......##...#...#..#...#..####.......#...#...#..#...##..
+##.......##..#.###....#..##..#...##.##..#.....#....#...##.#..#####
+##...##..##..#....#....####..#...#..#...#....##....#...#...####.##
+##.......##.......#.......#..#...#..#...#...##.....#...#.....##.##
+##.......##...#...#......##..##.##..##..#.###......##.###..#.#####
+######..####...###.....###....###....###...#####....###....###..#.
+"""
+
+
+def test_stray_holes_beside_the_number_are_trimmed_and_a_changed_digit_still_shows() -> None:
+    grid = np.array([[c == "#" for c in row] for row in _SCANNED.split()], bool)
+    plain, _ = transmitted._read_cells(transmitted._split_glyphs(grid, 9), "L13906209")
+    assert plain != "L13906209"  # the untrimmed cut misreads
+    got, _ = transmitted._read_cells(transmitted._best_split(grid, "L13906209"), "L13906209")
+    assert got == "L13906209"
+    # against a number one digit off, that digit reads as perforated
+    other, margin = transmitted._read_cells(transmitted._best_split(grid, "L13906219"),
+                                            "L13906219")
+    assert other == "L13906209" and margin > transmitted._PERF_MARGIN
