@@ -15,14 +15,20 @@ Decoding rules:
   one unsure character and no other candidate passes the same digits; every other
   character must be read above
   :attr:`~docsec.read.params.TrustParams.trust_unchecked` (its probability among the
-  characters its field can hold), or it is listed in ``Decoded.unsure``.
+  characters its field can hold), or it is listed in ``Decoded.unsure``;
+* a character whose cell is misplaced on its glyph (``misplaced``: the grid put two
+  cells on one glyph, or left one between cells) is never read surely: unless a check
+  digit vouches for it, its confidence is capped at :attr:`GridParams.capped
+  <docsec.read.params.GridParams.capped>` and it is unsure, and one misplaced cell on
+  the name's line makes the whole line's unvouched characters so (a name has no check
+  digit).
 """
 
 from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,7 +37,7 @@ from docsec.checkdigit.icao9303 import calc_check_digit
 from docsec.mrz.countries import category
 from docsec.mrz.formats import LAYOUTS, CheckDigitSpec, Layout, MRZFormat
 from docsec.ocr.ocrb import CLASSES
-from docsec.read.params import DECODE, TRUST
+from docsec.read.params import DECODE, GRID, TRUST
 
 __all__ = [
     "CLASS_INDEX",
@@ -203,14 +209,25 @@ def _check_ok(spec: CheckDigitSpec, text: list[list[str]]) -> bool:
         return False
 
 
-def decode_cells(proba: Sequence[np.ndarray], fmt: MRZFormat) -> Decoded:
+def decode_cells(
+    proba: Sequence[np.ndarray],
+    fmt: MRZFormat,
+    misplaced: Collection[tuple[int, int]] = (),
+) -> Decoded:
     """Decode per-line class probabilities ``(n, len(CLASSES))`` of one format.
 
     Order: field character sets, then state codes (issuing state, nationality) against
     :mod:`docsec.mrz.countries`, then check digits (each digit's own field first, the
-    composite last). Only characters below :data:`UNSURE` ever change.
+    composite last). Only characters below :data:`UNSURE` ever change. ``misplaced``
+    lists the 0-based ``(line, column)`` of cells the grid put off their glyph
+    (:func:`docsec.read.mrz.misplaced_cells`).
     """
     layout = LAYOUTS[fmt]
+    name_line = layout.field("name").line
+    off = set(misplaced)
+    if any(line == name_line for line, _ in off):
+        # the name has no check digit: a line whose grid slipped anywhere is not trusted
+        off.update((name_line, col) for col in range(len(proba[name_line])))
     text = [[CLASSES[int(i)] for i in p.argmax(axis=1)] for p in proba]
     conf = [p.max(axis=1) for p in proba]
     corrections: list[Correction] = []
@@ -270,6 +287,8 @@ def decode_cells(proba: Sequence[np.ndarray], fmt: MRZFormat) -> Decoded:
             if vouched:
                 continue
             low += c < DECODE.low_confidence
+            if (line, col) in off:
+                sure[line][col] = min(sure[line][col], GRID.capped)
             if sure[line][col] < TRUST.trust_unchecked:
                 unsure.append((line, col))
     name_spec = layout.field("name")

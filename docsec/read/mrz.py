@@ -28,6 +28,7 @@ from docsec.mrz.countries import category
 from docsec.mrz.formats import LAYOUTS, MRZFormat
 from docsec.ocr.ocrb import (
     CLASSES,
+    CROP_H,
     MARGIN,
     PITCH,
     STRIP_H,
@@ -51,7 +52,7 @@ from docsec.read.decode import (
     name_structure_ok,
 )
 from docsec.read.locate import BandCandidate
-from docsec.read.params import REPORT
+from docsec.read.params import GRID, REPORT
 
 __all__ = [
     "LOW_CONFIDENCE",
@@ -60,6 +61,7 @@ __all__ = [
     "Correction",
     "Decoded",
     "decode_cells",
+    "misplaced_cells",
     "name_structure_ok",
     "read_band",
     "second_opinion",
@@ -91,6 +93,9 @@ _LINE_DRIFT = 0.45
 _LINE_LEAN = 0.06
 #: A line is followed across gaps of up to this many pitches (glare wipes out cells).
 _LINE_GAP = 12.0
+#: Between glyphs farther apart than this many pitches glyphs are missing (faint print,
+#: glare), not merely spaced wide by a grid fitted a cell short.
+_GAP_PITCHES = 1.6
 #: Residuals of the character centres from the grid larger than this share of a pitch
 #: are not followed (a misplaced blob, a merged pair), when fitting a line's bend.
 _BEND_OUTLIER = 0.3
@@ -139,6 +144,8 @@ class BandRead:
     confidence: tuple[tuple[float, ...], ...] = ()
     #: What went wrong on the way (a failed Tesseract second opinion...).
     warnings: tuple[str, ...] = ()
+    #: 0-based ``(line, column)`` of the cells off their glyph (:func:`misplaced_cells`).
+    misplaced: tuple[tuple[int, int], ...] = ()
 
     @property
     def score(self) -> float:
@@ -739,7 +746,8 @@ def _read_grid(
     proba_all = np.vstack(proba)
     raw = ["".join(CLASSES[int(i)] for i in p.argmax(axis=1)) for p in proba]
     fmt = format_for(raw, (n_lines, n), proba[0][0])
-    decoded = decode_cells(proba, fmt)
+    misplaced = tuple((j, col) for j, norm in enumerate(norms) for col in misplaced_cells(norm, n))
+    decoded = decode_cells(proba, fmt, misplaced)
     cells = tuple(
         tuple(classifier.read_cells_from_proba(p)) for p in proba
     )
@@ -768,7 +776,85 @@ def _read_grid(
         grid_to_capture=grid_to_cap,
         strips=tuple(strips),
         proba=tuple(proba),
+        misplaced=misplaced,
     )
+
+
+def _glyph_centres(norm: np.ndarray) -> np.ndarray:
+    """Centres (strip x) of the glyphs of a normalised canonical strip, left to right.
+
+    Ink pieces (:class:`~docsec.read.params.GridParams`) covering the line's middle are
+    joined where they overlap along the line (a glyph broken by faint print); a piece
+    wider than one glyph (glyphs run together by blur) is split at the pitch, its
+    glyphs as wide as the line's typical single glyph.
+    """
+    top = (STRIP_H - CROP_H) // 2
+    rows = norm[top : top + CROP_H]
+    binary = (rows > GRID.ink).astype(np.uint8)
+    count, _, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
+    mid = STRIP_H / 2 - top
+    reach = GRID.mid_band * PITCH
+    pieces: list[list[float]] = []
+    for i in range(1, count):
+        x, y, w, h, area = (int(v) for v in stats[i])
+        if h < GRID.min_height * PITCH or area < GRID.min_area * PITCH * PITCH:
+            continue
+        if y > mid + reach or y + h < mid - reach:
+            continue  # another line's glyph reaching into the strip's edge
+        pieces.append([float(x), float(x + w)])
+    pieces.sort()
+    glyphs: list[list[float]] = []
+    for a, b in pieces:
+        if glyphs:
+            pa, pb = glyphs[-1]
+            if pb - a > GRID.overlap * min(b - a, pb - pa):
+                glyphs[-1][1] = max(pb, b)
+                continue
+        glyphs.append([a, b])
+    single = [b - a for a, b in glyphs if b - a < 1.2 * PITCH]
+    typical = float(np.median(single)) if single else 0.6 * PITCH
+    centres: list[float] = []
+    for a, b in glyphs:
+        k = max(1, round((b - a - typical) / PITCH) + 1)
+        step = (b - a - typical) / (k - 1) if k > 1 else 0.0
+        centres.extend(a + typical / 2 + t * step for t in range(k))
+    return np.array(centres, dtype=np.float64)
+
+
+def misplaced_cells(norm: np.ndarray, n: int) -> list[int]:
+    """0-based columns of the cells of a normalised canonical strip of ``n`` cells that do
+    not hold exactly one glyph centred in them (Doc 9303-3 §4.2: every cell is printed).
+
+    A cell is misplaced when the glyph nearest its centre is farther than
+    :attr:`GridParams.max_offset <docsec.read.params.GridParams.max_offset>` of a pitch
+    (off-centre, or no glyph at all: faint print, glare). Every cell of the line is
+    when two cells hold one glyph, a glyph lies between cells with no cell of its own,
+    or the cells are not all on the glyphs of one numbering (cell ``i`` on the line's
+    glyph ``i + k`` for one ``k``): the cells on one side of such a place read their
+    neighbours' glyphs, often surely, and which side is right is not known.
+    """
+    cells = MARGIN + PITCH * (np.arange(n) + 0.5)
+    glyphs = _glyph_centres(norm)
+    if not len(glyphs):
+        return list(range(n))
+    dist = np.abs(cells[:, None] - glyphs[None, :])
+    nearest = dist.argmin(axis=1)
+    off = dist.min(axis=1)
+    bad = np.flatnonzero(off > GRID.max_offset * PITCH).tolist()
+    # a cell with no glyph in its window (faint print) holds none of its neighbours'
+    held = nearest[off <= GRID.empty * PITCH]
+    inside = np.flatnonzero((glyphs > cells[0] - PITCH / 2) & (glyphs < cells[-1] + PITCH / 2))
+    if len(np.unique(held)) < len(held) or not set(inside.tolist()) <= set(held.tolist()):
+        return list(range(n))
+    # glyphs numbered by count, a gap of two pitches or more (print wiped out by glare)
+    # counting the glyphs it holds
+    gaps = np.diff(glyphs)
+    steps = np.where(gaps > _GAP_PITCHES * PITCH, np.maximum(np.round(gaps / PITCH), 1.0), 1.0)
+    number = np.concatenate([[0.0], np.cumsum(steps)])
+    shift = (number[nearest] - np.arange(n))[off <= GRID.max_offset * PITCH]
+    if len(np.unique(shift)) > 1:
+        return list(range(n))
+    return [int(i) for i in bad]
 
 
 def second_opinion(reading: BandRead, *, timeout: float = 3.0) -> BandRead | None:
@@ -824,7 +910,7 @@ def second_opinion(reading: BandRead, *, timeout: float = 3.0) -> BandRead | Non
                 changes.append(Correction(j + 1, col + 1, first, ch, conf, "tesseract"))
     if not changes:
         return None
-    decoded = decode_cells(proba, reading.format)
+    decoded = decode_cells(proba, reading.format, reading.misplaced)
     return replace(
         reading,
         lines=decoded.lines,

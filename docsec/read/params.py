@@ -9,7 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["DECODE", "REPORT", "TRUST", "DecodeParams", "ReportParams", "TrustParams"]
+__all__ = [
+    "DECODE",
+    "GRID",
+    "REPORT",
+    "TRUST",
+    "DecodeParams",
+    "GridParams",
+    "ReportParams",
+    "TrustParams",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +59,42 @@ class TrustParams:
 
 
 @dataclass(frozen=True, slots=True)
+class GridParams:
+    """When a character's cell is misplaced on its glyph (:func:`docsec.read.mrz.misplaced_cells`).
+
+    Every MRZ cell holds one printed glyph (Doc 9303-3 §4.2, fillers included), centred
+    in it; a grid fitted a cell short or long over part of a line puts two cells on one
+    glyph or leaves a glyph between cells, and each cell then reads a neighbour's glyph,
+    often with the recogniser's full confidence. Lengths are shares of the pitch.
+    """
+
+    #: Normalised ink density (paper 0, ink 1) above which a strip pixel is ink: thin
+    #: fillers blurred or under glare peak at 0.3-0.5, and glyphs blur joins are split
+    #: at the pitch.
+    ink: float = 0.3
+    #: Ink pieces lower than this are specks (dust, a pattern's dot), not glyphs: a
+    #: filler ``<``, the lowest OCR-B glyph, is about half a pitch tall.
+    min_height: float = 0.2
+    #: ... or holding fewer ink pixels than this share of a pitch squared.
+    min_area: float = 0.02
+    #: A glyph belongs to the line when it covers the line's middle within this distance
+    #: (another line's glyph reaching into the strip edge does not).
+    mid_band: float = 0.25
+    #: Pieces overlapping by more than this share of the narrower one are one broken glyph.
+    overlap: float = 0.3
+    #: A cell is misplaced when its glyph's centre is farther than this from its centre:
+    #: the recogniser's window (1.1 pitch wide) then holds as much of a neighbour.
+    max_offset: float = 0.3
+    #: A cell whose nearest glyph is farther than this holds none (print too faint to
+    #: pass :attr:`ink`): it is misplaced alone, not sharing its neighbour's glyph.
+    empty: float = 0.7
+    #: Reported confidence of a misplaced character no check digit vouches for: below
+    #: :attr:`TrustParams.trust_unchecked` and :attr:`DecodeParams.unsure`, as the
+    #: recogniser's probability says nothing about which glyph the cell should hold.
+    capped: float = 0.9
+
+
+@dataclass(frozen=True, slots=True)
 class ReportParams:
     """When a band's reading is reported as an MRZ at all (else: no MRZ found): a
     document code of a known kind (``Layout.document_code_first``), :attr:`min_checks`
@@ -63,5 +108,6 @@ class ReportParams:
 
 
 DECODE = DecodeParams()
+GRID = GridParams()
 TRUST = TrustParams()
 REPORT = ReportParams()
