@@ -17,6 +17,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       tesseract-ocr tesseract-ocr-eng tesseract-ocr-rus fonts-ocr-b fonts-dejavu-core \
+      fonts-liberation2 fonts-freefont-ttf \
  && rm -rf /var/lib/apt/lists/*
 
 RUN useradd --create-home --uid 10001 docsec \
