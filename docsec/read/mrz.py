@@ -7,7 +7,9 @@ a black-hat filter and Otsu; blobs are clustered into lines and numbered along e
 by their spacing; a homography from grid coordinates ``(column, line)`` to the patch is
 fitted to all blob centres with RANSAC, so perspective foreshortening along a line is
 followed. Every line is then resampled to the canonical strip of :mod:`docsec.ocr.ocrb`
-and classified cell by cell.
+and classified cell by cell, and its cells are checked against its glyphs
+(:func:`misplaced_cells`): a character whose cell does not hold exactly one glyph
+centred in it is never trusted, however sure the recogniser is of it.
 
 The line counts and lengths come from :mod:`docsec.mrz.formats`; decoding the class
 probabilities (corrections, check digits, trust) is the image-free
@@ -134,7 +136,8 @@ class BandRead:
     proba: tuple[np.ndarray, ...] = ()
     complete: bool = True
     #: 0-based ``(line, column)`` of every character no passing check digit vouches for
-    #: that was read below :attr:`TrustParams.trust_unchecked`.
+    #: that was read below :attr:`TrustParams.trust_unchecked` or whose cell is
+    #: misplaced on its glyph (:attr:`misplaced`).
     unsure: tuple[tuple[int, int], ...] = ()
     #: Characters below :attr:`DecodeParams.low_confidence` no check digit vouches for.
     low_count: int = 0
@@ -684,15 +687,16 @@ def _read_lines(
                 plans.append((hom, points, n, n_lines, False))
 
     def read(k: int, shifts: Sequence[tuple[int, int]],
-             strips: Sequence[np.ndarray] = ()) -> BandRead:  # fmt: skip
+             strips: Sequence[np.ndarray] = (), glyphs: bool = True) -> BandRead:  # fmt: skip
         hom, points, n, n_lines, window = plans[k]
         reading = _read_grid(patch, patch_to_cap, hom, n, n_lines, classifier, points, shifts,
-                             strips)  # fmt: skip
+                             strips, glyphs=glyphs)  # fmt: skip
         return replace(reading, complete=False) if window else reading
 
     # every grid is read on the grid alone; the best few again through the shifted
     # windows too (five times the recogniser's work), which decides their confidence
-    quick = [read(k, _SHIFTS[:1]) for k in range(len(plans))]
+    # (ranked by score and check digits, which the glyph check leaves alone)
+    quick = [read(k, _SHIFTS[:1], glyphs=False) for k in range(len(plans))]
     best = sorted(range(len(plans)), key=lambda k: -quick[k].score)[:_FULL_READS]
     # ... when on the grid alone they pass the check digits over data an MRZ needs: the
     # shifted windows only make unsure characters less sure, and on the independent set
@@ -733,8 +737,11 @@ def _read_grid(
     points: Sequence[np.ndarray] = (),
     shifts: Sequence[tuple[int, int]] = _SHIFTS,
     strips: Sequence[np.ndarray] = (),
+    *,
+    glyphs: bool = True,
 ) -> BandRead:
-    """Read the grid ``hom`` (``strips``: its line strips when already cut)."""
+    """Read the grid ``hom`` (``strips``: its line strips when already cut; ``glyphs``:
+    check its cells against the glyphs, :func:`misplaced_cells`)."""
     if not strips:
         bends = _bends(hom, points, n) if points else None
         spans = [(float(p[:, 0].min()), float(p[:, 0].max())) if len(p) else (0.0, n - 1.0)
@@ -746,7 +753,9 @@ def _read_grid(
     proba_all = np.vstack(proba)
     raw = ["".join(CLASSES[int(i)] for i in p.argmax(axis=1)) for p in proba]
     fmt = format_for(raw, (n_lines, n), proba[0][0])
-    misplaced = tuple((j, col) for j, norm in enumerate(norms) for col in misplaced_cells(norm, n))
+    misplaced = tuple(
+        (j, col) for j, norm in enumerate(norms) if glyphs for col in misplaced_cells(norm, n)
+    )
     decoded = decode_cells(proba, fmt, misplaced)
     cells = tuple(
         tuple(classifier.read_cells_from_proba(p)) for p in proba
