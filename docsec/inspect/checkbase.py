@@ -25,10 +25,10 @@ THRESHOLDS: Mapping[str, float] = {
     # slid correlation: genuine 0.71-0.93 (registration off by up to 1 mm), no emblem
     # -0.04-0.08
     "feature.uv_emblem.present": 0.4,
-    "feature.uv_emblem.invisible_in_white": 0.12,
     "feature.ir_mrz.dark": 0.5,
-    # the print checks (guilloche, rainbow, microprint) keep their thresholds beside their
-    # measures in docsec/inspect/prints.py
+    # the print checks (guilloche, rainbow, microprint), the fibres, IR fields and the emblem
+    # in white light (uvir.py), the perforated number (transmitted.py) and the typefaces
+    # (fonts.py) keep their thresholds beside their measures
     # slid correlation: genuine 0.69-0.80 (registration off by up to 1.2 mm), a printed
     # imitation or a missing watermark -0.02-0.17
     "feature.watermark.present": 0.4,
@@ -45,8 +45,6 @@ THRESHOLDS: Mapping[str, float] = {
     "feature.hologram.dynamic": 6.0,
     # colour change over the reference's: genuine 0.53-1.09, a static print 0.00
     "feature.latent_image.present": 0.4,
-    "feature.laser_perforation.matches_number": 9.5,
-    "feature.mrz_font.ocr_b": 0.9,
     "feature.portrait.intact": 30.0,
     # UV lift of the band along the edges over the paper inside it (levels, beyond the
     # reference): genuine -0.8-0.35 in every capture, a glued-in page 24+ (photos' soft edges
