@@ -40,6 +40,7 @@ from docsec.inspect.checkbase import (
 )
 from docsec.inspect.context import Context, make_finding
 from docsec.inspect.register import RegisteredView
+from docsec.inspect.rules import edit_distance
 from docsec.models import DocumentModel, FeatureSpec, FieldSpec
 from docsec.report import Finding, Status
 
@@ -295,16 +296,6 @@ def _date_text(d: dt.date, style: str) -> str:
     return f"{d.day:02d} {_MONTHS[d.month - 1]} {d.year:04d}"
 
 
-def _edits(a: str, b: str) -> int:
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
-
-
 def _checked_vin(text: str) -> str | None:
     """``text`` as a VIN (I, O, Q read for 1, 0, 0, which VINs never use) when its check
     digit computes: a VIN read that surely, however unsure Tesseract was of it."""
@@ -362,7 +353,7 @@ def _mrz_text(model: DocumentModel, f: FieldSpec, mrz: Any, read: str | None, *,
         return None
     if spelling_only:
         return name
-    if read is None or _edits(name, read.upper()) > 0.4 * len(name):
+    if read is None or edit_distance(name, read.upper()) > 0.4 * len(name):
         return None
     return name
 

@@ -23,7 +23,7 @@ from docsec.errors import DocsecError
 from docsec.inspect.context import Context, make_finding
 from docsec.report import Finding, Status
 
-__all__ = ["data_findings", "document_alert"]
+__all__ = ["data_findings", "document_alert", "edit_distance"]
 
 _MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 #: A VIN-plate cell fits another character better than the expected one by more than this:
@@ -659,7 +659,7 @@ def read_vin_plate(image: object, expected: str) -> tuple[str, float] | None:
     return "".join(read), margin
 
 
-def _edits(a: str, b: str) -> int:
+def edit_distance(a: str, b: str) -> int:
     """Levenshtein distance (insertions, deletions, substitutions)."""
     prev = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
@@ -677,7 +677,7 @@ def _really_differs(record: str, read: str, confidence: float) -> bool:
     characters."""
     if confidence < _SURE or record == read or read in record or record in read:
         return False
-    return _edits(record, read) > 1 and not _lookalike_only(record, read)
+    return edit_distance(record, read) > 1 and not _lookalike_only(record, read)
 
 
 def vehicle_findings(ctx: Context) -> list[Finding]:
