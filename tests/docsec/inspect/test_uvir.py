@@ -1,8 +1,8 @@
-"""UV and IR checks judged against the capture's own levels: fibres found against the
-capture's own noise, printed fibres told by their repeating tile, the emblem's tint in white
-light compared in the band of its lines, IR field darkness against the IR view's own paper. Each check passes a genuine document and fails its defect, as
-rendered and as photographed on a stand (every light from one position, each with its own
-exposure and white balance)."""
+"""UV and IR checks judged against the capture's own levels: fibres found against the capture's
+own noise, printed fibres told by their repeating tile, the emblem's tint in white light
+compared in the band of its lines, IR field darkness against the IR view's own paper. Each
+check passes a genuine document and fails its defect, as rendered and as photographed on a
+stand (every light from one position, each with its own exposure and white balance)."""
 
 from __future__ import annotations
 
