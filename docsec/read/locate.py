@@ -480,6 +480,8 @@ def _stacked(a: _Line, b: _Line) -> bool:
     if hi - lo < 0.5 * shorter:
         return False
     sel = (b_along >= lo) & (b_along <= hi)
+    if not sel.any():  # the overlap falls between two of b's characters
+        return False
     # across offset of b from a, each b character against the a character nearest along
     nearest = np.abs(a_along[None, :] - b_along[sel][:, None]).argmin(axis=1)
     across = float(np.median((b.pts[sel] - a.pts[nearest]) @ v))
