@@ -121,10 +121,6 @@ class LocateParams:
     #: of an MRZ were legible as characters, bars over them only repeat the band (and
     #: cost a third of the finder's time).
     bars_unless_cells: float = 25.0
-    #: ... and then a single line of fewer cells is not proposed: it is the visual
-    #: zone's print (an MRZ line holds 30-44 cells; two spared for ends lost to blur),
-    #: and each band proposed is read four times (two directions, two ink thresholds).
-    single_line_cells: float = 28.0
 
 
 LOCATE = LocateParams()
@@ -613,10 +609,10 @@ def find_mrz_bands(gray: np.ndarray, *, max_candidates: int = 8) -> list[BandCan
     p = LOCATE
     candidates: list[BandCandidate] = _chain_bands(gray)
     stacked = any(c.lines >= 2 and c.length >= p.bars_unless_cells * c.pitch for c in candidates)
-    if stacked:
-        candidates = [c for c in candidates
-                      if c.lines >= 2 or c.length >= p.single_line_cells * c.pitch]  # fmt: skip
-    else:
+    # single lines are kept even beside such a band: a piece of an MRZ line whose band did
+    # not read may still read (dropping the short ones lost a mild TD2 of the independent
+    # set for a sixth less reading time)
+    if not stacked:
         candidates += _bar_bands(gray)
     candidates.sort(key=lambda c: -c.score)
     kept: list[BandCandidate] = []

@@ -9,7 +9,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 import docsec.read.locate as locate
 from docsec.imaging.geometry import to_gray
-from docsec.read.locate import LOCATE, _join, _line, find_mrz_bands
+from docsec.read.locate import _join, _line, find_mrz_bands
 from docsec.read.mrz import PATCH_PITCH, _Blob, _index_line
 
 from .conftest import OCRB, TD3, render_mrz_page, turned
@@ -28,7 +28,7 @@ def _page_with_visual_zone(dpi: int = 150) -> np.ndarray:
     return np.asarray(page)
 
 
-def test_no_short_single_line_beside_the_mrz(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_bars_beside_the_mrz_found_as_characters(monkeypatch: pytest.MonkeyPatch) -> None:
     def no_bars(gray: np.ndarray) -> list[locate.BandCandidate]:
         raise AssertionError("closing bars looked for although the MRZ lines were found")
 
@@ -37,8 +37,6 @@ def test_no_short_single_line_beside_the_mrz(monkeypatch: pytest.MonkeyPatch) ->
     bands = find_mrz_bands(to_gray(image))
     assert bands and bands[0].lines == 2 and bands[0].pitch > 0
     assert 40 < bands[0].length / bands[0].pitch < 48
-    for band in bands:
-        assert band.lines >= 2 or band.length >= LOCATE.single_line_cells * band.pitch
 
 
 def test_bars_looked_for_without_a_chain_band(monkeypatch: pytest.MonkeyPatch) -> None:
