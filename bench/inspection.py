@@ -10,9 +10,12 @@ clean flatbed scan (capture level 1) and as a mild phone photo (capture level 1)
 view, all views of one document captured with the same seed (one fixed position: the views
 share one homography, as on a video spectral comparator; the VIN plate is always a photo).
 A planted defect counts as found when one of the check IDs the catalogue declares for it
-fails. Vehicle documents get an in-memory registry holding the planted registry record (if
-any) among generated ones; every document gets the exercise's document alert list with its
-own listing (if any) among generated ones.
+fails; when every one of them says not applicable on a capture (a 170 dpi photo cannot show
+a 150 lpi dot screen: the check names the scan or loupe it needs), the capture cannot reveal
+it there, and it is listed apart, with the reason, instead of counted. Vehicle documents
+get an in-memory registry holding the planted registry record (if any) among generated
+ones; every document gets the exercise's document alert list with its own listing (if
+any) among generated ones.
 
 Printed: per-defect recall per capture, scenarios caught (verdict refer or reject), false
 alarms (genuine documents with any failing finding, and which checks fired), rejected genuine
@@ -58,6 +61,7 @@ import datetime as dt  # noqa: E402
 import fnmatch  # noqa: E402
 import io  # noqa: E402
 import multiprocessing  # noqa: E402
+import re  # noqa: E402
 import statistics  # noqa: E402
 import time  # noqa: E402
 from collections.abc import Iterator  # noqa: E402
@@ -175,6 +179,16 @@ class Outcome:
     error: str | None = None
     rows: list[dict[str, Any]] = field(default_factory=list)
     statuses: dict[str, str] = field(default_factory=dict)
+    #: the English message of every finding that said not applicable (what it needs)
+    na_reasons: dict[str, str] = field(default_factory=dict)
+
+
+def _outcome(mode: str, rep: Any, ms: float, cpu_ms: float) -> Outcome:
+    """The outcome of one inspection that returned the report ``rep``."""
+    return Outcome(mode, frozenset(rep.failed()), rep.verdict, ms, cpu_ms,
+                   dict(rep.timings_ms), statuses={f.id: f.status.value for f in rep.findings},
+                   na_reasons={f.id: f.message for f in rep.findings
+                               if f.status.value == "not_applicable"})  # fmt: skip
 
 
 _SETTINGS: dict[str, Any] = {}
@@ -224,9 +238,7 @@ def run(item: Item) -> tuple[Item, list[Outcome]]:
         except Exception as exc:  # noqa: BLE001 - counted and reported
             out.append(Outcome(mode, error=type(exc).__name__))
             continue
-        o = Outcome(mode, frozenset(rep.failed()), rep.verdict,
-                    (time.perf_counter() - t0) * 1000, (_cpu() - c0) * 1000,
-                    dict(rep.timings_ms))
+        o = _outcome(mode, rep, (time.perf_counter() - t0) * 1000, (_cpu() - c0) * 1000)
         if s["dump"]:
             o.rows = [{"doc": item.index, "model": item.model,
                        "defect": item.scenario or ",".join(item.defects), "mode": mode,
@@ -247,9 +259,7 @@ def _inspect(views: dict[str, np.ndarray], mode: str, reference_date: dt.date,
                                registry=registry, alerts=alerts)
     except Exception as exc:  # noqa: BLE001 - counted and reported
         return Outcome(mode, error=type(exc).__name__), None
-    o = Outcome(mode, frozenset(rep.failed()), rep.verdict, (time.perf_counter() - t0) * 1000,
-                (_cpu() - c0) * 1000, dict(rep.timings_ms),
-                statuses={f.id: f.status.value for f in rep.findings})  # fmt: skip
+    o = _outcome(mode, rep, (time.perf_counter() - t0) * 1000, (_cpu() - c0) * 1000)
     return o, rep
 
 
@@ -304,6 +314,10 @@ class Tally:
         default_factory=lambda: collections.defaultdict(list))
     missed: dict[tuple[str, str], list[str]] = field(
         default_factory=lambda: collections.defaultdict(list))
+    #: planted defects no declared check could judge on the capture (each said not
+    #: applicable), with the first check's reason: not counted in the recall
+    unjudged: dict[tuple[str, str], list[str]] = field(
+        default_factory=lambda: collections.defaultdict(list))
     genuine_fail: collections.Counter[str] = field(default_factory=collections.Counter)
     genuine_rejected: collections.Counter[str] = field(default_factory=collections.Counter)
     genuine_n: collections.Counter[str] = field(default_factory=collections.Counter)
@@ -347,6 +361,9 @@ class Tally:
                 if o.verdict == "reject":
                     self.genuine_rejected[m] += 1
             for d, checks in planted.items():
+                if o.error is None and all(c in o.na_reasons for c in checks):
+                    self.unjudged[(d, m)].append(o.na_reasons[checks[0]])
+                    continue
                 hit = bool(o.failed & set(checks))
                 self.found[(d, m)].append(hit)
                 if not hit:
@@ -380,7 +397,7 @@ def _print_recall(title: str, ids: list[str], t: Tally, modes: list[str], width:
         for m in modes:
             got = t.found.get((d, m), [])
             if not got:
-                cells.append(f"{'-':>14s}")
+                cells.append(f"{'n/a' if t.unjudged.get((d, m)) else '-':>14s}")
                 continue
             r = sum(got) / len(got)
             goal = 0.90 if m == "photo" else 0.95
@@ -388,6 +405,29 @@ def _print_recall(title: str, ids: list[str], t: Tally, modes: list[str], width:
                 bad.append(f"{d}@{m}")
             cells.append(f"{sum(got):>5d}/{len(got):<3d}{r:>5.0%}")
         print(f"{d:{width}s}" + "".join(cells))
+    na = [(k, v) for k, v in sorted(t.unjudged.items()) if k[0] in ids]
+    if na:
+        print(f"\nNot judged, so not counted above: the capture cannot show the {label} (every "
+              "check it declares said not applicable, and why)")
+        for (d, m), reasons in na:
+            kinds = collections.Counter(_reason(why) for why in reasons)
+            for kind, k in kinds.most_common():
+                eg = next(why for why in reasons if _reason(why) == kind)
+                print(f"  {d}@{m} x{k}: {eg}" + (" (and alike)" if k > 1 else ""))
+
+
+def _print_misses(t: Tally, ids: list[str], what: str = "defects") -> None:
+    misses = [(k, v) for k, v in sorted(t.missed.items()) if k[0] in ids]
+    if misses:
+        print(f"\nMissed {what} ({what[:-1]}@capture: status of each of its checks)")
+        for (d, m), reasons in misses:
+            for r in collections.Counter(reasons).most_common():
+                print(f"  {d}@{m}: {r[0]}" + (f"  x{r[1]}" if r[1] > 1 else ""))
+
+
+def _reason(text: str) -> str:
+    """``text`` with its numbers (dpi, sizes) generalised, so like reasons count together."""
+    return re.sub(r"\d+(\.\d+)?", "#", text)
 
 
 def _print_common(t: Tally, modes: list[str], load: tuple[float, float], jobs: int,
@@ -454,6 +494,7 @@ def _generator_block(args: argparse.Namespace, modes: list[str], imap: Any) -> l
             cells.append(f"{sum(got):>5d}/{len(got):<3d}" + (f"{sum(got) / len(got):>5.0%}"
                                                               if got else f"{'-':>5s}"))
         print(f"{sc:44s}" + "".join(cells))
+    _print_misses(t, ids)
     _print_common(t, modes, (load_start[0], load_end[0]), args.jobs, wall)
     print("\nRecall below goal:", ", ".join(bad) if bad else "none")
     return t.rows
@@ -499,12 +540,7 @@ def _independent_block(args: argparse.Namespace, modes: list[str], imap: Any) ->
     print("\nChecks that should catch each forgery: "
           + "; ".join(f"{f}: {', '.join(FORGERIES[f].checks)}"
                       for f in ind.forgery_ids(args.defects)))
-    misses = [(k, v) for k, v in sorted(t.missed.items())]
-    if misses:
-        print("\nMissed forgeries (forgery@capture: status of each of its checks)")
-        for (d, m), reasons in misses:
-            for r in collections.Counter(reasons).most_common():
-                print(f"  {d}@{m}: {r[0]}" + (f"  x{r[1]}" if r[1] > 1 else ""))
+    _print_misses(t, ind.forgery_ids(args.defects), "forgeries")
     _print_common(t, modes, (load_start[0], load_end[0]), args.jobs, wall)
     print("\nNegatives: pages of designs no docsec model has (right answer: no known model; "
           f"an accept of a docsec model is wrong): {sum(1 for n in negs if n.has_mrz)} with an "
