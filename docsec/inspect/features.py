@@ -59,7 +59,7 @@ from docsec.inspect.prints import (
 )
 from docsec.inspect.reference import REF_DPI
 from docsec.inspect.register import RegisteredView
-from docsec.inspect.traces import _GLUE_DPI, edge_profiles
+from docsec.inspect.traces import _GLUE_DPI, edge_profiles, not_a_booklet
 from docsec.inspect.transmitted import (
     laser_perforation_matches_number,
     security_thread_present,
@@ -96,6 +96,8 @@ def page_intact(ctx: Context) -> Finding:
     background in) over that of the paper 1.5-2.5 mm in, beyond what the reference shows,
     the median over pieces of each edge and then over the edges; fails above."""
     cid = "feature.page.intact"
+    if (loose := not_a_booklet(ctx, cid)) is not None:
+        return loose
     side = ctx.model.mrz.side if ctx.model.mrz is not None else "front"
     uv = ctx.view("uv365", side)
     if uv is None:
@@ -160,7 +162,10 @@ def hologram_present(ctx: Context) -> Finding:
             ref = _resize(_ref_crop(ctx, f.side, v.light, box), _box_shape(box, 50))
             if ref.ndim != 3:
                 continue
-            scores.append((_slid_ncc(ctx, v, box, _opponent(ref), 50, _opponent), v))
+            # each frame judged where the patch lies in the capture (the page's registration
+            # may leave a bent card's corner millimetres off: tilt.feature_offset)
+            at = tilt.shifted(box, tilt.feature_offset(ctx, v, box))
+            scores.append((_slid_ncc(ctx, v, at, _opponent(ref), 50, _opponent), v))
         if not scores:
             return _na(ctx, cid, "white", f.side)
         score, v = min(scores, key=lambda s: s[0])
@@ -170,6 +175,11 @@ def hologram_present(ctx: Context) -> Finding:
                       bad=("The hologram patch is missing.", "Голограммы нет."))
 
     return _per_side(ctx, "hologram", cid, one)
+
+
+#: Margin (mm) around the hologram's box left out of the print its change is measured
+#: against (a frame registered half a millimetre off spills the patch's edge past it).
+_DYNAMIC_PAD_MM = 1.0
 
 
 def hologram_dynamic(ctx: Context) -> Finding:
@@ -184,10 +194,18 @@ def hologram_dynamic(ctx: Context) -> Finding:
         box = _clip_box(ctx, f.box_mm)
         x, y, w, h = box
         around = _clip_box(ctx, (x - 3, y - 3, w + 6, h + 6))
-        a, b = frames[0].crop(around, 50), frames[-1].crop(around, 50)
+        # both frames cropped where the patch lies in each (tilt.feature_offset)
+        a = frames[0].crop(tilt.shifted(around, tilt.feature_offset(ctx, frames[0], box)), 50)
+        b = frames[-1].crop(tilt.shifted(around, tilt.feature_offset(ctx, frames[-1], box)), 50)
+        inside = ~_mask_out(a.shape[:2], around, [box], 50, -0.5)
+        # the first frame brought onto the last one's exposure, white balance and lamp by
+        # the print around the patch (each shot of a photo has its own): what is left
+        # around is the frames' own noise, what the patch adds beyond it is its change
+        ring = _mask_out(a.shape[:2], around, [box], 50, _DYNAMIC_PAD_MM)
+        if a.shape == b.shape and int(ring.sum()) >= 50:
+            a = tilt.plane_fit(a, b, ring)
         diff = np.abs(a - b).sum(axis=2) if a.ndim == 3 else np.abs(a - b)
-        inside = ~_mask_out(diff.shape, around, [box], 50, -0.5)
-        score = float(diff[inside].mean()) - float(diff[~inside].mean())
+        score = float(diff[inside].mean()) - float(diff[ring].mean())
         _heat(ctx, cid, frames[-1], around, np.asarray(diff, np.float32))
         return _judge(cid, score, low_fails=True, view=frames[-1], box=box,
                       ok=("The hologram changes between tilt frames.",
@@ -196,6 +214,10 @@ def hologram_dynamic(ctx: Context) -> Finding:
                            "Голограмма не меняется при наклоне: статичная имитация."))
 
     return _per_side(ctx, "hologram", cid, one)
+
+
+#: Width (mm) of the print around the latent image's box that normalises the frames.
+_LATENT_RING_MM = 3.0
 
 
 def latent_image_present(ctx: Context) -> Finding:
@@ -220,10 +242,22 @@ def latent_image_present(ctx: Context) -> Finding:
         rb = _lum(_ref_crop(ctx, f.side, feature_view, box))
         keep_r = _mask_out(ra.shape, box, moving, REF_DPI, 0.0)
         expect = float(np.abs(ra - rb)[keep_r].mean()) if keep_r.any() else 0.0
-        a = _lum(base.crop(box, REF_DPI))
-        b = _lum(show.crop(box, REF_DPI))
-        keep = _mask_out(a.shape, box, moving, REF_DPI, 0.0)
-        got = float(np.abs(a - b)[keep].mean()) if keep.any() else 0.0
+        # the base frame brought onto the revealing one's exposure and lamp by the print
+        # around the box (each shot of a photo has its own), and the change that print
+        # still shows (the frames' own noise) taken off the box's
+        region = _clip_box(ctx, _grow(box, _LATENT_RING_MM))
+        a = _lum(base.crop(region, REF_DPI))
+        b = _lum(show.crop(region, REF_DPI))
+        sh = (min(a.shape[0], b.shape[0]), min(a.shape[1], b.shape[1]))
+        a, b = a[: sh[0], : sh[1]], b[: sh[0], : sh[1]]
+        free = _mask_out(sh, region, moving, REF_DPI, 0.0)
+        keep = free & ~_mask_out(sh, region, [box], REF_DPI, 0.0)
+        ring = free & _mask_out(sh, region, [box], REF_DPI, _DYNAMIC_PAD_MM)
+        if int(ring.sum()) >= 50:
+            a = tilt.plane_fit(a, b, ring)
+        d = np.abs(a - b)
+        floor = float(d[ring].mean()) if ring.any() else 0.0
+        got = float(d[keep].mean()) - floor if keep.any() else 0.0
         score = got / max(0.5, expect)
         return _judge(cid, score, low_fails=True, view=show, box=box,
                       ok=("The latent image appears at its tilt angle.",

@@ -41,6 +41,7 @@ from docsec.inspect.checkbase import (
     _na,
     _per_side,
     _ref_crop,
+    _resize,
 )
 from docsec.inspect.context import Context, make_finding
 from docsec.inspect.reference import REF_DPI
@@ -48,7 +49,8 @@ from docsec.inspect.register import QUALITY_MIN, RegisteredView
 from docsec.models import FeatureSpec
 from docsec.report import Finding, Status, worst
 
-__all__ = ["TILT_THRESHOLDS", "laminate_bubbles", "laminate_intact", "ovi_shift"]
+__all__ = ["TILT_THRESHOLDS", "feature_offset", "laminate_bubbles", "laminate_intact",
+           "ovi_shift", "shifted"]
 
 F32 = NDArray[np.float32]
 BoxMM = tuple[float, float, float, float]
@@ -92,6 +94,21 @@ _BUBBLE_MM = 6.5
 _BUBBLE_ASPECT = 2.0
 #: Width (mm) of the ring around the OVI whose change sets the capture's own change floor.
 _RING_MM = 3.0
+#: Margin (mm) along the page's edges the ring leaves out (a card's corner registered up to
+#: 3 mm off shows the background there).
+_RING_EDGE_MM = 3.0
+
+#: How far (mm) an optically variable feature is looked for around where the page's
+#: registration puts it: a registration that fits the page as a whole leaves a bent or
+#: skewed card off by up to 3 mm near a corner (independent scans: 2.3 mm at a hologram
+#: 10 mm wide, which took it half out of its box).
+_OFFSET_REACH_MM = 3.5
+#: Resolution (pixels per inch) the offset is found at, refined below a pixel by a parabola.
+_OFFSET_DPI = 50
+#: Mean correlation (luminance and two colour-opponent planes) below which a feature's own
+#: place is not trusted and the page's registration is kept: genuine features in white
+#: light 0.37-0.97 at their best offset (both sets), a feature missing or overprinted less.
+_OFFSET_PEAK_MIN = 0.3
 
 #: The threshold of each check's score.
 TILT_THRESHOLDS: dict[str, float] = {
@@ -110,6 +127,70 @@ TILT_THRESHOLDS: dict[str, float] = {
 
 def _tilts(ctx: Context, side: str) -> list[RegisteredView]:
     return [v for k in range(1, 10) if (v := ctx.view(f"tilt_{k}", side)) is not None]
+
+
+def _opponent_planes(img: F32) -> list[F32]:
+    """Luminance and the two colour-opponent planes (R-G, G-B) of a crop (gray: one)."""
+    if img.ndim != 3:
+        return [img]
+    return [_lum(img), np.asarray(img[..., 0] - img[..., 1], np.float32),
+            np.asarray(img[..., 1] - img[..., 2], np.float32)]
+
+
+def _peak(res: F32) -> tuple[float, float, float]:
+    """Position (x, y, sub-pixel by a parabola through the peak's neighbours) and value of
+    the largest entry of ``res``."""
+    _, top, _, (px, py) = cv2.minMaxLoc(res)
+
+    def vertex(a: float, b: float, c: float) -> float:
+        den = a - 2 * b + c
+        return 0.0 if abs(den) < 1e-9 else float(np.clip(0.5 * (a - c) / den, -0.5, 0.5))
+
+    h, w = res.shape
+    fx = vertex(res[py, px - 1], res[py, px], res[py, px + 1]) if 0 < px < w - 1 else 0.0
+    fy = vertex(res[py - 1, px], res[py, px], res[py + 1, px]) if 0 < py < h - 1 else 0.0
+    return px + fx, py + fy, float(top)
+
+
+def feature_offset(ctx: Context, v: RegisteredView, box: BoxMM) -> tuple[float, float]:
+    """Where the print of ``box`` lies in ``v`` relative to where the page's registration
+    puts it (mm to add to the box's corner), found against the model's reference within
+    :data:`_OFFSET_REACH_MM` (luminance and colour-opponent correlation); (0, 0) when the
+    best match is weaker than :data:`_OFFSET_PEAK_MIN`.
+
+    Views taken from one position as the anchor (``shared_with``) share its homography and
+    its offset: it is found once, on the anchor (white light shows the optically variable
+    features as the reference's white light does); a view registered on its own is matched
+    in its own light.
+    """
+    anchor = ctx.views.get(v.shared_with) if v.shared_with else None
+    at = anchor if anchor is not None and anchor.registered else v
+    key = f"tilt.offset.{at.name}.{box}"
+    if key in ctx.memo:
+        got: tuple[float, float] = ctx.memo[key]
+        return got
+    k = _OFFSET_DPI / 25.4
+    mine = at.crop(_grow(box, _OFFSET_REACH_MM), _OFFSET_DPI)
+    ref = _resize(_ref_crop(ctx, at.side, at.light, box),
+                  (max(2, round(box[3] * k)), max(2, round(box[2] * k))))
+    if mine.ndim != ref.ndim:
+        mine, ref = _lum(mine), _lum(ref)
+    out = (0.0, 0.0)
+    if mine.shape[0] > ref.shape[0] and mine.shape[1] > ref.shape[1]:
+        maps = [cv2.matchTemplate(np.ascontiguousarray(a), np.ascontiguousarray(b),
+                                  cv2.TM_CCOEFF_NORMED)
+                for a, b in zip(_opponent_planes(mine), _opponent_planes(ref), strict=True)]
+        res = np.asarray(np.mean(maps, axis=0), np.float32)
+        px, py, top = _peak(res)
+        if top >= _OFFSET_PEAK_MIN:
+            out = ((px - (res.shape[1] - 1) / 2) / k, (py - (res.shape[0] - 1) / 2) / k)
+    ctx.memo[key] = out
+    return out
+
+
+def shifted(box: BoxMM, offset: tuple[float, float]) -> BoxMM:
+    """``box`` moved by ``offset`` (mm)."""
+    return box[0] + offset[0], box[1] + offset[1], box[2], box[3]
 
 
 def _channels(img: F32) -> F32:
@@ -367,11 +448,18 @@ def ovi_shift(ctx: Context) -> Finding:
         ring = _clip_box(ctx, _grow(box, _RING_MM + _OVD_PAD_MM))
         others = [_grow(g.box_mm, 1.0) for g in ctx.model.features
                   if g.side == f.side and g.kind in _OVD and g is not f]
-        mw = white.crop(ring, REF_DPI)
+        # the OVI found where it lies in the capture (the page's registration may leave a
+        # bent card's corner a few millimetres off); every frame of that position shares it
+        off = feature_offset(ctx, white, box)
+        mw = white.crop(shifted(ring, off), REF_DPI)
         in_box = ~_mask_out(mw.shape[:2], ring, [box], REF_DPI, 0.0)
         free = _mask_out(mw.shape[:2], ring, others, REF_DPI, 0.0)
         around = ~_mask_out(mw.shape[:2], ring, [_grow(box, _OVD_PAD_MM)], REF_DPI, 0.0)
-        around = ~around & free
+        # the print around, away from the page's edges: a registration a few millimetres off
+        # there lets in the background beside the page, lit anew in every frame
+        pw, ph = ctx.model.size_mm
+        inset = (_RING_EDGE_MM, _RING_EDGE_MM, pw - 2 * _RING_EDGE_MM, ph - 2 * _RING_EDGE_MM)
+        around = ~around & free & ~_mask_out(mw.shape[:2], ring, [inset], REF_DPI, 0.0)
         inside = in_box & free
         rw = _ref_crop(ctx, f.side, "white", ring)
         best: tuple[float, RegisteredView, float] | None = None
@@ -382,7 +470,8 @@ def ovi_shift(ctx: Context) -> Finding:
             expect = _change(rw[: sh[0], : sh[1]], rt[: sh[0], : sh[1]], ins)
             if expect < 1.0:
                 continue
-            mt = tilt.crop(ring, REF_DPI)
+            own = off if tilt.shared_with == white.name else feature_offset(ctx, tilt, box)
+            mt = tilt.crop(shifted(ring, own), REF_DPI)
             if mt.ndim != mw.ndim:
                 continue
             # the face-on view mapped onto the tilt frame by the print around the OVI (the

@@ -38,7 +38,7 @@ from docsec.inspect.register import RegisteredView
 from docsec.inspect.tilt import TILT_THRESHOLDS
 from docsec.report import Finding, Status, worst
 
-__all__ = ["TRACE_CHECKS", "TRACE_THRESHOLDS"]
+__all__ = ["BOOKLET_KINDS", "TRACE_CHECKS", "TRACE_THRESHOLDS", "not_a_booklet"]
 
 F32 = NDArray[np.float32]
 BoxMM = tuple[float, float, float, float]
@@ -508,6 +508,24 @@ def edge_profiles(ctx: Context, v: RegisteredView, side: str,
     return edges
 
 
+#: Models whose data page is bound into a booklet: only there can a page be cut out and
+#: glued in. A card has no binding, a visa is a sticker glued into a passport by design and
+#: a vehicle certificate is a loose sheet: on those the edge checks have nothing to judge
+#: (their edges met the adhesive threshold only by a capture's border).
+BOOKLET_KINDS = frozenset({"passport_td3"})
+
+
+def not_a_booklet(ctx: Context, cid: str) -> Finding | None:
+    """A not-applicable finding of ``cid`` when the model has no bound data page (not in
+    :data:`BOOKLET_KINDS`), else None."""
+    if ctx.model.kind in BOOKLET_KINDS:
+        return None
+    return make_finding(cid, Status.NOT_APPLICABLE,
+                        f"the model {ctx.model.id} is no booklet: it has no bound data page.",
+                        f"модель {ctx.model.id} не книжка: у неё нет вшитой страницы "
+                        "с данными.")
+
+
 #: Pixels within which two views' page corners fall when they were taken from one position.
 _SAME_POSITION_PX = 3.0
 
@@ -531,6 +549,8 @@ def page_edge_glue(ctx: Context) -> Finding:
     edges."""
     cid = "feature.page.no_edge_glue"
     threshold = TRACE_THRESHOLDS[cid]
+    if (loose := not_a_booklet(ctx, cid)) is not None:
+        return loose
     side = ctx.model.mrz.side if ctx.model.mrz is not None else "front"
     v = ctx.view("uv365", side)
     if v is None:

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 
 import numpy as np
 import pytest
 
 from docsec.generate import SyntheticDocument
-from docsec.inspect import inspect_document
+from docsec.inspect import inspect_document, tilt
 from docsec.inspect.context import Context
+from docsec.inspect.features import hologram_dynamic, hologram_present, latent_image_present
 from docsec.inspect.tilt import (
     TILT_THRESHOLDS,
+    feature_offset,
     laminate_bubbles,
     laminate_intact,
     local_fit,
@@ -104,17 +107,69 @@ def test_genuine_frames_with_their_own_exposure_pass(make_doc: MakeDoc) -> None:
         assert f.threshold == TILT_THRESHOLDS[cid]
 
 
+#: The frame-comparing checks of features.py judged beside the tilt module's.
+FRAME_CHECKS: dict[str, Callable[[Context], Finding]] = {
+    **CHECKS,
+    "feature.hologram.present": hologram_present,
+    "feature.hologram.dynamic": hologram_dynamic,
+    "feature.latent_image.present": latent_image_present,
+}
+
+
+@pytest.mark.slow
+def test_genuine_frames_with_their_own_exposure_show_the_ovds_change(make_doc: MakeDoc) -> None:
+    ctx = _context(_views_with_own_exposure(dict(make_doc("uto_card_td2").views)))
+    for cid in ("feature.hologram.present", "feature.hologram.dynamic",
+                "feature.latent_image.present"):
+        f = FRAME_CHECKS[cid](ctx)
+        assert f.status == Status.PASS, f
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(("defect", "check_id"), [
     ("laminate.relaminated", "feature.laminate.no_bubbles"),
     ("ovd.ovi_static", "feature.ovi.shift"),
+    ("ovd.hologram_static", "feature.hologram.dynamic"),
+    ("ovd.hologram_missing", "feature.hologram.present"),
+    ("print.latent_image_missing", "feature.latent_image.present"),
 ])
 def test_tilt_defect_fails_with_its_own_exposure(make_doc: MakeDoc, defect: str,
                                                  check_id: str) -> None:
     ctx = _context(_views_with_own_exposure(dict(make_doc("uto_card_td2", defect).views)))
-    f = CHECKS[check_id](ctx)
+    f = FRAME_CHECKS[check_id](ctx)
     assert f.status == Status.FAIL, f
     assert f.message and f.message_ru
+
+
+def _registered_off(ctx: Context, dx_mm: float, dy_mm: float) -> Context:
+    """``ctx`` with every view's registration off by (dx, dy) mm: the page point p is looked
+    for where p + (dx, dy) lies (a bent card's corner a page-wide fit leaves off)."""
+    move = np.array([[1.0, 0.0, dx_mm], [0.0, 1.0, dy_mm], [0.0, 0.0, 1.0]])
+    views = {n: dataclasses.replace(v, mm_to_capture=v.mm_to_capture @ move, _cache={})
+             for n, v in ctx.views.items() if v.mm_to_capture is not None}
+    return dataclasses.replace(ctx, views=views, memo={})
+
+
+@pytest.mark.slow
+def test_optically_variable_features_are_found_where_the_capture_shows_them(
+        make_doc: MakeDoc, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A registration 2.5 mm off at the hologram takes half the patch out of its box: each
+    feature is looked for where the capture shows it, and passes; judged in place it would
+    not have."""
+    ctx = _registered_off(_context(dict(make_doc("uto_id_td1").views)), 2.5, -1.5)
+    holo = next(f for f in ctx.model.features if f.kind == "hologram")
+    white = ctx.view("white")
+    assert white is not None
+    dx, dy = feature_offset(ctx, white, holo.box_mm)
+    assert abs(dx + 2.5) < 0.3 and abs(dy - 1.5) < 0.3
+    found = {cid: FRAME_CHECKS[cid](ctx) for cid in ("feature.hologram.present",
+                                                     "feature.ovi.shift")}
+    for f in found.values():
+        assert f.status == Status.PASS, f
+    monkeypatch.setattr(tilt, "feature_offset", lambda *_: (0.0, 0.0))
+    in_place = FRAME_CHECKS["feature.hologram.present"](_registered_off(ctx, 0.0, 0.0))
+    assert (in_place.score or 0.0) < (found["feature.hologram.present"].score or 0.0) - 0.1
+
 
 
 def test_tilt_checks_need_their_views(make_doc: MakeDoc) -> None:

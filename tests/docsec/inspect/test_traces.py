@@ -115,3 +115,19 @@ def test_glued_in_page_fails_on_a_photo(make_doc: MakeDoc, seed: int) -> None:
         rep = inspect_document(views, reference_date=REF, level=2, viz=False)
         f = rep.finding(cid)
         assert f is not None and f.status == want, (defects, f)
+
+
+def test_page_edge_checks_need_a_booklet(make_doc: MakeDoc) -> None:
+    """A card, a visa sticker and a loose certificate have no data page bound into a
+    booklet: the glued-in page checks say so instead of judging the capture's border."""
+    rep = inspect_document(make_doc("uto_id_td1").views, reference_date=REF, level=1,
+                           viz=False)
+    for cid in ("feature.page.intact", "feature.page.no_edge_glue"):
+        f = rep.finding(cid)
+        assert f is not None and f.status == Status.NOT_APPLICABLE, f
+        assert "booklet" in f.message and f.message_ru
+    rep = inspect_document(make_doc("uto_passport_td3").views, reference_date=REF, level=1,
+                           viz=False)
+    for cid in ("feature.page.intact", "feature.page.no_edge_glue"):
+        f = rep.finding(cid)
+        assert f is not None and f.status == Status.PASS, f
