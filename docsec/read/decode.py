@@ -10,6 +10,9 @@ Decoding rules:
   failing check digit pass, or a state code a known one;
 * a character read with confidence is otherwise never changed, check digits included,
   so a forged check digit stays visible;
+* a character in the span of another check digit that passes is not changed to make
+  one more pass (the composite digit re-reading a date its own digit vouches for);
+  which digits pass is judged on the final text;
 * every replacement is reported as a :class:`Correction`;
 * a character is vouched for by a passing check digit only if its span holds at most
   one unsure character and no other candidate passes the same digits; every other
@@ -251,27 +254,42 @@ def decode_cells(
                     Correction(line + 1, col + 1, old, new, float(conf[line][col]),
                                f"code:{name}")  # fmt: skip
                 )
+    ordered = sorted(layout.check_digits, key=lambda s: s.id == "mrz.check_digit.composite")
+    for spec in ordered:
+        if _check_ok(spec, text):
+            continue
+        # a character another passing check digit holds is not changed for this one (the
+        # composite re-reading a date its own digit passes would make that digit fail)
+        held = {
+            pos
+            for other in ordered
+            if other is not spec and _check_ok(other, text)
+            for pos in (*_covered(other), (other.digit.line, other.digit.start))
+        }
+        positions = [
+            pos for pos in (*_covered(spec), (spec.digit.line, spec.digit.start))
+            if pos not in held
+        ]  # fmt: skip
+        for line, col, old, new in _choose(spec, positions, text, proba, conf, allowed, held):
+            corrections.append(
+                Correction(line + 1, col + 1, old, new, float(conf[line][col]),
+                           f"check_digit:{spec.id}")  # fmt: skip
+            )
+    # what passes is judged on the final text, after every change
     verified: set[tuple[int, int]] = set()
     passing: list[CheckDigitSpec] = []
     passed = meaningful = 0
-    ordered = sorted(layout.check_digits, key=lambda s: s.id == "mrz.check_digit.composite")
     for spec in ordered:
-        positions = [*_covered(spec), (spec.digit.line, spec.digit.start)]
         if not _check_ok(spec, text):
-            fixed = _choose(spec, positions, text, proba, conf, allowed, verified)
-            for line, col, old, new in fixed:
-                corrections.append(
-                    Correction(line + 1, col + 1, old, new, float(conf[line][col]),
-                               f"check_digit:{spec.id}")  # fmt: skip
-                )
-        if _check_ok(spec, text):
-            passed += 1
-            meaningful += any(text[line][col] != "<" for line, col in _covered(spec))
-            shaky = sum(conf[line][col] < DECODE.unsure for line, col in positions)
-            if shaky <= TRUST.max_unsure_in_span:
-                # two unsure characters of one span can cancel in the 7-3-1 sum
-                verified.update(positions)
-                passing.append(spec)
+            continue
+        positions = [*_covered(spec), (spec.digit.line, spec.digit.start)]
+        passed += 1
+        meaningful += any(text[line][col] != "<" for line, col in _covered(spec))
+        shaky = sum(conf[line][col] < DECODE.unsure for line, col in positions)
+        if shaky <= TRUST.max_unsure_in_span:
+            # two unsure characters of one span can cancel in the 7-3-1 sum
+            verified.update(positions)
+            passing.append(spec)
     # the document code's first character is judged among every kind's (P, V, A, C, I),
     # not only the format's: one allowed letter would make any reading of it sure
     kind = layout.field("document_code")

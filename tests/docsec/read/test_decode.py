@@ -104,3 +104,48 @@ def test_format_sharing_a_shape_follows_the_first_cell() -> None:
     first[CLASSES.index("V")] = 0.1  # a visa's V is the likelier document code
     assert format_for(["M" + "<" * 43, "<" * 44], (2, 44), first) is MRZFormat.MRVA
     assert format_for(["P" + "<" * 43, "<" * 44], (2, 44), first) is MRZFormat.TD3
+
+
+TD2 = ("I<CZEOS<<UL<TI<<<<<<<<<<<<<<<<<<<<<<", "NKHFV0<<<6CZE8701233X240302952007617")
+
+
+def _dot_matrix_td2() -> list[np.ndarray]:
+    """A dot-matrix TD2 of the independent set (the recogniser's probabilities, rounded)."""
+    lines = [_proba(TD2[0]), _proba(TD2[1])]
+    _set(lines[1], 4, V=0.9)
+    _set(lines[1], 5, O=0.476, **{"0": 0.473, "D": 0.02})
+    _set(lines[1], 15, O=0.734, **{"0": 0.261})
+    _set(lines[1], 20, X=0.852, Y=0.044)
+    _set(lines[1], 21, **{"2": 0.306, "L": 0.161, "6": 0.03})
+    _set(lines[1], 23, O=0.595, **{"0": 0.366})
+    _set(lines[1], 25, O=0.829, **{"0": 0.161})
+    _set(lines[1], 30, O=0.938, **{"0": 0.043})
+    _set(lines[1], 31, O=0.538, **{"0": 0.46})
+    return lines
+
+
+def test_composite_does_not_undo_what_a_passing_digit_holds() -> None:
+    # the document number's digit restores its 0; the composite must then be made to pass
+    # by the unchecked optional data, not by turning that 0 back into O and re-reading the
+    # expiry date, which makes both their own digits fail
+    d = decode_cells(_dot_matrix_td2(), MRZFormat.TD2)
+    assert d.lines == TD2
+    assert d.checks_passed == d.checks_total
+
+
+def test_checks_passed_counts_the_final_text() -> None:
+    # whatever the decoder changes, the digits it counts as passing pass on its output
+    from docsec.checkdigit.icao9303 import calc_check_digit
+
+    lines = _dot_matrix_td2()
+    _set(lines[1], 35, **{"7": 0.6, "3": 0.3})  # and the composite digit unsure too
+    d = decode_cells(lines, MRZFormat.TD2)
+    body = d.lines[1]
+    passing = sum(
+        calc_check_digit(data) == digit
+        for data, digit in (
+            (body[0:9], body[9]), (body[13:19], body[19]), (body[21:27], body[27]),
+            (body[0:10] + body[13:20] + body[21:35], body[35]),
+        )
+    )  # fmt: skip
+    assert d.checks_passed == passing
