@@ -83,6 +83,11 @@ _FIT_OFF = 8.0
 _SOFT_PX = 1.0
 #: A normalised tilt frame brighter than the face-on view by this much (grey levels) is glare.
 _GLARE_LEVELS = 12.0
+#: Gaussian (mm) of the broad residual taken off before glare is looked for: a lamp's soft
+#: glare spot (12 mm and more across) saturates bright paper, so no gain and offset fit
+#: takes it all and it leaves 12-20 levels over a centimetre or two (independent photos);
+#: a trapped bubble (1.6-5 mm across) stands out of a 3 mm Gaussian.
+_GLARE_BROAD_MM = 3.0
 #: The same for round spots beyond the frame's slow change of lighting: a bubble lifts 5-20
 #: levels, capture noise at 50 dpi after normalisation stays within 2.
 _SPOT_LEVELS = 4.0
@@ -393,6 +398,9 @@ def _counted(spots: NDArray[np.bool_], keep: NDArray[np.bool_], round_only: bool
 
 
 def _glare_share(d: F32, keep: NDArray[np.bool_]) -> float:
+    # a lamp's soft glare spot clipped on bright paper leaves a residual as broad as the
+    # spot: taken off (a film's glare spots are narrower than :data:`_GLARE_BROAD_MM`)
+    d = d - np.asarray(cv2.GaussianBlur(d, (0, 0), _GLARE_BROAD_MM * _DPI / 25.4), np.float32)
     # glare lifts whole discs: open away single bright pixels and thin edges
     spots = cv2.morphologyEx((d > _GLARE_LEVELS).astype(np.uint8), cv2.MORPH_OPEN,
                              np.ones((3, 3), np.uint8))

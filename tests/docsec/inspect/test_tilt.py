@@ -116,6 +116,28 @@ FRAME_CHECKS: dict[str, Callable[[Context], Finding]] = {
 }
 
 
+def _with_lamp_glare(views: dict[str, np.ndarray], name: str) -> dict[str, np.ndarray]:
+    """``name`` with a lamp's soft glare spot (45 levels, 12 mm Gaussian at 200 dpi) added
+    and clipped, as a camera on a stand takes it now and then."""
+    out = dict(views)
+    img = views[name].astype(np.float32)
+    h, w = img.shape[:2]
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    r = 12 * 200 / 25.4
+    spot = 45.0 * np.exp(-((xx - 0.45 * w) ** 2 + (yy - 0.5 * h) ** 2) / (2 * r * r))
+    out[name] = np.clip(img + spot[..., None], 0, 255).astype(np.uint8)
+    return out
+
+
+@pytest.mark.slow
+def test_a_lamps_soft_glare_spot_is_no_damaged_laminate(make_doc: MakeDoc) -> None:
+    views = _views_with_own_exposure(dict(make_doc("uto_card_td2").views))
+    ctx = _context(_with_lamp_glare(views, "tilt_2"))
+    for fn in (laminate_intact, laminate_bubbles):
+        f = fn(ctx)
+        assert f.status == Status.PASS, f
+
+
 @pytest.mark.slow
 def test_genuine_frames_with_their_own_exposure_show_the_ovds_change(make_doc: MakeDoc) -> None:
     ctx = _context(_views_with_own_exposure(dict(make_doc("uto_card_td2").views)))
