@@ -59,7 +59,7 @@ from docsec.inspect.prints import (
 )
 from docsec.inspect.reference import REF_DPI
 from docsec.inspect.register import RegisteredView
-from docsec.inspect.traces import _GLUE_DPI, edge_profiles, not_a_booklet
+from docsec.inspect.traces import _GLUE_DPI, edge_profiles, not_a_booklet, same_position
 from docsec.inspect.transmitted import (
     laser_perforation_matches_number,
     security_thread_present,
@@ -104,7 +104,12 @@ def page_intact(ctx: Context) -> Finding:
         return _na(ctx, cid, "uv365", side)
     w, h = ctx.model.size_mm
     page = (0.0, 0.0, w, h)
-    edges = edge_profiles(ctx, uv, side)
+    # the page's edge found in white light when it was taken from the UV view's position
+    # (under UV a photo's adhesive band is as bright as the desk beside the page)
+    white = ctx.view("white", side)
+    same_place = (white is not None and white.image.shape[:2] == uv.image.shape[:2]
+                  and same_position(white, uv, ctx.model.size_mm))  # fmt: skip
+    edges = edge_profiles(ctx, uv, side, white if same_place else None)
     k = _GLUE_DPI / 25.4
     b0, b1 = (round(m * k) for m in _INTACT_BAND_MM)
     i0, i1 = (round(m * k) for m in _INTACT_INNER_MM)

@@ -38,7 +38,7 @@ from docsec.inspect.register import RegisteredView
 from docsec.inspect.tilt import TILT_THRESHOLDS
 from docsec.report import Finding, Status, worst
 
-__all__ = ["BOOKLET_KINDS", "TRACE_CHECKS", "TRACE_THRESHOLDS", "not_a_booklet"]
+__all__ = ["BOOKLET_KINDS", "TRACE_CHECKS", "TRACE_THRESHOLDS", "not_a_booklet", "same_position"]
 
 F32 = NDArray[np.float32]
 BoxMM = tuple[float, float, float, float]
@@ -530,7 +530,7 @@ def not_a_booklet(ctx: Context, cid: str) -> Finding | None:
 _SAME_POSITION_PX = 3.0
 
 
-def _same_position(a: RegisteredView, b: RegisteredView, size_mm: tuple[float, float]) -> bool:
+def same_position(a: RegisteredView, b: RegisteredView, size_mm: tuple[float, float]) -> bool:
     """Whether two views put the page's corners at the same capture pixels (one fixed
     position, as a comparator's lights of one side)."""
     w, h = size_mm
@@ -561,7 +561,7 @@ def page_edge_glue(ctx: Context) -> Finding:
     # the page's edge found in white light when it was taken from the UV view's position
     white = ctx.view("white", side)
     same_place = (white is not None and white.image.shape[:2] == v.image.shape[:2]
-                  and _same_position(white, v, ctx.model.size_mm))  # fmt: skip
+                  and same_position(white, v, ctx.model.size_mm))  # fmt: skip
     edges = edge_profiles(ctx, v, side, white if same_place else None)
     if edges is None:
         return make_finding(cid, Status.ERROR, "the model has no UV reference.",
