@@ -268,7 +268,13 @@ def inspect_document(
                                                                    group[anchor])))  # fmt: skip
     t2 = time.perf_counter()
     mrz = None
-    for r in readings.values():
+    # an MRZ whose issuer names no model leaves its side unplaced (a look-alike design); when
+    # the document's other side named the model and that MRZ has the model's format, it is
+    # this document's MRZ all the same, and its data rules (the issuer's first) must see it
+    mrz_reads = [r for r in readings.values() if r.mrz is not None] or [
+        r for r in unplaced
+        if model.mrz is not None and r.mrz is not None and r.mrz.format.name == model.format_name]
+    for r in mrz_reads:
         if r.mrz is not None:
             from docsec.errors import ValidationError
             from docsec.mrz import parse

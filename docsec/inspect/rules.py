@@ -72,18 +72,41 @@ def _mrz_findings(ctx: Context) -> list[Finding]:
     return out
 
 
+#: Letters OCR reads for the digits of a date (a date's day and year hold digits only) ...
+_DATE_DIGITS = str.maketrans({"O": "0", "D": "0", "Q": "0", "I": "1", "L": "1", "Z": "2",
+                              "S": "5", "B": "8", "G": "6"})  # fmt: skip
+#: ... and digits it reads for the letters of a month's abbreviation.
+_MONTH_LETTERS = str.maketrans({"0": "O", "1": "I", "5": "S", "8": "B", "2": "Z", "6": "G"})
+_MON_DATE = re.compile(r"([0-9A-Z]{1,2})\s*([A-Z0-9]{3})\s*([0-9A-Z]{4})")
+
+
 def _parse_date(text: str, style: str) -> dt.date | None:
-    t = text.strip().upper()
+    """A visual-zone date as printed in the model's ``style`` (``dmy_dots``: 23.04.1981;
+    otherwise 23 APR 1981), read tolerantly: spaces lost or doubled between its parts and
+    the look-alike characters OCR reads for digits (O/0, I/1, S/5...) or for a month's
+    letters. None when the text is no date.
+
+    >>> _parse_date("23 APR1981", "dd_mon_yyyy"), _parse_date("O8 0CT 1999", "dd_mon_yyyy")
+    (datetime.date(1981, 4, 23), datetime.date(1999, 10, 8))
+    >>> _parse_date("23.O4.198I", "dmy_dots"), _parse_date("31 FEB 2001", "dd_mon_yyyy")
+    (datetime.date(1981, 4, 23), None)
+    """
+    t = " ".join(text.strip().upper().split())
     try:
         if style == "dmy_dots":
-            d, m, y = (int(p) for p in re.split(r"[.\s/]+", t) if p)
+            d, m, y = (int(p.translate(_DATE_DIGITS)) for p in re.split(r"[.\s/,]+", t) if p)
             return dt.date(y, m, d)
-        parts = t.split()
-        if len(parts) == 3 and parts[1] in _MONTHS:
-            return dt.date(int(parts[2]), _MONTHS.index(parts[1]) + 1, int(parts[0]))
+        match = _MON_DATE.fullmatch(t)
+        if match is None:
+            return None
+        day, month, year = match.groups()
+        month = month.translate(_MONTH_LETTERS)
+        if month not in _MONTHS:
+            return None
+        return dt.date(int(year.translate(_DATE_DIGITS)), _MONTHS.index(month) + 1,
+                       int(day.translate(_DATE_DIGITS)))  # fmt: skip
     except (ValueError, TypeError):
         return None
-    return None
 
 
 def _mrz_name(text: str, script: str) -> str | None:
