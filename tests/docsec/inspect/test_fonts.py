@@ -15,9 +15,15 @@ from PIL import Image, ImageDraw, ImageFont
 
 from docsec.generate import SyntheticDocument
 from docsec.generate.capture import capture
-from docsec.inspect import InspectionReport, inspect_document
+from docsec.inspect import InspectionReport, fonts, inspect_document
 from docsec.inspect.context import Context
-from docsec.inspect.fonts import OTHER_FACES, VIZ_FONT_THRESHOLD, _texts, viz_font_consistent
+from docsec.inspect.fonts import (
+    OTHER_FACES,
+    VIZ_FONT_THRESHOLD,
+    _drift,
+    _texts,
+    viz_font_consistent,
+)
 from docsec.models import get_model
 from docsec.mrz import parse
 from docsec.report import Finding, Status
@@ -131,14 +137,72 @@ def test_unread_fields_are_not_applicable_with_the_reason(make_doc: MakeDoc) -> 
     assert g.status == Status.NOT_APPLICABLE
 
 
-def test_a_badly_registered_capture_is_not_judged(make_doc: MakeDoc) -> None:
-    rep = _inspect(dict(make_doc(MODEL).views))
-    t = np.array([[1.0, 0.0, 2.5], [0.0, 1.0, 2.5], [0.0, 0.0, 1.0]])
+def _registered_off(rep: InspectionReport, t: np.ndarray) -> Context:
+    """The report's context with every view's registration moved by ``t`` (page mm)."""
     off = {n: replace(v, mm_to_capture=v.mm_to_capture @ t, _cache={})
            for n, v in rep.views.items() if v.mm_to_capture is not None}  # fmt: skip
-    f = viz_font_consistent(_context(rep, views=off))
+    return _context(rep, views=off)
+
+
+#: A page registered 1.5 % large, sheared 2.3 degrees and 1 mm off (as an independent
+#: scan was): every field 0.4-2.7 mm away from where the model puts it.
+_SHEARED = np.array([[1.015, 0.04, -1.0], [0.0, 1.015, 1.0], [0.0, 0.0, 1.0]])
+
+
+@pytest.mark.parametrize("t", [np.array([[1.0, 0.0, 2.5], [0.0, 1.0, 2.5], [0.0, 0.0, 1.0]]),
+                               _SHEARED], ids=["shifted", "scaled_and_sheared"])
+def test_a_registration_off_is_put_right_on_the_fields(make_doc: MakeDoc, t: np.ndarray) -> None:
+    genuine = viz_font_consistent(_registered_off(_inspect(dict(make_doc(MODEL).views)), t))
+    assert genuine.status == Status.PASS, genuine.message
+    forged = viz_font_consistent(_registered_off(
+        _inspect(dict(make_doc(MODEL, "font.field_mismatch").views)), t))
+    assert forged.status == Status.FAIL, forged.message
+    assert forged.field == "date_of_birth"
+
+
+def test_a_capture_registered_too_far_off_is_not_judged(make_doc: MakeDoc) -> None:
+    rep = _inspect(dict(make_doc(MODEL).views))
+    # 6 mm down: beyond the wide search, every field meets the next line or paper
+    f = viz_font_consistent(_registered_off(rep, np.array([[1.0, 0.0, 1.0], [0.0, 1.0, 6.0],
+                                                           [0.0, 0.0, 1.0]])))
     assert f.status == Status.NOT_APPLICABLE
     assert "clearly enough" in f.message
+
+
+def test_weak_evidence_warns_rather_than_fails(make_doc: MakeDoc,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    rep = _inspect(dict(make_doc(MODEL).views))
+    # a genuine side's score put below the warning line (but above the threshold)
+    monkeypatch.setattr(fonts, "VIZ_FONT_WEAK", 1.0)
+    f = viz_font_consistent(_context(rep))
+    assert f.status == Status.WARN
+    assert f.field is not None and f.field in f.message and "by eye" in f.message
+    assert f.score is not None and f.score > VIZ_FONT_THRESHOLD
+
+
+def _text_ink(dx: int, dy: int) -> tuple[np.ndarray, np.ndarray, int]:
+    """A wide-margin ink holding a bar pattern moved ``dx``, ``dy`` px from its place."""
+    rng = np.random.default_rng(3)
+    t = (rng.random((14, 60)) > 0.5).astype(np.float32)
+    k = fonts._DPI / 25.4
+    wx, wy = round(fonts._WIDE_X_MM * k), round(fonts._WIDE_Y_MM * k)
+    ink = np.zeros((14 + 2 * wy + 10, 60 + 2 * wx), np.float32)
+    x, y = wx - fonts._PAD_PX + dx, wy + 2 + dy
+    ink[y : y + 14, x : x + 60] = t
+    return ink, t, 2
+
+
+def test_the_drift_is_fitted_on_the_fields_and_an_outlier_left_out() -> None:
+    k = fonts._DPI / 25.4
+    # a page 1 mm right and 2 % large along y: the fields lower down lie further down
+    centres = {f"f{i}": (40.0, 10.0 + 8.0 * i) for i in range(5)}
+    inks = {n: _text_ink(round(1.0 * k), round((0.02 * (c[1] - 26.0)) * k))
+            for n, c in centres.items()}  # fmt: skip
+    inks["f4"] = _text_ink(-round(3.0 * k), 0)  # one field placed elsewhere (re-typed)
+    drift = _drift(inks, centres)
+    for n, c in centres.items():
+        assert abs(drift[n][0] - round(1.0 * k)) <= 1, (n, drift[n])
+        assert abs(drift[n][1] - 0.02 * (c[1] - 26.0) * k) <= 1.5, (n, drift[n])
 
 
 def test_texts_come_from_the_mrz_and_sure_readings() -> None:
