@@ -108,6 +108,20 @@ _GLOWING_PAD_MM = 3.0
 _FIBRE_EDGE_MM = 1.5
 
 
+def _fibre_covered(ctx: Context, side: str) -> list[BoxMM]:
+    """Boxes where fibres cannot be told under UV: the MRZ (its filler characters repeat at
+    the type's pitch), the portrait, the ghost image and the perforated number (colours and
+    edges of their own)."""
+    m = ctx.model
+    boxes = [f.box_mm for f in m.features
+             if f.side == side and f.kind in ("ghost_image", "laser_perforation")]
+    if m.mrz is not None and m.mrz.side == side:
+        boxes.append(m.mrz.box_mm)
+    if m.portrait is not None and m.portrait.side == side:
+        boxes.append(m.portrait.box_mm)
+    return boxes
+
+
 def _fibre_mask(ctx: Context, f: FeatureSpec, v: RegisteredView) -> tuple[NDArray[np.bool_], float]:
     """Pixels of glowing fibres in blank UV areas (:data:`_FIBRE_DPI`) and the share of
     blank area; the blank-paper mask is kept in ``ctx.memo`` beside them."""
@@ -128,14 +142,22 @@ def _fibre_mask(ctx: Context, f: FeatureSpec, v: RegisteredView) -> tuple[NDArra
                if g.side == f.side and g.kind in ("security_thread", "uv_emblem")]
     blank = _mask_out(uv.shape[:2], box, _personal_boxes(ctx, f.side) + glowing, _FIBRE_DPI,
                       1.0)  # fmt: skip
-    blank &= _lum(ref) < np.percentile(_lum(ref), 70) + 6
+    undesigned = _lum(ref) < np.percentile(_lum(ref), 70) + 6
+    blank &= undesigned
+    # the paper where a repeat is looked for also takes the visual-zone fields: their text
+    # is dull under UV, and fibres printed over the whole sheet show there too (a
+    # passport's fields leave a sixth of its page blank, too little to meet a tile again)
+    wide = _mask_out(uv.shape[:2], box, _fibre_covered(ctx, f.side) + glowing, _FIBRE_DPI,
+                     1.0) & undesigned
     # the brightest, most saturated fibre pixels: where a fibre printed in visible ink shows
     # its colour in white light (a faint fibre's edge pixels show the paper)
     saturated = _chan_max(uv) - _chan_min(uv) > _FIBRE_SATURATED
     ctx.memo[f"{key}/bright"] = (glow > _FIBRE_BRIGHT) & saturated & blank
     blank &= _mask_out(uv.shape[:2], box, glowing, _FIBRE_DPI, _GLOWING_PAD_MM)
+    wide &= _mask_out(uv.shape[:2], box, glowing, _FIBRE_DPI, _GLOWING_PAD_MM)
     edge = round(_FIBRE_EDGE_MM * _FIBRE_DPI / 25.4)
-    blank[:edge], blank[-edge:], blank[:, :edge], blank[:, -edge:] = False, False, False, False
+    for m in (blank, wide):
+        m[:edge], m[-edge:], m[:, :edge], m[:, -edge:] = False, False, False, False
     if blank.sum() >= 100:
         sample = excess[blank][::7]
         noise = 1.4826 * float(np.median(np.abs(sample - np.median(sample, axis=0))))
@@ -145,10 +167,12 @@ def _fibre_mask(ctx: Context, f: FeatureSpec, v: RegisteredView) -> tuple[NDArra
     # a fibre is a ridge, brighter than the paper on both sides: it also stands out of the
     # view's opening (which keeps a step, such as a page edge against the background)
     ridge = _chan_max(uv - cv2.morphologyEx(uv, cv2.MORPH_OPEN, _RIDGE_KERNEL))
-    mask = (glow > level) & (ridge > level) & (hue > _FIBRE_HUE_SHARE * glow) & blank
+    fibre = (glow > level) & (ridge > level) & (hue > _FIBRE_HUE_SHARE * glow)
+    mask = fibre & blank
     share = float(blank.mean())
     ctx.memo[key] = (mask, share)
     ctx.memo[f"{key}/blank"] = blank
+    ctx.memo[f"{key}/wide"] = (fibre & wide, wide)
     return mask, share
 
 
@@ -321,7 +345,9 @@ def uv_fibres_random(ctx: Context) -> Finding:
         v = ctx.view("uv365", f.side)
         if v is None:
             return _na(ctx, cid, "uv365", f.side)
-        mask = _fibres_only(_fibre_mask(ctx, f, v)[0])
+        _fibre_mask(ctx, f, v)
+        wide, blank = ctx.memo[f"fibres/{f.side}/wide"]
+        mask = _fibres_only(wide)
         box = _clip_box(ctx, f.box_mm)
         if int(mask.sum()) < _REPEAT_MIN_PIXELS:
             return make_finding(cid, Status.NOT_APPLICABLE,
@@ -329,7 +355,6 @@ def uv_fibres_random(ctx: Context) -> Finding:
                                 "repeat.",
                                 "в УФ слишком мало волокон, чтобы судить, повторяются ли "
                                 "они.", view=v, box_mm=box)  # fmt: skip
-        blank = ctx.memo[f"fibres/{f.side}/blank"]
         score = _repeat_share(mask, blank, _FIBRE_DPI)
         return _judge(cid, score, low_fails=False, view=v, box=box,
                       threshold=FIBRES_REPEAT_MAX,

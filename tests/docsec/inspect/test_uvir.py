@@ -136,3 +136,13 @@ def test_fibres_printed_in_a_tile_fail_random_and_the_twin_passes(make_doc: Make
         genuine, forged = _photographed(genuine), _photographed(forged)
     assert _status(forged, "feature.uv_fibres.random") == Status.FAIL
     assert _status(genuine, "feature.uv_fibres.random") == Status.PASS
+
+
+def test_printed_fibres_are_met_again_over_the_visual_zone_fields(make_doc: MakeDoc) -> None:
+    """ZZA's passport leaves a sixth of its page blank under UV: too little paper for a tile
+    of printed strokes to meet itself there. Fibres printed over the whole sheet also show
+    over the visual-zone fields (dull under UV), where the repeat is looked for too."""
+    genuine = dict(make_doc("zza_passport_td3").views)
+    forged = _strokes_tiled(dict(make_doc("zza_passport_td3", "uv.fibres_missing").views), 2)
+    assert _status(forged, "feature.uv_fibres.random") == Status.FAIL
+    assert _status(genuine, "feature.uv_fibres.random") == Status.PASS
