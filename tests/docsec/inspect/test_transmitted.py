@@ -1,5 +1,7 @@
 """Transmitted-light checks: the laser-perforated number read hole by hole on renders,
-scans and photos (the dot lattice fitted, faint holes judged on its nodes)."""
+scans and photos (the dot lattice fitted, faint holes judged on its nodes; a glyph no
+character fits is a warning, not another number); the thread band and the watermark found
+where a registration millimetres off at the page's far end puts them."""
 
 from __future__ import annotations
 
@@ -7,10 +9,12 @@ import cv2
 import numpy as np
 import pytest
 
-from docsec.generate import make_document
+from docsec.generate import SyntheticDocument, make_document
 from docsec.generate.capture import capture
 from docsec.inspect import inspect_document, transmitted
+from docsec.inspect.context import Context
 from docsec.inspect.reference import glyphs
+from docsec.inspect.register import RegisteredView
 from docsec.report import Status
 
 from .conftest import DPI, REF
@@ -108,3 +112,109 @@ def test_stray_holes_beside_the_number_are_trimmed_and_a_changed_digit_still_sho
     other, margin = transmitted._read_cells(transmitted._best_split(grid, "L13906219"),
                                             "L13906219")
     assert other == "L13906209" and margin > transmitted._PERF_MARGIN
+
+
+def test_a_glyph_no_character_fits_warns_and_a_changed_digit_fails() -> None:
+    g = glyphs()
+    number = "L13906209"
+    cells = [g[c].copy() for c in number]
+    for c in cells[1:]:  # this capture's noise: a dot or two off on every glyph
+        c[0, 0] = not c[0, 0]
+    # one glyph cut through stray holes: a block that fits no character well (a 4 20 dots
+    # off, the 3 expected 26 off)
+    cells[2] = np.ones_like(cells[2])
+    margin, blurred = transmitted._legible_margin(cells, number, transmitted._PERF_MARGIN)
+    assert margin <= transmitted._PERF_MARGIN and blurred == [2]
+    # a digit perforated as another: it fits that digit as well as the others fit theirs
+    cells[2] = g["8"].copy()
+    margin, blurred = transmitted._legible_margin(cells, number, transmitted._PERF_MARGIN)
+    assert margin > transmitted._PERF_MARGIN and blurred == []
+
+
+def test_band_must_be_darker_than_the_paper_on_both_sides() -> None:
+    k = 100 / 25.4
+    width, flank, gap = round(1.2 * k), round(2.0 * k), round(0.5 * k)
+    paper = np.full(200, 190.0)
+    band = paper.copy()
+    band[90 : 90 + width] = 110.0
+    step = paper.copy()
+    step[100:] = 80.0  # the page edge: paper, then the desk
+    assert transmitted._band_contrast(band, width, flank, gap)[0] > 70
+    assert transmitted._band_contrast(step, width, flank, gap)[0] < 5
+
+
+def _slanted_band(slant: float) -> np.ndarray:
+    h, w = 290, 160
+    img = np.full((h, w), 190.0, np.float32)
+    for r in range(h):
+        x = round(80 + slant * (r - h / 2))
+        img[r, x : x + 5] = 110.0
+    rng = np.random.default_rng(2)
+    return (img + rng.normal(0, 4, img.shape)).astype(np.float32)
+
+
+@pytest.mark.parametrize("slant", [0.0, 0.05, -0.083])
+def test_a_slanted_thread_band_is_followed(slant: float) -> None:
+    k = 100 / 25.4
+    width, flank, gap = round(1.2 * k), round(2.0 * k), round(0.5 * k)
+    best = max(transmitted._band_contrast(p, width, flank, gap)[0]
+               for p in transmitted._slanted_profiles(_slanted_band(slant)))
+    assert best > 60  # of the 80 levels the band is darker
+    straight = np.median(_slanted_band(slant), axis=0).astype(np.float64)
+    if abs(slant) > 0.04:  # the column median alone washes a slanted band out
+        assert transmitted._band_contrast(straight, width, flank, gap)[0] < 0.5 * best
+
+
+def _misregistered(views: dict[str, np.ndarray], *, turn_deg: float, stretch: float,
+                   shift_mm: tuple[float, float]) -> Context:
+    """The context of an inspection of ``views`` whose registration is off as a hand-held
+    photo's can be: the page turned about its left edge's middle, stretched along its
+    length and shifted (millimetres off at the far end)."""
+    rep = inspect_document(views, reference_date=REF, level=2, viz=False)
+    assert rep.model is not None
+    _w, h = rep.model.size_mm
+    a = np.deg2rad(turn_deg)
+    turn = np.array([[np.cos(a) * stretch, -np.sin(a), shift_mm[0]],
+                     [np.sin(a) * stretch, np.cos(a), shift_mm[1]], [0.0, 0.0, 1.0]])
+    about = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, h / 2], [0.0, 0.0, 1.0]])
+    off = about @ turn @ np.linalg.inv(about)
+    moved = {}
+    for name, v in rep.views.items():
+        assert v.mm_to_capture is not None
+        moved[name] = RegisteredView(name=v.name, image=v.image, model=v.model,
+                                     mm_to_capture=v.mm_to_capture @ off, quality=v.quality,
+                                     shared_with=v.shared_with, measured=v.measured)
+    return Context(model=rep.model, views=moved, supplied=frozenset(views),
+                   readings=rep.readings, mrz=None, reference_date=REF, level=2)
+
+
+def _captured(doc: SyntheticDocument, mode: str) -> dict[str, np.ndarray]:
+    views = {k: v for k, v in doc.views.items() if k in ("white", "uv365", "transmitted")}
+    if mode == "rendered":
+        return views
+    out = {k: capture(v, kind="scan", level=1, rng=5).image for k, v in views.items()}
+    out["transmitted"] = np.asarray(out["transmitted"].mean(axis=2), np.uint8)
+    return out
+
+
+#: A registration as far off as genuine vehicle certificates' photos showed it: the thread
+#: 5 mm off its box and slanted by 3 degrees, the watermark 4 % larger.
+_OFF = {"turn_deg": 3.0, "stretch": 1.035, "shift_mm": (0.5, 0.8)}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mode", ["rendered", "scan"])
+def test_thread_and_watermark_found_through_a_registration_off_at_the_far_end(
+        mode: str) -> None:
+    doc = make_document("uto_vehicle_registration", rng=11, reference_date=REF, dpi=DPI)
+    ctx = _misregistered(_captured(doc, mode), **_OFF)  # type: ignore[arg-type]
+    thread = transmitted.security_thread_present(ctx)
+    wm = transmitted.watermark_present(ctx)
+    assert thread.status == Status.PASS, (thread.score, mode)
+    assert wm.status == Status.PASS, (wm.score, mode)
+    for defect, check in (("substrate.thread_missing", transmitted.security_thread_present),
+                          ("substrate.watermark_on_surface", transmitted.watermark_present)):
+        bad = make_document("uto_vehicle_registration", rng=11, defects=(defect,),
+                            reference_date=REF, dpi=DPI)
+        f = check(_misregistered(_captured(bad, mode), **_OFF))  # type: ignore[arg-type]
+        assert f.status == Status.FAIL, (defect, f.score, mode)
