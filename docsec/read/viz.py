@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import cv2
@@ -38,6 +39,7 @@ from docsec.lookalikes import OCR_DIGIT_FOR, OCR_LETTER_FOR
 from docsec.models import DocumentModel, FieldSpec, mm_to_px
 from docsec.ocr.tesseract import OcrWord, ocr_words
 from docsec.read.page import PageFit, rectify
+from docsec.read.vizmatch import choose
 
 __all__ = [
     "CHARSETS",
@@ -72,8 +74,14 @@ class VizParams:
     align_mm: float = 2.0
     #: A column of a value line is inked when more than this share of its rows is dark.
     column_ink_share: float = 0.05
-    #: Vertical slack of a field window: the page quad may be this far off (millimetres).
-    slack_mm: float = 1.0
+    #: Vertical reach of a field window above and below the value's place (millimetres):
+    #: page quads of hard photos put values up to 2 mm off (measured against the true
+    #: quad), below the 6.5 mm between field boxes; the value run nearest its expected
+    #: place is taken (:func:`_value_line`), so a neighbour's line is not.
+    slack_mm: float = 2.8
+    #: Top of a value's capitals below its label line (millimetres): the generator's and
+    #: docsec documents' value line starts 0.3-0.5 mm below the 1.9 mm label line.
+    value_top_mm: float = 0.4
     #: White rows and columns between the crops of a sheet (Tesseract keeps them apart).
     gap_px: int = 24
     #: Ink and paper levels of a crop: these percentiles of its gray values (a value
@@ -90,8 +98,22 @@ class VizParams:
     row_dark: int = 128
     #: Inked rows with gaps of at most this many rows are one run (accents, dots).
     row_gap: int = 2
+    #: A component of ink is (part of) a glyph when its height is at least this share of
+    #: the field's capital height (a broken stroke of a blurred capital; guilloche speckle
+    #: and JPEG noise are smaller) and at most this one (frame lines, glare edges).
+    glyph_min_cap: float = 0.45
+    #: The end of a value is followed on columns with pixels darker than this (a cleaned
+    #: window: 0 ink, 255 paper): light strokes of capitals under glare count too.
+    end_dark: int = 200
+    glyph_max_cap: float = 2.5
+    #: A value ends at a gap between glyphs wider than this (mm): word spaces of 2.4 mm
+    #: type are 0.6-0.8 mm, and values are set in one line with single spaces.
+    end_gap_mm: float = 2.0
     #: Shortest run taken for the value (mm): labels print at 1.4 mm, values at 2.3+.
     min_value_mm: float = 1.0
+    #: Runs at least this share of the tallest run's height are values (labels print at
+    #: 1.4 mm, their inked runs 0.3-1.3 mm tall; values' 1.6-2.0 mm on hard photos).
+    value_run_share: float = 0.75
     #: Margin kept above and below the value run (mm): descenders, blur.
     value_margin_mm: float = 0.4
     #: Words at either end of a value below this Tesseract confidence are dropped: stray
@@ -210,6 +232,8 @@ def _clean(crop: np.ndarray, params: VizParams = VIZ) -> np.ndarray:
     return np.asarray(np.clip(t * 255.0, 0, 255), np.uint8)
 
 
+#: Capital height of a sans-serif face as a share of its type size (DejaVu, Liberation).
+_CAP_SHARE = 0.73
 _SEXES = frozenset({"M", "F", "X"})
 #: One-letter values read by shape (:func:`closed_vocabulary`) when Tesseract, made for
 #: words, returns nothing in their format: the sex (ICAO 9303-3 §4: ``M``, ``F``, ``X``)
@@ -289,12 +313,27 @@ def format_value(field: FieldSpec, model: DocumentModel, text: str) -> str:
     return text
 
 
-def _value_line(window: np.ndarray, params: VizParams = VIZ) -> np.ndarray:
-    """The tallest run of inked rows of a field window (the value; labels print smaller).
+def _value_line(
+    window: np.ndarray, expected_mm: float | None = None, params: VizParams = VIZ
+) -> np.ndarray:
+    """The run of inked rows of a field window that is its value, cut out with a margin.
 
-    The window reaches ``slack_mm`` above and below the value's place, so a page quad a
-    millimetre off still holds whole glyphs; the run is cut out with a margin.
+    Runs at least ``value_run_share`` as tall as the tallest (labels print smaller) are
+    values; the one whose centre is nearest ``expected_mm`` (from the window's top) is
+    taken, else the tallest. The window reaches ``slack_mm`` above and below the value's
+    place, so a page quad two millimetres off still holds whole glyphs.
     """
+    rows = _value_rows(window, expected_mm, params)
+    if rows is None:
+        return window
+    margin = round(params.value_margin_mm * params.dpi / 25.4)
+    return window[max(rows[0] - margin, 0) : rows[1] + margin]
+
+
+def _value_rows(
+    window: np.ndarray, expected_mm: float | None, params: VizParams
+) -> tuple[int, int] | None:
+    """First and past-last row of the value's run of inked rows (:func:`_value_line`)."""
     px_mm = params.dpi / 25.4
     inked = (window < params.row_dark).mean(axis=1) > params.row_ink_share
     runs: list[tuple[int, int]] = []
@@ -314,10 +353,30 @@ def _value_line(window: np.ndarray, params: VizParams = VIZ) -> np.ndarray:
         runs.append((start, len(inked) - gap))
     tall = [r for r in runs if r[1] - r[0] >= params.min_value_mm * px_mm]
     if not tall:
-        return window
-    top, bottom = max(tall, key=lambda r: r[1] - r[0])
-    margin = round(params.value_margin_mm * px_mm)
-    return window[max(top - margin, 0) : bottom + margin]
+        return None
+    tallest = max(r[1] - r[0] for r in tall)
+    values = [r for r in tall if r[1] - r[0] >= params.value_run_share * tallest]
+    if expected_mm is None:
+        return max(values, key=lambda r: r[1] - r[0])
+    centre = expected_mm * px_mm
+    return min(values, key=lambda r: abs((r[0] + r[1]) / 2 - centre))
+
+
+def _glyph_components(
+    window: np.ndarray, cap_px: float, params: VizParams
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Labels, stats and a glyph flag per component of a cleaned window's ink.
+
+    A glyph is a component at least ``glyph_min_cap`` of a capital's height and at
+    most ``glyph_max_cap`` of it (strokes of a capital, not speckle of a guilloche or
+    the long lines of a frame); index 0 is the paper.
+    """
+    ink = (window < params.row_dark).astype(np.uint8)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    h = stats[:, cv2.CC_STAT_HEIGHT]
+    glyph = (h >= params.glyph_min_cap * cap_px) & (h <= params.glyph_max_cap * cap_px)
+    glyph[0] = False
+    return labels, stats, glyph
 
 
 def read_viz(
@@ -326,6 +385,7 @@ def read_viz(
     *,
     timeout: float | None = None,
     warnings: list[str] | None = None,
+    mrz: Mapping[str, object] | None = None,
     params: VizParams = VIZ,
 ) -> dict[str, VizField]:
     """Values of the fields on the captured side of ``page.model``.
@@ -365,6 +425,7 @@ def read_viz(
             if warnings is not None and script not in failed:
                 warnings.append(f"visual zone ({script}) not read: {exc}")
             failed.add(script)
+    reads: dict[str, list[str]] = {name: [v.value] for name, v in out.items()}
     for f in fields:
         first = out.get(f.name)
         crop = crops[f.name]
@@ -377,6 +438,7 @@ def read_viz(
             if warnings is not None:
                 warnings.append(f"visual zone field {f.name} not read again: {exc}")
             continue
+        reads[f.name].append(again.value)
         best = _better(f, model, first, again)
         letters = _SHAPE_READ.get(f.name)
         # a document code may have two letters: by shape only when the line shows one
@@ -385,7 +447,128 @@ def read_viz(
             glyph = closed_vocabulary(crop, letters, params)
             best = best if glyph is None else VizField(glyph[0], glyph[1], f.script)
         out[f.name] = best
+    prior = mrz_values(mrz, model)
+    for f in fields:
+        crop = crops[f.name]
+        read = out.get(f.name)
+        if crop is None or read is None or f.script != "latin":
+            continue
+        out[f.name] = _by_print(crop, f, model, read, reads.get(f.name, []), prior.get(f.name),
+                                params)  # fmt: skip
+        said = prior.get(f.name)
+        if warnings is not None and said is not None and _norm(out[f.name].value) != _norm(said):
+            warnings.append(f"visual zone {f.name} reads {out[f.name].value!r}, the MRZ {said!r}")
     return {f.name: out[f.name] for f in fields if f.name in out}
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.upper().split())
+
+
+#: Visual-zone fields ICAO 9303-3 §4 says repeat the MRZ's data, by the parsed MRZ's
+#: field names (names as printed: the MRZ's filler read as spaces).
+_MRZ_FIELDS = {
+    "document_code": "document_code",
+    "issuing_state": "issuing_state",
+    "document_number": "document_number",
+    "surname": "primary_identifier",
+    "given_names": "secondary_identifier",
+    "nationality": "nationality",
+    "sex": "sex",
+    "date_of_birth": "date_of_birth",
+    "date_of_expiry": "date_of_expiry",
+}
+
+
+def mrz_values(parsed: Mapping[str, object] | None, model: DocumentModel) -> dict[str, str]:
+    """The visual-zone values a parsed MRZ implies (ISO dates in the model's date style).
+
+    ``parsed`` is the reading's ``parsed`` mapping (``{"fields": {name: {"value": ...}}}``).
+    Only fields ICAO 9303-3 says the visual zone repeats; a date is written as the model
+    prints dates (``DD MON YYYY`` or ``DD.MM.YYYY``).
+    """
+    fields = (parsed or {}).get("fields")
+    if not isinstance(fields, Mapping):
+        return {}
+    out: dict[str, str] = {}
+    for viz_name, mrz_name in _MRZ_FIELDS.items():
+        entry = fields.get(mrz_name)
+        value = entry.get("value") if isinstance(entry, Mapping) else None
+        if not isinstance(value, str) or not value.strip():
+            continue
+        if viz_name.startswith("date_"):
+            m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", value)
+            if m is None:
+                continue
+            y, mo, d = m.groups()
+            if model.date_style == "dmy_dots":
+                value = f"{d}.{mo}.{y}"
+            else:
+                value = f"{d} {_MONTHS[int(mo) - 1]} {y}"
+        out[viz_name] = " ".join(value.replace("<", " ").split())
+    return out
+
+
+def _loose_date(text: str, model: DocumentModel) -> str | None:
+    """A ``DD MON YYYY`` date from a reading with a misread month (``11 AYS 2026``):
+    the day and year as read (digit look-alikes as digits), the month a placeholder the
+    print match replaces (:func:`_by_print` tries all twelve)."""
+    if model.date_style == "dmy_dots":
+        return None
+    parts = text.strip(" .,").upper().split()
+    if len(parts) != 3 or len(parts[0]) != 2 or len(parts[2]) != 4:
+        return None
+    day, year = _as_digits(parts[0]), _as_digits(parts[2])
+    if day is None or year is None:
+        return None
+    return f"{day} {_month(parts[1].translate(_AS_LETTER)) or _MONTHS[0]} {year}"
+
+
+def _by_print(
+    crop: np.ndarray,
+    field: FieldSpec,
+    model: DocumentModel,
+    read: VizField,
+    reads: list[str],
+    prior: str | None,
+    params: VizParams,
+) -> VizField:
+    """The value the field's print shows among Tesseract's readings and the candidates its
+    format and the MRZ give (:func:`docsec.read.vizmatch.choose`), set in the model's
+    typeface. A value the print chose over the reading takes its match score as its
+    confidence."""
+    cands = [v for v in reads if v != read.value]
+    if prior is not None:
+        cands.append(prior)
+        if field.name in ("surname", "given_names"):  # the MRZ writes a hyphen as a filler
+            words = prior.split()
+            cands += [" ".join(words[:i]) + "-" + " ".join(words[i:]) for i in range(1, len(words))]
+    if field.name == "sex":
+        cands += sorted(_SEXES)
+    elif field.name == "document_code":
+        cands += list(_SHAPE_READ["document_code"])
+    elif field.name in ("issuing_state", "nationality"):
+        cands.append(model.issuer)
+    cls = field_class(field)
+    places = None
+    if cls == "date" or field.name == "document_number":
+        base = read.value if fits_format(field, model, read.value) else next(
+            (v for v in [*cands, *(_loose_date(v, model) for v in reads)]
+             if v is not None and fits_format(field, model, v)), None)  # fmt: skip
+        if base is not None:
+            places = [i for i, ch in enumerate(base) if ch.isdigit()]
+            if base != read.value:
+                cands.insert(0, base)
+            if cls == "date" and model.date_style != "dmy_dots":
+                day, _, year = base.split()
+                cands += [f"{day} {m} {year}" for m in _MONTHS]
+    letters = cls == "text" and prior is None
+    value, score, own = choose(crop, read.value, cands, field.font, field.size_mm,
+                               field.box_mm[2], params.dpi, digit_places=places,
+                               letters=letters)  # fmt: skip
+    if value == read.value:
+        return read
+    return VizField(value, max(0.0, min(1.0, score)), read.script)
 
 
 #: Sans-serif faces (Debian's fonts-dejavu-core, fonts-liberation2, fonts-freefont-ttf) a
@@ -585,6 +768,8 @@ def _field_value(
     """
     kept = _trim(words, params)
     value = format_value(field, model, " ".join(w.text for w in kept))
+    if field_class(field) == "text":  # a value ends in a letter or digit: a stray ',' or
+        value = value.strip(" .,")  # '.' is a speck of the page beside it
     conf = float(np.mean([w.confidence for w in words])) if words else 0.0
     return VizField(value, conf, field.script)
 
@@ -608,16 +793,58 @@ def _field_crop(
     y1 = min(mm_to_px(y + h + params.slack_mm, params.dpi), size[1])
     if x1 <= x0 or y1 <= y0:
         return None
-    line = _value_line(_clean(rectified[y0:y1, x0:x1], params), params)
-    expected = mm_to_px(x, params.dpi) - x0  # the box's left edge in the window
+    # the value's capitals' centre below the window's top
+    expected = (
+        y + params.label_mm + params.value_top_mm + 0.5 * _CAP_SHARE * field.size_mm
+    ) - y0 / px_mm
+    window = _clean(rectified[y0:y1, x0:x1], params)
+    cap_px = _CAP_SHARE * field.size_mm * px_mm
+    labels, stats, glyph = _glyph_components(window, cap_px, params)
+    # rows from glyph-sized ink only: speckle of a guilloche or a glare's edge does not
+    # join the label's run to the value's
+    rows = _value_rows(np.where(glyph[labels], 0, 255).astype(np.uint8), expected, params)
+    if rows is None:
+        rows = _value_rows(window, expected, params)
+    if rows is None:
+        line = window
+        top = 0
+    else:
+        margin_y = round(params.value_margin_mm * px_mm)
+        top = max(rows[0] - margin_y, 0)
+        line = window[top : rows[1] + margin_y].copy()
+        # ink of components that do not reach the value's rows (a label's descenders,
+        # the next label's ascenders, speckle in the margins) is paper
+        t, b = stats[:, cv2.CC_STAT_TOP], stats[:, cv2.CC_STAT_TOP] + stats[:, cv2.CC_STAT_HEIGHT]
+        outside = (b <= rows[0]) | (t >= rows[1])
+        outside[0] = False
+        cut = labels[top : top + line.shape[0]]
+        line[outside[cut]] = 255
+    left_edge = mm_to_px(x, params.dpi) - x0  # the box's left edge in the window
     reach = round(params.align_mm * px_mm)
     inked = np.flatnonzero((line < params.row_dark).mean(axis=0) > params.column_ink_share)
-    near = inked[(inked >= expected - reach) & (inked <= expected + reach)]
-    start = int(near[0]) if near.size else expected
+    near = inked[(inked >= left_edge - reach) & (inked <= left_edge + reach)]
+    start = int(near[0]) if near.size else left_edge
     margin = round(params.margin_mm * px_mm)
     left = max(start - margin, 0)
     right = min(start + round(w * px_mm) + margin, line.shape[1])
+    if rows is not None:
+        right = min(right, _value_end(line, start, params) + margin)
     return line[:, left:right] if right > left else None
+
+
+def _value_end(line: np.ndarray, start: int, params: VizParams) -> int:
+    """Right end of a value: its inked columns followed from ``start`` until a gap wider
+    than ``end_gap_mm`` (a word space is a third of that; what lies past it is print of
+    the page, not the value)."""
+    px_mm = params.dpi / 25.4
+    inked = np.flatnonzero((line < params.end_dark).mean(axis=0) > params.column_ink_share)
+    end = start
+    gap = params.end_gap_mm * px_mm
+    for c in inked[inked >= start]:
+        if c > end + gap:
+            break
+        end = int(c) + 1
+    return end
 
 
 def _trim(words: list[OcrWord], params: VizParams) -> list[OcrWord]:

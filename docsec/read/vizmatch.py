@@ -1,0 +1,362 @@
+"""Visual-zone values checked against the print: each candidate set in the model's typeface.
+
+Tesseract reads a field; on blurred photos it confuses digits of one width (``2``/``7``,
+``6``/``8``, ``4``/``5``) and drops letters of short codes. The model says which typeface
+and type size each field is printed in (``FieldSpec.font``, ``FieldSpec.size_mm``), so a
+candidate value can be *set* as it would be printed and compared with the field's ink
+(:func:`match_score`): the candidate whose setting matches the ink best, over a few blurs
+and sizes (the capture's blur and the page quad's scale error are unknown), is the one the
+print shows. Candidates are Tesseract's readings, their single-character look-alike
+variants in places the field's format fixes as digits (dates, document numbers), and the
+values the MRZ gives for the fields ICAO 9303-3 says the visual zone repeats; a candidate
+replaces the reading only when it matches the ink better by :attr:`MatchParams.margin`
+(:func:`choose`), so the print decides, never the MRZ alone.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+__all__ = [
+    "FONT_FILES",
+    "MATCH",
+    "MatchParams",
+    "choose",
+    "digit_variants",
+    "letter_variants",
+    "match_score",
+]
+
+_DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
+#: The font file of each typeface a model names (``FieldSpec.font``): DejaVu, Debian's
+#: ``fonts-dejavu-core``, as the designs are set (the same table as
+#: ``docsec.inspect.fonts.MODEL_FONT_FILES``, which the reader may not import).
+FONT_FILES: dict[str, Path] = {
+    "sans": _DEJAVU / "DejaVuSans.ttf",
+    "sans_bold": _DEJAVU / "DejaVuSans-Bold.ttf",
+    "condensed": _DEJAVU / "DejaVuSansCondensed.ttf",
+    "serif": _DEJAVU / "DejaVuSerif.ttf",
+    "mono": _DEJAVU / "DejaVuSansMono.ttf",
+}
+
+#: Digits a blurred sans-serif digit is misread as (Tesseract on the generator's hard
+#: photos: 2/7, 6/8, 4/5, 1/7, 0/8, 3/8, 5/6, 9/0), each way.
+_DIGIT_LOOKALIKES: dict[str, str] = {
+    "0": "869",
+    "1": "7",
+    "2": "7",
+    "3": "85",
+    "4": "5",
+    "5": "463",
+    "6": "805",
+    "7": "21",
+    "8": "6034",
+    "9": "08",
+}
+
+
+@dataclass(frozen=True)
+class MatchParams:
+    """Thresholds of the print match, each with its reason (defaults: :data:`MATCH`)."""
+
+    #: Blurs (Gaussian sigma, pixels at the reader's 300 dpi) a candidate's setting is
+    #: compared at: sharp scans to hand-held photos (1.5-4 px at 300 dpi).
+    blur_sigmas: tuple[float, ...] = (1.0, 2.0, 3.0, 4.5)
+    #: Sizes tried around the model's type size: a page quad a few per cent off scales the
+    #: rectified page by as much.
+    scales: tuple[float, ...] = (0.94, 1.0, 1.06)
+    #: Lead (correlation) a candidate needs over the reading to replace it: a wrong digit
+    #: in a correct setting costs 0.02-0.1, so a smaller lead is noise of the blur search.
+    margin: float = 0.02
+    #: Lead a look-alike digit needs over the digit read (dates, numbers): a wrong digit
+    #: of a right setting costs 0.006-0.016 on the generator's hard photos; no right digit
+    #: was beaten by more than 0.001 by a look-alike.
+    digit_margin: float = 0.005
+    #: Look-alikes are tried only on a setting that fits its crop this well (a poorly
+    #: fitting long line gains up to 0.2 from any change of its width) ...
+    min_fit: float = 0.84
+    #: ... and one replaces the letter read when it leads by this much (right letters of
+    #: a well-fitting setting were beaten by 0.001 at most, wrong ones lost 0.02-0.07).
+    letter_margin: float = 0.015
+    #: Least correlation of a replacing candidate: below it the crop does not show the
+    #: value clearly enough to choose by shape.
+    min_score: float = 0.55
+    #: A pixel of the crop or the setting counts as ink past this share (the compared
+    #: region is the union of both inks, so a candidate missing letters is penalised).
+    ink: float = 0.3
+    #: Search around the crop's first ink column and ink centroid for the setting's place
+    #: (pixels at 300 dpi): the anchor is off by a stroke's width or a speck.
+    reach_px: int = 8
+    #: Pixels added around the compared region (blur of the edges).
+    pad_px: int = 3
+    #: Look-alike replacements made one after another at most (each must raise the score).
+    max_steps: int = 3
+    #: Longest candidate list scored per field (bounds the time on a long date).
+    max_candidates: int = 40
+
+
+#: The print match's defaults.
+MATCH = MatchParams()
+
+
+@functools.lru_cache(maxsize=512)
+def _setting(text: str, font: str, size_px: int) -> np.ndarray | None:
+    """``text`` set in ``font`` at ``size_px`` (ink 0-1, cut to its ink; read-only)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    path = FONT_FILES.get(font, FONT_FILES["sans"])
+    try:
+        face = ImageFont.truetype(str(path), size_px)
+    except OSError:
+        return None
+    width = int(face.getlength(text)) + 2 * size_px
+    im = Image.new("L", (max(width, 1), 2 * size_px), 0)
+    ImageDraw.Draw(im).text((size_px // 2, size_px // 4), text, fill=255, font=face)
+    a = np.asarray(im, np.float32) / 255.0
+    ys, xs = np.nonzero(a > 0.05)
+    if ys.size == 0:
+        return None
+    out = np.ascontiguousarray(a[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1])
+    out.setflags(write=False)
+    return out
+
+
+def _size_px(text: str, font: str, size_mm: float, box_w_mm: float, dpi: int) -> float:
+    """Type size in pixels a value is set at: the field's size, shrunk to fit its box."""
+    size = size_mm * dpi / 25.4
+    t = _setting(text, font, max(4, round(size)))
+    box = box_w_mm * dpi / 25.4
+    if t is not None and t.shape[1] > box - 2:
+        size *= (box - 2) / t.shape[1]
+    return size
+
+
+def match_score(
+    crop: np.ndarray,
+    text: str,
+    font: str,
+    size_mm: float,
+    box_w_mm: float,
+    dpi: int,
+    params: MatchParams = MATCH,
+) -> float:
+    """How well ``text`` set in ``font`` matches a field's cleaned crop (correlation, -1..1).
+
+    The setting is blurred (``blur_sigmas``) and sized (``scales``) to the crop, placed
+    where it correlates best near the crop's ink, and compared over the union of the
+    crop's ink and its own, so a candidate with letters too many or too few scores low.
+    Empty text scores -1.
+    """
+    return _fit(crop, text, font, size_mm, box_w_mm, dpi, params)[0]
+
+
+def _fit(
+    crop: np.ndarray,
+    text: str,
+    font: str,
+    size_mm: float,
+    box_w_mm: float,
+    dpi: int,
+    params: MatchParams,
+    only: tuple[float, float] | None = None,
+) -> tuple[float, tuple[float, float]]:
+    """Best score of ``text`` over sizes and blurs (or at ``only``), and where it was."""
+    text = text.strip()
+    if not text or crop.size == 0:
+        return -1.0, (1.0, params.blur_sigmas[0])
+    ink = 1.0 - crop.astype(np.float32) / 255.0
+    peak = float(ink.max())
+    if peak <= 0:
+        return -1.0, (1.0, params.blur_sigmas[0])
+    ink /= peak  # the darkest ink is 1 whatever the print's contrast
+    anchor = _anchor(ink, params)
+    if anchor is None:
+        return -1.0, (1.0, params.blur_sigmas[0])
+    base = _size_px(text, font, size_mm, box_w_mm, dpi)
+    best, where = -1.0, (1.0, params.blur_sigmas[0])
+    tries = [only] if only is not None else [(k, g) for k in params.scales
+                                             for g in params.blur_sigmas]  # fmt: skip
+    for k, sigma in tries:
+        t0 = _setting(text, font, max(4, round(base * k)))
+        if t0 is None:
+            continue
+        score = _place(ink, anchor, t0, sigma, params)
+        if score > best:
+            best, where = score, (k, sigma)
+    return best, where
+
+
+def _anchor(ink: np.ndarray, params: MatchParams) -> tuple[int, float] | None:
+    """First inked column and the ink's row centroid of a crop (where a setting starts)."""
+    cols = np.flatnonzero((ink > 0.5).mean(axis=0) > 0.05)
+    rows = ink.sum(axis=1)
+    if cols.size == 0 or rows.sum() <= 0:
+        return None
+    return int(cols[0]), float((rows * np.arange(rows.size)).sum() / rows.sum())
+
+
+def _place(
+    ink: np.ndarray,
+    anchor: tuple[int, float],
+    setting: np.ndarray,
+    sigma: float,
+    params: MatchParams,
+) -> float:
+    pad = params.pad_px + int(3 * sigma)
+    t = cv2.copyMakeBorder(setting, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=0.0)
+    t = cv2.GaussianBlur(t, (0, 0), sigma)
+    th, tw = t.shape
+    h, w = ink.shape
+    r = params.reach_px
+    # the setting's first ink column on the crop's, its centre row on the ink's centroid
+    x0 = anchor[0] - pad
+    y0 = round(anchor[1] - setting.shape[0] / 2) - pad
+    # a canvas holding the crop and every place the setting is tried at
+    left, top = max(0, r - x0), max(0, r - y0)
+    right = max(0, x0 + tw + r - w)
+    bottom = max(0, y0 + th + r - h)
+    big = cv2.copyMakeBorder(ink, top, bottom, left, right, cv2.BORDER_CONSTANT, value=0.0)
+    x0, y0 = x0 + left, y0 + top
+    window = big[y0 - r : y0 + th + r, x0 - r : x0 + tw + r]
+    res = cv2.matchTemplate(window, t, cv2.TM_CCORR_NORMED)
+    _, _, _, (dx, dy) = cv2.minMaxLoc(res)
+    x, y = x0 - r + dx, y0 - r + dy
+    placed = np.zeros_like(big)
+    placed[y : y + th, x : x + tw] = t
+    union = (big > params.ink) | (placed > params.ink)
+    ys, xs = np.nonzero(union)
+    if ys.size == 0:
+        return -1.0
+    p = params.pad_px
+    ya, yb = max(ys.min() - p, 0), ys.max() + p + 1
+    xa, xb = max(xs.min() - p, 0), xs.max() + p + 1
+    a = big[ya:yb, xa:xb].ravel()
+    b = placed[ya:yb, xa:xb].ravel()
+    a = a - a.mean()
+    b = b - b.mean()
+    den = float(np.sqrt((a @ a) * (b @ b)))
+    return float(a @ b) / den if den > 0 else -1.0
+
+
+#: Capitals (and punctuation) a blurred sans-serif capital is misread as, each way
+#: (Tesseract on the generator's hard photos: ``NOROHAVN``, ``SKARSY``, ``EASTMARLH``,
+#: ``POUCE``, ``HILL.``).
+_LETTER_LOOKALIKES: dict[str, tuple[str, ...]] = {
+    "O": ("D", "Q", "C", "G", "0"),
+    "D": ("O", "0"),
+    "Q": ("O",),
+    "G": ("C", "O", "6"),
+    "C": ("G", "O", "L"),
+    "S": ("B", "5", "8"),
+    "B": ("S", "8", "R"),
+    "U": ("LI", "V", "O"),
+    "L": ("I", "C", "1"),
+    "I": ("L", "1", "T"),
+    "E": ("F",),
+    "F": ("E", "P"),
+    "H": ("R", "N", "M"),
+    "R": ("H", "B", "P", "A"),
+    "V": ("W", "Y", "U"),
+    "W": ("V", "VV"),
+    "N": ("M", "H"),
+    "M": ("N", "H"),
+    "K": ("X",),
+    "X": ("K",),
+    "T": ("I", "Y"),
+    "Y": ("V", "T"),
+    "P": ("R", "F"),
+    "A": ("R",),
+    "Z": ("2", "7"),
+    ".": (",", ""),
+    ",": (".", ""),
+}
+
+
+def letter_variants(value: str) -> list[str]:
+    """``value`` with one character replaced by a look-alike (or a space removed)."""
+    out = []
+    for i, ch in enumerate(value):
+        for alt in _LETTER_LOOKALIKES.get(ch, ()):
+            out.append(value[:i] + alt + value[i + 1 :])
+    return out
+
+
+def digit_variants(value: str, places: Iterable[int]) -> list[str]:
+    """``value`` with one digit at one of ``places`` replaced by a look-alike digit."""
+    out: list[str] = []
+    for i in places:
+        if 0 <= i < len(value) and value[i] in _DIGIT_LOOKALIKES:
+            out.extend(value[:i] + d + value[i + 1 :] for d in _DIGIT_LOOKALIKES[value[i]])
+    return out
+
+
+def choose(
+    crop: np.ndarray,
+    reading: str,
+    candidates: Iterable[str],
+    font: str,
+    size_mm: float,
+    box_w_mm: float,
+    dpi: int,
+    *,
+    digit_places: Iterable[int] | None = None,
+    letters: bool = False,
+    params: MatchParams = MATCH,
+) -> tuple[str, float, float]:
+    """The value the print shows among ``reading`` and ``candidates``, with both scores.
+
+    The reading is fitted over every size and blur; the candidates are scored at the size
+    and blur that fit best, the best few fitted in full. With ``digit_places`` the winner's
+    digits there are then replaced one at a time by look-alikes while that raises the
+    score by ``digit_margin`` (a date read ``79 OCT 2075`` becomes ``29 OCT 2025``); with
+    ``letters``, its capitals by look-alike capitals (``NOROHAVN``, ``NORDHAVN``) while
+    the setting fits well and each raises the score by ``letter_margin``. Returns ``(value, its
+    score, the reading's score)``: a candidate replaces the reading only when it scores
+    at least ``min_score`` and leads the reading by ``margin``.
+    """
+    p = params
+    args = (font, size_mm, box_w_mm, dpi, p)
+    own, where = _fit(crop, reading, *args)
+    pool: list[str] = []
+    seen = {reading.strip()}
+    for c in candidates:
+        c = c.strip()
+        if c and c not in seen and len(pool) < p.max_candidates:
+            seen.add(c)
+            pool.append(c)
+    if own < 0 and pool:  # nothing read: fit the size and blur on the first candidate
+        where = _fit(crop, pool[0], *args)[1]
+    quick = sorted(((_fit(crop, c, *args, only=where)[0], c) for c in pool), reverse=True)
+    best, best_score = reading, own
+    for _, c in quick[:3]:
+        score = _fit(crop, c, *args)[0]
+        if score > best_score:
+            best, best_score = c, score
+    if best != reading and (best_score < p.min_score or best_score < own + p.margin):
+        best, best_score = reading, own
+    seen = {best}  # look-alikes of the value kept, pool candidates among them
+    for _ in range(p.max_steps):
+        if best_score < p.min_fit:
+            break
+        if digit_places is not None:
+            variants, margin = digit_variants(best, list(digit_places)), p.digit_margin
+        elif letters:
+            variants, margin = letter_variants(best), p.letter_margin
+        else:
+            break
+        step = [(_fit(crop, v, *args, only=where)[0], v) for v in variants if v not in seen]
+        if not step:
+            break
+        seen.update(x for _, x in step)
+        # the few best at the fitted size and blur, fitted in full
+        score, v = max((_fit(crop, x, *args)[0], x) for _, x in sorted(step, reverse=True)[:3])
+        if score < best_score + margin:
+            break
+        best, best_score = v, score
+    return best, best_score, own

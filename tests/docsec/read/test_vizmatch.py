@@ -1,0 +1,77 @@
+"""The visual zone's print match: candidates set in the model's typeface against the ink."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from docsec.models import get_model
+from docsec.read.viz import mrz_values
+from docsec.read.vizmatch import FONT_FILES, choose, digit_variants, letter_variants, match_score
+
+DPI = 300
+SIZE_MM = 2.4
+
+
+def _crop(text: str, sigma: float = 2.0, seed: int = 0) -> np.ndarray:
+    """``text`` printed in DejaVu Sans at 2.4 mm, 300 dpi, blurred and noisy (0 ink)."""
+    size = round(SIZE_MM * DPI / 25.4)
+    face = ImageFont.truetype(str(FONT_FILES["sans"]), size)
+    im = Image.new("L", (int(face.getlength(text)) + 30, size + 16), 255)
+    ImageDraw.Draw(im).text((12, 2), text, fill=20, font=face)
+    a = cv2.GaussianBlur(np.asarray(im, np.float32), (0, 0), sigma)
+    a += np.random.default_rng(seed).normal(0, 6, a.shape)
+    return np.asarray(np.clip(a, 0, 255), np.uint8)
+
+
+def test_the_printed_value_scores_best() -> None:
+    crop = _crop("29 OCT 2025")
+    right = match_score(crop, "29 OCT 2025", "sans", SIZE_MM, 40.0, DPI)
+    for wrong in ("79 OCT 2075", "29 OCT 2026", "29 DCT 2025", "29 OCT", ""):
+        assert match_score(crop, wrong, "sans", SIZE_MM, 40.0, DPI) < right
+
+
+def test_look_alike_digits_are_corrected_by_the_print() -> None:
+    crop = _crop("29 OCT 2025", sigma=2.5)
+    places = [i for i, ch in enumerate("79 OCT 2075") if ch.isdigit()]
+    value, score, own = choose(crop, "79 OCT 2075", [], "sans", SIZE_MM, 40.0, DPI,
+                               digit_places=places)  # fmt: skip
+    assert value == "29 OCT 2025"
+    assert score > own
+
+
+def test_a_candidate_the_print_does_not_show_is_not_taken() -> None:
+    crop = _crop("HOLMGREN")
+    value, _, _ = choose(crop, "HOLMGREN", ["DUBOIS", "HOLMGREM", "HOLM"], "sans", SIZE_MM,
+                         50.0, DPI, letters=True)  # fmt: skip
+    assert value == "HOLMGREN"
+
+
+def test_a_dropped_letter_is_restored_from_a_candidate() -> None:
+    crop = _crop("ZZB")
+    value, _, _ = choose(crop, "B", ["ZZB", "ZZA", "UTO"], "sans", SIZE_MM, 30.0, DPI)
+    assert value == "ZZB"
+
+
+def test_look_alike_tables() -> None:
+    assert "29 OCT 2025" in digit_variants("79 OCT 2025", [0, 1])
+    assert "NORDHAVN" in letter_variants("NOROHAVN")
+    assert "SKARBY" in letter_variants("SKARSY")
+
+
+@pytest.mark.parametrize(
+    ("model_id", "dob"), [("uto_passport_td3", "03 MAY 1976"), ("zza_passport_td3", "03.05.1976")]
+)
+def test_mrz_values_in_the_models_date_style(model_id: str, dob: str) -> None:
+    parsed = {
+        "fields": {
+            "date_of_birth": {"raw": "760503", "value": "1976-05-03"},
+            "secondary_identifier": {"raw": "ANNA<MARIA", "value": "ANNA MARIA"},
+            "optional_data": {"raw": "<<<", "value": ""},
+        }
+    }
+    values = mrz_values(parsed, get_model(model_id))
+    assert values == {"date_of_birth": dob, "given_names": "ANNA MARIA"}
+    assert mrz_values(None, get_model(model_id)) == {}
