@@ -366,7 +366,7 @@ def _finish(image: np.ndarray, name: str | None, mrz: BandRead | None, page: Pag
     warnings: list[str] = list(mrz.warnings) if mrz is not None else []
     if viz and page is not None and page.model is not None:
         t2 = time.perf_counter()
-        fields = read_viz(image, page, warnings=warnings)
+        fields = read_viz(image, page, warnings=warnings, mrz=parsed)
         timings["viz"] = (time.perf_counter() - t2) * 1000
     timings["total"] = (time.perf_counter() - t0) * 1000
     return Reading(name, mrz, page, parsed, fields, timings, tuple(warnings))
