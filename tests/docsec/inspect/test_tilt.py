@@ -116,15 +116,17 @@ FRAME_CHECKS: dict[str, Callable[[Context], Finding]] = {
 }
 
 
-def _with_lamp_glare(views: dict[str, np.ndarray], name: str) -> dict[str, np.ndarray]:
+def _with_lamp_glare(views: dict[str, np.ndarray], name: str,
+                     at: tuple[float, float] = (0.45, 0.5)) -> dict[str, np.ndarray]:
     """``name`` with a lamp's soft glare spot (45 levels, 12 mm Gaussian at 200 dpi) added
-    and clipped, as a camera on a stand takes it now and then."""
+    at ``at`` (shares of the width and height) and clipped, as a camera on a stand takes it
+    now and then."""
     out = dict(views)
     img = views[name].astype(np.float32)
     h, w = img.shape[:2]
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
     r = 12 * 200 / 25.4
-    spot = 45.0 * np.exp(-((xx - 0.45 * w) ** 2 + (yy - 0.5 * h) ** 2) / (2 * r * r))
+    spot = 45.0 * np.exp(-((xx - at[0] * w) ** 2 + (yy - at[1] * h) ** 2) / (2 * r * r))
     out[name] = np.clip(img + spot[..., None], 0, 255).astype(np.uint8)
     return out
 
@@ -136,6 +138,18 @@ def test_a_lamps_soft_glare_spot_is_no_damaged_laminate(make_doc: MakeDoc) -> No
     for fn in (laminate_intact, laminate_bubbles):
         f = fn(ctx)
         assert f.status == Status.PASS, f
+
+
+@pytest.mark.slow
+def test_a_frozen_ovi_under_a_lamps_glare_keeps_its_hue(make_doc: MakeDoc) -> None:
+    """Glare brightens every channel alike: the OVI's change is judged on its hue, so a
+    glare spot over a frozen OVI in the frame that judges it is no colour shift."""
+    views = _views_with_own_exposure(dict(make_doc("uto_card_td2", "ovd.ovi_static").views))
+    at = (85 / 105, 48 / 74)  # the OVI's centre on the card
+    for name in ("tilt_1", "tilt_2", "tilt_3"):
+        views = _with_lamp_glare(views, name, at)
+    f = ovi_shift(_context(views))
+    assert f.status == Status.FAIL, f
 
 
 @pytest.mark.slow
