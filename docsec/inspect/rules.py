@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from docsec.errors import DocsecError
@@ -171,10 +172,13 @@ _CYRILLIC_NAME = "АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭ
 _SECOND_READ_DPI = 400
 
 
-def _read_again(ctx: Context, name: str, chars: str, lang: str) -> str | None:
+def _read_again(ctx: Context, name: str, chars: str, lang: str, *,
+                dpi: int = _SECOND_READ_DPI, binarise: bool = True,
+                slack_mm: float = 0.5) -> str | None:
     """The visual-zone field ``name`` read again on its own: cut from the registered white
-    view at :data:`_SECOND_READ_DPI`, binarised, one line of ``chars`` with no dictionary
-    (Tesseract ``--psm 7``). None when it cannot be read."""
+    view at ``dpi`` with ``slack_mm`` beyond the box on both sides, binarised (Otsu) or left
+    grey, one line of ``chars`` with no dictionary (Tesseract ``--psm 7``). None when it
+    cannot be read."""
     import cv2
     import numpy as np
 
@@ -190,11 +194,14 @@ def _read_again(ctx: Context, name: str, chars: str, lang: str) -> str | None:
     if view is None:
         return None
     x, y, w, h = field.box_mm
-    crop = view.crop((x - 0.5, y + LABEL_MM - 0.3, w + 1.0, max(1.0, h - LABEL_MM + 0.6)),
-                     _SECOND_READ_DPI)
+    crop = view.crop((x - slack_mm, y + LABEL_MM - 0.3, w + 2 * slack_mm,
+                      max(1.0, h - LABEL_MM + 0.6)), dpi)
     gray = ink_image(np.clip(crop, 0, 255).astype(np.uint8))
-    _, bw = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    bw = cv2.copyMakeBorder(bw, 24, 24, 24, 24, cv2.BORDER_CONSTANT, value=255)
+    if binarise:
+        _, gray = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    pad = round(24 * dpi / _SECOND_READ_DPI)
+    bw = cv2.copyMakeBorder(gray, pad, pad, pad, pad, cv2.BORDER_CONSTANT,
+                            value=int(np.percentile(gray, 95)))  # fmt: skip
     whitelist = chars.replace("'", "\\'").replace(" ", "\\ ")
     try:
         words = ocr_words(bw, lang=lang, psm=7, whitelist=whitelist, timeout=5.0)
@@ -565,15 +572,37 @@ def _fit_line(feat: Any, line: Any, factors: Any) -> tuple[float, float, int, in
 def read_vin_plate(image: object, expected: str) -> tuple[str, float] | None:
     """Read the VIN stamped on a VIN-plate photo against the ``expected`` VIN.
 
+    Returns the characters read (the best fit in each of the 17 cells, :func:`plate_cells`)
+    and the largest margin by which another character fits a cell better than the expected
+    one (0 when every cell fits its expected character best), or None when no stamped line
+    is found.
+    """
+    cells = plate_cells(image, expected)
+    return None if cells is None else (_plate_text(cells), plate_margin(cells, expected))
+
+
+def _plate_text(cells: list[dict[str, float]]) -> str:
+    return "".join(max(fits, key=lambda c: fits[c]) for fits in cells)
+
+
+def plate_margin(cells: list[dict[str, float]], vin: str) -> float:
+    """The largest margin by which a plate cell fits another character better than ``vin``'s
+    (0 when every cell fits ``vin``'s character best)."""
+    return max((max(fits.values()) - fits[ch] for fits, ch in zip(cells, vin, strict=False)
+                if ch in fits), default=0.0)  # fmt: skip
+
+
+def plate_cells(image: object, expected: str) -> list[dict[str, float]] | None:
+    """Each cell of the VIN stamped on a VIN-plate photo, read against the ``expected`` VIN.
+
     The plate is found and warped flat (:func:`_rectify_plate`) and brought to a working
     width; the stamping's edges (:func:`_plate_features`) are compared with the edges of
     the expected VIN drawn in the plate's monospaced face (DejaVu Sans Mono): the line is
     fitted in size and place over the whole plate (16 right characters of 17 still fit it),
     turned a few degrees when no plate outline was found. Each of the 17 cells is then
     compared with every VIN character at its place on the fitted line, a few pixels either
-    way. Returns the characters read (the best fit in each cell) and the largest margin by
-    which another character fits a cell better than the expected one (0 when every cell
-    fits its expected character best), or None when no stamped line is found.
+    way. Returns each cell's fit (edge correlation) of every VIN character, or None when no
+    stamped line is found.
     """
     import cv2
     import numpy as np
@@ -658,8 +687,7 @@ def read_vin_plate(image: object, expected: str) -> tuple[str, float] | None:
     sums = _edge_sums(strip)
     corr = {ch: _edge_ncc(strip, t, sums) for ch, t in cells.items()}
     best_any = np.maximum.reduce(list(corr.values()))
-    read: list[str] = []
-    margin = 0.0
+    out: list[dict[str, float]] = []
     # the cells followed along the line: each looked for around its place on the fitted
     # line shifted as its left neighbour was found (a residual perspective or bow)
     dx = dy = 0
@@ -670,16 +698,12 @@ def read_vin_plate(image: object, expected: str) -> tuple[str, float] | None:
         c0, c1 = max(0, cy - sy), min(best_any.shape[0] - 1, cy + sy) + 1
         if b <= a or c1 <= c0:
             return None
-        fits = {ch: float(c[c0:c1, a:b].max()) for ch, c in corr.items()}
-        got = max(fits, key=lambda c: fits[c])
-        read.append(got)
-        if expected[i] in fits:
-            margin = max(margin, fits[got] - fits[expected[i]])
+        out.append({ch: float(c[c0:c1, a:b].max()) for ch, c in corr.items()})
         at = np.unravel_index(int(np.argmax(best_any[c0:c1, a:b])), (c1 - c0, b - a))
         ny, nx = c0 + int(at[0]) - reach, a + int(at[1]) - (x + round(i * advance * f))
         dx = int(np.clip(nx, -_PLATE_DRIFT, _PLATE_DRIFT))
         dy = int(np.clip(ny, -_PLATE_DRIFT, _PLATE_DRIFT))
-    return "".join(read), margin
+    return out
 
 
 def edit_distance(a: str, b: str) -> int:
@@ -703,6 +727,158 @@ def _really_differs(record: str, read: str, confidence: float) -> bool:
     return edit_distance(record, read) > 1 and not _lookalike_only(record, read)
 
 
+#: Characters the certificate's typeface draws alike, a letter against a digit (Tesseract's
+#: misreads of field E: 1 as L, 0 as O or D, 5 as S...). Where an unsure read of field E and
+#: the plate differ only by these, the plate's character is the certificate's too (a
+#: re-stamped plate changes a digit for a digit, which this never explains away).
+_VIN_CONFUSIONS = [set("1IL"), set("0ODQ"), set("5S"), set("8B"), set("2Z"), set("6G")]
+#: At most this many of a 17-character VIN's characters may be explained by confusions or
+#: taken from the plate where the certificate's read lost them: more is another VIN.
+_VIN_BORROW_MAX = 3
+#: Resolution (pixels per inch) of field E's third read (grey, not binarised): other
+#: pixels than the second read's 400 ppi binarised crop, so its errors fall elsewhere.
+_THIRD_READ_DPI = 300
+#: Field E is read again this far (mm) beyond its box on both sides: on photos the page's
+#: registration may leave the VIN's first characters up to ~2 mm left of the box (the
+#: sheet read looks for a value's first letter within 2 mm too).
+_VIN_SLACK_MM = 2.0
+
+
+def _computes(vin: str) -> bool:
+    """Whether position 9 of ``vin`` holds its computed check digit (mod 11)."""
+    from docsec.checkdigit import vin_mod11
+
+    try:
+        return vin_mod11.calc_check_digit(vin) == vin[8]
+    except DocsecError:
+        return False
+
+
+def vin_consensus(reads: list[str]) -> tuple[str, frozenset[int]] | None:
+    """The 17-character VIN nearest to every read of field E, and the positions of it no
+    read holds (a character a short read lost, guessed); None without a candidate.
+
+    Candidates: each 17-character read, an 18-character read less one character, a
+    16-character read with one of the reads' characters put in. The nearest has the least
+    summed edit distance to all reads; among equals, one whose check digit computes, then
+    one no character of which is guessed, then one equal to the most reads, then the first.
+
+    >>> vin_consensus(["5YJ3E1CAQ9MF869082", "5Y3E1CA9MF869082"])  # one Q too many, J lost
+    ('5YJ3E1CA9MF869082', frozenset())
+    >>> vin_consensus(["JTDBZ3LES5DJ055888", "JTD0BZ3LE5DJ055888"])
+    ('JTDBZ3LE5DJ055888', frozenset())
+    >>> vin_consensus(["1FUJ"]) is None
+    True
+    """
+    reads = [r for r in reads if r]
+    chars = sorted(set("".join(reads)) & set(_VIN_CHARS))
+    cands: dict[str, frozenset[int]] = {}
+    for r in reads:
+        if len(r) == 17:
+            cands[r] = frozenset()
+        elif len(r) == 18:
+            for i in range(18):
+                cands.setdefault(r[:i] + r[i + 1 :], frozenset())
+        elif len(r) == 16:
+            for i in range(17):
+                for ch in chars:
+                    cands.setdefault(r[:i] + ch + r[i:], frozenset({i}))
+    if not cands:
+        return None
+
+    def rank(c: str) -> tuple[int, bool, int, int]:
+        return (sum(edit_distance(c, r) for r in reads), not _computes(c), len(cands[c]),
+                -sum(c == r for r in reads))  # fmt: skip
+
+    best = min(cands, key=rank)
+    return best, cands[best]
+
+
+def _confusable(a: str, b: str) -> bool:
+    return any(a in g and b in g for g in _VIN_CONFUSIONS)
+
+
+@dataclass
+class _VinEvidence:
+    """The certificate's VIN as the reads of field E and the plate give it."""
+
+    vin: str
+    sure: bool
+    reads: list[str]
+    plate: list[dict[str, float]] | None = None
+    borrowed: tuple[int, ...] = ()
+
+
+def _certificate_vin(ctx: Context, first: str, confidence: float) -> _VinEvidence:
+    """Field E's VIN, decided from the sheet read (``first``), field E read again on its own
+    (twice at most: 400 ppi binarised, then 300 ppi grey) when that read is short, long or
+    unsure and its check digit does not compute, and the VIN plate when one was supplied.
+
+    Sure: a confident 17-character read, or two reads that give the same VIN, or a VIN
+    whose check digit computes, or a plate whose stamping fits it (an independent read of
+    the same number). Where the reads differ from the plate only by letter/digit
+    confusions of the certificate's typeface (at most :data:`_VIN_BORROW_MAX`), the plate's
+    characters are taken when the read was unsure or they make the VIN more plausible
+    (its check digit computes, its maker is known); where a character the reads lost had
+    to be guessed, the plate's VIN is taken when it explains the reads as well."""
+    from docsec.vin.number import check_digit_required
+
+    reads = [first]
+    vin = first if len(first) == 17 else ""
+    sure = bool(vin) and confidence >= _SURE
+    guessed: frozenset[int] = frozenset()
+    if not vin or not _computes(vin) and (not sure or check_digit_required(vin)):
+        for dpi, binarise in ((_SECOND_READ_DPI, True), (_THIRD_READ_DPI, False)):
+            text = _read_again(ctx, "E", _VIN_CHARS, "eng", dpi=dpi, binarise=binarise,
+                               slack_mm=_VIN_SLACK_MM)
+            reads.append(_vin_read(text or ""))
+            found = vin_consensus(reads)
+            vin, guessed = found if found is not None else ("", frozenset())
+            agreeing = sum(vin == r for r in reads)
+            sure = bool(vin) and (agreeing >= 2 or _computes(vin)
+                                  or (vin == first and confidence >= _SURE))  # fmt: skip
+            if sure:
+                break
+    ev = _VinEvidence(vin, sure and not guessed, reads)
+    if len(vin) != 17 or ctx.vin_plate is None or ctx.vin_plate_text is not None:
+        return ev
+    ev.plate = plate_cells(ctx.vin_plate, vin)
+    if ev.plate is None:
+        return ev
+    plate_vin = _plate_text(ev.plate)
+    if sum(a == b for a, b in zip(plate_vin, vin, strict=True)) < _PLATE_AGREE:
+        return ev  # the stamping was not found: no evidence either way
+    diffs = [i for i in range(17) if plate_vin[i] != vin[i]]
+    if guessed and diffs and (sum(edit_distance(plate_vin, r) for r in reads if r)
+                              <= sum(edit_distance(vin, r) for r in reads if r)):
+        # a character the reads lost was guessed: the plate's VIN explains the reads as
+        # well as the guess does, and is read
+        ev.vin, ev.borrowed, ev.sure = plate_vin, tuple(diffs), True
+        return ev
+    if not diffs or len(diffs) > _VIN_BORROW_MAX or not all(
+            i in guessed or _confusable(vin[i], plate_vin[i]) for i in diffs):
+        ev.sure = ev.sure or plate_margin(ev.plate, vin) <= _PLATE_MARGIN
+        return ev
+    borrowed = "".join(plate_vin[i] if i in diffs else c for i, c in enumerate(vin))
+    # a sure read gives way only to a VIN more plausible than its own (check digit, maker)
+    if not ev.sure or (_computes(borrowed) and not _computes(vin)) or (
+            _maker_known(borrowed) and not _maker_known(vin)):
+        ev.vin, ev.borrowed, ev.sure = borrowed, tuple(diffs), True
+    else:
+        ev.sure = ev.sure or plate_margin(ev.plate, vin) <= _PLATE_MARGIN
+    return ev
+
+
+def _maker_known(vin: str) -> bool:
+    """Whether the VIN's world manufacturer identifier (WMI) is in the table."""
+    from docsec.vin.decode import decode
+
+    try:
+        return decode(vin).manufacturer is not None
+    except DocsecError:
+        return False
+
+
 def vehicle_findings(ctx: Context) -> list[Finding]:
     """VIN check digit, model year, registry, plate and record against the certificate."""
     if ctx.model.kind != "vehicle_registration":
@@ -715,12 +891,9 @@ def vehicle_findings(ctx: Context) -> list[Finding]:
     cert = _cert(ctx)
     white = ctx.views.get("white")
     out: list[Finding] = []
-    vin = _vin_read(cert["E"][0]) if "E" in cert else ""
-    if len(vin) != 17:
-        # field E read again on its own, VIN characters only (the sheet read may lose a
-        # character at either end of a long line)
-        again = _vin_read(_read_again(ctx, "E", _VIN_CHARS, "eng") or "")
-        vin = again if len(again) == 17 else vin
+    first, confidence = cert.get("E", ("", 0.0))
+    ev = _certificate_vin(ctx, _vin_read(first), confidence)
+    vin = ev.vin
     e_box = ctx.model.field("E").box_mm
     if len(vin) != 17:
         out.append(make_finding("vin.check_digit", Status.ERROR,
@@ -729,19 +902,22 @@ def vehicle_findings(ctx: Context) -> list[Finding]:
                                 box_mm=e_box, found=vin or None))  # fmt: skip
         return out
     result = check(vin, registry=ctx.registry, reference_year=ctx.reference_date.year)
-    unsure_digit = False
-    if result.check_digit.status == Status.FAIL:
-        # a check digit that does not compute on an OCR read rejects only when the read is
-        # confident or a second read of field E on its own gives the same VIN; a second read
-        # whose check digit computes replaces a misread first one
-        again = _vin_read(_read_again(ctx, "E", _VIN_CHARS, "eng") or "")
-        if len(again) == 17 and again != vin and check(again).check_digit.status != Status.FAIL:
-            vin = again
-            result = check(vin, registry=ctx.registry, reference_year=ctx.reference_date.year)
-        else:
-            unsure_digit = cert.get("E", ("", 0.0))[1] < _SURE and again != vin
-    exact = [h for h in (result.registry.hits if result.registry is not None else ())
-             if h.match == "exact"]
+    hits = list(result.registry.hits) if result.registry is not None else []
+    plate_vin = _plate_text(ev.plate) if ev.plate is not None else None
+    if (ctx.registry is not None and plate_vin is not None and plate_vin != vin
+            and sum(a == b for a, b in zip(plate_vin, vin, strict=True)) >= _PLATE_AGREE):
+        # the VIN stamped on the vehicle is searched too: a plate on the list is a hit
+        hits += [h for h in ctx.registry.search(vin=plate_vin, fuzzy=False).hits
+                 if h.match == "exact"]  # fmt: skip
+
+    def confirmed(h: Any) -> bool:
+        # a look-alike record is this vehicle's when a read of field E gives it or the
+        # plate's stamping fits it
+        v = h.record.vin
+        return h.match == "exact" or (h.match == "lookalike" and (
+            v in ev.reads or (ev.plate is not None and plate_margin(ev.plate, v) <= _PLATE_MARGIN)))
+
+    exact = [h for h in hits if confirmed(h)]
     for f in result.findings:
         if f.id == "vehicle.stolen" and exact:
             rec = exact[0].record
@@ -752,7 +928,7 @@ def vehicle_findings(ctx: Context) -> list[Finding]:
                 "and confirm with the reporting country.",
                 f"VIN в списке угнанных ТС ({rec.status}, {rec.reporting_country}, "
                 f"{rec.date_reported.isoformat()}): задержать ТС и запросить подтверждение.",
-                view=white, box_mm=e_box, field_name="E", found=vin))
+                view=white, box_mm=e_box, field_name="E", found=rec.vin))
             continue
         if f.id in ("vin.check_digit", "vin.model_year", "vehicle.stolen", "vin.wmi"):
             ru = {"vin.check_digit": "контрольный знак VIN (позиция 9)",
@@ -760,10 +936,11 @@ def vehicle_findings(ctx: Context) -> list[Finding]:
                   "vehicle.stolen": "розыск по реестру угнанных ТС",
                   "vin.wmi": "код изготовителя (WMI)"}[f.id]
             status, message = f.status, f.message
-            if f.id == "vin.check_digit" and status == Status.FAIL and unsure_digit:
+            if f.id == "vin.check_digit" and status == Status.FAIL and not ev.sure:
                 status = Status.WARN
-                message = (f"{message}; but field E was read with low confidence and a "
-                           "second read differs: compare the VIN with the plate by eye")
+                message = (f"{message}; but field E was read with low confidence and no "
+                           "second read or plate confirms it: compare the VIN with the plate "
+                           "by eye")
             elif f.id == "vin.model_year" and status == Status.WARN:
                 # the year may not be encoded and the certificate states none to compare
                 status = Status.NOT_APPLICABLE
@@ -792,8 +969,8 @@ def vehicle_findings(ctx: Context) -> list[Finding]:
     if ctx.vin_plate_text is not None:
         typed = _vin_text(ctx.vin_plate_text)
         plate_read: tuple[str, float] | None = (typed, 0.0 if typed == vin else 1.0)
-    elif ctx.vin_plate is not None:
-        plate_read = read_vin_plate(ctx.vin_plate, vin)
+    elif ev.plate is not None:
+        plate_read = (_plate_text(ev.plate), plate_margin(ev.plate, vin))
     else:
         plate_read = None
     if ctx.vin_plate is None and ctx.vin_plate_text is None:
@@ -803,40 +980,34 @@ def vehicle_findings(ctx: Context) -> list[Finding]:
         out.append(make_finding(cid, Status.ERROR, "the VIN plate could not be read.",
                                 "табличка VIN не читается.", view_name="vin_plate"))
     else:
-        plate_vin, plate_margin = plate_read
-        if plate_margin > _PLATE_MARGIN and ctx.vin_plate_text is None:
-            # field E read again on its own: a certificate VIN misread by OCR is no plate
-            # that differs (the plate is then read against the second reading)
-            again = _vin_read(_read_again(ctx, "E", _VIN_CHARS, "eng") or "")
-            second = (read_vin_plate(ctx.vin_plate, again)
-                      if len(again) == 17 and again != vin else None)  # fmt: skip
-            if second is not None and second[1] <= _PLATE_MARGIN:
-                vin, (plate_vin, plate_margin) = again, second
-        agree = sum(a == b for a, b in zip(plate_vin, vin, strict=False))
-        same = plate_margin <= _PLATE_MARGIN
+        plate_vin_read, plate_margin_ = plate_read
+        agree = sum(a == b for a, b in zip(plate_vin_read, vin, strict=False))
+        same = plate_margin_ <= _PLATE_MARGIN
+        borrowed = (f" (field E's characters {', '.join(str(i + 1) for i in ev.borrowed)} "
+                    "read unsurely, taken as the plate's)") if ev.borrowed else ""  # fmt: skip
         if ctx.vin_plate_text is None and agree < _PLATE_AGREE:
             out.append(make_finding(
                 cid, Status.ERROR,
-                f"The VIN plate could not be read reliably (read {plate_vin}): compare it with "
-                "field E by eye.",
-                f"Табличка VIN читается ненадёжно ({plate_vin}): сверьте её с полем E "
-                "визуально.", view_name="vin_plate", expected=vin, found=plate_vin,
+                f"The VIN plate could not be read reliably (read {plate_vin_read}): compare it "
+                "with field E by eye.",
+                f"Табличка VIN читается ненадёжно ({plate_vin_read}): сверьте её с полем E "
+                "визуально.", view_name="vin_plate", expected=vin, found=plate_vin_read,
                 score=float(agree), threshold=float(_PLATE_AGREE)))
         else:
             unlike = any(a != b and not any(a in g and b in g for g in _PLATE_LOOKALIKE)
-                         for a, b in zip(plate_vin, vin, strict=False))
-            sure = (ctx.vin_plate_text is not None or plate_margin > _PLATE_SURE
+                         for a, b in zip(plate_vin_read, vin, strict=False))
+            sure = (ctx.vin_plate_text is not None or plate_margin_ > _PLATE_SURE
                     or (unlike and not same))
             status = Status.PASS if same else Status.FAIL if sure else Status.WARN
             out.append(make_finding(
                 cid, status,
-                "The VIN plate equals field E." if same else
-                f"The VIN plate reads {plate_vin}, the certificate says {vin}"
+                f"The VIN plate equals field E{borrowed}." if same else
+                f"The VIN plate reads {plate_vin_read}, the certificate says {vin}"
                 + ("." if sure else ": compare them by eye."),
                 "VIN на табличке совпадает с полем E." if same else
-                f"На табличке VIN {plate_vin}, в свидетельстве {vin}"
+                f"На табличке VIN {plate_vin_read}, в свидетельстве {vin}"
                 + ("." if sure else ": сверьте визуально."),
-                view_name="vin_plate", expected=vin, found=plate_vin, score=plate_margin,
+                view_name="vin_plate", expected=vin, found=plate_vin_read, score=plate_margin_,
                 threshold=_PLATE_SURE if not same and not unlike else _PLATE_MARGIN))
     # the registry's record against the certificate (a legal twin elsewhere: cloned VIN)
     cid = "feature.vin_record.matches_certificate"

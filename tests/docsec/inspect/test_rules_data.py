@@ -53,3 +53,66 @@ def test_fantasy_issuer_on_a_card_whose_mrz_side_names_no_model_is_rejected(
     m = rep.finding("mrz.issuing_state")
     assert m is not None and m.status == Status.FAIL
     assert rep.verdict == "reject"
+
+
+@pytest.mark.parametrize(("reads", "want", "guessed"), [
+    (["1C4PDCZB8GT714188"], "1C4PDCZB8GT714188", set()),
+    # one read with a character too many, one with one lost: the VIN both come from
+    (["5YJ3E1CAQ9MF869082", "5Y3E1CA9MF869082"], "5YJ3E1CA9MF869082", set()),
+    (["JTDBZ3LES5DJ055888", "JTD0BZ3LE5DJ055888"], "JTDBZ3LE5DJ055888", set()),
+    # two 17-character reads one character apart: the one whose check digit computes
+    (["1FUJGLDR4EL643945", "1FUJGLDR5EL643945"], "1FUJGLDR4EL643945", set()),
+    (["1FUJGLDR5EL643945", "1FUJGLDR4EL643945"], "1FUJGLDR4EL643945", set()),
+])
+def test_vin_consensus_is_the_vin_nearest_to_every_read(reads: list[str], want: str,
+                                                        guessed: set[int]) -> None:
+    from docsec.inspect.rules import _computes, vin_consensus
+
+    got = vin_consensus(reads)
+    assert got is not None and got == (want, frozenset(guessed))
+    assert _computes("1FUJGLDR4EL643945") and not _computes("1FUJGLDR5EL643945")
+
+
+def test_vin_consensus_marks_a_lost_character_as_guessed_and_needs_a_near_length() -> None:
+    from docsec.inspect.rules import vin_consensus
+
+    got = vin_consensus(["JTDBZ38E42616815"])  # the J at position 11 lost
+    assert got is not None and len(got[0]) == 17 and len(got[1]) == 1
+    assert vin_consensus(["JTDBZ38E4261"]) is None and vin_consensus([""]) is None
+
+
+def test_plate_margin_is_measured_against_any_vin() -> None:
+    from docsec.inspect.rules import _plate_text, plate_margin
+
+    cells = [{"A": 0.9, "4": 0.5}, {"A": 0.2, "4": 0.7}]
+    assert _plate_text(cells) == "A4"
+    assert plate_margin(cells, "A4") == 0.0
+    assert plate_margin(cells, "AA") == pytest.approx(0.5)
+    assert plate_margin(cells, "44") == pytest.approx(0.4)
+
+
+def _photographed(doc: SyntheticDocument, seed: int) -> dict[str, object]:
+    from docsec.generate.capture import capture
+
+    out: dict[str, object] = {}
+    for name, img in doc.views.items():
+        im = capture(img, kind="photo", level=1, rng=seed).image
+        out[name] = im.mean(axis=2).astype("uint8") if img.ndim == 2 else im
+    return out
+
+
+@pytest.mark.slow
+def test_a_bad_check_digit_fails_on_a_photo_where_field_e_reads_s_for_5() -> None:
+    """The inspection benchmark's photo of a VIN whose check digit does not compute: field
+    E reads 'SYJ...' twice (S for the 5 in the certificate's face, a WMI of no maker, so
+    the check digit would not be mandatory); the plate reads 5YJ (Tesla), which makes the
+    certificate's VIN a North-American one whose check digit must compute."""
+    from docsec.generate import make_document
+
+    doc = make_document("uto_vehicle_registration", rng=576010267,
+                        defects=("vin.bad_check_digit",), reference_date=REF, dpi=200)
+    rep = inspect_document(_photographed(doc, 576010267 + 17), reference_date=REF, level=1)
+    f = rep.finding("vin.check_digit")
+    assert f is not None and f.status == Status.FAIL, f
+    p = rep.finding("feature.vin_plate.matches_certificate")
+    assert p is not None and p.status == Status.PASS, p
