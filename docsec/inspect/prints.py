@@ -408,15 +408,28 @@ _PAPER_GAP_MM, _PAPER_MM = 0.6, 1.6
 #: judged as if it had this depth, so noise on a faint line does not read as letters).
 _MIN_INK = 5.0
 #: Least letter texture (the r.m.s. of the along-line detail above the paper's noise, over
-#: the line's ink depth): genuine microprint rendered 0.15-0.34, scanned 0.10-0.30,
-#: photographed 0.052-0.19 (edge spread up to :data:`_MICRO_MAX_SIGMA`); a copy blurred at
-#: letter scale 0.024-0.045 in every capture.
-_MICRO_MIN = 0.048
+#: the line's ink depth) by the capture's own edge spread (:func:`_edge_sigma`, pixels at
+#: :data:`_MICRO_DPI`): the capture's blur takes the letters' strokes off genuine
+#: microprint and a copy's alike, so one level cannot serve a sharp scan and a soft photo.
+#: Generator, 250 genuine documents scanned and photographed and 8 copies blurred at letter
+#: scale in each capture: genuine at least 0.096 up to a spread of 0.97, 0.066 at 1.05,
+#: 0.048 at 1.10, 0.042 at 1.11; copies at most 0.045 up to 0.97 (renders and scans),
+#: 0.030 at 1.04-1.08, 0.025 at 1.15. Each level sits near the geometric mean of the two.
+_MICRO_SPREADS = (0.97, 1.05, 1.10, 1.15)
+_MICRO_MINS = (0.066, 0.044, 0.036, 0.032)
+
+
+def _micro_min(spread: float | None) -> float:
+    """The least letter texture of genuine microprint in a capture of edge ``spread``
+    (:data:`_MICRO_MINS`; an unknown spread is taken as the softest judged)."""
+    s = _MICRO_MAX_SIGMA if spread is None else spread
+    return float(np.interp(s, _MICRO_SPREADS, _MICRO_MINS))
 
 
 #: Most third colour (:func:`_third_colour`) of the microprint line over the paper's beside
-#: it: genuine 0.3-3.4 in every capture; a copy through a CMY screen scanned 9, rendered
-#: 1000+ (its letters may survive the copy's blur, its one ink does not).
+#: it, judged where a dot screen can show (:data:`_SCREEN_MIN_DPI`): genuine 0.3-3.4
+#: (photos below that sampling, JPEG's chroma: up to 4.5); a copy through a CMY screen
+#: scanned 9, rendered 1000+ (its letters may survive the copy's blur, its one ink does not).
 _MICRO_RANK_MAX = 5.0
 #: Least sampling of the line (dpi) at which its 0.25 mm letters still span 1.7 pixels and
 #: show their strokes: genuine photos sampled at 159 dpi lose them (texture 0.036).
@@ -426,22 +439,71 @@ _MICRO_MIN_DPI = 170.0
 #: Most edge spread of the capture (:func:`_edge_sigma`, pixels at :data:`_MICRO_DPI`) at
 #: which the letter texture is judged: renders measure 0.84-0.93, scans 0.88-1.10, photos
 #: 0.96-1.32; past 1.15 genuine microprint keeps only 0.036-0.049 of texture, as much as a
-#: blurred copy (0.025-0.045), so the letters cannot be judged there.
+#: sharp capture's blurred copy (0.025-0.045), so the letters cannot be judged there.
 _MICRO_MAX_SIGMA = 1.15
 #: Least step (levels) between the ink and the paper of a text edge the spread is read on.
 _EDGE_STEP = 80.0
+
+
+#: How far (mm) across its length the microprint line is looked for around its box: a
+#: registration off by up to 2 mm there (generator scans and renders) leaves blank paper
+#: in the box and reads as a line without letters.
+_MICRO_FIND_MM = 2.0
+
+
+def _line_shift(gray: F32, ref: F32, top: int, bottom: int, reach: int, pad: int) -> int:
+    """Rows by which the line ``top:bottom`` (with ``pad`` rows either side) of the
+    reference ``ref`` shows moved in ``gray`` (same shape), within ``reach``: the shift
+    whose row profiles (means along the line) correlate best, then centred on the line's
+    ink within :data:`_MICRO_CENTRE` rows (a copy's blurred line is wider than the
+    reference's, and the profile match slides off it)."""
+    mine = gray.mean(axis=1).astype(np.float64)
+    want = ref.mean(axis=1).astype(np.float64)
+    a, b = max(0, top - pad), min(len(want), bottom + pad)
+    tmpl = want[a:b] - want[a:b].mean()
+    best, at = -np.inf, 0
+    for d in range(-reach, reach + 1):
+        if a + d < 0 or b + d > len(mine):
+            continue
+        seg = mine[a + d : b + d] - mine[a + d : b + d].mean()
+        den = float(np.sqrt((seg * seg).sum() * (tmpl * tmpl).sum()))
+        c = float((seg * tmpl).sum()) / den if den > 1e-9 else -np.inf
+        if c > best + 1e-9 or (abs(c - best) <= 1e-9 and abs(d) < abs(at)):
+            best, at = c, d
+    near = [d for d in range(at - _MICRO_CENTRE, at + _MICRO_CENTRE + 1)
+            if top + d >= 0 and bottom + d <= len(mine)]
+    return min(near, key=lambda d: (float(mine[top + d : bottom + d].mean()), abs(d - at)),
+               default=at)
+
+
+#: Rows (at :data:`_MICRO_DPI`) the found line may be moved to centre it on its ink.
+_MICRO_CENTRE = 3
 
 
 def _edge_sigma(ctx: Context, v: RegisteredView, side: str) -> float | None:
     """The capture's blur as the spread (Gaussian sigma, pixels at :data:`_MICRO_DPI`) of
     the sharpest edges of the personalised text on ``side``: a step of height H blurred by
     sigma has a steepest slope of H / (sigma sqrt(2 pi)); the 95th percentile of slope over
-    step on strong edges gives the capture's sharpest edges (None without such text)."""
+    step on strong edges gives the capture's sharpest edges (None without such text). The
+    value boxes are looked in as placed first, then grown by :data:`_EDGE_ROOM_MM` (a
+    registration off by more than a line's height leaves them blank)."""
+    for room in (0.0, _EDGE_ROOM_MM):
+        got = _edge_sigma_in(ctx, v, side, room)
+        if got is not None:
+            return got
+    return None
+
+
+#: Room (mm) the value boxes are grown by when, as placed, they show no text edges.
+_EDGE_ROOM_MM = 1.5
+
+
+def _edge_sigma_in(ctx: Context, v: RegisteredView, side: str, room: float) -> float | None:
     ratios = []
     for fld in ctx.model.fields:
         if fld.side != side:
             continue
-        crop = v.crop(_value_box(fld), _MICRO_DPI)
+        crop = v.crop(_grow(_value_box(fld), room), _MICRO_DPI)
         if _ink_share(crop) <= 0.03:
             continue
         g = _lum(crop)
@@ -483,7 +545,8 @@ def _letter_texture(crop: F32, top: int, bottom: int) -> float:
 
 def microprint_sharp(ctx: Context) -> Finding:
     """Two marks of a copied microprint line, each as a margin (1 at its limit): its letter
-    texture (:func:`_letter_texture`) over :data:`_MICRO_MIN` (genuine microprint keeps its
+    texture (:func:`_letter_texture`) over the least genuine microprint keeps at the
+    capture's own blur (:func:`_micro_min`; genuine microprint keeps its
     strokes as fine detail along the line; a copy resampled or blurred at letter scale
     leaves a smooth grey line), and :data:`_MICRO_RANK_MAX` over its third colour against
     the paper beside it (:func:`_third_colour`: one ink, not a screen's several). The score
@@ -498,11 +561,20 @@ def microprint_sharp(ctx: Context) -> Finding:
             return _na(ctx, cid, "white", f.side)
         box = _clip_box(ctx, f.box_mm)
         x, y, w, h = box
-        outer = _clip_box(ctx, (x, y - _PAPER_MM, w, h + 2 * _PAPER_MM))
-        crop = v.crop(outer, _MICRO_DPI)
         k = _MICRO_DPI / 25.4
+        reach = _MICRO_FIND_MM + _PAPER_MM
+        outer = _clip_box(ctx, (x, y - reach, w, h + 2 * reach))
+        crop = v.crop(outer, _MICRO_DPI)
         top = round((y - outer[1]) * k)
         bottom = top + max(1, round(h * k))
+        # the line where it shows (a registration off by a millimetre or two across the
+        # page), with its paper strips
+        ref = _resize(_lum(_ref_crop(ctx, f.side, "white", outer)), crop.shape[:2])
+        shift = _line_shift(_lum(crop), ref, top, bottom, round(_MICRO_FIND_MM * k),
+                            round(_PAPER_MM * k))  # fmt: skip
+        lo = max(0, top + shift - round(_PAPER_MM * k))
+        crop = crop[lo : bottom + shift + round(_PAPER_MM * k)]
+        top, bottom = top + shift - lo, bottom + shift - lo
         texture = _letter_texture(crop, top, bottom)
         if not np.isfinite(texture):
             return make_finding(cid, Status.NOT_APPLICABLE,
@@ -514,11 +586,13 @@ def microprint_sharp(ctx: Context) -> Finding:
         gap = round(_PAPER_GAP_MM * k)
         paper = np.r_[0 : max(1, top - gap), min(crop.shape[0] - 1, bottom + gap) : crop.shape[0]]
         screen = float(np.median(rank[top:bottom])) / max(0.05, float(np.median(rank[paper])))
-        score = _MICRO_RANK_MAX / max(1e-6, screen)
         dpi = _sampling_dpi(v, box)
+        # a copy's dot screen shows only where the capture resolves it; below that, JPEG
+        # chroma alone lifts the third colour of a genuine line (photos: up to 4.5)
+        score = _MICRO_RANK_MAX / max(1e-6, screen) if dpi >= _SCREEN_MIN_DPI else np.inf
         spread = _edge_sigma(ctx, v, f.side)
         if dpi >= _MICRO_MIN_DPI and (spread is None or spread <= _MICRO_MAX_SIGMA):
-            score = min(score, texture / _MICRO_MIN)
+            score = min(score, texture / _micro_min(spread))
         elif score >= 1.0 and dpi < _MICRO_MIN_DPI:
             return make_finding(
                 cid, Status.NOT_APPLICABLE,

@@ -1,6 +1,8 @@
 """The print checks under magnification (guilloche, rainbow, microprint): each fails on its
 copy and passes on the genuine twin, rendered and scanned; a capture too coarse to show a
-dot screen is not applicable; the noise floor is the white view's own."""
+dot screen is not applicable; the noise floor is the white view's own; the microprint line
+is found where a registration off across it puts it, and its letters are judged against
+the capture's own blur."""
 
 from __future__ import annotations
 
@@ -12,10 +14,11 @@ import pytest
 
 from docsec.generate import SyntheticDocument
 from docsec.generate.capture import capture
-from docsec.inspect import inspect_document
+from docsec.inspect import inspect_document, prints
 from docsec.inspect.prints import _letter_texture, _third_colour
 from docsec.report import Status
 from tests.docsec.inspect.conftest import REF
+from tests.docsec.inspect.test_transmitted import _misregistered
 
 MakeDoc = Callable[..., SyntheticDocument]
 
@@ -109,3 +112,29 @@ def test_rainbow_noise_floor_is_the_white_views_own(make_doc: MakeDoc) -> None:
     views["white"] = np.clip(noisy, 0, 255).astype(np.uint8)
     status, msg = _status(views, "feature.rainbow.smooth")
     assert status == Status.PASS, msg
+
+
+def test_least_letter_texture_follows_the_captures_blur() -> None:
+    levels = [prints._micro_min(s) for s in (0.9, 0.97, 1.0, 1.05, 1.1, 1.15)]
+    assert levels == sorted(levels, reverse=True) and levels[0] > 1.4 * levels[-1]
+    assert prints._micro_min(None) == prints._micro_min(prints._MICRO_MAX_SIGMA)
+
+
+def test_line_shift_finds_a_line_moved_across_its_length() -> None:
+    ref = np.full((60, 200), 235.0, np.float32)
+    ref[28:32] = 150.0
+    mine = np.full((60, 200), 228.0, np.float32)
+    mine[16:20] = 140.0  # 12 rows up (1.5 mm at 200 dpi)
+    mine[40:46] = 60.0  # a text line beside it that the reference does not have
+    assert prints._line_shift(mine, ref, 28, 32, 16, 12) == -12
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mode", ["rendered", "scan"])
+def test_microprint_judged_through_a_registration_off_across_the_line(
+        make_doc: MakeDoc, mode: str) -> None:
+    off = {"turn_deg": 0.0, "stretch": 1.0, "shift_mm": (0.0, 1.6)}
+    for defect, want in (((), Status.PASS), (("print.microprint_blurred",), Status.FAIL)):
+        views = _views(make_doc("uto_visa_mrva", *defect), mode)
+        f = prints.microprint_sharp(_misregistered(views, **off))  # type: ignore[arg-type]
+        assert f.status == want, (defect, mode, f.score)
