@@ -427,10 +427,13 @@ def _micro_min(spread: float | None) -> float:
 
 
 #: Most third colour (:func:`_third_colour`) of the microprint line over the paper's beside
-#: it, judged where a dot screen can show (:data:`_SCREEN_MIN_DPI`): genuine 0.3-3.4
-#: (photos below that sampling, JPEG's chroma: up to 4.5); a copy through a CMY screen
-#: scanned 9, rendered 1000+ (its letters may survive the copy's blur, its one ink does not).
-_MICRO_RANK_MAX = 5.0
+#: it, judged where a dot screen can show (:data:`_SCREEN_MIN_DPI`): genuine up to 1.6 on
+#: the generator's scans, 2.8 on the independent set's, 3.6 on photos sampled at 190-198 dpi
+#: (JPEG chroma; below that sampling up to 4.5, not judged); a copy through a CMY screen
+#: 5.0-43 on the independent set's scans (one at 200 dpi, 2.6, cannot be told), the
+#: generator's scanned 9, rendered 1000+ (its letters may survive the copy's blur, its one
+#: ink does not).
+_MICRO_RANK_MAX = 4.3
 #: Least sampling of the line (dpi) at which its 0.25 mm letters still span 1.7 pixels and
 #: show their strokes: genuine photos sampled at 159 dpi lose them (texture 0.036).
 _MICRO_MIN_DPI = 170.0
