@@ -217,6 +217,13 @@ def _ghost_layer(ctx: Context, v: RegisteredView, box: BoxMM) -> F32:
     return np.asarray(out, np.float32)
 
 
+def _printer_tones(portrait: F32, mask: NDArray[np.bool_]) -> F32:
+    """``portrait`` clipped at the :data:`_GHOST_CLIP_PCT` and 100 - :data:`_GHOST_CLIP_PCT`
+    percentiles of its pixels in ``mask``: the tones the ghost image printer keeps."""
+    lo, hi = np.percentile(portrait[mask], (_GHOST_CLIP_PCT, 100.0 - _GHOST_CLIP_PCT))
+    return np.asarray(np.clip(portrait, lo, hi), np.float32)
+
+
 def _ghost_distance(ghosts: Mapping[str, F32], portrait: F32, free: NDArray[np.bool_],
                     keep: NDArray[np.bool_], spreads: Mapping[str, float]) -> tuple[float, int]:
     """How far the ghost image (``ghosts``: by light, brought onto the portrait) is from
@@ -266,8 +273,7 @@ def ghost_image_matches_portrait(ctx: Context) -> Finding:
         small = np.asarray(cv2.resize(portrait, size, interpolation=cv2.INTER_AREA), np.float32)
         free_small = cv2.resize(free.astype(np.uint8), size, interpolation=cv2.INTER_NEAREST) > 0
         margin = round(3 * _GHOST_DPI / 100)
-        lo, hi = np.percentile(small[free_small], (_GHOST_CLIP_PCT, 100.0 - _GHOST_CLIP_PCT))
-        toned = np.asarray(np.clip(small, lo, hi), np.float32)
+        toned = _printer_tones(small, free_small)
         keep = free_small.copy()
         keep[:margin], keep[-margin:], keep[:, :margin], keep[:, -margin:] = (False,) * 4
         ghosts: dict[str, F32] = {}
