@@ -114,6 +114,11 @@ _OFFSET_DPI = 50
 #: place is not trusted and the page's registration is kept: genuine features in white
 #: light 0.37-0.97 at their best offset (both sets), a feature missing or overprinted less.
 _OFFSET_PEAK_MIN = 0.3
+#: ... and by how much the best match must beat the match in place: a box of little print
+#: (blank paper, a faint design) matches noise about as well anywhere within reach, and a
+#: feature a fraction of a millimetre off needs no moving (misregistered features in
+#: place 0.04 or less, at their offset 0.53-0.64).
+_OFFSET_GAIN = 0.15
 
 #: The threshold of each check's score.
 TILT_THRESHOLDS: dict[str, float] = {
@@ -189,7 +194,8 @@ def feature_offset(ctx: Context, v: RegisteredView, box: BoxMM) -> tuple[float, 
                 for a, b in zip(_opponent_planes(mine), _opponent_planes(ref), strict=True)]
         res = np.asarray(np.mean(maps, axis=0), np.float32)
         px, py, top = _peak(res)
-        if top >= _OFFSET_PEAK_MIN:
+        here = float(res[(res.shape[0] - 1) // 2, (res.shape[1] - 1) // 2])
+        if top >= _OFFSET_PEAK_MIN and top - here >= _OFFSET_GAIN:
             out = ((px - (res.shape[1] - 1) / 2) / k, (py - (res.shape[0] - 1) / 2) / k)
     ctx.memo[key] = out
     return out

@@ -34,6 +34,7 @@ from docsec.inspect.checkbase import (
 )
 from docsec.inspect.context import Context, make_finding
 from docsec.inspect.register import RegisteredView
+from docsec.inspect.tilt import feature_offset, shifted
 from docsec.models import FeatureSpec
 from docsec.report import Finding, Status
 
@@ -414,7 +415,9 @@ def uv_emblem_invisible_in_white(ctx: Context) -> Finding:
         if v is None:
             return _na(ctx, cid, "white", f.side)
         box = _clip_box(ctx, f.box_mm)
-        mine = v.crop(box, 50)
+        # the box where the capture shows its print (the emblem's fine lines decorrelate
+        # at a registration 1-2 mm off): found on the white-light design around it
+        mine = v.crop(shifted(box, feature_offset(ctx, v, box)), 50)
         tint = mine[..., 2] - mine[..., 0]
         tmpl = _emblem_template(ctx, f.side, box, mine.shape)
         ink = _chan_max(mine) > 120  # leave dark personalisation out

@@ -216,3 +216,16 @@ def test_tilt_checks_need_their_views(make_doc: MakeDoc) -> None:
         f = fn(ctx)
         assert f.status == Status.NOT_APPLICABLE, f
         assert "tilt_1" in f.message
+
+
+@pytest.mark.slow
+def test_an_emblem_printed_in_visible_ink_is_seen_on_a_registration_off(
+        make_doc: MakeDoc) -> None:
+    """The emblem's fine lines decorrelate 1-2 mm off: the white-light tint is compared
+    where the capture shows the box's design, and a visible emblem still fails."""
+    from docsec.inspect.uvir import uv_emblem_invisible_in_white
+
+    forged = _context(dict(make_doc("uto_card_td2", "uv.emblem_visible_in_white").views))
+    genuine = _context(dict(make_doc("uto_card_td2").views))
+    assert uv_emblem_invisible_in_white(_registered_off(forged, 1.8, 0.0)).status == Status.FAIL
+    assert uv_emblem_invisible_in_white(_registered_off(genuine, 1.8, 0.0)).status == Status.PASS
