@@ -475,6 +475,14 @@ def _ir_ink_share(img: F32) -> float:
     return float((img < paper * IR_INK_LEVEL).mean())
 
 
+def _white_ink_share(img: F32, level: float) -> float:
+    """Share of a white-light crop's pixels whose largest channel is darker than ``level``
+    of its paper (the 90th percentile)."""
+    g = _chan_max(img) if img.ndim == 3 else img
+    paper = float(np.percentile(g, 90))
+    return float((g < paper * level).mean())
+
+
 def ir_fields_dark(ctx: Context) -> Finding:
     """Per field, ink share in IR over white; carbon fields must keep it, dye fields lose it."""
     cid = "feature.ir_fields.dark"
@@ -485,18 +493,25 @@ def ir_fields_dark(ctx: Context) -> Finding:
         if ir is None or white is None:
             return _na(ctx, cid, "ir" if ir is None else "white", feat.side)
         worst_margin, worst_f, worst_ratio, worst_dark = np.inf, None, 0.0, True
-        for f in ctx.model.fields:
-            if f.side != feat.side:
-                continue
-            box = _value_box(f)
-            w_share = _ink_share(white.crop(box, 100))
-            if w_share < 0.02:
-                continue
-            ratio = _ir_ink_share(ir.crop(box, 100, gray=True)) / w_share
-            dark = ctx.model.inks[f.ink].ir > 0
-            margin = (ratio - t) if dark else (t - ratio)
-            if margin < worst_margin:
-                worst_margin, worst_f, worst_ratio, worst_dark = margin, f, ratio, dark
+        # white-light ink judged as laser black first; when no field shows any, as the IR
+        # view's ink is (a lighter ink, an inkjet's grey under a photo's blur, keeps its
+        # strokes above 0.55 of the paper: the fields then looked unprinted)
+        for level in (None, IR_INK_LEVEL):
+            for f in ctx.model.fields:
+                if f.side != feat.side:
+                    continue
+                box = _value_box(f)
+                crop = white.crop(box, 100)
+                w_share = _ink_share(crop) if level is None else _white_ink_share(crop, level)
+                if w_share < 0.02:
+                    continue
+                ratio = _ir_ink_share(ir.crop(box, 100, gray=True)) / w_share
+                dark = ctx.model.inks[f.ink].ir > 0
+                margin = (ratio - t) if dark else (t - ratio)
+                if margin < worst_margin:
+                    worst_margin, worst_f, worst_ratio, worst_dark = margin, f, ratio, dark
+            if worst_f is not None:
+                break
         if worst_f is None:
             return make_finding(cid, Status.ERROR, "no visual-zone print was found.",
                                 "печать визуальной зоны не найдена.", view=white)

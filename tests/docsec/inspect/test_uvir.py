@@ -146,3 +146,25 @@ def test_printed_fibres_are_met_again_over_the_visual_zone_fields(make_doc: Make
     forged = _strokes_tiled(dict(make_doc("zza_passport_td3", "uv.fibres_missing").views), 2)
     assert _status(forged, "feature.uv_fibres.random") == Status.FAIL
     assert _status(genuine, "feature.uv_fibres.random") == Status.PASS
+
+
+def test_fields_in_a_light_ink_are_judged_not_missed(make_doc: MakeDoc) -> None:
+    """An inkjet's grey, blurred by a photo, keeps every stroke above 0.55 of the paper:
+    the fields are then judged at the IR view's ink level instead of reported unprinted,
+    and their dye vanishing in IR fails."""
+    from docsec.models import get_model
+
+    views = dict(make_doc("uto_card_td2", "personalisation.inkjet").views)
+    model = get_model("uto_card_td2")
+    white = views["white"].astype(np.float32)
+    k = DPI / 25.4
+    for f in model.fields:
+        if f.side != "front":
+            continue
+        x, y, w, h = (round(v * k) for v in f.box_mm)
+        part = white[y : y + h, x : x + w]
+        part[part.max(axis=2) < 200] = 160.0  # every stroke at 0.65 of the paper
+    views["white"] = white.astype(np.uint8)
+    rep = inspect_document(views, reference_date=REF, level=3, viz=False)
+    f = rep.finding("feature.ir_fields.dark")
+    assert f is not None and f.status == Status.FAIL, f
