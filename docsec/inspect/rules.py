@@ -223,9 +223,78 @@ def _second_read(ctx: Context, name: str) -> str | None:
     return _mrz_name(text, ctx.model.script) if text else None
 
 
+#: At most this many look-alike substitutions (O/0, I/1, S/5...) between a document number
+#: read in the visual zone and the MRZ's are OCR's confusions of the same number; more is
+#: another number.
+_CONFUSION_MAX = 2
+
+
+def _differences(read: str, mrz: str) -> dict[tuple[int, str], str]:
+    """Where ``read`` differs from ``mrz`` (a Levenshtein alignment): ``{(position, kind):
+    character read}`` with kind ``sub`` (the MRZ character at position read otherwise),
+    ``del`` (lost) or ``ins`` (a character read before the MRZ's position).
+
+    >>> _differences("LINNQVIST", "LINDQVIST")
+    {(3, 'sub'): 'N'}
+    >>> sorted(_differences("AKERMANN", "ACKERMAN").items())
+    [((1, 'del'), ''), ((7, 'ins'), 'N')]
+    """
+    n, m = len(read), len(mrz)
+    d = [[0] * (m + 1) for _ in range(n + 1)]
+    for i in range(n + 1):
+        d[i][0] = i
+    for j in range(m + 1):
+        d[0][j] = j
+    for i in range(1, n + 1):
+        for j in range(1, m + 1):
+            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1,
+                          d[i - 1][j - 1] + (read[i - 1] != mrz[j - 1]))  # fmt: skip
+    out: dict[tuple[int, str], str] = {}
+    i, j = n, m
+    while i or j:
+        if i and j and d[i][j] == d[i - 1][j - 1] + (read[i - 1] != mrz[j - 1]):
+            if read[i - 1] != mrz[j - 1]:
+                out[(j - 1, "sub")] = read[i - 1]
+            i, j = i - 1, j - 1
+        elif j and d[i][j] == d[i][j - 1] + 1:
+            out[(j - 1, "del")] = ""
+            j -= 1
+        else:
+            out[(j, "ins")] = read[i - 1]
+            i -= 1
+    return out
+
+
+def _confirmed(reads: list[str], mrz: str) -> dict[tuple[int, str], str]:
+    """The first read's differences from ``mrz`` that every other read makes too (at the same
+    place, whatever character it reads there): a difference one read does not make is that
+    read's OCR error, not the print's."""
+    first, *others = (_differences(r, mrz) for r in reads)
+    places = [{pos for pos, _ in o} for o in others]
+    return {k: v for k, v in first.items() if all(k[0] in p for p in places)}
+
+
+def _number_confusion(place: tuple[int, str], read: str, mrz: str) -> bool:
+    """Whether a difference between a number read and the MRZ's is an OCR confusion: a
+    look-alike read for the MRZ's character (O for 0...), or a glyph read twice (a
+    character put in beside an MRZ character it equals or looks like: BO06 for B06)."""
+    pos, kind = place
+    if kind == "sub":
+        return _lookalike_only(read, mrz[pos])
+    if kind == "ins":
+        return any(_lookalike_only(read, mrz[j]) for j in (pos - 1, pos) if 0 <= j < len(mrz))
+    return False
+
+
 def viz_mrz_match(ctx: Context) -> Finding:
     """Each visual-zone field read equals its MRZ counterpart after transliteration and
-    truncation; a disagreement on a confidently read field fails, an unsure one warns."""
+    truncation (ICAO 9303-3).
+
+    A field that differs is read again on its own (:func:`_second_value`); only the
+    differences both reads make count (:func:`_confirmed`), and in a document number not
+    OCR's confusions (:func:`_number_confusion`), at most :data:`_CONFUSION_MAX`. What is
+    left fails when the first read was confident or the second read gives the same
+    characters there; otherwise it warns (look again)."""
     cid = "feature.viz_mrz.match"
     side = ctx.model.mrz.side if ctx.model.mrz else "front"
     view = ctx.views.get("white" if side == "front" else "white_back")
@@ -246,25 +315,32 @@ def viz_mrz_match(ctx: Context) -> Finding:
         if _agrees(name, viz, mrz):
             continue
         # a name read without the MRZ's last word(s) is more often a word the read dropped
-        # than a forgery: it is read again like an unsure one
+        # than a forgery: never sure on its own
         dropped = name in ("surname", "given_names") and mrz.startswith(viz + "<")
         sure = conf.get(name, 0.0) >= _SURE and not dropped
-        if not sure or _lookalike_only(viz, mrz):
-            # an unsure read (or one differing only by look-alike characters) is read again
-            # on its own: a second read that agrees with the MRZ settles it, the same
-            # difference read twice is one
-            again = _second_value(ctx, name)
-            if again is not None and _agrees(name, again, mrz):
-                continue
-            if _lookalike_only(viz, mrz):
-                doubt = True
-                continue
-            twice = again == viz
-        else:
-            twice = False
-        rank = (sure or twice, conf.get(name, 0.0))
+        again = _second_value(ctx, name)
+        if again is not None and _agrees(name, again, mrz):
+            continue
+        reads = [viz] if again is None else [viz, again]
+        if name in ("surname", "given_names"):
+            # the MRZ may truncate a long name: only its characters are compared
+            reads = [r[: len(mrz)] if r.startswith(mrz[:1]) and len(r) > len(mrz) else r
+                     for r in reads]  # fmt: skip
+        left = _confirmed(reads, mrz)
+        lookalike = all(k[1] == "sub" and _lookalike_only(v, mrz[k[0]]) for k, v in left.items())
+        if not left or (name == "document_number" and len(left) <= _CONFUSION_MAX and all(
+                _number_confusion(k, v, mrz) for k, v in left.items())):
+            continue
+        if lookalike and not sure:
+            doubt = True
+            continue
+        # the second read gives the same characters where they differ
+        second = _differences(reads[1], mrz) if len(reads) > 1 else {}
+        twice = bool(second) and all(second.get(k) == v for k, v in left.items())
+        certain = sure or (twice and not lookalike)
+        rank = (certain, conf.get(name, 0.0))
         if worst is None or rank > (worst[3], conf.get(worst[0], 0.0)):
-            worst = (name, viz, mrz, sure or twice)
+            worst = (name, viz, mrz, certain)
     if worst is None and doubt:
         return make_finding(cid, Status.WARN,
                             "The visual zone agrees with the MRZ except for look-alike "
@@ -756,17 +832,18 @@ def _computes(vin: str) -> bool:
 
 def vin_consensus(reads: list[str]) -> tuple[str, frozenset[int]] | None:
     """The 17-character VIN nearest to every read of field E, and the positions of it no
-    read holds (a character a short read lost, guessed); None without a candidate.
+    read decides (a character a short read lost or a long read's character left out: a
+    guess); None without a candidate.
 
     Candidates: each 17-character read, an 18-character read less one character, a
     16-character read with one of the reads' characters put in. The nearest has the least
     summed edit distance to all reads; among equals, one whose check digit computes, then
-    one no character of which is guessed, then one equal to the most reads, then the first.
+    one with fewer guesses, then one equal to the most reads, then one of a known maker.
 
     >>> vin_consensus(["5YJ3E1CAQ9MF869082", "5Y3E1CA9MF869082"])  # one Q too many, J lost
-    ('5YJ3E1CA9MF869082', frozenset())
-    >>> vin_consensus(["JTDBZ3LES5DJ055888", "JTD0BZ3LE5DJ055888"])
-    ('JTDBZ3LE5DJ055888', frozenset())
+    ('5YJ3E1CA9MF869082', frozenset({8}))
+    >>> vin_consensus(["WVW2ZZZ1KZ5P613113"])  # one too many: which one is a guess (the plate's)
+    ('VW2ZZZ1KZ5P613113', frozenset({0}))
     >>> vin_consensus(["1FUJ"]) is None
     True
     """
@@ -778,7 +855,7 @@ def vin_consensus(reads: list[str]) -> tuple[str, frozenset[int]] | None:
             cands[r] = frozenset()
         elif len(r) == 18:
             for i in range(18):
-                cands.setdefault(r[:i] + r[i + 1 :], frozenset())
+                cands.setdefault(r[:i] + r[i + 1 :], frozenset({i}))
         elif len(r) == 16:
             for i in range(17):
                 for ch in chars:
@@ -790,7 +867,9 @@ def vin_consensus(reads: list[str]) -> tuple[str, frozenset[int]] | None:
         return (sum(edit_distance(c, r) for r in reads), not _computes(c), len(cands[c]),
                 -sum(c == r for r in reads))  # fmt: skip
 
-    best = min(cands, key=rank)
+    ranked = sorted(cands, key=rank)
+    # among equals (a character too many could be any of a run), one of a known maker
+    best = next((c for c in ranked if rank(c) == rank(ranked[0]) and _maker_known(c)), ranked[0])
     return best, cands[best]
 
 

@@ -57,9 +57,10 @@ def test_fantasy_issuer_on_a_card_whose_mrz_side_names_no_model_is_rejected(
 
 @pytest.mark.parametrize(("reads", "want", "guessed"), [
     (["1C4PDCZB8GT714188"], "1C4PDCZB8GT714188", set()),
-    # one read with a character too many, one with one lost: the VIN both come from
-    (["5YJ3E1CAQ9MF869082", "5Y3E1CA9MF869082"], "5YJ3E1CA9MF869082", set()),
-    (["JTDBZ3LES5DJ055888", "JTD0BZ3LE5DJ055888"], "JTDBZ3LE5DJ055888", set()),
+    # one read with a character too many, one with one lost: the VIN both come from (which
+    # character was too many is the guess)
+    (["5YJ3E1CAQ9MF869082", "5Y3E1CA9MF869082"], "5YJ3E1CA9MF869082", {8}),
+    (["JTDBZ3LES5DJ055888", "JTD0BZ3LE5DJ055888"], "JTDBZ3LE5DJ055888", {8}),
     # two 17-character reads one character apart: the one whose check digit computes
     (["1FUJGLDR4EL643945", "1FUJGLDR5EL643945"], "1FUJGLDR4EL643945", set()),
     (["1FUJGLDR5EL643945", "1FUJGLDR4EL643945"], "1FUJGLDR4EL643945", set()),
@@ -116,3 +117,35 @@ def test_a_bad_check_digit_fails_on_a_photo_where_field_e_reads_s_for_5() -> Non
     assert f is not None and f.status == Status.FAIL, f
     p = rep.finding("feature.vin_plate.matches_certificate")
     assert p is not None and p.status == Status.PASS, p
+
+
+@pytest.mark.parametrize(("reads", "mrz", "left"), [
+    # each read's misreads fall elsewhere: every MRZ character is read by one of them
+    (["056134707", "DS6134707"], "D56134707", {}),
+    # the same O for the D read twice stays (a look-alike the number rule then allows)
+    (["077084284", "077084284"], "D77084284", {(0, "sub"): "0"}),
+    # a changed letter read twice, whatever the second read makes of it
+    (["LINNQVIST", "LINNQVIST"], "LINDQVIST", {(3, "sub"): "N"}),
+    (["LINNQVIST", "LINMQVIST"], "LINDQVIST", {(3, "sub"): "N"}),
+    (["AAKERMAN"], "ACKERMAN", {(1, "sub"): "A"}),
+    (["ACKERMAN", "AKERMAN"], "ACKERMAN", {}),
+])
+def test_only_differences_every_read_makes_are_confirmed(reads: list[str], mrz: str,
+                                                         left: dict[tuple[int, str], str]) -> None:
+    from docsec.inspect.rules import _confirmed
+
+    assert _confirmed(reads, mrz) == left
+
+
+@pytest.mark.parametrize(("read", "mrz", "confusion"), [
+    ("056134707", "D56134707", True),  # 0 for D
+    ("BO06850549", "B06850549", True),  # the 0 read twice, once as O
+    ("B06880549", "B06850549", False),  # 8 for 5: another digit
+    ("B0685049", "B06850549", False),  # a digit lost
+])
+def test_document_number_confusions_are_look_alikes_only(read: str, mrz: str,
+                                                         confusion: bool) -> None:
+    from docsec.inspect.rules import _confirmed, _number_confusion
+
+    left = _confirmed([read], mrz)
+    assert left and all(_number_confusion(k, v, mrz) for k, v in left.items()) is confusion
