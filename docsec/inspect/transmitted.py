@@ -143,7 +143,7 @@ _THREAD_REACH_MM = 10.0
 #: certificate).
 _THREAD_SLANTS = np.linspace(-0.15, 0.15, 31)
 #: Rows (mm) averaged into one before the band is followed (a median over fewer rows).
-_THREAD_ROW_MM = 2.0
+_THREAD_ROW_MM = 3.0
 #: Resolution (pixels per inch) the thread band is looked for at.
 _THREAD_DPI = 100
 #: Least contrast of a genuine thread band (share of the level range; the weaker of
@@ -260,18 +260,20 @@ def laser_perforation_matches_number(ctx: Context) -> Finding:
                                 "the perforated number could not be read in transmitted light.",
                                 "перфорированный номер на просвет не читается.",
                                 view=v, box_mm=box, expected=number)  # fmt: skip
-        found, margin = _read_cells(cells, number)
+        fits = _fits(cells, number)
+        found = "".join(f[0] for f in fits)
         if found != number and grid is not None:
             # stray holes at an end may have stretched the cut: read again with the ends
             # trimmed, kept when fewer characters then differ
             trimmed = _best_split(grid, number)
             if len(trimmed) == len(number):
-                again, m2 = _read_cells(trimmed, number)
+                fits2 = _fits(trimmed, number)
+                again = "".join(f[0] for f in fits2)
                 differ = sum(a != b for a, b in zip(found, number, strict=True))
                 if sum(a != b for a, b in zip(again, number, strict=True)) < differ:
-                    found, margin, cells = again, m2, trimmed
+                    found, fits = again, fits2
         t = _PERF_MARGIN
-        margin, blurred = _legible_margin(cells, number, t)
+        margin, blurred = _legible_margin(fits, number, t)
         if sum(a != b for a, b in zip(found, number, strict=True)) > _PERF_MAX_DIFFER:
             # a re-perforated number differs in a digit or two; most glyphs misread is a
             # dot matrix this capture does not resolve (a phone photo at 200 dpi), not
@@ -466,37 +468,35 @@ def _otsu_level(values: NDArray[np.float32]) -> float:
     return float((v[i] + v[i + 1]) / 2)
 
 
+def _fits(cells: list[NDArray[np.bool_]], number: str) -> list[tuple[str, float, float]]:
+    """Each cell's best character of its kind (digit or letter, as the number has there),
+    the dots it differs from that character by, and from the number's own character."""
+    g = glyphs()
+    out = []
+    for cell, want in zip(cells, number, strict=True):
+        same_kind = {c: t for c, t in g.items() if c.isdigit() == want.isdigit()}
+        dists = {c: _glyph_distance(cell, t) for c, t in same_kind.items()}
+        best = min(dists, key=lambda c: dists[c])
+        out.append((best, dists[best], dists.get(want, dists[best])))
+    return out
+
+
 def _read_cells(cells: list[NDArray[np.bool_]], number: str) -> tuple[str, float]:
     """Each cell read as the glyph of its kind (digit or letter, as the number has there)
     with the fewest differing dots, and the largest margin by which that glyph fits a cell
     better than the number's own character."""
-    g = glyphs()
-    read, margin = [], 0.0
-    for cell, want in zip(cells, number, strict=True):
-        # the perforated number keeps the MRZ number's shape: digits where it has digits
-        same_kind = {c: t for c, t in g.items() if c.isdigit() == want.isdigit()}
-        dists = {c: _glyph_distance(cell, t) for c, t in same_kind.items()}
-        best = min(dists, key=lambda c: dists[c])
-        read.append(best)
-        if want in dists:
-            margin = max(margin, dists[want] - dists[best])
-    return "".join(read), margin
+    fits = _fits(cells, number)
+    return "".join(f[0] for f in fits), max((f[2] - f[1] for f in fits), default=0.0)
 
 
-def _legible_margin(cells: list[NDArray[np.bool_]], number: str,
+def _legible_margin(fits: list[tuple[str, float, float]], number: str,
                     limit: float) -> tuple[float, list[int]]:
     """The largest margin by which another character fits a glyph better than the number's
-    own, over the glyphs that fit their best character about as well as this capture's
-    glyphs fit theirs (within :data:`_PERF_LEGIBLE` dots of the median fit: the capture's
-    own noise); and the positions of the other glyphs, which fit nothing that well, whose
-    margin exceeds ``limit``."""
-    g = glyphs()
-    fits = []
-    for cell, want in zip(cells, number, strict=True):
-        same_kind = {c: t for c, t in g.items() if c.isdigit() == want.isdigit()}
-        dists = {c: _glyph_distance(cell, t) for c, t in same_kind.items()}
-        best = min(dists, key=lambda c: dists[c])
-        fits.append((best, dists[best], dists.get(want, dists[best])))
+    own (``fits`` as :func:`_fits` gives them), over the glyphs that fit their best
+    character about as well as this capture's glyphs fit theirs (within
+    :data:`_PERF_LEGIBLE` dots of the median fit: the capture's own noise); and the
+    positions of the other glyphs, which fit nothing that well, whose margin exceeds
+    ``limit``."""
     noise = float(np.median([f[1] for f in fits]))
     margin, blurred = 0.0, []
     for i, ((best, d_best, d_want), want) in enumerate(zip(fits, number, strict=True)):

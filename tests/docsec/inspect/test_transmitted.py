@@ -123,11 +123,13 @@ def test_a_glyph_no_character_fits_warns_and_a_changed_digit_fails() -> None:
     # one glyph cut through stray holes: a block that fits no character well (a 4 20 dots
     # off, the 3 expected 26 off)
     cells[2] = np.ones_like(cells[2])
-    margin, blurred = transmitted._legible_margin(cells, number, transmitted._PERF_MARGIN)
+    margin, blurred = transmitted._legible_margin(transmitted._fits(cells, number), number,
+                                                transmitted._PERF_MARGIN)
     assert margin <= transmitted._PERF_MARGIN and blurred == [2]
     # a digit perforated as another: it fits that digit as well as the others fit theirs
     cells[2] = g["8"].copy()
-    margin, blurred = transmitted._legible_margin(cells, number, transmitted._PERF_MARGIN)
+    margin, blurred = transmitted._legible_margin(transmitted._fits(cells, number), number,
+                                                transmitted._PERF_MARGIN)
     assert margin > transmitted._PERF_MARGIN and blurred == []
 
 
