@@ -161,8 +161,8 @@ class BandRead:
     @property
     def plausible(self) -> bool:
         """Whether this is an MRZ at all (:class:`~docsec.read.params.ReportParams`): a
-        document code and at least two check digits over real data that pass (all of
-        them when the reading is a window of a longer printed line)."""
+        document code, a name, and at least two check digits over real data that pass
+        (all of them when the reading is a window of a longer printed line)."""
         if self.lines[0][:1] not in DOCUMENT_CODE_FIRST:
             return False
         # a document code read as another letter and replaced by the format's (P for a
@@ -175,6 +175,10 @@ class BandRead:
             # into more): any window passes a check digit one time in ten
             return False
         layout = LAYOUTS[self.format]
+        holder = layout.field("name")
+        letters = sum(c != "<" for c in self.lines[holder.line][holder.start : holder.stop])
+        if letters < REPORT.min_name_letters:
+            return False  # fillers where the holder's name must be: other print
         for name in ("date_of_birth", "date_of_expiry"):
             f = layout.field(name)
             text = self.lines[f.line][f.start : f.stop]

@@ -105,6 +105,10 @@ class ReportParams:
     #: Check digits over non-empty data that must pass: a random line of capitals,
     #: digits and fillers passes one 7-3-1 digit one time in ten.
     min_checks: int = 2
+    #: Characters other than fillers the name field must hold: the primary identifier is
+    #: mandatory (Doc 9303-3 §4.6); a page without an MRZ read as one (fillers read
+    #: from its blank space) passed four check digits with an empty name.
+    min_name_letters: int = 2
 
 
 DECODE = DecodeParams()

@@ -137,3 +137,14 @@ def test_window_of_a_longer_line_is_reported_only_when_every_check_passes() -> N
     assert replace(r, complete=False).plausible
     assert replace(r, checks_passed=r.checks_total - 1).plausible  # a misread digit
     assert not replace(r, complete=False, checks_passed=r.checks_total - 1).plausible
+
+
+def test_reading_without_a_name_is_no_mrz() -> None:
+    # other print read as an MRZ: blank space reads as fillers, the name among them
+    from dataclasses import replace
+
+    r = read_mrz(render_mrz_page(TD3), tesseract=False)
+    assert r is not None and r.plausible
+    empty = ("P<UTO" + "<" * 39, r.lines[1])
+    assert not replace(r, lines=empty).plausible
+    assert replace(r, lines=("P<UTOE<<A" + "<" * 35, r.lines[1])).plausible
