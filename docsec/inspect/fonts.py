@@ -121,6 +121,10 @@ _SURE_READ = 0.85
 #: the print): a genuine O'CONNELL set as the MRZ's OCONNELL scores -0.2, a name re-typed
 #: so that Tesseract cannot read it -0.4 and less.
 _UNSURE_TEXT_ALLOWANCE = 0.2
+#: Widest a text set at the model's size may be against the ink in its value box: genuine
+#: values 1.11 at most (a value read with stray marks 1.45), values typed again in another
+#: face 1.28; a value read with its label 1.6-4.1.
+_MAX_WIDTH_RATIO = 1.5
 #: Fewest fields a side needs compared: the others' median must rest on two or more.
 _MIN_FIELDS = 3
 #: Fewest characters (spaces aside) a value needs for its shapes to tell typefaces apart.
@@ -313,6 +317,23 @@ def _design_removed(ctx: Context, v: RegisteredView,
 def _length_100(path: Path, text: str) -> float:
     """Advance width of ``text`` in ``path`` at 100 px."""
     return float(_font(path, 100.0).getlength(text))
+
+
+def _width(text: str, path: Path, size: float) -> float:
+    """Width (px) of ``text``'s glyphs set in ``path`` at ``size``."""
+    got = _set(text, path, size)
+    return float(got[0].shape[1] - 2 * _PAD_PX) if got is not None else 0.0
+
+
+def _ink_extent(ink: F32) -> int:
+    """Width (px) of what is inked in ``ink`` (columns reaching half its strong ink)."""
+    if ink.size == 0:
+        return 0
+    strong = float(np.percentile(ink, 99.5))
+    if strong <= 0:
+        return 0
+    cols = np.nonzero(ink.max(axis=0) > 0.5 * strong)[0]
+    return int(cols[-1] - cols[0] + 1) if cols.size else 0
 
 
 def _type_size(f: FieldSpec, path: Path, text: str) -> float:
@@ -583,7 +604,16 @@ def field_fits(ctx: Context, v: RegisteredView,
         # the fine search's margins around where the drift puts the value box
         ink = np.ascontiguousarray(big[wy + dy - gu : big.shape[0] - wy + dy + gd,
                                        wx + dx - gx : big.shape[1] - wx + dx + gx])
+        # a text much wider at the model's size than the ink in the value box is not what
+        # the field prints (a label read with the value)
+        reach = _ink_extent(ink[gu : gu + round(_value_box(f)[3] * k),
+                                gx : gx + round(_value_box(f)[2] * k)])  # fmt: skip
         sizes = [_type_size(f, path, text) for text in texts]
+        shown = [i for i, (text, size) in enumerate(zip(texts, sizes, strict=True))
+                 if reach == 0 or _width(text, path, size) <= _MAX_WIDTH_RATIO * reach]
+        if not shown:
+            continue
+        texts, sizes = [texts[i] for i in shown], [sizes[i] for i in shown]
         got = _fit(ink, texts, path, sizes)
         if got is not None:
             i = got[4]

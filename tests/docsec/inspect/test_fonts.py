@@ -169,6 +169,18 @@ def test_a_capture_registered_too_far_off_is_not_judged(make_doc: MakeDoc) -> No
     assert "clearly enough" in f.message
 
 
+def test_a_value_read_with_its_label_is_not_judged(make_doc: MakeDoc) -> None:
+    rep = _inspect(dict(make_doc(MODEL).views))
+    # Tesseract sure of a reading that took the label printed above in with the value
+    misread = {s: replace(r, viz={n: (replace(v, value=f"Given names / Prenoms {v.value}",
+                                               confidence=0.95) if n == "given_names" else v)
+                                  for n, v in (r.viz or {}).items()})
+               for s, r in rep.readings.items()}  # fmt: skip
+    f = viz_font_consistent(_context(rep, readings=misread))
+    assert f.status == Status.PASS, f.message
+    assert f.field != "given_names"
+
+
 def test_weak_evidence_warns_rather_than_fails(make_doc: MakeDoc,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     rep = _inspect(dict(make_doc(MODEL).views))
