@@ -537,6 +537,8 @@ def _by_print(
     format and the MRZ give (:func:`docsec.read.vizmatch.choose`), set in the model's
     typeface. A value the print chose over the reading takes its match score as its
     confidence."""
+    if prior is not None and _norm(read.value) == _norm(prior):
+        return read  # the print read as the MRZ has it: nothing to choose between
     cands = [v for v in reads if v != read.value]
     if prior is not None:
         cands.append(prior)
@@ -549,6 +551,14 @@ def _by_print(
         cands += list(_SHAPE_READ["document_code"])
     elif field.name in ("issuing_state", "nationality"):
         cands.append(model.issuer)
+    elif field.name == "document_number" and model.number_prefix:
+        # the prefix's capitals read as digit look-alikes (``0`` for ``D``, ``8`` for ``B``)
+        n = len(model.number_prefix)
+        for v in reads:
+            compact = v.replace(" ", "")
+            digits = _as_digits(compact[n:]) if len(compact) == 9 else None
+            if digits is not None:
+                cands.append(model.number_prefix + digits)
     cls = field_class(field)
     places = None
     if cls == "date" or field.name == "document_number":

@@ -180,15 +180,25 @@ def _fit(
         return -1.0, (1.0, params.blur_sigmas[0])
     base = _size_px(text, font, size_mm, box_w_mm, dpi)
     best, where = -1.0, (1.0, params.blur_sigmas[0])
-    tries = [only] if only is not None else [(k, g) for k in params.scales
-                                             for g in params.blur_sigmas]  # fmt: skip
-    for k, sigma in tries:
+
+    def at(k: float, sigma: float) -> None:
+        nonlocal best, where
         t0 = _setting(text, font, max(4, round(base * k)))
-        if t0 is None:
-            continue
-        score = _place(ink, anchor, t0, sigma, params)
+        score = -1.0 if t0 is None else _place(ink, anchor, t0, sigma, params)
         if score > best:
             best, where = score, (k, sigma)
+
+    if only is not None:
+        at(*only)
+        return best, where
+    # the size at a middle blur, then the blur at that size (the two barely interact)
+    middle = params.blur_sigmas[len(params.blur_sigmas) // 2]
+    for k in params.scales:
+        at(k, middle)
+    k_best = where[0]
+    for sigma in params.blur_sigmas:
+        if sigma != middle:
+            at(k_best, sigma)
     return best, where
 
 
