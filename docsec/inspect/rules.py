@@ -91,8 +91,12 @@ def _parse_date(text: str, style: str) -> dt.date | None:
     (datetime.date(1981, 4, 23), datetime.date(1999, 10, 8))
     >>> _parse_date("23.O4.198I", "dmy_dots"), _parse_date("31 FEB 2001", "dd_mon_yyyy")
     (datetime.date(1981, 4, 23), None)
+    >>> _parse_date("08 DEC 2033.", "dd_mon_yyyy"), _parse_date("23.04.1981.", "dmy_dots")
+    (datetime.date(2033, 12, 8), datetime.date(1981, 4, 23))
     """
-    t = " ".join(text.strip().upper().split())
+    # stray marks read beside the date (a dot, a comma, a quote) are no part of it
+    t = " ".join(re.sub(r"[^0-9A-Z.\s]" if style == "dmy_dots" else r"[^0-9A-Z\s]", " ",
+                        text.upper()).split())
     try:
         if style == "dmy_dots":
             d, m, y = (int(p.translate(_DATE_DIGITS)) for p in re.split(r"[.\s/,]+", t) if p)
@@ -294,7 +298,7 @@ def viz_mrz_match(ctx: Context) -> Finding:
     differences both reads make count (:func:`_confirmed`), and in a document number not
     OCR's confusions (:func:`_number_confusion`), at most :data:`_CONFUSION_MAX`. What is
     left fails when the first read was confident or the second read gives the same
-    characters there; otherwise it warns (look again)."""
+    character at one of its places; otherwise it warns (look again)."""
     cid = "feature.viz_mrz.match"
     side = ctx.model.mrz.side if ctx.model.mrz else "front"
     view = ctx.views.get("white" if side == "front" else "white_back")
@@ -334,9 +338,9 @@ def viz_mrz_match(ctx: Context) -> Finding:
         if lookalike and not sure:
             doubt = True
             continue
-        # the second read gives the same characters where they differ
+        # the second read gives the same character at a place where both differ
         second = _differences(reads[1], mrz) if len(reads) > 1 else {}
-        twice = bool(second) and all(second.get(k) == v for k, v in left.items())
+        twice = any(second.get(k) == v for k, v in left.items())
         certain = sure or (twice and not lookalike)
         rank = (certain, conf.get(name, 0.0))
         if worst is None or rank > (worst[3], conf.get(worst[0], 0.0)):

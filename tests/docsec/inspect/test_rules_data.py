@@ -27,6 +27,8 @@ MakeDoc = Callable[..., SyntheticDocument]
     ("2S DEC 20I0", "dd_mon_yyyy", dt.date(2010, 12, 25)),
     ("23.04.1981", "dmy_dots", dt.date(1981, 4, 23)),
     ("23.O4.198I", "dmy_dots", dt.date(1981, 4, 23)),
+    ("08 DEC 2033.", "dd_mon_yyyy", dt.date(2033, 12, 8)),  # a stray mark beside it
+    ("23.04.1981,", "dmy_dots", dt.date(1981, 4, 23)),
     ("31 FEB 2001", "dd_mon_yyyy", None),  # no such day
     ("23 XYZ 1981", "dd_mon_yyyy", None),  # no such month
     ("23 APR 19811", "dd_mon_yyyy", None),
