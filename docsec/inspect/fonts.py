@@ -102,14 +102,14 @@ MRZ_FONT_THRESHOLD = 0.96
 #: (rendered, scanned, photographed), the unpersonalised design's 0.00.
 _MRZ_INK_SHARE = 0.03
 #: Field score (own fit less the other fields' median fit, plus own fit less the best other
-#: face's), measured on 525 genuine captures of docsec's generator and 36 of the
-#: independent set (each rendered, scanned and photographed; seed 2026): genuine sides
-#: -0.001 at worst on the generator, -0.046 on the independent set (a scan registered
-#: 1.5-3 mm off); re-typed fields -0.142 and less (a dotted date in DejaVu Serif -0.178
-#: and less, a name typed again in a Liberation or FreeFont face -0.142 and less).
+#: face's), measured on 749 genuine captures of docsec's generator (250 documents) and 36
+#: of the independent set (each rendered, scanned and photographed; seed 2026): genuine
+#: sides -0.010 at worst on the generator, -0.045 on the independent set (a scan
+#: registered 1.5-3 mm off); re-typed fields -0.142 and less (a dotted date in DejaVu Serif
+#: -0.178 and less, a name typed again in a Liberation or FreeFont face -0.142 and less).
 VIZ_FONT_THRESHOLD = -0.095
 #: Score below which, the threshold not reached, the check warns (weak evidence: the
-#: field is worth a look by eye); no genuine side of those above came below -0.046.
+#: field is worth a look by eye); no genuine side of those above came below -0.045.
 VIZ_FONT_WEAK = -0.065
 #: Resolution the fields are compared at: capital letters 12-15 px high, the capture's own
 #: resolution in the benchmark (finer adds no detail to a 200 dpi capture).
