@@ -416,10 +416,10 @@ def _print_recall(title: str, ids: list[str], t: Tally, modes: list[str], width:
                 print(f"  {d}@{m} x{k}: {eg}" + (" (and alike)" if k > 1 else ""))
 
 
-def _print_misses(t: Tally, ids: list[str], what: str = "defects") -> None:
+def _print_misses(t: Tally, ids: list[str], what: str = "defects", label: str = "defect") -> None:
     misses = [(k, v) for k, v in sorted(t.missed.items()) if k[0] in ids]
     if misses:
-        print(f"\nMissed {what} ({what[:-1]}@capture: status of each of its checks)")
+        print(f"\nMissed {what} ({label}@capture: status of each of its checks)")
         for (d, m), reasons in misses:
             for r in collections.Counter(reasons).most_common():
                 print(f"  {d}@{m}: {r[0]}" + (f"  x{r[1]}" if r[1] > 1 else ""))
@@ -540,7 +540,7 @@ def _independent_block(args: argparse.Namespace, modes: list[str], imap: Any) ->
     print("\nChecks that should catch each forgery: "
           + "; ".join(f"{f}: {', '.join(FORGERIES[f].checks)}"
                       for f in ind.forgery_ids(args.defects)))
-    _print_misses(t, ind.forgery_ids(args.defects), "forgeries")
+    _print_misses(t, ind.forgery_ids(args.defects), "forgeries", "forgery")
     _print_common(t, modes, (load_start[0], load_end[0]), args.jobs, wall)
     print("\nNegatives: pages of designs no docsec model has (right answer: no known model; "
           f"an accept of a docsec model is wrong): {sum(1 for n in negs if n.has_mrz)} with an "
