@@ -21,19 +21,13 @@ from numpy.typing import NDArray
 from PIL import Image, ImageDraw, ImageFont
 
 from docsec.errors import DocsecError
+from docsec.models import FONT_FILES as MODEL_FONT_FILES
 from docsec.models import MRZ_LEFT_MM, MRZ_LINE_PITCH_MM, MRZ_PITCH_MM
 
 __all__ = ["FONT_FILES", "MRZ_PITCH_MM", "font", "mrz_mask", "text_mask"]
 
-_DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
-FONT_FILES = {
-    "sans": _DEJAVU / "DejaVuSans.ttf",
-    "sans_bold": _DEJAVU / "DejaVuSans-Bold.ttf",
-    "condensed": _DEJAVU / "DejaVuSansCondensed.ttf",
-    "serif": _DEJAVU / "DejaVuSerif.ttf",
-    "mono": _DEJAVU / "DejaVuSansMono.ttf",
-    "ocrb": Path("/usr/share/fonts/opentype/ocr-b/OCRB.otf"),
-}
+#: The models' typefaces and the OCR-B the MRZ is printed in (Debian ``fonts-ocr-b``).
+FONT_FILES = {**MODEL_FONT_FILES, "ocrb": Path("/usr/share/fonts/opentype/ocr-b/OCRB.otf")}
 
 Mask = NDArray[np.uint8]
 

@@ -46,7 +46,7 @@ from docsec.inspect.checkbase import (
 from docsec.inspect.context import Context, make_finding
 from docsec.inspect.register import RegisteredView
 from docsec.inspect.rules import edit_distance
-from docsec.models import DocumentModel, FeatureSpec, FieldSpec, mm_to_px
+from docsec.models import FONT_FILES, DocumentModel, FeatureSpec, FieldSpec, mm_to_px
 from docsec.report import Finding, Status
 
 __all__ = [
@@ -76,15 +76,8 @@ class _Fit(NamedTuple):
     sure: bool  # the text was read surely (else the MRZ's spelling of an unsure reading)
 
 _DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
-#: The font file of each typeface a model names (``FieldSpec.font``): DejaVu, Debian's
-#: ``fonts-dejavu-core``, as the designs are set.
-MODEL_FONT_FILES: Mapping[str, Path] = {
-    "sans": _DEJAVU / "DejaVuSans.ttf",
-    "sans_bold": _DEJAVU / "DejaVuSans-Bold.ttf",
-    "condensed": _DEJAVU / "DejaVuSansCondensed.ttf",
-    "serif": _DEJAVU / "DejaVuSerif.ttf",
-    "mono": _DEJAVU / "DejaVuSansMono.ttf",
-}
+#: The font file of each typeface a model names (:data:`docsec.models.FONT_FILES`).
+MODEL_FONT_FILES: Mapping[str, Path] = FONT_FILES
 #: Faces a field re-typed on an office computer most likely comes in: the family's serif
 #: and the metric clones of Arial, Times and Helvetica (Debian ``fonts-liberation2``,
 #: ``fonts-freefont-ttf``). A face whose file is missing is left out.

@@ -32,6 +32,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docsec.errors import InvalidComponent
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CANONICAL_DPI",
     "FANTASY_MODEL_IDS",
+    "FONT_FILES",
     "MODEL_IDS",
     "MRZ_LEFT_MM",
     "MRZ_LINE_PITCH_MM",
@@ -82,6 +84,18 @@ MRZ_PITCH_MM = 2.54
 MRZ_LINE_PITCH_MM = 4.3
 #: Left edge of the first character cell inside the MRZ box.
 MRZ_LEFT_MM = 1.0
+
+_DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
+#: The font file of each typeface a model names (``FieldSpec.font``): DejaVu, Debian's
+#: ``fonts-dejavu-core``, as the designs are set. One table for the generator (which sets
+#: the fields), the reader (which checks a reading against its print) and the typeface check.
+FONT_FILES: Mapping[str, Path] = {
+    "sans": _DEJAVU / "DejaVuSans.ttf",
+    "sans_bold": _DEJAVU / "DejaVuSans-Bold.ttf",
+    "condensed": _DEJAVU / "DejaVuSansCondensed.ttf",
+    "serif": _DEJAVU / "DejaVuSerif.ttf",
+    "mono": _DEJAVU / "DejaVuSansMono.ttf",
+}
 
 BoxMM = tuple[float, float, float, float]
 

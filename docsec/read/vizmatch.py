@@ -18,10 +18,11 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
 import cv2
 import numpy as np
+
+from docsec.models import FONT_FILES
 
 __all__ = [
     "FONT_FILES",
@@ -33,17 +34,6 @@ __all__ = [
     "match_score",
 ]
 
-_DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
-#: The font file of each typeface a model names (``FieldSpec.font``): DejaVu, Debian's
-#: ``fonts-dejavu-core``, as the designs are set (the same table as
-#: ``docsec.inspect.fonts.MODEL_FONT_FILES``, which the reader may not import).
-FONT_FILES: dict[str, Path] = {
-    "sans": _DEJAVU / "DejaVuSans.ttf",
-    "sans_bold": _DEJAVU / "DejaVuSans-Bold.ttf",
-    "condensed": _DEJAVU / "DejaVuSansCondensed.ttf",
-    "serif": _DEJAVU / "DejaVuSerif.ttf",
-    "mono": _DEJAVU / "DejaVuSansMono.ttf",
-}
 
 #: Digits a blurred sans-serif digit is misread as (Tesseract on the generator's hard
 #: photos: 2/7, 6/8, 4/5, 1/7, 0/8, 3/8, 5/6, 9/0), each way.
