@@ -20,6 +20,11 @@ Three different questions are answered with three different tables; none stands 
   read in a digit's place are ``0``, ``I``/``L``/``|`` are ``1``, and so on; ``0`` read in
   a capital's place is ``O``. Applied only where the whole value then fits its format
   (:func:`docsec.read.viz.format_value`).
+* :data:`PRINT_DIGIT_LOOKALIKES` and :data:`PRINT_LETTER_LOOKALIKES`: what a blurred
+  sans-serif digit or capital of the visual zone is misread *as*, each way. They only
+  propose candidate values, which the print decides (each candidate set in the field's
+  typeface and compared with the ink: :mod:`docsec.read.vizmatch`); they never change a
+  reading by themselves.
 
 >>> lookalike_class('O') == lookalike_class('0') == lookalike_class('D')
 True
@@ -40,6 +45,8 @@ __all__ = [
     "HOMOGLYPHS",
     "OCR_DIGIT_FOR",
     "OCR_LETTER_FOR",
+    "PRINT_DIGIT_LOOKALIKES",
+    "PRINT_LETTER_LOOKALIKES",
     "REGISTRY_CLASSES",
     "VIN_DIGIT_FOR_LETTER",
     "lookalike_class",
@@ -68,6 +75,54 @@ OCR_DIGIT_FOR: Mapping[str, str] = MappingProxyType(dict(zip("ODQUIL|ZSBGT/", "0
                                                              strict=True)))  # fmt: skip
 #: Visual-zone OCR: the capital a digit read in a capital's place stands for.
 OCR_LETTER_FOR: Mapping[str, str] = MappingProxyType(dict(zip("0158264", "OISBZGA", strict=True)))
+
+#: Digits a blurred sans-serif digit is misread as (Tesseract on the generator's hard
+#: photos: 2/7, 6/8, 4/5, 1/7, 0/8, 3/8, 5/6, 9/0), each way.
+PRINT_DIGIT_LOOKALIKES: Mapping[str, str] = MappingProxyType({
+    "0": "869",
+    "1": "7",
+    "2": "7",
+    "3": "85",
+    "4": "5",
+    "5": "463",
+    "6": "805",
+    "7": "21",
+    "8": "6034",
+    "9": "08",
+})
+
+#: Capitals (and punctuation) a blurred sans-serif capital is misread as, each way
+#: (Tesseract on the generator's hard photos: ``NOROHAVN``, ``SKARSY``, ``EASTMARLH``,
+#: ``POUCE``, ``HILL.``).
+PRINT_LETTER_LOOKALIKES: Mapping[str, tuple[str, ...]] = MappingProxyType({
+    "O": ("D", "Q", "C", "G", "0"),
+    "D": ("O", "0"),
+    "Q": ("O",),
+    "G": ("C", "O", "6"),
+    "C": ("G", "O", "L"),
+    "S": ("B", "5", "8"),
+    "B": ("S", "8", "R"),
+    "U": ("LI", "V", "O"),
+    "L": ("I", "C", "1"),
+    "I": ("L", "1", "T"),
+    "E": ("F",),
+    "F": ("E", "P"),
+    "H": ("R", "N", "M"),
+    "R": ("H", "B", "P", "A"),
+    "V": ("W", "Y", "U"),
+    "W": ("V", "VV"),
+    "N": ("M", "H"),
+    "M": ("N", "H"),
+    "K": ("X",),
+    "X": ("K",),
+    "T": ("I", "Y"),
+    "Y": ("V", "T"),
+    "P": ("R", "F"),
+    "A": ("R",),
+    "Z": ("2", "7"),
+    ".": (",", ""),
+    ",": (".", ""),
+})
 
 _CLASS_OF = {c: i for i, cls in enumerate(REGISTRY_CLASSES) for c in cls}
 

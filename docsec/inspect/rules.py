@@ -20,8 +20,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from docsec.checkdigit import vin_mod11
 from docsec.errors import DocsecError
 from docsec.inspect.context import Context, make_finding
+from docsec.lookalikes import same_class
 from docsec.report import Finding, Status
 
 __all__ = ["data_findings", "document_alert", "edit_distance"]
@@ -807,11 +809,6 @@ def _really_differs(record: str, read: str, confidence: float) -> bool:
     return edit_distance(record, read) > 1 and not _lookalike_only(record, read)
 
 
-#: Characters the certificate's typeface draws alike, a letter against a digit (Tesseract's
-#: misreads of field E: 1 as L, 0 as O or D, 5 as S...). Where an unsure read of field E and
-#: the plate differ only by these, the plate's character is the certificate's too (a
-#: re-stamped plate changes a digit for a digit, which this never explains away).
-_VIN_CONFUSIONS = [set("1IL"), set("0ODQ"), set("5S"), set("8B"), set("2Z"), set("6G")]
 #: At most this many of a 17-character VIN's characters may be explained by confusions or
 #: taken from the plate where the certificate's read lost them: more is another VIN.
 _VIN_BORROW_MAX = 3
@@ -822,16 +819,6 @@ _THIRD_READ_DPI = 300
 #: registration may leave the VIN's first characters up to ~2 mm left of the box (the
 #: sheet read looks for a value's first letter within 2 mm too).
 _VIN_SLACK_MM = 2.0
-
-
-def _computes(vin: str) -> bool:
-    """Whether position 9 of ``vin`` holds its computed check digit (mod 11)."""
-    from docsec.checkdigit import vin_mod11
-
-    try:
-        return vin_mod11.calc_check_digit(vin) == vin[8]
-    except DocsecError:
-        return False
 
 
 def vin_consensus(reads: list[str]) -> tuple[str, frozenset[int]] | None:
@@ -868,7 +855,7 @@ def vin_consensus(reads: list[str]) -> tuple[str, frozenset[int]] | None:
         return None
 
     def rank(c: str) -> tuple[int, bool, int, int]:
-        return (sum(edit_distance(c, r) for r in reads), not _computes(c), len(cands[c]),
+        return (sum(edit_distance(c, r) for r in reads), not vin_mod11.is_valid(c), len(cands[c]),
                 -sum(c == r for r in reads))  # fmt: skip
 
     ranked = sorted(cands, key=rank)
@@ -878,7 +865,17 @@ def vin_consensus(reads: list[str]) -> tuple[str, frozenset[int]] | None:
 
 
 def _confusable(a: str, b: str) -> bool:
-    return any(a in g and b in g for g in _VIN_CONFUSIONS)
+    """Whether the certificate's typeface draws ``a`` and ``b`` alike, a letter against a
+    digit (Tesseract's misreads of field E: 1 as L, 0 as O or D, 5 as S...: the registry's
+    look-alike classes, one side a digit or a letter no VIN holds). Where an unsure read of
+    field E and the plate differ only by these, the plate's character is the certificate's
+    too (a re-stamped plate changes a VIN character for another, U for V or a digit for a
+    digit, which this never explains away)."""
+
+    def misread(c: str) -> bool:
+        return c.isdigit() or c not in _VIN_CHARS
+
+    return a != b and same_class(a, b) and (misread(a) or misread(b))
 
 
 @dataclass
@@ -910,7 +907,7 @@ def _certificate_vin(ctx: Context, first: str, confidence: float) -> _VinEvidenc
     vin = first if len(first) == 17 else ""
     sure = bool(vin) and confidence >= _SURE
     guessed: frozenset[int] = frozenset()
-    if not vin or not _computes(vin) and (not sure or check_digit_required(vin)):
+    if not vin or not vin_mod11.is_valid(vin) and (not sure or check_digit_required(vin)):
         for dpi, binarise in ((_SECOND_READ_DPI, True), (_THIRD_READ_DPI, False)):
             text = _read_again(ctx, "E", _VIN_CHARS, "eng", dpi=dpi, binarise=binarise,
                                slack_mm=_VIN_SLACK_MM)
@@ -918,7 +915,7 @@ def _certificate_vin(ctx: Context, first: str, confidence: float) -> _VinEvidenc
             found = vin_consensus(reads)
             vin, guessed = found if found is not None else ("", frozenset())
             agreeing = sum(vin == r for r in reads)
-            sure = bool(vin) and (agreeing >= 2 or _computes(vin)
+            sure = bool(vin) and (agreeing >= 2 or vin_mod11.is_valid(vin)
                                   or (vin == first and confidence >= _SURE))  # fmt: skip
             if sure:
                 break
@@ -944,7 +941,7 @@ def _certificate_vin(ctx: Context, first: str, confidence: float) -> _VinEvidenc
         return ev
     borrowed = "".join(plate_vin[i] if i in diffs else c for i, c in enumerate(vin))
     # a sure read gives way only to a VIN more plausible than its own (check digit, maker)
-    if not ev.sure or (_computes(borrowed) and not _computes(vin)) or (
+    if not ev.sure or (vin_mod11.is_valid(borrowed) and not vin_mod11.is_valid(vin)) or (
             _maker_known(borrowed) and not _maker_known(vin)):
         ev.vin, ev.borrowed, ev.sure = borrowed, tuple(diffs), True
     else:

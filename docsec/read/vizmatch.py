@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from docsec.lookalikes import PRINT_DIGIT_LOOKALIKES, PRINT_LETTER_LOOKALIKES
 from docsec.models import FONT_FILES
 
 __all__ = [
@@ -33,22 +34,6 @@ __all__ = [
     "letter_variants",
     "match_score",
 ]
-
-
-#: Digits a blurred sans-serif digit is misread as (Tesseract on the generator's hard
-#: photos: 2/7, 6/8, 4/5, 1/7, 0/8, 3/8, 5/6, 9/0), each way.
-_DIGIT_LOOKALIKES: dict[str, str] = {
-    "0": "869",
-    "1": "7",
-    "2": "7",
-    "3": "85",
-    "4": "5",
-    "5": "463",
-    "6": "805",
-    "7": "21",
-    "8": "6034",
-    "9": "08",
-}
 
 
 @dataclass(frozen=True)
@@ -244,45 +229,11 @@ def _place(
     return float(a @ b) / den if den > 0 else -1.0
 
 
-#: Capitals (and punctuation) a blurred sans-serif capital is misread as, each way
-#: (Tesseract on the generator's hard photos: ``NOROHAVN``, ``SKARSY``, ``EASTMARLH``,
-#: ``POUCE``, ``HILL.``).
-_LETTER_LOOKALIKES: dict[str, tuple[str, ...]] = {
-    "O": ("D", "Q", "C", "G", "0"),
-    "D": ("O", "0"),
-    "Q": ("O",),
-    "G": ("C", "O", "6"),
-    "C": ("G", "O", "L"),
-    "S": ("B", "5", "8"),
-    "B": ("S", "8", "R"),
-    "U": ("LI", "V", "O"),
-    "L": ("I", "C", "1"),
-    "I": ("L", "1", "T"),
-    "E": ("F",),
-    "F": ("E", "P"),
-    "H": ("R", "N", "M"),
-    "R": ("H", "B", "P", "A"),
-    "V": ("W", "Y", "U"),
-    "W": ("V", "VV"),
-    "N": ("M", "H"),
-    "M": ("N", "H"),
-    "K": ("X",),
-    "X": ("K",),
-    "T": ("I", "Y"),
-    "Y": ("V", "T"),
-    "P": ("R", "F"),
-    "A": ("R",),
-    "Z": ("2", "7"),
-    ".": (",", ""),
-    ",": (".", ""),
-}
-
-
 def letter_variants(value: str) -> list[str]:
     """``value`` with one character replaced by a look-alike (or a space removed)."""
     out = []
     for i, ch in enumerate(value):
-        for alt in _LETTER_LOOKALIKES.get(ch, ()):
+        for alt in PRINT_LETTER_LOOKALIKES.get(ch, ()):
             out.append(value[:i] + alt + value[i + 1 :])
     return out
 
@@ -291,8 +242,8 @@ def digit_variants(value: str, places: Iterable[int]) -> list[str]:
     """``value`` with one digit at one of ``places`` replaced by a look-alike digit."""
     out: list[str] = []
     for i in places:
-        if 0 <= i < len(value) and value[i] in _DIGIT_LOOKALIKES:
-            out.extend(value[:i] + d + value[i + 1 :] for d in _DIGIT_LOOKALIKES[value[i]])
+        if 0 <= i < len(value) and value[i] in PRINT_DIGIT_LOOKALIKES:
+            out.extend(value[:i] + d + value[i + 1 :] for d in PRINT_DIGIT_LOOKALIKES[value[i]])
     return out
 
 

@@ -69,11 +69,12 @@ def test_fantasy_issuer_on_a_card_whose_mrz_side_names_no_model_is_rejected(
 ])
 def test_vin_consensus_is_the_vin_nearest_to_every_read(reads: list[str], want: str,
                                                         guessed: set[int]) -> None:
-    from docsec.inspect.rules import _computes, vin_consensus
+    from docsec.checkdigit import vin_mod11
+    from docsec.inspect.rules import vin_consensus
 
     got = vin_consensus(reads)
     assert got is not None and got == (want, frozenset(guessed))
-    assert _computes("1FUJGLDR4EL643945") and not _computes("1FUJGLDR5EL643945")
+    assert vin_mod11.is_valid("1FUJGLDR4EL643945") and not vin_mod11.is_valid("1FUJGLDR5EL643945")
 
 
 def test_vin_consensus_marks_a_lost_character_as_guessed_and_needs_a_near_length() -> None:
