@@ -38,6 +38,7 @@ from docsec.inspect.checkbase import (
     _judge,
     _lum,
     _na,
+    _parabola_peak,
     _per_side,
     _ref_crop,
     _resize,
@@ -259,22 +260,7 @@ def _match(ink: F32, t: F32, x: int, y: int, rx: int, ry: int) -> tuple[float, i
     r = np.asarray(cv2.matchTemplate(np.ascontiguousarray(win), np.ascontiguousarray(t),
                                      cv2.TM_CCOEFF_NORMED), np.float32)  # fmt: skip
     _, _best, _, (dx, dy) = cv2.minMaxLoc(r)
-    return _peak(r, dx, dy), xa + dx, ya + dy
-
-
-def _peak(r: F32, x: int, y: int) -> float:
-    """The correlation's maximum between pixels: a parabola through the best value and its
-    neighbours, along each axis (text a few pixels high loses up to 0.05 of its fit at a
-    half-pixel offset)."""
-    best = float(r[y, x])
-    for a, c in ((r[y, x - 1] if x > 0 else None, r[y, x + 1] if x + 1 < r.shape[1] else None),
-                 (r[y - 1, x] if y > 0 else None, r[y + 1, x] if y + 1 < r.shape[0] else None)):
-        if a is None or c is None:
-            continue
-        curv = float(a) + float(c) - 2.0 * float(r[y, x])
-        if curv < -1e-6:
-            best -= (float(a) - float(c)) ** 2 / (8.0 * curv)
-    return min(1.0, best)
+    return min(1.0, _parabola_peak(r, dx, dy)[2]), xa + dx, ya + dy
 
 
 def _ink(ctx: Context, v: RegisteredView, f: FieldSpec) -> F32:

@@ -39,6 +39,7 @@ from docsec.inspect.checkbase import (
     _lum,
     _mask_out,
     _na,
+    _parabola_peak,
     _per_side,
     _ref_crop,
     _resize,
@@ -149,21 +150,6 @@ def _opponent_planes(img: F32) -> list[F32]:
             np.asarray(img[..., 1] - img[..., 2], np.float32)]
 
 
-def _peak(res: F32) -> tuple[float, float, float]:
-    """Position (x, y, sub-pixel by a parabola through the peak's neighbours) and value of
-    the largest entry of ``res``."""
-    _, top, _, (px, py) = cv2.minMaxLoc(res)
-
-    def vertex(a: float, b: float, c: float) -> float:
-        den = a - 2 * b + c
-        return 0.0 if abs(den) < 1e-9 else float(np.clip(0.5 * (a - c) / den, -0.5, 0.5))
-
-    h, w = res.shape
-    fx = vertex(res[py, px - 1], res[py, px], res[py, px + 1]) if 0 < px < w - 1 else 0.0
-    fy = vertex(res[py - 1, px], res[py, px], res[py + 1, px]) if 0 < py < h - 1 else 0.0
-    return px + fx, py + fy, float(top)
-
-
 def feature_offset(ctx: Context, v: RegisteredView, box: BoxMM) -> tuple[float, float]:
     """Where the print of ``box`` lies in ``v`` relative to where the page's registration
     puts it (mm to add to the box's corner), found against the model's reference within
@@ -193,7 +179,9 @@ def feature_offset(ctx: Context, v: RegisteredView, box: BoxMM) -> tuple[float, 
                                   cv2.TM_CCOEFF_NORMED)
                 for a, b in zip(_opponent_planes(mine), _opponent_planes(ref), strict=True)]
         res = np.asarray(np.mean(maps, axis=0), np.float32)
-        px, py, top = _peak(res)
+        _, top, _, (x0, y0) = cv2.minMaxLoc(res)
+        fx, fy, _ = _parabola_peak(res, x0, y0)
+        px, py = x0 + fx, y0 + fy
         here = float(res[(res.shape[0] - 1) // 2, (res.shape[1] - 1) // 2])
         if top >= _OFFSET_PEAK_MIN and top - here >= _OFFSET_GAIN:
             out = ((px - (res.shape[1] - 1) / 2) / k, (py - (res.shape[0] - 1) / 2) / k)
