@@ -10,31 +10,15 @@ is drawn.
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from docsec.generate.identities import DocumentData, Holder
-from docsec.models import DocumentModel
+from docsec.models import DocumentModel, format_date
 from docsec.mrz import MRZData, render
 
 __all__ = ["Content", "format_date", "make_content"]
-
-_MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
-
-
-def format_date(day: datetime.date, style: str) -> str:
-    """A date as the visual zone prints it (``12 AUG 1974`` or ``12.08.1974``).
-
-    >>> format_date(datetime.date(1974, 8, 12), "dd_mon_yyyy")
-    '12 AUG 1974'
-    >>> format_date(datetime.date(1974, 8, 12), "dmy_dots")
-    '12.08.1974'
-    """
-    if style == "dmy_dots":
-        return f"{day.day:02d}.{day.month:02d}.{day.year:04d}"
-    return f"{day.day:02d} {_MONTHS[day.month - 1]} {day.year:04d}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -47,7 +47,14 @@ from docsec.inspect.checkbase import (
 from docsec.inspect.context import Context, make_finding
 from docsec.inspect.register import RegisteredView
 from docsec.inspect.rules import edit_distance
-from docsec.models import FONT_FILES, DocumentModel, FeatureSpec, FieldSpec, mm_to_px
+from docsec.models import (
+    FONT_FILES,
+    DocumentModel,
+    FeatureSpec,
+    FieldSpec,
+    format_date,
+    mm_to_px,
+)
 from docsec.report import Finding, Status
 
 __all__ = [
@@ -159,7 +166,6 @@ _ALIGN_OUTLIER_MM = 0.6
 _ALIGN_SPREAD_MM = 10.0
 #: Largest change of the drift per mm (a scale or shear of 8 %).
 _ALIGN_MAX_SLOPE = 0.08
-_MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 #: The MRZ field a visual-zone field shows.
 _MRZ_OF = {"date_of_birth": "date_of_birth", "date_of_expiry": "date_of_expiry",
            "valid_until": "date_of_expiry", "document_number": "document_number",
@@ -391,12 +397,6 @@ def _other_fit(ink: F32, text: str, cap_px: float, x: int, y: int) -> tuple[floa
     return best
 
 
-def _date_text(d: dt.date, style: str) -> str:
-    if style == "dmy_dots":
-        return f"{d.day:02d}.{d.month:02d}.{d.year:04d}"
-    return f"{d.day:02d} {_MONTHS[d.month - 1]} {d.year:04d}"
-
-
 def _checked_vin(text: str) -> str | None:
     """``text`` as a VIN (I, O, Q read for 1, 0, 0, which VINs never use) when its check
     digit computes: a VIN read that surely, however unsure Tesseract was of it."""
@@ -448,7 +448,7 @@ def _mrz_text(model: DocumentModel, f: FieldSpec, mrz: Any, read: str | None, *,
         checked = {x.id for x in getattr(mrz, "findings", ()) if x.status == Status.PASS}
         if spelling_only or f"mrz.check_digit.{key}" not in checked:
             return None
-        return _date_text(value, model.date_style) if isinstance(value, dt.date) else str(value)
+        return format_date(value, model.date_style) if isinstance(value, dt.date) else str(value)
     name = str(value)
     if f.script != "latin":
         return None

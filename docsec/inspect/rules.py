@@ -24,11 +24,11 @@ from docsec.checkdigit import vin_mod11
 from docsec.errors import DocsecError
 from docsec.inspect.context import Context, make_finding
 from docsec.lookalikes import same_class
+from docsec.models import MONTHS
 from docsec.report import Finding, Status
 
 __all__ = ["data_findings", "document_alert", "edit_distance"]
 
-_MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 #: A VIN-plate cell fits another character better than the expected one by more than this:
 #: the plate may differ from the certificate (edge correlation of the stamping; genuine
 #: plates, rendered and photographed hand-held by docsec's capture and the independent
@@ -108,9 +108,9 @@ def _parse_date(text: str, style: str) -> dt.date | None:
             return None
         day, month, year = match.groups()
         month = month.translate(_MONTH_LETTERS)
-        if month not in _MONTHS:
+        if month not in MONTHS:
             return None
-        return dt.date(int(year.translate(_DATE_DIGITS)), _MONTHS.index(month) + 1,
+        return dt.date(int(year.translate(_DATE_DIGITS)), MONTHS.index(month) + 1,
                        int(day.translate(_DATE_DIGITS)))  # fmt: skip
     except (ValueError, TypeError):
         return None

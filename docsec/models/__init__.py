@@ -27,6 +27,7 @@ docsec.errors.InvalidComponent: unknown document model 'xxx_passport'
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
 from collections.abc import Mapping
@@ -44,6 +45,7 @@ __all__ = [
     "CANONICAL_DPI",
     "FANTASY_MODEL_IDS",
     "FONT_FILES",
+    "MONTHS",
     "MODEL_IDS",
     "MRZ_LEFT_MM",
     "MRZ_LINE_PITCH_MM",
@@ -56,6 +58,7 @@ __all__ = [
     "TitleSpec",
     "ZoneSpec",
     "feature_checks",
+    "format_date",
     "get_model",
     "load_models",
     "mm_to_px",
@@ -96,6 +99,25 @@ FONT_FILES: Mapping[str, Path] = {
     "serif": _DEJAVU / "DejaVuSerif.ttf",
     "mono": _DEJAVU / "DejaVuSansMono.ttf",
 }
+
+#: Month abbreviations of the ``dd_mon_yyyy`` date style (ICAO 9303-3 §4.4.2's visual zone
+#: date: day, the month's three letters, year).
+MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
+
+
+def format_date(day: dt.date, style: str) -> str:
+    """A date as a model's visual zone prints it in its ``date_style`` (``12 AUG 1974`` or
+    ``12.08.1974``): one definition for the generator, the reader and the checks.
+
+    >>> format_date(dt.date(1974, 8, 12), "dd_mon_yyyy")
+    '12 AUG 1974'
+    >>> format_date(dt.date(1974, 8, 12), "dmy_dots")
+    '12.08.1974'
+    """
+    if style == "dmy_dots":
+        return f"{day.day:02d}.{day.month:02d}.{day.year:04d}"
+    return f"{day.day:02d} {MONTHS[day.month - 1]} {day.year:04d}"
+
 
 BoxMM = tuple[float, float, float, float]
 

@@ -26,6 +26,7 @@ a few in-process calls, not a process each.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 from collections.abc import Mapping
@@ -36,7 +37,7 @@ import numpy as np
 
 from docsec.errors import OCRError
 from docsec.lookalikes import OCR_DIGIT_FOR, OCR_LETTER_FOR
-from docsec.models import DocumentModel, FieldSpec, mm_to_px
+from docsec.models import MONTHS, DocumentModel, FieldSpec, format_date, mm_to_px
 from docsec.ocr.tesseract import OcrWord, ocr_words
 from docsec.read.page import PageFit, rectify
 from docsec.read.vizmatch import choose
@@ -244,7 +245,6 @@ _SHAPE_READ = {"sex": "MFX", "document_code": "PIACV"}
 #: Shapes a sans-serif capital of a number prefix is misread as on blurred photos
 #: (``7`` for ``Z``, ``1`` for ``L``), accepted only in the prefix's place.
 _PREFIX_LOOKALIKES = frozenset({("7", "Z"), ("1", "L")})
-_MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 #: Look-alikes of digits where a digit must stand, and of capitals where a capital must.
 _AS_DIGIT = str.maketrans(dict(OCR_DIGIT_FOR))
 _AS_LETTER = str.maketrans(dict(OCR_LETTER_FOR))
@@ -257,11 +257,11 @@ def _as_digits(text: str) -> str | None:
 
 def _month(text: str) -> str | None:
     """The month abbreviation read as ``text``: exact, or the only one a letter away."""
-    if text in _MONTHS:
+    if text in MONTHS:
         return text
     if len(text) != 3:
         return None
-    near = [m for m in _MONTHS if sum(a != b for a, b in zip(m, text, strict=True)) == 1]
+    near = [m for m in MONTHS if sum(a != b for a, b in zip(m, text, strict=True)) == 1]
     return near[0] if len(near) == 1 else None
 
 
@@ -500,11 +500,10 @@ def mrz_values(parsed: Mapping[str, object] | None, model: DocumentModel) -> dic
             m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", value)
             if m is None:
                 continue
-            y, mo, d = m.groups()
-            if model.date_style == "dmy_dots":
-                value = f"{d}.{mo}.{y}"
-            else:
-                value = f"{d} {_MONTHS[int(mo) - 1]} {y}"
+            try:
+                value = format_date(dt.date.fromisoformat(m.group(0)), model.date_style)
+            except ValueError:  # no such day: the MRZ implies no printable date
+                continue
         out[viz_name] = " ".join(value.replace("<", " ").split())
     return out
 
@@ -521,7 +520,7 @@ def _loose_date(text: str, model: DocumentModel) -> str | None:
     day, year = _as_digits(parts[0]), _as_digits(parts[2])
     if day is None or year is None:
         return None
-    return f"{day} {_month(parts[1].translate(_AS_LETTER)) or _MONTHS[0]} {year}"
+    return f"{day} {_month(parts[1].translate(_AS_LETTER)) or MONTHS[0]} {year}"
 
 
 def _by_print(
@@ -571,7 +570,7 @@ def _by_print(
                 cands.insert(0, base)
             if cls == "date" and model.date_style != "dmy_dots":
                 day, _, year = base.split()
-                cands += [f"{day} {m} {year}" for m in _MONTHS]
+                cands += [f"{day} {m} {year}" for m in MONTHS]
     letters = cls == "text" and prior is None
     value, score, own = choose(crop, read.value, cands, field.font, field.size_mm,
                                field.box_mm[2], params.dpi, digit_places=places,
@@ -710,7 +709,7 @@ def _whitelist(lang: str, cls: str) -> str | None:
 
 _DATE_FORMATS = {
     "dmy_dots": re.compile(r"(0[1-9]|[12][0-9]|3[01])\.(0[1-9]|1[0-2])\.[0-9]{4}"),
-    "dd_mon_yyyy": re.compile(r"(0[1-9]|[12][0-9]|3[01]) (" + "|".join(_MONTHS) + r") [0-9]{4}"),
+    "dd_mon_yyyy": re.compile(r"(0[1-9]|[12][0-9]|3[01]) (" + "|".join(MONTHS) + r") [0-9]{4}"),
 }
 
 
