@@ -216,7 +216,11 @@ def ink_image(rgb: np.ndarray) -> np.ndarray:
     """
     if rgb.ndim == 2:
         return rgb
-    return np.asarray(rgb.max(axis=2), np.uint8)
+    # channel by channel: numpy reduces a short last axis some 30 times slower
+    out = np.array(rgb[..., 0])
+    for c in range(1, rgb.shape[2]):
+        np.maximum(out, rgb[..., c], out=out)
+    return np.asarray(out, np.uint8)
 
 
 def _clean(crop: np.ndarray, params: VizParams = VIZ) -> np.ndarray:
