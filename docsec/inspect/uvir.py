@@ -6,6 +6,8 @@ model's ink table). Registered in :data:`docsec.inspect.features.FEATURE_CHECKS`
 
 from __future__ import annotations
 
+import functools
+
 import cv2
 import numpy as np
 from numpy.typing import NDArray
@@ -277,30 +279,59 @@ _REPEAT_TRIES = 3
 _REPEAT_LINE_DEG = 10.0
 
 
+def _correlate(a: F32, spectrum: F32, shape: tuple[int, int]) -> F32:
+    """Correlation of ``a`` with the image whose DFT (CCS-packed, ``shape``) is
+    ``spectrum``: ``out[dy, dx] = sum(img[y, x] * a[y + dy, x + dx])`` at every shift that
+    does not wrap (both zero-padded to ``shape``)."""
+    pad = np.zeros(shape, np.float32)
+    pad[: a.shape[0], : a.shape[1]] = a
+    prod = cv2.mulSpectrums(cv2.dft(pad), spectrum, 0, conjB=True)
+    out = np.asarray(cv2.idft(prod, flags=cv2.DFT_SCALE | cv2.DFT_REAL_OUTPUT), np.float32)
+    return out
+
+
+@functools.lru_cache(maxsize=8)
+def _shift_grid(ry: int, rx: int, dpi: int) -> tuple[NDArray[np.float64], NDArray[np.float64],
+                                                       NDArray[np.float64], NDArray[np.bool_]]:
+    """The shifts -ry..ry by -rx..rx (pixels, a column and a row), their angles, and which
+    are as long as :data:`_REPEAT_MM` (read-only: shared by every document)."""
+    dy = np.arange(-ry, ry + 1, dtype=np.float64)[:, None]
+    dx = np.arange(-rx, rx + 1, dtype=np.float64)[None, :]
+    r = np.hypot(dy, dx) * (25.4 / dpi)
+    angle = np.arctan2(dy, dx) + np.zeros_like(r)
+    within = (r >= _REPEAT_MM[0]) & (r <= _REPEAT_MM[1])
+    for a in (dy, dx, angle, within):
+        a.flags.writeable = False
+    return dy, dx, angle, within
+
+
 def _repeat_share(mask: NDArray[np.bool_], blank: NDArray[np.bool_], dpi: int) -> float:
     """How far ``mask`` repeats: the largest share of its pixels that land on ``mask``
     (grown by a pixel) when shifted by a vector of :data:`_REPEAT_MM`, counting only pixels
     whose shifted position is still ``blank`` (paper where fibres can be seen): the
-    correlation of the mask with itself, by FFT; shifts along which only a line meets
-    itself are passed over."""
+    correlation of the mask with itself, by one float32 DFT of the mask padded by the
+    longest shift only (the counts, whole numbers, rounded back); shifts along which only a
+    line meets itself are passed over."""
     h, w = mask.shape
-    shape = (cv2.getOptimalDFTSize(2 * h), cv2.getOptimalDFTSize(2 * w))
+    reach = int(np.ceil(_REPEAT_MM[1] * dpi / 25.4))
+    ry, rx = min(reach, h - 1), min(reach, w - 1)
+    shape = (cv2.getOptimalDFTSize(h + ry), cv2.getOptimalDFTSize(w + rx))
     m = mask.astype(np.float32)
     grown = np.asarray(cv2.dilate(mask.astype(np.uint8), np.ones((3, 3), np.uint8)),
                        np.float32) * blank  # fmt: skip
-    fm = np.fft.rfft2(m, shape).conj()
-    hits = np.fft.irfft2(fm * np.fft.rfft2(grown, shape), shape)
-    room = np.fft.irfft2(fm * np.fft.rfft2(blank.astype(np.float32), shape), shape)
-    # index (i, j) is the shift (i, j) or (i - H, j - W) for the wrapped half
-    dy = np.fft.fftfreq(shape[0], 1.0 / shape[0])[:, None]
-    dx = np.fft.fftfreq(shape[1], 1.0 / shape[1])[None, :]
-    r = np.hypot(dy, dx) * (25.4 / dpi)
-    usable = (r >= _REPEAT_MM[0]) & (r <= _REPEAT_MM[1])
-    usable &= room >= max(_REPEAT_ROOM_SHARE * float(m.sum()), _REPEAT_MIN_PIXELS)
+    pad = np.zeros(shape, np.float32)
+    pad[:h, :w] = m
+    fm = np.asarray(cv2.dft(pad), np.float32)
+    # the shifts -ry..ry and -rx..rx: the wrapped end of the correlation, then its start
+    rows = np.r_[shape[0] - ry : shape[0], 0 : ry + 1]
+    cols = np.r_[shape[1] - rx : shape[1], 0 : rx + 1]
+    hits = np.rint(_correlate(grown, fm, shape)[np.ix_(rows, cols)])
+    room = np.rint(_correlate(blank.astype(np.float32), fm, shape)[np.ix_(rows, cols)])
+    dy, dx, angle, within = _shift_grid(ry, rx, dpi)
+    usable = within & (room >= max(_REPEAT_ROOM_SHARE * float(m.sum()), _REPEAT_MIN_PIXELS))
     if not usable.any():
         return 0.0
     share = np.where(usable, hits / np.maximum(room, 1.0), 0.0)
-    angle = np.arctan2(dy, dx)
     ys, xs = np.nonzero(mask)
     for _ in range(_REPEAT_TRIES):
         iy, ix = np.unravel_index(int(np.argmax(share)), share.shape)
@@ -319,8 +350,9 @@ def _repeat_share(mask: NDArray[np.bool_], blank: NDArray[np.bool_], dpi: int) -
         across = -xs[met] * np.sin(a) + ys[met] * np.cos(a)
         if across.size and float(np.ptp(across)) * 25.4 / dpi > _FIBRE_MAX_MM:
             return best
-        along = np.abs(np.angle(np.exp(2j * (angle - a)))) / 2
-        share[along < np.deg2rad(_REPEAT_LINE_DEG)] = 0.0
+        # the shifts' angle to this one, either way along the line (modulo 180 degrees)
+        turn = np.mod(angle - a, np.pi)
+        share[np.minimum(turn, np.pi - turn) < np.deg2rad(_REPEAT_LINE_DEG)] = 0.0
     return 0.0
 
 

@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 from docsec.generate import SyntheticDocument
 from docsec.generate.capture import capture
 from docsec.inspect import inspect_document
-from docsec.inspect.uvir import FIBRES_REPEAT_MAX, _repeat_share
+from docsec.inspect.uvir import FIBRES_REPEAT_MAX, _correlate, _repeat_share
 from docsec.report import Status
 from tests.docsec.inspect.conftest import DPI, REF
 
@@ -125,6 +125,25 @@ def test_tiled_strokes_repeat_and_random_strokes_do_not() -> None:
                 cv2.line(tiled, (tx + x0, ty + y0), (tx + x1, ty + y1), 1)
     assert _repeat_share(rand > 0, blank, 100) < FIBRES_REPEAT_MAX
     assert _repeat_share(tiled > 0, blank, 100) > FIBRES_REPEAT_MAX
+
+
+def test_padded_correlation_counts_every_shift_up_to_the_padding_exactly() -> None:
+    # the fibres' self-correlation pads the page by the longest shift only: at every shift
+    # up to it, the float32 DFT gives the direct count of pixels meeting pixels
+    rng = np.random.default_rng(7)
+    h, w, reach = 37, 52, 20
+    a = (rng.random((h, w)) < 0.2).astype(np.float32)
+    b = (rng.random((h, w)) < 0.3).astype(np.float32)
+    shape = (cv2.getOptimalDFTSize(h + reach), cv2.getOptimalDFTSize(w + reach))
+    pad = np.zeros(shape, np.float32)
+    pad[:h, :w] = a
+    got = _correlate(b, np.asarray(cv2.dft(pad), np.float32), shape)
+    for dy in range(-reach, reach + 1):
+        for dx in range(-reach, reach + 1):
+            ys, xs = slice(max(0, -dy), min(h, h - dy)), slice(max(0, -dx), min(w, w - dx))
+            ys2, xs2 = slice(ys.start + dy, ys.stop + dy), slice(xs.start + dx, xs.stop + dx)
+            want = float((a[ys, xs] * b[ys2, xs2]).sum())
+            assert round(float(got[dy % shape[0], dx % shape[1]])) == want, (dy, dx)
 
 
 @pytest.mark.parametrize("mode", ["rendered", pytest.param("photo", marks=pytest.mark.slow)])
