@@ -224,17 +224,17 @@ def _smooth(z: F32, sigma_px: float) -> F32:
     f = _FIT_COARSE if sigma_px >= 2.0 * _FIT_COARSE and min(h, w) >= 8 * _FIT_COARSE else 1
     if f == 1:
         return np.asarray(cv2.GaussianBlur(z, (0, 0), sigma_px), np.float32).reshape(z.shape)
-    z3 = z.reshape(h, w, -1)
+    z3 = np.ascontiguousarray(z.reshape(h, w, -1), np.float32)
     hs, ws = -(-h // f), -(-w // f)
-    # block means (zero beyond the image: every moment alike, their ratios are unchanged)
-    pad = np.zeros((hs * f, ws * f, z3.shape[2]), np.float32)
-    pad[:h, :w] = z3
-    small = pad.reshape(hs, f, ws, f, -1).mean(axis=(1, 3), dtype=np.float32)
+    # block means (zero beyond the image: every moment alike, their ratios are unchanged);
+    # an area resize by a whole factor is the block mean, an order faster than numpy's
+    pad = cv2.copyMakeBorder(z3, 0, hs * f - h, 0, ws * f - w, cv2.BORDER_CONSTANT, value=0)
+    small = cv2.resize(pad, (ws, hs), interpolation=cv2.INTER_AREA).reshape(hs, ws, -1)
     small = np.asarray(cv2.GaussianBlur(small, (0, 0), sigma_px / f), np.float32).reshape(
         hs, ws, -1)
-    # back onto the pixels (block centres onto their pixels; OpenCV resizes <= 4 channels)
-    out = np.stack([cv2.resize(small[..., c], (ws * f, hs * f), interpolation=cv2.INTER_LINEAR)
-                    for c in range(small.shape[2])], axis=-1)[:h, :w]
+    # back onto the pixels (block centres onto their pixels), every channel in one pass
+    out = cv2.resize(small, (ws * f, hs * f), interpolation=cv2.INTER_LINEAR).reshape(
+        hs * f, ws * f, -1)[:h, :w]
     return np.asarray(out, np.float32).reshape(z.shape)
 
 

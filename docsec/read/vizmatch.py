@@ -18,12 +18,16 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import cv2
 import numpy as np
 
 from docsec.lookalikes import PRINT_DIGIT_LOOKALIKES, PRINT_LETTER_LOOKALIKES
 from docsec.models import FONT_FILES
+
+if TYPE_CHECKING:
+    from PIL import ImageFont
 
 __all__ = [
     "FONT_FILES",
@@ -80,24 +84,34 @@ class MatchParams:
 MATCH = MatchParams()
 
 
+@functools.lru_cache(maxsize=64)
+def _face(font: str, size_px: int) -> ImageFont.FreeTypeFont | None:
+    """The model's ``font`` loaded at ``size_px`` (None when its file cannot be read)."""
+    from PIL import ImageFont
+
+    try:
+        return ImageFont.truetype(str(FONT_FILES.get(font, FONT_FILES["sans"])), size_px)
+    except OSError:
+        return None
+
+
 @functools.lru_cache(maxsize=512)
 def _setting(text: str, font: str, size_px: int) -> np.ndarray | None:
     """``text`` set in ``font`` at ``size_px`` (ink 0-1, cut to its ink; read-only)."""
-    from PIL import Image, ImageDraw, ImageFont
+    from PIL import Image, ImageDraw
 
-    path = FONT_FILES.get(font, FONT_FILES["sans"])
-    try:
-        face = ImageFont.truetype(str(path), size_px)
-    except OSError:
+    face = _face(font, size_px)
+    if face is None:
         return None
     width = int(face.getlength(text)) + 2 * size_px
     im = Image.new("L", (max(width, 1), 2 * size_px), 0)
     ImageDraw.Draw(im).text((size_px // 2, size_px // 4), text, fill=255, font=face)
     a = np.asarray(im, np.float32) / 255.0
-    ys, xs = np.nonzero(a > 0.05)
+    on = a > 0.05
+    ys, xs = np.flatnonzero(on.any(axis=1)), np.flatnonzero(on.any(axis=0))
     if ys.size == 0:
         return None
-    out = np.ascontiguousarray(a[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1])
+    out = np.ascontiguousarray(a[ys[0] : ys[-1] + 1, xs[0] : xs[-1] + 1])
     out.setflags(write=False)
     return out
 
@@ -128,11 +142,36 @@ def match_score(
     crop's ink and its own, so a candidate with letters too many or too few scores low.
     Empty text scores -1.
     """
-    return _fit(crop, text, font, size_mm, box_w_mm, dpi, params)[0]
+    return _fit(_Crop.of(crop, params), text, font, size_mm, box_w_mm, dpi, params)[0]
+
+
+@dataclass
+class _Crop:
+    """A field's crop prepared once for every setting compared with it: its ink (0-1, the
+    darkest 1), where a setting starts on it, the box of its ink, and each setting's score
+    already computed (by text, type size in pixels and blur)."""
+
+    ink: np.ndarray
+    anchor: tuple[int, float] | None
+    #: Rows and columns (first, last) of the ink above :attr:`MatchParams.ink`, or None.
+    box: tuple[int, int, int, int] | None
+    scores: dict[tuple[str, int, float], float]
+
+    @staticmethod
+    def of(crop: np.ndarray, params: MatchParams) -> _Crop | None:
+        """``crop`` prepared, or None when it shows no ink."""
+        if crop.size == 0:
+            return None
+        ink = 1.0 - crop.astype(np.float32) / 255.0
+        peak = float(ink.max())
+        if peak <= 0:
+            return None
+        ink /= peak  # the darkest ink is 1 whatever the print's contrast
+        return _Crop(ink, _anchor(ink, params), _ink_box(ink, params.ink), {})
 
 
 def _fit(
-    crop: np.ndarray,
+    prep: _Crop | None,
     text: str,
     font: str,
     size_mm: float,
@@ -143,23 +182,22 @@ def _fit(
 ) -> tuple[float, tuple[float, float]]:
     """Best score of ``text`` over sizes and blurs (or at ``only``), and where it was."""
     text = text.strip()
-    if not text or crop.size == 0:
+    if not text or prep is None or prep.anchor is None:
         return -1.0, (1.0, params.blur_sigmas[0])
-    ink = 1.0 - crop.astype(np.float32) / 255.0
-    peak = float(ink.max())
-    if peak <= 0:
-        return -1.0, (1.0, params.blur_sigmas[0])
-    ink /= peak  # the darkest ink is 1 whatever the print's contrast
-    anchor = _anchor(ink, params)
-    if anchor is None:
-        return -1.0, (1.0, params.blur_sigmas[0])
+    anchor = prep.anchor
     base = _size_px(text, font, size_mm, box_w_mm, dpi)
     best, where = -1.0, (1.0, params.blur_sigmas[0])
 
     def at(k: float, sigma: float) -> None:
         nonlocal best, where
-        t0 = _setting(text, font, max(4, round(base * k)))
-        score = -1.0 if t0 is None else _place(ink, anchor, t0, sigma, params)
+        size = max(4, round(base * k))
+        key = (text, size, sigma)
+        score = prep.scores.get(key)
+        if score is None:
+            t0 = _setting(text, font, size)
+            score = -1.0 if t0 is None else _place(prep, anchor, text, font, size, sigma,
+                                                   params)  # fmt: skip
+            prep.scores[key] = score
         if score > best:
             best, where = score, (k, sigma)
 
@@ -186,22 +224,48 @@ def _anchor(ink: np.ndarray, params: MatchParams) -> tuple[int, float] | None:
     return int(cols[0]), float((rows * np.arange(rows.size)).sum() / rows.sum())
 
 
+def _ink_box(img: np.ndarray, level: float) -> tuple[int, int, int, int] | None:
+    """Rows and columns (first, last) of ``img`` above ``level`` (None when none is)."""
+    on = img > level
+    ys, xs = np.flatnonzero(on.any(axis=1)), np.flatnonzero(on.any(axis=0))
+    return None if ys.size == 0 else (int(ys[0]), int(ys[-1]), int(xs[0]), int(xs[-1]))
+
+
+@functools.lru_cache(maxsize=512)
+def _blurred(text: str, font: str, size_px: int, sigma: float, pad_px: int,
+             ink: float) -> tuple[np.ndarray, int, tuple[int, int, int, int] | None] | None:
+    """The setting of ``text`` padded and blurred by ``sigma`` (read-only), its padding, and
+    the rows and columns (first, last) of its ink above ``ink`` (None without any)."""
+    setting = _setting(text, font, size_px)
+    if setting is None:
+        return None
+    pad = pad_px + int(3 * sigma)
+    t = cv2.copyMakeBorder(setting, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=0.0)
+    t = np.asarray(cv2.GaussianBlur(t, (0, 0), sigma), np.float32)
+    t.setflags(write=False)
+    return t, pad, _ink_box(t, ink)
+
+
 def _place(
-    ink: np.ndarray,
+    prep: _Crop,
     anchor: tuple[int, float],
-    setting: np.ndarray,
+    text: str,
+    font: str,
+    size_px: int,
     sigma: float,
     params: MatchParams,
 ) -> float:
-    pad = params.pad_px + int(3 * sigma)
-    t = cv2.copyMakeBorder(setting, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=0.0)
-    t = cv2.GaussianBlur(t, (0, 0), sigma)
+    got = _blurred(text, font, size_px, sigma, params.pad_px, params.ink)
+    if got is None:
+        return -1.0
+    t, pad, t_box = got
+    ink = prep.ink
     th, tw = t.shape
     h, w = ink.shape
     r = params.reach_px
     # the setting's first ink column on the crop's, its centre row on the ink's centroid
     x0 = anchor[0] - pad
-    y0 = round(anchor[1] - setting.shape[0] / 2) - pad
+    y0 = round(anchor[1] - (th - 2 * pad) / 2) - pad
     # a canvas holding the crop and every place the setting is tried at
     left, top = max(0, r - x0), max(0, r - y0)
     right = max(0, x0 + tw + r - w)
@@ -212,17 +276,29 @@ def _place(
     res = cv2.matchTemplate(window, t, cv2.TM_CCORR_NORMED)
     _, _, _, (dx, dy) = cv2.minMaxLoc(res)
     x, y = x0 - r + dx, y0 - r + dy
-    placed = np.zeros_like(big)
-    placed[y : y + th, x : x + tw] = t
-    union = (big > params.ink) | (placed > params.ink)
-    ys, xs = np.nonzero(union)
-    if ys.size == 0:
+    # the region compared: the union of both inks (canvas coordinates), padded
+    boxes = []
+    if prep.box is not None:
+        ya, yb, xa, xb = prep.box
+        boxes.append((ya + top, yb + top, xa + left, xb + left))
+    if t_box is not None:
+        ya, yb, xa, xb = t_box
+        boxes.append((ya + y, yb + y, xa + x, xb + x))
+    if not boxes:
         return -1.0
     p = params.pad_px
-    ya, yb = max(ys.min() - p, 0), ys.max() + p + 1
-    xa, xb = max(xs.min() - p, 0), xs.max() + p + 1
+    ya = max(min(b[0] for b in boxes) - p, 0)
+    yb = min(max(b[1] for b in boxes) + p + 1, big.shape[0])
+    xa = max(min(b[2] for b in boxes) - p, 0)
+    xb = min(max(b[3] for b in boxes) + p + 1, big.shape[1])
     a = big[ya:yb, xa:xb].ravel()
-    b = placed[ya:yb, xa:xb].ravel()
+    placed = np.zeros((yb - ya, xb - xa), np.float32)
+    # the setting where it was placed, clipped to the region
+    sy0, sx0 = max(y, ya), max(x, xa)
+    sy1, sx1 = min(y + th, yb), min(x + tw, xb)
+    if sy1 > sy0 and sx1 > sx0:
+        placed[sy0 - ya : sy1 - ya, sx0 - xa : sx1 - xa] = t[sy0 - y : sy1 - y, sx0 - x : sx1 - x]
+    b = placed.ravel()
     a = a - a.mean()
     b = b - b.mean()
     den = float(np.sqrt((a @ a) * (b @ b)))
@@ -273,7 +349,8 @@ def choose(
     """
     p = params
     args = (font, size_mm, box_w_mm, dpi, p)
-    own, where = _fit(crop, reading, *args)
+    prep = _Crop.of(crop, p)  # every setting below is compared with this one crop
+    own, where = _fit(prep, reading, *args)
     pool: list[str] = []
     seen = {reading.strip()}
     for c in candidates:
@@ -282,11 +359,11 @@ def choose(
             seen.add(c)
             pool.append(c)
     if own < 0 and pool:  # nothing read: fit the size and blur on the first candidate
-        where = _fit(crop, pool[0], *args)[1]
-    quick = sorted(((_fit(crop, c, *args, only=where)[0], c) for c in pool), reverse=True)
+        where = _fit(prep, pool[0], *args)[1]
+    quick = sorted(((_fit(prep, c, *args, only=where)[0], c) for c in pool), reverse=True)
     best, best_score = reading, own
     for _, c in quick[:3]:
-        score = _fit(crop, c, *args)[0]
+        score = _fit(prep, c, *args)[0]
         if score > best_score:
             best, best_score = c, score
     if best != reading and (best_score < p.min_score or best_score < own + p.margin):
@@ -301,12 +378,12 @@ def choose(
             variants, margin = letter_variants(best), p.letter_margin
         else:
             break
-        step = [(_fit(crop, v, *args, only=where)[0], v) for v in variants if v not in seen]
+        step = [(_fit(prep, v, *args, only=where)[0], v) for v in variants if v not in seen]
         if not step:
             break
         seen.update(x for _, x in step)
         # the few best at the fitted size and blur, fitted in full
-        score, v = max((_fit(crop, x, *args)[0], x) for _, x in sorted(step, reverse=True)[:3])
+        score, v = max((_fit(prep, x, *args)[0], x) for _, x in sorted(step, reverse=True)[:3])
         if score < best_score + margin:
             break
         best, best_score = v, score

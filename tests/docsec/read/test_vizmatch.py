@@ -75,3 +75,63 @@ def test_mrz_values_in_the_models_date_style(model_id: str, dob: str) -> None:
     values = mrz_values(parsed, get_model(model_id))
     assert values == {"date_of_birth": dob, "given_names": "ANNA MARIA"}
     assert mrz_values(None, get_model(model_id)) == {}
+
+
+def _direct_place(crop: np.ndarray, text: str, size_px: int, sigma: float) -> float:
+    """The placement score computed over the whole canvas (setting drawn on a full-size
+    plane, union of inks found by scanning both), as the print match defines it."""
+    from docsec.read import vizmatch as vm
+
+    p = vm.MATCH
+    ink = 1.0 - crop.astype(np.float32) / 255.0
+    ink /= float(ink.max())
+    anchor = vm._anchor(ink, p)
+    setting = vm._setting(text, "sans", size_px)
+    assert anchor is not None and setting is not None
+    pad = p.pad_px + int(3 * sigma)
+    t = cv2.GaussianBlur(cv2.copyMakeBorder(setting, pad, pad, pad, pad, cv2.BORDER_CONSTANT,
+                                            value=0.0), (0, 0), sigma)  # fmt: skip
+    th, tw = t.shape
+    h, w = ink.shape
+    r = p.reach_px
+    x0 = anchor[0] - pad
+    y0 = round(anchor[1] - setting.shape[0] / 2) - pad
+    left, top = max(0, r - x0), max(0, r - y0)
+    right, bottom = max(0, x0 + tw + r - w), max(0, y0 + th + r - h)
+    big = cv2.copyMakeBorder(ink, top, bottom, left, right, cv2.BORDER_CONSTANT, value=0.0)
+    x0, y0 = x0 + left, y0 + top
+    res = cv2.matchTemplate(big[y0 - r : y0 + th + r, x0 - r : x0 + tw + r], t,
+                            cv2.TM_CCORR_NORMED)  # fmt: skip
+    _, _, _, (dx, dy) = cv2.minMaxLoc(res)
+    placed = np.zeros_like(big)
+    placed[y0 - r + dy : y0 - r + dy + th, x0 - r + dx : x0 - r + dx + tw] = t
+    ys, xs = np.nonzero((big > p.ink) | (placed > p.ink))
+    q = p.pad_px
+    box = (slice(max(ys.min() - q, 0), ys.max() + q + 1),
+           slice(max(xs.min() - q, 0), xs.max() + q + 1))  # fmt: skip
+    a, b = big[box].ravel(), placed[box].ravel()
+    a, b = a - a.mean(), b - b.mean()
+    return float(a @ b) / float(np.sqrt((a @ a) * (b @ b)))
+
+
+@pytest.mark.parametrize(("printed", "text", "size_px"),
+                         [("29 OCT 2025", "29 OCT 2025", 28), ("29 OCT 2025", "79 OCT 2075", 30),
+                          ("ZZB", "B", 26), ("HOLMGREN", "HOLMGREN ANDERSSON", 28)])  # fmt: skip
+def test_the_prepared_crop_scores_as_the_whole_canvas(printed: str, text: str,
+                                                      size_px: int) -> None:
+    """The match compares only the union of both inks' boxes and keeps each setting's
+    score per crop: the same scores as the computation over the whole canvas."""
+    from docsec.read import vizmatch as vm
+
+    crop = _crop(printed, sigma=2.0, seed=3)
+    prep = vm._Crop.of(crop, vm.MATCH)
+    assert prep is not None and prep.anchor is not None
+    for sigma in vm.MATCH.blur_sigmas:
+        got = vm._place(prep, prep.anchor, text, "sans", size_px, sigma, vm.MATCH)
+        assert got == pytest.approx(_direct_place(crop, text, size_px, sigma), abs=1e-6)
+    # a score asked for again is the one kept, not a new computation
+    first = vm._fit(prep, text, "sans", SIZE_MM, 60.0, DPI, vm.MATCH)
+    kept = dict(prep.scores)
+    assert 0 < len(kept) <= 6 and all(k[0] == text for k in kept)
+    assert vm._fit(prep, text, "sans", SIZE_MM, 60.0, DPI, vm.MATCH) == first
+    assert prep.scores == kept
