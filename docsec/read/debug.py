@@ -2,8 +2,10 @@
 
 :func:`debug_images` draws, over the capture, every band candidate of
 :func:`~docsec.read.locate.find_mrz_bands` (rank and score; the finder's working image
-is where its scale and pitch kernels apply) and, when a reading was made, the fitted
-character grid (every cell centre) with the reading's MRZ quad.
+is where its scale and pitch kernels apply), each of the first bands cut out upright
+at a common character size (what the reader rectifies and reads: glare, a shadow's
+edge, blur or a dot-matrix print show there at a legible scale) and, when a reading was
+made, the fitted character grid (every cell centre) with the reading's MRZ quad.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from docsec.imaging.geometry import to_gray
 from docsec.read.locate import BandCandidate, find_mrz_bands
 from docsec.read.mrz import BandRead
 
-__all__ = ["debug_images", "write_debug"]
+__all__ = ["band_crop", "debug_images", "write_debug"]
 
 _BAND_COLOURS = ((230, 40, 40), (240, 150, 20), (200, 200, 0), (60, 160, 60), (40, 120, 230))
 
@@ -54,14 +56,64 @@ def _draw_grid(canvas: np.ndarray, reading: BandRead) -> None:
     cv2.polylines(canvas, [quad], True, (30, 90, 230), radius, lineType=cv2.LINE_AA)
 
 
+#: Bands cut out upright in the ``crops`` picture (the reader tries the first ones most).
+CROP_BANDS = 4
+#: Character pitch of the upright crops (pixels): large enough to see a glyph's strokes.
+CROP_PITCH = 24.0
+#: Margin around a band in its crop, in character pitches (the reader's patch reaches
+#: past the band's ends and into the lines above and below).
+CROP_MARGIN = 2.0
+#: Widest crop (pixels): a band of 44 cells at :data:`CROP_PITCH` with its margins fits.
+CROP_WIDTH = 1400
+
+
+def band_crop(gray: np.ndarray, band: BandCandidate) -> np.ndarray:
+    """``band`` cut out of ``gray`` with its lines horizontal at :data:`CROP_PITCH`
+    (at most :data:`CROP_WIDTH` wide), with :data:`CROP_MARGIN` pitches around it."""
+    pitch = band.pitch or band.thickness
+    scale = min(CROP_PITCH / max(pitch, 1.0),
+                CROP_WIDTH / (band.length + 2 * CROP_MARGIN * pitch))  # fmt: skip
+    a = np.radians(band.angle_deg)
+    u = np.array([np.cos(a), np.sin(a)])
+    v = np.array([-np.sin(a), np.cos(a)])
+    width = max(1, int(round((band.length + 2 * CROP_MARGIN * pitch) * scale)))
+    height = max(1, int(round((band.height + 2 * CROP_MARGIN * pitch) * scale)))
+    lin = np.column_stack([u, v]) / scale  # crop -> capture, about the crop's centre
+    origin = np.array(band.centre_xy) - lin @ np.array([width / 2, height / 2])
+    to_capture = np.hstack([lin, origin[:, None]])
+    return cv2.warpAffine(gray, to_capture, (width, height),
+                          flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+                          borderMode=cv2.BORDER_REPLICATE)  # fmt: skip
+
+
+def _crops(gray: np.ndarray, bands: list[BandCandidate]) -> np.ndarray:
+    """The first :data:`CROP_BANDS` bands' upright crops stacked, each labelled with its
+    rank, line count and pitch."""
+    rows = []
+    for rank, band in enumerate(bands[:CROP_BANDS]):
+        crop = _rgb(band_crop(gray, band))
+        colour = _BAND_COLOURS[rank % len(_BAND_COLOURS)]
+        label = f"{rank + 1}: {band.lines} lines, pitch {band.pitch or band.thickness:.1f} px"
+        head = np.full((18, crop.shape[1], 3), 255, np.uint8)
+        cv2.putText(head, label, (4, 13), cv2.FONT_HERSHEY_SIMPLEX, 0.45, colour, 1, cv2.LINE_AA)
+        rows += [head, crop]
+    width = max(r.shape[1] for r in rows)
+    return np.vstack([np.pad(r, ((0, 0), (0, width - r.shape[1]), (0, 0)), constant_values=255)
+                      for r in rows])  # fmt: skip
+
+
 def debug_images(image: np.ndarray, reading: BandRead | None) -> dict[str, np.ndarray]:
-    """``bands``: every band candidate over the capture; ``grid``: the fitted grid (cell
-    centres, green when vouched for or sure, red when unsure) and the MRZ quad."""
-    bands = find_mrz_bands(to_gray(image))
+    """``bands``: every band candidate over the capture; ``crops``: the first bands cut
+    out upright (none when no band was found); ``grid``: the fitted grid (cell centres,
+    green when vouched for or sure, red when unsure) and the MRZ quad."""
+    gray = to_gray(image)
+    bands = find_mrz_bands(gray)
     out = {}
     canvas = _rgb(image)
     _draw_bands(canvas, bands)
     out["bands"] = canvas
+    if bands:
+        out["crops"] = _crops(gray, bands)
     if reading is not None:
         canvas = _rgb(image)
         _draw_grid(canvas, reading)
@@ -71,7 +123,8 @@ def debug_images(image: np.ndarray, reading: BandRead | None) -> dict[str, np.nd
 
 def write_debug(directory: Path, stem: str, image: np.ndarray, reading: BandRead | None
                 ) -> list[Path]:  # fmt: skip
-    """Write :func:`debug_images` as ``<stem>.bands.png`` and ``<stem>.grid.png``."""
+    """Write :func:`debug_images` as ``<stem>.bands.png``, ``<stem>.crops.png`` and
+    ``<stem>.grid.png``."""
     directory.mkdir(parents=True, exist_ok=True)
     written = []
     for name, picture in debug_images(image, reading).items():

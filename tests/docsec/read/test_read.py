@@ -150,7 +150,7 @@ def test_debug_pictures_of_bands_and_grid(tmp_path: Path) -> None:
 
     image = render_mrz_page(TD3)
     written = write_debug(tmp_path, "td3", image, read_mrz(image))
-    assert [p.name for p in written] == ["td3.bands.png", "td3.grid.png"]
+    assert [p.name for p in written] == ["td3.bands.png", "td3.crops.png", "td3.grid.png"]
     assert all(p.stat().st_size > 1000 for p in written)
     assert [p.name for p in write_debug(tmp_path, "blank", np.full((300, 400), 230, np.uint8),
                                         None)] == ["blank.bands.png"]  # fmt: skip
