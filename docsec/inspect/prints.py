@@ -427,13 +427,17 @@ def _micro_min(spread: float | None) -> float:
 
 
 #: Most third colour (:func:`_third_colour`) of the microprint line over the paper's beside
-#: it, judged where a dot screen can show (:data:`_SCREEN_MIN_DPI`): genuine up to 1.6 on
-#: the generator's scans, 2.8 on the independent set's, 3.6 on photos sampled at 190-198 dpi
-#: (JPEG chroma; below that sampling up to 4.5, not judged); a copy through a CMY screen
-#: 5.0-43 on the independent set's scans (one at 200 dpi, 2.6, cannot be told), the
-#: generator's scanned 9, rendered 1000+ (its letters may survive the copy's blur, its one
-#: ink does not).
-_MICRO_RANK_MAX = 4.3
+#: it (floored at :data:`_MICRO_RANK_FLOOR`), judged where a dot screen can show
+#: (:data:`_SCREEN_MIN_DPI`): genuine lines at most 1.6 on the independent set's scans and
+#: photos and 1.84 on the generator's (160 captures); a copy through a CMY screen 5.9-35 on
+#: the independent set's scans, 150-2500 rendered, the generator's scanned 9. Copies whose
+#: scan kept no fine colour (JPEG chroma subsampling at 200 dpi: line 0.2-0.3, as genuine)
+#: cannot be told by colour and are left to the letter texture.
+_MICRO_RANK_MAX = 3.0
+#: Least third colour (levels squared) the line's is taken over: a JPEG's chroma subsampling
+#: leaves the paper beside it 0.00-0.10 while the edges of genuine one-ink letters keep
+#: 0.13-0.24 (a floor of 0.05 made genuine lines read 3.8-4.3).
+_MICRO_RANK_FLOOR = 0.15
 #: Least sampling of the line (dpi) at which its 0.25 mm letters still span 1.7 pixels and
 #: show their strokes: genuine photos sampled at 159 dpi lose them (texture 0.036).
 _MICRO_MIN_DPI = 170.0
@@ -546,6 +550,17 @@ def _letter_texture(crop: F32, top: int, bottom: int) -> float:
     return float(np.sqrt(max(0.0, energy - noise))) / max(_MIN_INK, ink)
 
 
+def _line_screen(crop: F32, top: int, bottom: int) -> float:
+    """The third colour (:func:`_third_colour`) of the line ``top:bottom`` of ``crop`` over
+    that of the paper strips beyond :data:`_PAPER_GAP_MM` above and below it, both medians,
+    the paper's floored at :data:`_MICRO_RANK_FLOOR`."""
+    rank = _third_colour(crop)
+    gap = round(_PAPER_GAP_MM * _MICRO_DPI / 25.4)
+    paper = np.r_[0 : max(1, top - gap), min(crop.shape[0] - 1, bottom + gap) : crop.shape[0]]
+    return float(np.median(rank[top:bottom])) / max(_MICRO_RANK_FLOOR,
+                                                    float(np.median(rank[paper])))
+
+
 def microprint_sharp(ctx: Context) -> Finding:
     """Two marks of a copied microprint line, each as a margin (1 at its limit): its letter
     texture (:func:`_letter_texture`) over the least genuine microprint keeps at the
@@ -585,10 +600,7 @@ def microprint_sharp(ctx: Context) -> Finding:
                                 "it to read the capture's noise on.",
                                 "микротекст у края страницы: нет бумаги рядом для оценки "
                                 "шума снимка.", view=v, box_mm=box)  # fmt: skip
-        rank = _third_colour(crop)
-        gap = round(_PAPER_GAP_MM * k)
-        paper = np.r_[0 : max(1, top - gap), min(crop.shape[0] - 1, bottom + gap) : crop.shape[0]]
-        screen = float(np.median(rank[top:bottom])) / max(0.05, float(np.median(rank[paper])))
+        screen = _line_screen(crop, top, bottom)
         dpi = _sampling_dpi(v, box)
         # a copy's dot screen shows only where the capture resolves it; below that, JPEG
         # chroma alone lifts the third colour of a genuine line (photos: up to 4.5)

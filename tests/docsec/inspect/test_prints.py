@@ -138,3 +138,34 @@ def test_microprint_judged_through_a_registration_off_across_the_line(
         views = _views(make_doc("uto_visa_mrva", *defect), mode)
         f = prints.microprint_sharp(_misregistered(views, **off))  # type: ignore[arg-type]
         assert f.status == want, (defect, mode, f.score)
+
+
+
+def _jpeg(img: np.ndarray, quality: int) -> np.ndarray:
+    """Encoded and decoded as a scanner's JPEG (4:2:0 chroma)."""
+    arr = np.clip(img, 0, 255).astype(np.uint8)[..., ::-1]
+    ok, buf = cv2.imencode(".jpg", arr, [cv2.IMWRITE_JPEG_QUALITY, quality])
+    assert ok
+    return np.asarray(cv2.imdecode(buf, cv2.IMREAD_COLOR)[..., ::-1], np.float32)
+
+
+@pytest.mark.parametrize("quality", [85, 95])
+def test_one_ink_microprint_in_a_jpeg_is_one_ink_and_a_cmy_line_is_not(quality: int) -> None:
+    rng = np.random.default_rng(quality)
+    h, w, top, bottom = 36, 400, 16, 20
+    paper = np.array([238, 232, 226], np.float32)
+    line = np.empty((h, w, 3), np.float32)
+    line[:] = paper
+    letters = rng.random((bottom - top, w)) < 0.5  # 0.25 mm letters at 200 dpi
+    line[top:bottom] = np.where(letters[..., None], paper - (70, 65, 40), paper)
+    line = cv2.GaussianBlur(line, (0, 0), 0.8) + rng.normal(0, 2.0, line.shape)
+    # the JPEG takes the noise's colour off the paper (third colour about 0.02), not off
+    # the letters' edges: the floor keeps that from reading as a screen (4.1-7.4 without)
+    assert prints._line_screen(_jpeg(line, quality), top, bottom) < prints._MICRO_RANK_MAX
+    # the same line through cyan, magenta and yellow dots
+    cmy = np.empty((h, w, 3), np.float32)
+    cmy[:] = paper
+    dots = np.stack([rng.random((bottom - top, w)) < 0.4 for _ in range(3)], axis=-1)
+    cmy[top:bottom] = np.where(dots, paper - (150, 140, 120), paper)
+    cmy = cv2.GaussianBlur(cmy, (0, 0), 0.8) + rng.normal(0, 2.0, cmy.shape)
+    assert prints._line_screen(cmy.astype(np.float32), top, bottom) > prints._MICRO_RANK_MAX
