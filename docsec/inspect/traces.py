@@ -166,14 +166,20 @@ def _lift_map(ctx: Context, v: RegisteredView, light: str,
     r = _SHIFT_PX
     padded = cv2.copyMakeBorder(ref, r, r, r, r, cv2.BORDER_REPLICATE)
     h, w = mine.shape
+    mine = np.ascontiguousarray(mine, np.float32)
     best_cost = np.full(mine.shape, np.inf, np.float32)
     diff = np.zeros(mine.shape, np.float32)
+    # the same arithmetic as numpy's in OpenCV's calls, into buffers allocated once
+    d, mean, cost = (np.empty(mine.shape, np.float32) for _ in range(3))
+    better = np.empty(mine.shape, bool)
+    block = (_BLOCK_PX, _BLOCK_PX)
     for dy in range(-r, r + 1):
         for dx in range(-r, r + 1):
-            d = mine - padded[r + dy : r + dy + h, r + dx : r + dx + w]
-            local = d - cv2.blur(d, (_BLOCK_PX, _BLOCK_PX))
-            cost = np.asarray(cv2.blur(np.abs(local), (_BLOCK_PX, _BLOCK_PX)), np.float32)
-            better = cost < best_cost
+            cv2.subtract(mine, padded[r + dy : r + dy + h, r + dx : r + dx + w], dst=d)
+            cv2.blur(d, block, dst=mean)
+            cv2.absdiff(d, mean, dst=mean)  # |d - its local mean|
+            cv2.blur(mean, block, dst=cost)
+            np.less(cost, best_cost, out=better)
             np.copyto(best_cost, cost, where=better)
             np.copyto(diff, d, where=better)
     if detail_px > 1:
