@@ -273,10 +273,20 @@ FIBRES_REPEAT_MAX = 0.7
 
 
 #: Best shifts tried before the fibres are taken as not repeating: a shift whose met pixels
-#: lie along one line (no wider than a fibre is long) is a line meeting itself, and the
-#: shifts within :data:`_REPEAT_LINE_DEG` of its direction are dropped.
+#: lie along one line (no wider than a fibre is long) in pieces that lie along the shift is
+#: a line meeting itself, and the shifts within :data:`_REPEAT_LINE_DEG` of its direction
+#: are dropped.
 _REPEAT_TRIES = 3
 _REPEAT_LINE_DEG = 10.0
+#: Share of the met pixels in pieces lying along the shift (within :data:`_REPEAT_LINE_DEG`,
+#: or too short to have a direction) at which the meeting is a line's: the pieces of a
+#: thread's or an edge's line all lie along it, strokes printed in a tile lie at random (a
+#: card's blank paper is a strip 3-7 mm high, where a tile's strokes meet in a band as
+#: narrow as a line's: 0.0-0.27 of them lie along the shift there; a line's 1.0).
+_REPEAT_ALONG_SHARE = 0.6
+#: Fewest pixels, and least ratio of its long axis to its short one, for a piece to have a
+#: direction.
+_PIECE_MIN_PX, _PIECE_ELONGATION = 4, 2.0
 
 
 def _correlate(a: F32, spectrum: F32, shape: tuple[int, int]) -> F32:
@@ -333,6 +343,7 @@ def _repeat_share(mask: NDArray[np.bool_], blank: NDArray[np.bool_], dpi: int) -
         return 0.0
     share = np.where(usable, hits / np.maximum(room, 1.0), 0.0)
     ys, xs = np.nonzero(mask)
+    pieces: tuple[NDArray[np.float64], NDArray[np.bool_]] | None = None
     for _ in range(_REPEAT_TRIES):
         iy, ix = np.unravel_index(int(np.argmax(share)), share.shape)
         best = float(share[iy, ix])
@@ -350,10 +361,44 @@ def _repeat_share(mask: NDArray[np.bool_], blank: NDArray[np.bool_], dpi: int) -
         across = -xs[met] * np.sin(a) + ys[met] * np.cos(a)
         if across.size and float(np.ptp(across)) * 25.4 / dpi > _FIBRE_MAX_MM:
             return best
+        if pieces is None:
+            pieces = _piece_angles(mask)
+        # ... or met in a narrow band by pieces at random angles (a tile's strokes)
+        turn_p = np.mod(pieces[0][ys[met], xs[met]] - a, np.pi)
+        along_p = np.minimum(turn_p, np.pi - turn_p) < np.deg2rad(_REPEAT_LINE_DEG)
+        along_p |= ~pieces[1][ys[met], xs[met]]
+        if across.size and float(along_p.mean()) < _REPEAT_ALONG_SHARE:
+            return best  # strokes at random angles, met in a narrow band of blank paper
         # the shifts' angle to this one, either way along the line (modulo 180 degrees)
         turn = np.mod(angle - a, np.pi)
         share[np.minimum(turn, np.pi - turn) < np.deg2rad(_REPEAT_LINE_DEG)] = 0.0
     return 0.0
+
+
+def _piece_angles(mask: NDArray[np.bool_]) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
+    """Per pixel of ``mask``, the direction (radians, as :func:`numpy.arctan2` of a row and
+    a column step) of the long axis of its 8-connected piece, from the piece's second
+    moments, and whether the piece has one (:data:`_PIECE_MIN_PX`,
+    :data:`_PIECE_ELONGATION`)."""
+    n, labels = cv2.connectedComponents(mask.astype(np.uint8), connectivity=8)
+    ys, xs = np.nonzero(mask)
+    lab = labels[ys, xs]
+    cnt = np.bincount(lab, minlength=n).astype(np.float64)
+    safe = np.maximum(cnt, 1.0)
+    mx, my = np.bincount(lab, xs, n) / safe, np.bincount(lab, ys, n) / safe
+    dx, dy = xs - mx[lab], ys - my[lab]
+    sxx = np.bincount(lab, dx * dx, n) / safe
+    syy = np.bincount(lab, dy * dy, n) / safe
+    sxy = np.bincount(lab, dx * dy, n) / safe
+    theta = 0.5 * np.arctan2(2 * sxy, sxx - syy)
+    spread = np.sqrt((sxx - syy) ** 2 + 4 * sxy * sxy)
+    big, small = (sxx + syy + spread) / 2, np.maximum((sxx + syy - spread) / 2, 1 / 12)
+    oriented = (cnt >= _PIECE_MIN_PX) & (big >= _PIECE_ELONGATION**2 * small)
+    out_a = np.zeros(mask.shape, np.float64)
+    out_o = np.zeros(mask.shape, bool)
+    out_a[ys, xs] = theta[lab]
+    out_o[ys, xs] = oriented[lab]
+    return out_a, out_o
 
 
 def _fibres_only(mask: NDArray[np.bool_]) -> NDArray[np.bool_]:

@@ -127,6 +127,29 @@ def test_tiled_strokes_repeat_and_random_strokes_do_not() -> None:
     assert _repeat_share(tiled > 0, blank, 100) > FIBRES_REPEAT_MAX
 
 
+def test_a_tile_met_in_a_narrow_strip_repeats_and_a_dashed_line_does_not() -> None:
+    # a card's blank paper can be a strip a few millimetres high: a tile's strokes (at
+    # random angles) meet there in a band as narrow as a line's, but are not a line
+    rng = np.random.default_rng(11)
+    shape = (212, 337)  # a TD1 card at 100 dpi
+    blank = np.zeros(shape, bool)
+    blank[180:202, 6:331] = True  # a 5.6 mm strip of blank paper
+    tiled = np.zeros(shape, np.uint8)
+    tile = 100  # 25 mm
+    strokes = [(rng.uniform(0, tile), rng.uniform(0, tile), rng.uniform(0, np.pi),
+                rng.uniform(6, 14)) for _ in range(40)]  # fmt: skip
+    for ty in range(0, shape[0], tile):
+        for tx in range(0, shape[1], tile):
+            for x, y, a, n in strokes:
+                p0 = (int(tx + x), int(ty + y))
+                cv2.line(tiled, p0, (int(p0[0] + n * np.cos(a)), int(p0[1] + n * np.sin(a))), 1)
+    dashes = np.zeros(shape, np.uint8)
+    for x in range(8, 330, 14):  # a dashed edge along the strip: pieces along the shift
+        cv2.line(dashes, (x, 190), (x + 8, 190), 1)
+    assert _repeat_share((tiled > 0) & blank, blank, 100) > FIBRES_REPEAT_MAX
+    assert _repeat_share(dashes > 0, blank, 100) < FIBRES_REPEAT_MAX
+
+
 def test_padded_correlation_counts_every_shift_up_to_the_padding_exactly() -> None:
     # the fibres' self-correlation pads the page by the longest shift only: at every shift
     # up to it, the float32 DFT gives the direct count of pixels meeting pixels
