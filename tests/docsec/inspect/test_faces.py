@@ -145,6 +145,62 @@ def test_a_ghost_printed_with_clipped_tones_matches_the_portrait_clipped_alike()
     assert max(gains) > 4.0  # the black of face 41 is clipped: as it is, it compares worse
 
 
+def test_a_ghost_image_half_a_pixel_off_is_brought_onto_its_portrait(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The ghost image is placed on its portrait to a fraction of a pixel: left at the
+    nearest whole pixel, a genuine ghost image half a pixel off (the scan's own grid) is as
+    far as a look-alike's face."""
+    import cv2
+
+    import docsec.inspect.faces as faces
+
+    rng = np.random.default_rng(4)
+    portrait = _smooth_face(rng, (170, 140))
+    # the ghost image (half the portrait's contrast) in a wider window, 12.5 and 11.5
+    # pixels in
+    shift = np.array([[1, 0, 12.5], [0, 1, 11.5]], np.float32)
+    layer = np.asarray(cv2.warpAffine(portrait * 0.5, shift, (164, 194),
+                                      borderMode=cv2.BORDER_REPLICATE), np.float32)  # fmt: skip
+    free = np.ones(portrait.shape, bool)
+    keep = free.copy()
+    keep[:6], keep[-6:], keep[:, :6], keep[:, -6:] = (False,) * 4
+    spreads = _ghost_spreads_of("uto_passport_td3")
+    limit = float(_face_table()["ghost_distance_max"])
+    (placed,) = faces._ghost_onto(layer, portrait, 6, keep)
+    near, _ = _ghost_distance({"uv365": placed}, portrait, free, keep, spreads)
+    monkeypatch.setattr(faces, "_subpixel", lambda *_: np.eye(2, 3, dtype=np.float32))
+    (rounded,) = faces._ghost_onto(layer, portrait, 6, keep)
+    off, _ = _ghost_distance({"uv365": rounded}, portrait, free, keep, spreads)
+    assert near < 0.5 < limit < off, (near, off)
+
+
+def test_the_design_lines_under_a_uv_ghost_image_are_left_out() -> None:
+    """Rings of a UV emblem over part of the ghost image, which the unpersonalised
+    reference cannot take away exactly: left out where the reference shows them, the ghost
+    image matches its portrait; left in, it does not."""
+    from docsec.inspect.faces import _design_free
+
+    rng = np.random.default_rng(5)
+    portrait = _smooth_face(rng, (170, 140))
+    yy, xx = np.mgrid[:170, :140]
+    rings = np.where(np.hypot(xx + 30, yy - 85) % 10 < 3, 60.0, 0.0).astype(np.float32)
+    rings[:, 40:] = 0.0  # the emblem's edge over the ghost image's left side
+    # what the reference leaves: the rings 1 pixel off
+    left = np.roll(rings, 1, axis=1) - rings
+    ghost = portrait * 0.5 + left
+    free = np.ones(portrait.shape, bool)
+    keep = free.copy()
+    keep[:6], keep[-6:], keep[:, :6], keep[:, -6:] = (False,) * 4
+    spreads = _ghost_spreads_of("uto_passport_td3")
+    limit = float(_face_table()["ghost_distance_max"])
+    clean = _design_free(rings)
+    assert 0.5 < clean.mean() < 0.95
+    out, _ = _ghost_distance({"uv365": ghost}, portrait, free, keep, spreads,
+                             clean={"uv365": clean})  # fmt: skip
+    kept, _ = _ghost_distance({"uv365": ghost}, portrait, free, keep, spreads)
+    assert out < limit < kept, (out, kept)
+
+
 def _ghost_spreads_of(model_id: str) -> dict[str, float]:
     from docsec.inspect.faces import _ghost_spreads
 
@@ -162,19 +218,40 @@ def test_every_model_with_a_ghost_image_has_its_spreads() -> None:
 
 
 @pytest.mark.slow
-def test_a_loosely_registered_capture_only_warns_of_a_different_ghost_image(
+def test_a_loosely_registered_capture_warns_of_a_near_ghost_but_fails_another_face(
         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under the registration quality a ghost image a little over the threshold only warns
+    (a loose registration can shift it by a pixel or two); a difference no registration
+    error explains (another person's face) fails all the same; a genuine one passes."""
     from dataclasses import replace
 
-    from docsec.inspect.faces import GHOST_SURE_QUALITY, ghost_image_matches_portrait
+    import docsec.inspect.faces as faces
+    from docsec.inspect.faces import (
+        GHOST_LOOSE_MAX,
+        GHOST_SURE_QUALITY,
+        ghost_image_matches_portrait,
+    )
 
-    ctx = _context(("photo.substitution",), "rendered", monkeypatch)
-    sure = ghost_image_matches_portrait(ctx)
-    assert sure.status == Status.FAIL
-    loose = replace(ctx, views={k: replace(v, quality=GHOST_SURE_QUALITY - 0.1)
-                                for k, v in ctx.views.items()})  # fmt: skip
-    found = ghost_image_matches_portrait(loose)
-    assert found.status == Status.WARN and found.score == sure.score
+    def loose(ctx: Context) -> Context:
+        return replace(ctx, views={k: replace(v, quality=GHOST_SURE_QUALITY - 0.1)
+                                   for k, v in ctx.views.items()})  # fmt: skip
+
+    for defect, status in (((), Status.PASS), (("photo.substitution",), Status.FAIL)):
+        ctx = _context(defect, "rendered", monkeypatch)
+        sure = ghost_image_matches_portrait(ctx)
+        found = ghost_image_matches_portrait(loose(ctx))
+        assert sure.status == found.status == status, (defect, sure.score, found.score)
+        assert found.score == sure.score
+        if defect:
+            assert found.score is not None and found.score > GHOST_LOOSE_MAX
+    # a ghost image between the threshold and GHOST_LOOSE_MAX: fails when the capture is
+    # registered well, warns when loosely
+    ctx = _context((), "rendered", monkeypatch)
+    limit = float(_face_table()["ghost_distance_max"])
+    near = (limit + GHOST_LOOSE_MAX) / 2
+    monkeypatch.setattr(faces, "_ghost_distance", lambda *a, **k: (near, 1))
+    assert ghost_image_matches_portrait(ctx).status == Status.FAIL
+    assert ghost_image_matches_portrait(loose(ctx)).status == Status.WARN
 
 
 # --- the checks on documents -----------------------------------------------------------------
@@ -242,3 +319,35 @@ def test_each_portrait_check_fails_on_its_defect_and_passes_on_the_genuine_twin(
         assert got[cid] == Status.FAIL, (defect, mode, got)
         if defect == "photo.impostor":  # the document itself is genuine: its ghost matches
             assert got["feature.ghost_image.matches_portrait"] == Status.PASS, got
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mode", ["rendered", "scan"])
+def test_a_close_look_alike_fails_and_the_genuine_ghost_image_passes(mode: str) -> None:
+    """A visa whose look-alike passed at whole-pixel placement (3.2-3.5 against 4.0) and
+    a genuine visa: placed to a fraction of a pixel, the look-alike fails and the genuine
+    ghost image passes, as rendered and as scanned."""
+    from docsec.inspect.faces import ghost_image_matches_portrait
+
+    cases = ((849295429, (), Status.PASS), (354273419, ("photo.substitution_lookalike",),
+                                            Status.FAIL))  # fmt: skip
+    for seed, defects, status in cases:
+        doc = make_document("uto_visa_mrva", rng=seed, defects=defects, reference_date=REF,
+                            dpi=200)  # fmt: skip
+        views = {k: doc.views[k] for k in ("white", "uv365")}
+        if mode == "scan":
+            views = {k: capture(v, kind="scan", level=1, rng=seed + 17).image
+                     for k, v in views.items()}  # fmt: skip
+        got: list[Finding] = []
+
+        def grab(ctx: Context) -> Finding:
+            got.append(ghost_image_matches_portrait(ctx))
+            return got[-1]
+
+        import docsec.inspect as inspect_module
+
+        with pytest.MonkeyPatch.context() as m:
+            m.setattr(inspect_module, "FEATURE_CHECKS", {"grab": (grab, ())})
+            m.setattr(inspect_module, "TRACE_CHECKS", {})
+            inspect_document(views, reference_date=REF, level=1, viz=False)
+        assert got and got[0].status == status, (seed, mode, got and got[0].score)
