@@ -632,16 +632,21 @@ def _edge_ncc(feat: Any, t: Any, sums: tuple[Any, Any, float] | None = None) -> 
     return np.where(var > floor, r, -1.0).astype(np.float32)
 
 
-def _fit_line(feat: Any, line: Any, factors: Any) -> tuple[float, float, int, int]:
+def _fit_line(feat: Any, line: Any, factors: Any,
+              scaled: dict[float, Any] | None = None) -> tuple[float, float, int, int]:
     """The scale (of the drawn line) and top-left place where the line's edges correlate
-    best with the plate's: (correlation, scale, x, y)."""
+    best with the plate's: (correlation, scale, x, y). ``scaled`` keeps the line's edges at
+    each scale for the next call (the same line fitted in several turns)."""
     import cv2
 
     best = (-2.0, 0.0, 0, 0)
     feat = feat.sum(axis=2) if feat.ndim == 3 else feat  # the line is placed on all edges
     sums = _edge_sums(feat)
+    kept = {} if scaled is None else scaled
     for f in factors:
-        t = _scaled_features(line, float(f)).sum(axis=2)
+        t = kept.get(float(f))
+        if t is None:
+            t = kept[float(f)] = _scaled_features(line, float(f)).sum(axis=2)
         if t.shape[0] >= feat.shape[0] or t.shape[1] >= feat.shape[1] or t.shape[0] < 6:
             continue
         r = _edge_ncc(feat, t, sums)
@@ -714,6 +719,7 @@ def plate_cells(image: object, expected: str) -> list[dict[str, float]] | None:
     lo, hi = (s * _PLATE_WORK_W / (advance * 17) for s in span)
     coarse = np.exp(np.arange(np.log(lo), np.log(hi), np.log(_PLATE_SIZE_STEP)))
     best: tuple[float, float, int, int, float] | None = None
+    scaled: dict[float, Any] = {}  # the line's edges at each scale, drawn once for every turn
     for turn in _PLATE_TURNS if not rectified else (0.0,):
         g = gray
         if turn:
@@ -722,7 +728,7 @@ def plate_cells(image: object, expected: str) -> list[dict[str, float]] | None:
             g = cv2.warpAffine(gray, m, (w, h), flags=cv2.INTER_LINEAR,
                                borderMode=cv2.BORDER_REPLICATE)  # fmt: skip
         small = cv2.resize(g, (g.shape[1] // 2, g.shape[0] // 2), interpolation=cv2.INTER_AREA)
-        fit = _fit_line(_plate_features(small), line, coarse / 2)
+        fit = _fit_line(_plate_features(small), line, coarse / 2, scaled)
         if best is None or fit[0] > best[0]:
             best = (*fit, turn)
     if best is None or best[1] == 0.0:
@@ -739,12 +745,13 @@ def plate_cells(image: object, expected: str) -> list[dict[str, float]] | None:
     bottom = min(gray.shape[0], 2 * y_half + round(lh * 1.1) + margin_rows)
     h, w = gray.shape
     fitted: tuple[float, float, int, int, Any] | None = None
+    scaled = {}
     for tweak in _PLATE_TWEAKS:
         m = cv2.getRotationMatrix2D(centre, turn + tweak, 1.0)
         g = gray if turn + tweak == 0 else cv2.warpAffine(
             gray, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
         feat = _plate_features(g)
-        score, f, x, y = _fit_line(feat[top:bottom], line, fine)
+        score, f, x, y = _fit_line(feat[top:bottom], line, fine, scaled)
         if f and (fitted is None or score > fitted[0]):
             fitted = (score, f, x, y + top, feat)
     if fitted is None:
