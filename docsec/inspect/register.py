@@ -23,6 +23,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import cv2
 import numpy as np
@@ -274,39 +275,58 @@ _ECC_MIN_GAIN = 0.05
 
 
 def _ecc_refined(score: _Scorer, model: DocumentModel, ref: NDArray[np.uint8],
-                 h: NDArray[np.float64], *, gated: bool) -> NDArray[np.float64] | None:
+                 h: NDArray[np.float64], *, gated: bool,
+                 memo: dict[tuple[int, bytes], tuple[NDArray[np.float64], float] | None]
+                 | None = None) -> NDArray[np.float64] | None:
     """The page homography ``h`` refined by ECC (enhanced correlation coefficient) of the
     rectified luminance onto the reference's unpersonalised design, coarse to fine,
     personalised areas masked (``gated``: a level is kept only when it raises the quality,
     so one that diverges is dropped); None when no level converges. The correction is affine: a
     flatbed scan adds no perspective, and a full homography bends the page's corners, which
-    lie in masked areas (the MRZ), by more than a millimetre."""
-    w_mm, h_mm = model.size_mm
+    lie in masked areas (the MRZ), by more than a millimetre. ``memo`` keeps each level's
+    alignment by its starting homography for the next call (a gated and an ungated run from
+    one start align alike until the gate drops a level)."""
     r_gray = ref if ref.ndim == 2 else cv2.cvtColor(ref, cv2.COLOR_RGB2GRAY)
     cur, cur_q, converged = h, score(h), False
+    kept = {} if memo is None else memo
     for dpi in _ECC_DPIS:
-        size = (max(1, mm_to_px(w_mm, dpi)), max(1, mm_to_px(h_mm, dpi)))
         s = 25.4 / dpi
         p = np.array([[s, 0.0, 0.0], [0.0, s, 0.0], [0.0, 0.0, 1.0]])
-        tmpl = cv2.resize(r_gray, size, interpolation=cv2.INTER_AREA).astype(np.float32)
-        page = cv2.warpPerspective(score.gray, cur @ p, size,
-                                   flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
-                                   borderMode=cv2.BORDER_REPLICATE).astype(np.float32)  # fmt: skip
-        mask = _design_mask(model, score.side, size, dpi)
-        try:
-            _, found = cv2.findTransformECC(tmpl, page, np.eye(2, 3, dtype=np.float32),
-                                            cv2.MOTION_AFFINE, _ECC_CRITERIA, mask, 3)  # fmt: skip
-        except cv2.error:  # did not converge at this level: the next one starts from cur
+        key = (dpi, np.ascontiguousarray(cur, np.float64).tobytes())
+        if key not in kept:
+            found = _ecc_level(score, model, r_gray, cur, dpi, p)
+            kept[key] = None if found is None else (found, score(found))
+        got = kept[key]
+        if got is None:  # did not converge at this level: the next one starts from cur
             continue
-        warp = np.asarray(found, np.float64)
-        if not np.all(np.isfinite(warp)):
-            continue
-        affine = np.vstack([warp, [0.0, 0.0, 1.0]])
-        nxt = cur @ p @ affine @ np.linalg.inv(p)
-        q = score(nxt)
+        nxt, q = got
         if q > cur_q or not gated:
             cur, cur_q, converged = nxt, q, True
     return np.asarray(cur / cur[2, 2], np.float64) if converged else None
+
+
+def _ecc_level(score: _Scorer, model: DocumentModel, r_gray: NDArray[Any],
+               cur: NDArray[np.float64], dpi: int,
+               p: NDArray[np.float64]) -> NDArray[np.float64] | None:
+    """One level of :func:`_ecc_refined`: ``cur`` aligned by ECC at ``dpi`` (``p``: its
+    pixels to page mm), or None when ECC does not converge or diverges."""
+    w_mm, h_mm = model.size_mm
+    size = (max(1, mm_to_px(w_mm, dpi)), max(1, mm_to_px(h_mm, dpi)))
+    tmpl = cv2.resize(r_gray, size, interpolation=cv2.INTER_AREA).astype(np.float32)
+    page = cv2.warpPerspective(score.gray, cur @ p, size,
+                               flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+                               borderMode=cv2.BORDER_REPLICATE).astype(np.float32)  # fmt: skip
+    mask = _design_mask(model, score.side, size, dpi)
+    try:
+        _, found = cv2.findTransformECC(tmpl, page, np.eye(2, 3, dtype=np.float32),
+                                        cv2.MOTION_AFFINE, _ECC_CRITERIA, mask, 3)  # fmt: skip
+    except cv2.error:
+        return None
+    warp = np.asarray(found, np.float64)
+    if not np.all(np.isfinite(warp)):
+        return None
+    affine = np.vstack([warp, [0.0, 0.0, 1.0]])
+    return np.asarray(cur @ p @ affine @ np.linalg.inv(p), np.float64)
 
 
 def register_side(views: Mapping[str, NDArray[np.uint8]], anchor: str, page: PageFit,
@@ -342,9 +362,10 @@ def register_side(views: Mapping[str, NDArray[np.uint8]], anchor: str, page: Pag
             best_h, best_q = _refined(score, model, best_h, best_q)
         if best_q < _GOOD_ENOUGH:
             ecc_h, ecc_q = best_h, best_q
+            memo: dict[tuple[int, bytes], tuple[NDArray[np.float64], float] | None] = {}
             for start, gated in itertools.product(
                     (best_h, _frame_homography(model, base.shape)), (False, True)):
-                eh = _ecc_refined(score, model, ref_white, start, gated=gated)
+                eh = _ecc_refined(score, model, ref_white, start, gated=gated, memo=memo)
                 eq = score(eh) if eh is not None else 0.0
                 if eh is not None and eq > ecc_q:
                     ecc_h, ecc_q = eh, eq
