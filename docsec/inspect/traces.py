@@ -171,7 +171,7 @@ def _lift_map(ctx: Context, v: RegisteredView, light: str,
     diff = np.zeros(mine.shape, np.float32)
     # the same arithmetic as numpy's in OpenCV's calls, into buffers allocated once
     d, mean, cost = (np.empty(mine.shape, np.float32) for _ in range(3))
-    better = np.empty(mine.shape, bool)
+    better = np.empty(mine.shape, np.uint8)
     block = (_BLOCK_PX, _BLOCK_PX)
     for dy in range(-r, r + 1):
         for dx in range(-r, r + 1):
@@ -179,9 +179,9 @@ def _lift_map(ctx: Context, v: RegisteredView, light: str,
             cv2.blur(d, block, dst=mean)
             cv2.absdiff(d, mean, dst=mean)  # |d - its local mean|
             cv2.blur(mean, block, dst=cost)
-            np.less(cost, best_cost, out=better)
-            np.copyto(best_cost, cost, where=better)
-            np.copyto(diff, d, where=better)
+            cv2.compare(cost, best_cost, cv2.CMP_LT, dst=better)
+            cv2.copyTo(cost, better, best_cost)
+            cv2.copyTo(d, better, diff)
     if detail_px > 1:
         diff = np.asarray(cv2.medianBlur(np.clip(diff + 128, 0, 255).astype(np.uint8),
                                          detail_px), np.float32) - 128.0
