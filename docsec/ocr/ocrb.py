@@ -189,13 +189,15 @@ class OcrbClassifier:
     version: str
 
     def predict_proba(self, features: np.ndarray) -> np.ndarray:
-        """Probabilities ``(N, N_OUTPUTS)`` (classes, then junk) of feature rows ``(N, 616)``."""
+        """Probabilities ``(N, N_OUTPUTS)`` (classes, then junk; ``float32``, as the whole
+        network computes) of feature rows ``(N, 616)``."""
         x = (np.asarray(features, dtype=np.float32) - self.mean) * self.scale
-        hidden = np.maximum(x @ self.w1 + self.b1, 0.0)
+        hidden = np.maximum(x @ self.w1 + self.b1, np.float32(0.0))
         logits = hidden @ self.w2 + self.b2
         logits -= logits.max(axis=1, keepdims=True)
         exp = np.exp(logits)
-        return np.asarray(exp / exp.sum(axis=1, keepdims=True), dtype=np.float64)
+        exp /= exp.sum(axis=1, keepdims=True)
+        return np.asarray(exp, dtype=np.float32)
 
     def read_cells(self, features: np.ndarray, *, top_k: int = 3) -> list[CellReading]:
         """Best character, confidence and the ``top_k`` candidates of every cell."""

@@ -32,6 +32,7 @@ from docsec.ocr.ocrb import (
     CLASSES,
     CROP_H,
     MARGIN,
+    N_OUTPUTS,
     PITCH,
     STRIP_H,
     CellReading,
@@ -690,11 +691,20 @@ def _read_lines(
             for hom, points in _fit_grid(aligned, n) if aligned is not None else ():
                 plans.append((hom, points, n, n_lines, False))
 
-    def read(k: int, shifts: Sequence[tuple[int, int]],
-             strips: Sequence[np.ndarray] = (), glyphs: bool = True) -> BandRead:  # fmt: skip
+    # every grid's lines are cut and their cells read on the grid alone, all grids' cells
+    # in one product; these probabilities rank the grids and are reused by the full read
+    cut = [_cut_grid(patch, hom, n, n_lines, points) for hom, points, n, n_lines, _ in plans]
+    at_grid = _split_rows(
+        _lines_proba(classifier, [nm for c in cut for nm in c.norms],
+                     [p[2] for p, c in zip(plans, cut, strict=True) for _ in c.norms]),
+        [p[2] * p[3] for p in plans],
+    )  # fmt: skip
+    cells = [replace(c, at_grid=g) for c, g in zip(cut, at_grid, strict=True)]
+
+    def read(k: int, shifts: Sequence[tuple[int, int]], glyphs: bool = True) -> BandRead:
         hom, points, n, n_lines, window = plans[k]
         reading = _read_grid(patch, patch_to_cap, hom, n, n_lines, classifier, points, shifts,
-                             strips, glyphs=glyphs)  # fmt: skip
+                             glyphs=glyphs, cells=cells[k])  # fmt: skip
         return replace(reading, complete=False) if window else reading
 
     # every grid is read on the grid alone; the best few again through the shifted
@@ -706,17 +716,63 @@ def _read_lines(
     # shifted windows only make unsure characters less sure, and on the independent set
     # not one of 309 grids short of them became a plausible reading through them
     best = [k for k in best if quick[k].checks_meaningful >= REPORT.min_checks]
-    results = [read(k, _SHIFTS, quick[k].strips) for k in best]
+    results = [read(k, _SHIFTS[:1] if _sure(quick[k]) else _SHIFTS) for k in best]
     # other print (a form, a ticket, MRZ-like decoy text) is never reported as an MRZ
     return [r for r in results if r.plausible]
 
 
-def _cell_proba(
-    classifier: OcrbClassifier, norm: np.ndarray, n: int,
-    shifts: Sequence[tuple[int, int]] = _SHIFTS,
-) -> np.ndarray:  # fmt: skip
-    """Class probabilities of the ``n`` cells of a normalised strip, looked at through
-    :data:`_SHIFTS` as well as on the fitted grid.
+def _sure(quick: BandRead) -> bool:
+    """Whether a grid's reading on the grid alone needs no shifted windows: every check
+    digit passes, the fields are well formed and every character no check digit vouches
+    for was read surely (``unverified_low`` 0). The glyph check still runs."""
+    return (
+        quick.checks_passed == quick.checks_total
+        and quick.unverified_low == 0
+        and quick.syntax_ok
+        and all(float(p.max(axis=1).min()) >= UNSURE for p in quick.proba)
+    )
+
+
+@dataclass(frozen=True)
+class _GridCells:
+    """A grid's line strips (canonical), their normalised strips and the recogniser's
+    probabilities (every output, junk included; ``float32``) of their cells on the grid
+    itself, one row a cell, line after line (empty until computed)."""
+
+    strips: tuple[np.ndarray, ...]
+    norms: tuple[np.ndarray, ...]
+    at_grid: np.ndarray
+
+
+def _cut_grid(
+    patch: np.ndarray, hom: np.ndarray, n: int, n_lines: int, points: Sequence[np.ndarray]
+) -> _GridCells:
+    """The line strips of the grid ``hom`` (following the lines' bends through
+    ``points``) and their normalised strips."""
+    bends = _bends(hom, points, n) if points else None
+    spans = [(float(p[:, 0].min()), float(p[:, 0].max())) if len(p) else (0.0, n - 1.0)
+             for p in points]  # fmt: skip
+    strips = tuple(_line_strips(patch, hom, n, n_lines, bends, spans))
+    norms = tuple(normalise_strip(s) for s in strips)
+    return _GridCells(strips, norms, np.empty((0, N_OUTPUTS), np.float32))
+
+
+def _split_rows(rows: np.ndarray, counts: Sequence[int]) -> list[np.ndarray]:
+    """``rows`` cut into consecutive pieces of ``counts`` rows."""
+    return np.split(rows, np.cumsum(counts)[:-1]) if len(counts) else []
+
+
+def _lines_proba(
+    classifier: OcrbClassifier,
+    norms: Sequence[np.ndarray],
+    sizes: Sequence[int],
+    shifts: Sequence[tuple[int, int]] = _SHIFTS[:1],
+    at_grid: np.ndarray | None = None,
+) -> np.ndarray:
+    """Class probabilities (every output, ``float32``), one row a cell, line after line, of
+    normalised strips of ``sizes`` cells each, looked at through ``shifts`` (the grid's own
+    first), every cell of every line and shift in one matrix product; ``at_grid`` are the
+    probabilities on the grid when already known (only the other shifts are computed).
 
     A cell keeps its probabilities on the grid when the shifted windows' mean agrees on
     its best character; where they disagree (a grid off by a few pixels on a curled or
@@ -724,11 +780,29 @@ def _cell_proba(
     lower confidence. So a character can change only to an unsure one, and the
     confidence of a character judged sure is exactly the grid's.
     """
-    views = np.concatenate([cell_features(norm, n, dx=dx, dy=dy) for dx, dy in shifts])
-    proba = classifier.predict_proba(views).reshape(len(shifts), n, -1)
-    mean = proba.mean(axis=0)
-    agree = (mean.argmax(axis=1) == proba[0].argmax(axis=1))[:, None]
-    return np.asarray(np.where(agree, proba[0], mean))
+    rows = sum(sizes)
+    todo = shifts[1:] if at_grid is not None else shifts
+    if todo and rows:
+        feats = np.concatenate([cell_features(norm, n, dx=dx, dy=dy) for dx, dy in todo
+                                for norm, n in zip(norms, sizes, strict=True)])  # fmt: skip
+        got = classifier.predict_proba(feats).reshape(len(todo), rows, -1)
+    else:
+        got = np.empty((len(todo), rows, N_OUTPUTS), np.float32)
+    views = got if at_grid is None else np.concatenate([at_grid[None], got])
+    if len(views) == 1:
+        return np.asarray(views[0])
+    mean = views.mean(axis=0)
+    agree = (mean.argmax(axis=1) == views[0].argmax(axis=1))[:, None]
+    return np.asarray(np.where(agree, views[0], mean))
+
+
+def _cell_proba(
+    classifier: OcrbClassifier, norm: np.ndarray, n: int,
+    shifts: Sequence[tuple[int, int]] = _SHIFTS,
+) -> np.ndarray:  # fmt: skip
+    """Class probabilities of the ``n`` cells of one normalised strip, looked at through
+    :data:`_SHIFTS` as well as on the fitted grid (:func:`_lines_proba`)."""
+    return _lines_proba(classifier, [norm], [n], shifts)
 
 
 def _read_grid(
@@ -743,17 +817,22 @@ def _read_grid(
     strips: Sequence[np.ndarray] = (),
     *,
     glyphs: bool = True,
+    cells: _GridCells | None = None,
 ) -> BandRead:
-    """Read the grid ``hom`` (``strips``: its line strips when already cut; ``glyphs``:
-    check its cells against the glyphs, :func:`misplaced_cells`)."""
-    if not strips:
-        bends = _bends(hom, points, n) if points else None
-        spans = [(float(p[:, 0].min()), float(p[:, 0].max())) if len(p) else (0.0, n - 1.0)
-                 for p in points]  # fmt: skip
-        strips = _line_strips(patch, hom, n, n_lines, bends, spans)
-    norms = [normalise_strip(s) for s in strips]
-    full = [_cell_proba(classifier, norm, n, shifts) for norm in norms]
-    proba = [p[:, : len(CLASSES)] for p in full]
+    """Read the grid ``hom`` (``strips``: its line strips when already cut; ``cells``: its
+    strips and probabilities on the grid when already computed; ``glyphs``: check its
+    cells against the glyphs, :func:`misplaced_cells`)."""
+    if cells is None:
+        if strips:
+            norms = tuple(normalise_strip(s) for s in strips)
+            cells = _GridCells(tuple(strips), norms, np.empty((0, N_OUTPUTS), np.float32))
+        else:
+            cells = _cut_grid(patch, hom, n, n_lines, points)
+    strips, norms = cells.strips, cells.norms
+    known = cells.at_grid if len(cells.at_grid) else None
+    full = _lines_proba(classifier, norms, [n] * len(norms), shifts, known)
+    # the decoder's arithmetic in double precision, as its thresholds were set
+    proba = _split_rows(full[:, : len(CLASSES)].astype(np.float64), [n] * len(norms))
     proba_all = np.vstack(proba)
     raw = ["".join(CLASSES[int(i)] for i in p.argmax(axis=1)) for p in proba]
     fmt = format_for(raw, (n_lines, n), proba[0][0])
@@ -761,9 +840,7 @@ def _read_grid(
         (j, col) for j, norm in enumerate(norms) if glyphs for col in misplaced_cells(norm, n)
     )
     decoded = decode_cells(proba, fmt, misplaced)
-    cells = tuple(
-        tuple(classifier.read_cells_from_proba(p)) for p in proba
-    )
+    readings = tuple(tuple(classifier.read_cells_from_proba(p)) for p in proba)
     grid_to_cap = patch_to_cap @ hom
     corners = np.array([[-0.5, -0.6], [n - 0.5, -0.6], [n - 0.5, n_lines - 0.4],
                         [-0.5, n_lines - 0.4]])  # fmt: skip
@@ -773,7 +850,7 @@ def _read_grid(
     return BandRead(
         format=fmt,
         lines=decoded.lines,
-        cells=cells,
+        cells=readings,
         corrections=decoded.corrections,
         checks_passed=decoded.checks_passed,
         checks_total=decoded.checks_total,
