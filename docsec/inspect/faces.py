@@ -114,6 +114,15 @@ _DESIGN_KEEP_MIN = 0.4
 #: guilloche under zzb_id_td1's ghost image lies where the portrait shows the clothes, a
 #: look-alike's strongest cue (left out, look-alikes fell within the genuine spread).
 _DESIGN_LEFT_OUT = {"uv365": True, "white": False}
+#: UV fibres over the ghost image (each document's own, so no reference shows them): lines
+#: narrower than :data:`_FIBRE_WIDTH` pixels (0.9 mm at :data:`_GHOST_DPI`) darker, once the
+#: light's sign is turned, than the portrait explains by more than :data:`_FIBRE_LEVEL`
+#: times the ghost image's own contrast, grown by :data:`_FIBRE_GROW` pixels, are left out
+#: with the design's lines (a fibre across the face took genuine identity cards and visas
+#: to 6-15 times their spread; left out, 0.6-5.4, look-alikes unchanged).
+_FIBRE_WIDTH = 7
+_FIBRE_LEVEL = 1.0
+_FIBRE_GROW = 2
 #: Registration quality (:attr:`RegisteredView.quality`) under which a ghost image over the
 #: threshold is a warning, not a failure: a loosely registered photo blurs and shifts the
 #: ghost image against the portrait by more than a look-alike's pixel (docsec's generator's
@@ -122,10 +131,11 @@ _DESIGN_LEFT_OUT = {"uv365": True, "white": False}
 GHOST_SURE_QUALITY = 0.7
 #: Distance (units of the model's spread) beyond which a ghost image fails however loosely
 #: the capture is registered: a loose registration blurs and shifts the ghost image by a
-#: pixel or two, which took genuine ghost images to 15.4 at most (an independent flatbed
-#: scan sheared by 11 %; docsec's generator: 4.4), while a pasted portrait keeping the old
-#: ghost image or another face measured 174-1530 in photos registered at 0.63-0.64.
-GHOST_LOOSE_MAX = 50.0
+#: pixel or two, which took genuine ghost images to 27 at most (a photo of a visa from
+#: docsec's generator registered at 0.75; an independent flatbed scan sheared by 11 %: 15),
+#: while a pasted portrait keeping the old ghost image or another face measured 390-1550 in
+#: the independent set's photos registered at 0.63-0.64.
+GHOST_LOOSE_MAX = 100.0
 #: Features whose foil lies over the portrait in white light (not printed in the ghost).
 _OVERLAYS = ("hologram", "ovi", "latent_image")
 
@@ -271,6 +281,33 @@ def _ghost_onto(layer: F32, portrait: F32, margin: int, keep: NDArray[np.bool_],
     return [_warp(c, warp, (h, w)) for c in cuts]
 
 
+#: Largest change of scale, shear or turn (either axis, as a share) and shift (pixels) the
+#: ghost image's last alignment may make: the personalisation printer's ghost image of a
+#: genuine portrait measured up to 1.6 % off the portrait's scale (its box rounded to the
+#: printer's pixels, a page stretched locally in the capture), which left genuine identity
+#: cards at 6-7 times their spread; a map beyond these has followed a different face.
+_REFINE_MAX = 0.03
+_REFINE_SHIFT_MAX = 3.0
+
+
+def _refine(ghost: F32, portrait: F32, mask: NDArray[np.bool_]) -> F32:
+    """``ghost`` mapped onto ``portrait`` by the affine map that best correlates the two in
+    :data:`_ALIGN_BAND` over ``mask`` (enhanced correlation), when it converges within
+    :data:`_REFINE_MAX` and :data:`_REFINE_SHIFT_MAX`; else ``ghost`` as it is."""
+    crit = (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 40, 1e-5)
+    try:
+        _, found = cv2.findTransformECC(_band(portrait, _ALIGN_BAND), _band(ghost, _ALIGN_BAND),
+                                        np.eye(2, 3, dtype=np.float32), cv2.MOTION_AFFINE,
+                                        crit, mask.astype(np.uint8), 1)  # fmt: skip
+    except cv2.error:  # no convergence: the ghost image as placed
+        return ghost
+    warp = np.asarray(found, np.float32)
+    if (float(np.abs(warp[:, :2] - np.eye(2)).max()) > _REFINE_MAX
+            or float(np.abs(warp[:, 2]).max()) > _REFINE_SHIFT_MAX):  # fmt: skip
+        return ghost
+    return _warp(ghost, warp, (ghost.shape[0], ghost.shape[1]))
+
+
 def _ghost_layer(ctx: Context, v: RegisteredView, box: BoxMM) -> tuple[F32, F32]:
     """Luminance of ``box`` in ``v`` at :data:`_GHOST_DPI` less the model's unpersonalised
     reference in the same light, its gain and offset fitted to the capture (lighting,
@@ -296,6 +333,22 @@ def _design_free(design: F32) -> NDArray[np.bool_]:
     if out.mean() >= _DESIGN_KEEP_MIN:
         return np.asarray(out, bool)
     return np.asarray(detail <= np.percentile(detail, 100.0 * _DESIGN_KEEP_MIN), bool)
+
+
+def _fibres(ghost: F32, portrait: F32, keep: NDArray[np.bool_]) -> NDArray[np.bool_]:
+    """True on the UV fibres over ``ghost`` (brought onto ``portrait``, the printer's tones
+    of the portrait): thin dark lines (a black-hat of :data:`_FIBRE_WIDTH`) that the
+    portrait, fitted in gain and level over ``keep``, does not show."""
+    x, y = portrait[keep].astype(np.float64), ghost[keep].astype(np.float64)
+    gain = float(((x - x.mean()) * (y - y.mean())).mean()) / max(1e-9, float(x.var()))
+    fit = np.asarray(portrait * np.float32(gain) + np.float32(y.mean() - gain * x.mean()),
+                     np.float32)  # fmt: skip
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (_FIBRE_WIDTH, _FIBRE_WIDTH))
+    lines = (cv2.morphologyEx(ghost, cv2.MORPH_BLACKHAT, kernel)
+             - cv2.morphologyEx(fit, cv2.MORPH_BLACKHAT, kernel))  # fmt: skip
+    found = (lines > _FIBRE_LEVEL * (float(fit[keep].std()) + 1e-6)).astype(np.uint8)
+    grow = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * _FIBRE_GROW + 1,) * 2)
+    return np.asarray(cv2.dilate(found, grow) > 0, bool)
 
 
 def _printer_tones(portrait: F32, mask: NDArray[np.bool_]) -> F32:
@@ -373,7 +426,8 @@ def ghost_image_matches_portrait(ctx: Context) -> Finding:
             layer, design = _ghost_layer(ctx, v, around)
             ghosts[light], design = _ghost_onto(layer, small, margin, keep, design)
             if _DESIGN_LEFT_OUT[light]:
-                clean[light] = _design_free(design)
+                clean[light] = _design_free(design) & ~_fibres(ghosts[light], toned, keep)
+            ghosts[light] = _refine(ghosts[light], toned, keep & clean.get(light, keep))
             views[light] = v
         score, _ = _ghost_distance(ghosts, toned, free_small, keep, spreads,
                                    _ghost_band(model.id), clean)
