@@ -111,6 +111,11 @@ class LocateParams:
     #: Share of a line's steps within 0.7-1.4 pitches for it to count as evenly spaced
     #: (fixed-pitch OCR-B; proportional text has uneven steps and word gaps).
     even_steps: float = 0.6
+    #: Median height of a line's characters across the line, in pitches, below which the
+    #: "line" is a rule of evenly spaced dashes or dots (a dashed page border, a
+    #: perforation): OCR-B capitals stand 0.8-1.1 pitches tall and a filler '<' about
+    #: half of that; a dash is one or two pixels thick (0.05-0.2 pitches).
+    min_glyph_height: float = 0.3
     #: Line spacing of one band, in pitches (Doc 9303: 1.4-2 pitches; blur and tilt).
     line_spacing: tuple[float, float] = (1.0, 2.9)
     #: Character height over pitch (OCR-B cap height 2.0-2.6 mm at a 2.3-2.6 mm pitch):
@@ -297,10 +302,11 @@ def _candidate(group: list[_Bar], scale: float) -> BandCandidate:
 # ------------------------------------------------------------------ character chains
 
 
-def _components(binary: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Centres ``(n, 2)`` and sizes ``(n,)`` of the character-sized ink components."""
+def _components(binary: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Centres ``(n, 2)``, sizes ``(n,)`` and second moments ``(n, 3)`` (variance along x,
+    along y, covariance) of the character-sized ink components."""
     p = LOCATE
-    _, _, stats, centres = cv2.connectedComponentsWithStats(binary, connectivity=8)
+    count, labels, stats, centres = cv2.connectedComponentsWithStats(binary, connectivity=8)
     st = stats[1:].astype(np.float64)
     w, h, area = st[:, 2], st[:, 3], st[:, 4]
     size = np.maximum(w, h)
@@ -309,7 +315,16 @@ def _components(binary: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         & (area <= 0.85 * w * h + 2)  # solid blocks are not characters
         & (np.minimum(w, h) * 8 >= size)  # neither are hairlines
     )  # fmt: skip
-    return np.asarray(centres[1:][ok], dtype=np.float64), size[ok]
+    # second moments of every component from its ink pixels (one pass over the ink)
+    ys, xs = np.nonzero(binary)
+    lab = labels[ys, xs]
+    n = np.maximum(np.bincount(lab, minlength=count), 1).astype(np.float64)
+    mx, my = np.bincount(lab, xs, count) / n, np.bincount(lab, ys, count) / n
+    vxx = np.bincount(lab, xs.astype(np.float64) ** 2, count) / n - mx**2
+    vyy = np.bincount(lab, ys.astype(np.float64) ** 2, count) / n - my**2
+    vxy = np.bincount(lab, xs.astype(np.float64) * ys, count) / n - mx * my
+    moments = np.column_stack([vxx, vyy, vxy])[1:]
+    return np.asarray(centres[1:][ok], dtype=np.float64), size[ok], moments[ok]
 
 
 def _neighbour_table(
@@ -408,17 +423,28 @@ class _Line:
     pts: np.ndarray  # character centres in line order, working pixels
     pitch: float
     even: float  # share of evenly spaced steps
+    comps: np.ndarray  # the characters' component indices, in line order
 
     def direction(self) -> np.ndarray:
         d = self.pts[-1] - self.pts[0]
         return np.asarray(d / max(float(np.hypot(*d)), 1e-6))
 
 
-def _line(pts: np.ndarray) -> _Line:
+def _line(pts: np.ndarray, comps: np.ndarray) -> _Line:
     steps = np.hypot(*np.diff(pts, axis=0).T)
     pitch = float(np.median(steps))
     even = float(np.mean((steps > 0.7 * pitch) & (steps < 1.4 * pitch)))
-    return _Line(pts, pitch, even)
+    return _Line(pts, pitch, even, comps)
+
+
+def _glyph_height(line: _Line, moments: np.ndarray) -> float:
+    """Median extent of the line's characters across it, in pitches (from each ink
+    component's spread: a uniform spread of height H has variance H^2 / 12)."""
+    u = line.direction()
+    v = np.array([-u[1], u[0]])
+    m = moments[line.comps]
+    var = v[0] ** 2 * m[:, 0] + v[1] ** 2 * m[:, 1] + 2 * v[0] * v[1] * m[:, 2]
+    return float(np.median(np.sqrt(12.0 * np.maximum(var, 0.0)))) / max(line.pitch, 1e-6)
 
 
 def _join(pieces: list[_Line]) -> list[_Line]:
@@ -449,7 +475,8 @@ def _join(pieces: list[_Line]) -> list[_Line]:
         a = int(rows[0])
         b = int(np.argmin(np.where(ok[a], gap[a], np.inf)))
         first, second = lines[a], lines[b]
-        merged = _line(np.vstack([first.pts, second.pts]))
+        merged = _line(np.vstack([first.pts, second.pts]),
+                       np.concatenate([first.comps, second.comps]))  # fmt: skip
         merged.pitch, merged.even = first.pitch, max(first.even, second.even)
         keep = [k for k in range(len(lines)) if k not in (a, b)]
         lines = [lines[k] for k in keep] + [merged]
@@ -529,14 +556,15 @@ def _chain_bands(gray: np.ndarray) -> list[BandCandidate]:
         hat = cv2.morphologyEx(small, cv2.MORPH_BLACKHAT, kernel)
         local_max = cv2.dilate(hat, cv2.getStructuringElement(cv2.MORPH_RECT, (4 * ksize,) * 2))
         binary = ((hat > p.chain_ink * local_max) & (hat > p.min_ink)).astype(np.uint8)
-        centres, sizes = _components(binary)
+        centres, sizes, moments = _components(binary)
         if len(centres) < p.min_line:
             continue
         nb, valid, larger = _neighbour_table(centres, sizes)
         for theta in _line_directions(centres, nb, valid, larger):
-            pieces = [_line(centres[c]) for c in _chains(centres, nb, valid, larger, theta)]
+            pieces = [_line(centres[c], c) for c in _chains(centres, nb, valid, larger, theta)]
             lines = [ln for ln in _join(pieces) if len(ln.pts) >= p.min_stacked_line
-                     and ln.even >= p.even_steps]  # fmt: skip
+                     and ln.even >= p.even_steps
+                     and _glyph_height(ln, moments) >= p.min_glyph_height]  # fmt: skip
             u = np.array([math.cos(math.radians(theta)), math.sin(math.radians(theta))])
             v = np.array([-u[1], u[0]])
             lines.sort(key=lambda ln: float(np.median(ln.pts @ v)))

@@ -107,3 +107,26 @@ def test_lines_are_followed_along_a_curl() -> None:
     lines = _cluster_lines(blobs)
     assert [len(line) for line in lines] == [44, 44]
     assert all(b.y < lines[1][k].y for k, b in enumerate(lines[0]))
+
+
+def test_dashed_rule_is_not_a_line_of_characters(monkeypatch: pytest.MonkeyPatch) -> None:
+    import dataclasses
+
+    import docsec.read.locate as locate
+
+    dpi = 150
+    pitch = 2.54 * dpi / 25.4
+    page = render_mrz_page(TD3, dpi=dpi).copy()
+    # a dashed page border 1.9 pitches under the second line, dashes of about a pitch
+    n = len(TD3[0])
+    top = page.shape[0] - pitch * (2.0 * len(TD3) + 1.5)
+    y = int(top + 2.0 * pitch + 1.9 * pitch)
+    for k in range(n + 4):
+        x = int(2 * pitch + k * pitch)
+        cv2.line(page, (x, y), (x + int(0.55 * pitch), y), (60, 60, 60), 2)
+    gray = to_gray(turned(page, 19.0))
+    assert max(b.lines for b in _chain_bands(gray)) == 2
+    assert find_mrz_bands(gray)[0].lines == 2
+    # without the glyph-height test the rule is the band's third line
+    monkeypatch.setattr(locate, "LOCATE", dataclasses.replace(locate.LOCATE, min_glyph_height=0.0))
+    assert max(b.lines for b in _chain_bands(gray)) == 3

@@ -56,13 +56,16 @@ def test_pieces_of_a_line_are_joined_and_other_lines_kept_apart() -> None:
     xs = np.arange(40) * step
     line = np.column_stack([xs, 0.05 * xs + 100.0])
     # the line cut twice (glare: 4 and 6 cells missing), a parallel line 17 px below
-    pieces = [_line(line[:12]), _line(line[16:25]), _line(line[31:])]
-    other = _line(np.column_stack([xs[:20], 0.05 * xs[:20] + 117.0]))
+    ids = np.arange(40)
+    pieces = [_line(line[:12], ids[:12]), _line(line[16:25], ids[16:25]),
+              _line(line[31:], ids[31:])]  # fmt: skip
+    other = _line(np.column_stack([xs[:20], 0.05 * xs[:20] + 117.0]), ids[:20] + 40)
     joined = _join([pieces[2], other, pieces[0], pieces[1]])
     assert len(joined) == 2
     whole = max(joined, key=lambda ln: len(ln.pts))
     assert len(whole.pts) == 12 + 9 + 9
     assert np.array_equal(whole.pts[:, 0], np.concatenate([xs[:12], xs[16:25], xs[31:]]))
+    assert np.array_equal(whole.comps, np.concatenate([ids[:12], ids[16:25], ids[31:]]))
     assert any(len(ln.pts) == 20 for ln in joined)
 
 
