@@ -36,7 +36,7 @@ import cv2
 import numpy as np
 
 from docsec.errors import OCRError
-from docsec.lookalikes import OCR_DIGIT_FOR, OCR_LETTER_FOR
+from docsec.lookalikes import OCR_DIGIT_FOR, OCR_LETTER_FOR, VIN_DIGIT_FOR_LETTER
 from docsec.models import MONTHS, DocumentModel, FieldSpec, format_date, mm_to_px
 from docsec.ocr.tesseract import OcrWord, ocr_words
 from docsec.read.page import PageFit, rectify
@@ -252,6 +252,10 @@ _PREFIX_LOOKALIKES = frozenset({("7", "Z"), ("1", "L")})
 #: Look-alikes of digits where a digit must stand, and of capitals where a capital must.
 _AS_DIGIT = str.maketrans(dict(OCR_DIGIT_FOR))
 _AS_LETTER = str.maketrans(dict(OCR_LETTER_FOR))
+#: The letters a VIN never holds and the digits they are read for (ISO 3779, 49 CFR
+#: 565.15(a)), and a VIN's length.
+_VIN_DIGITS = str.maketrans(dict(VIN_DIGIT_FOR_LETTER))
+_VIN_LENGTH = 17
 
 
 def _as_digits(text: str) -> str | None:
@@ -303,6 +307,11 @@ def format_value(field: FieldSpec, model: DocumentModel, text: str) -> str:
                 month = _month(parts[1].translate(_AS_LETTER))
                 if day is not None and year is not None and month is not None:
                     return f"{day} {month} {year}"
+    if "vehicle identification" in label:
+        # ISO 3779: a VIN holds no I, O or Q; read in a VIN they are its 1 and 0
+        vin = clean.replace(" ", "").translate(_VIN_DIGITS)
+        if len(vin) == _VIN_LENGTH and vin.isalnum():
+            return vin
     if field.name == "sex":
         sexes = [t for t in clean.split() if t in _SEXES]
         if len(sexes) == 1:
@@ -560,6 +569,11 @@ def _by_print(
         for v in reads:
             compact = v.replace(" ", "")
             digits = _as_digits(compact[n:]) if len(compact) == 9 else None
+            if digits is not None:
+                cands.append(model.number_prefix + digits)
+            # the prefix lost: Tesseract drops the first capital of a blurred line (a hard
+            # photo's D81904554 read 81904554); the print decides
+            digits = _as_digits(compact) if len(compact) == 9 - n else None
             if digits is not None:
                 cands.append(model.number_prefix + digits)
     cls = field_class(field)

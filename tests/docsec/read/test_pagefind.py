@@ -175,7 +175,7 @@ def test_a_genuine_page_agrees_with_its_template_region_by_region() -> None:
     gray = cv2.cvtColor(cap.image, cv2.COLOR_RGB2GRAY)
     match = match_quad(gray, cap.page_quad_xy)
     assert match is not None and match.model.id == "uto_vehicle_registration"
-    assert local_agreement(gray, match) > PAGEFIND.min_agreement + 0.1
+    assert local_agreement(gray, match) > PAGEFIND.min_agreement + 0.05
 
 
 @pytest.mark.slow
@@ -250,3 +250,42 @@ def test_design_agreement_refuses_a_page_of_no_known_design() -> None:
     for model_id, side in load_templates():
         match = PageMatch(get_model(model_id), side, 0, QUAD, 0.0)
         assert design_agreement(gray, match) < PAGEFIND.min_design_agreement, (model_id, side)
+
+
+def test_a_quad_on_the_page_edges_scores_as_well_as_one_just_inside() -> None:
+    """The template grid's outer cells are the page's, not its edge's: a quad on the
+    edges is not worth less than one shrunk by 1 % (it was 0.55 against 0.81)."""
+    from docsec.generate import make_document
+    from docsec.generate.capture import capture
+    from docsec.imaging.geometry import to_gray
+    from docsec.read.pagefind import _work_copy, match_quad
+
+    doc = make_document("uto_vehicle_registration", rng=15864634, reference_date=REF, dpi=200,
+                        views=["white"])  # fmt: skip
+    cap = capture(doc.views["white"], kind="photo", level=1, rng=15864634 + 17)
+    small, scale = _work_copy(cap.image, PAGEFIND)
+    gray = to_gray(small)
+    quad = order_quad(np.asarray(cap.page_quad_xy) * scale)
+    centre = quad.mean(axis=0)
+    on = match_quad(gray, quad, models=("uto_vehicle_registration",))
+    inside = match_quad(gray, centre + 0.99 * (quad - centre), models=("uto_vehicle_registration",))
+    assert on is not None and inside is not None
+    assert on.score >= inside.score - 0.05
+    assert on.score >= PAGEFIND.repolish_below
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [15864634, 1573405220])
+def test_photographed_vehicle_certificates_on_striped_desks_are_found(seed: int) -> None:
+    """Two phone photos of vehicle certificates the inspection benchmark found no page in
+    (its documents 182 and 479, seed 2026): their best line quad lies on the page edges."""
+    from docsec.generate import make_document
+    from docsec.generate.capture import capture
+
+    doc = make_document("uto_vehicle_registration", rng=seed, reference_date=REF, dpi=200,
+                        views=["white"])  # fmt: skip
+    cap = capture(doc.views["white"], kind="photo", level=1, rng=seed + 17)
+    match = find_page(cap.image)
+    assert match is not None and match.model.id == "uto_vehicle_registration"
+    diag = float(np.linalg.norm(cap.page_quad_xy[2] - cap.page_quad_xy[0]))
+    assert np.abs(match.quad_xy - cap.page_quad_xy).max() < 0.02 * diag

@@ -103,6 +103,10 @@ def test_format_value_fits_dates_and_numbers_to_the_model_format() -> None:
     assert format_value(vr.field("B"), vr, "1O.09.2006") == "10.09.2006"
     assert format_value(vr.field("A"), vr, "UT 481O W") == "UT 481O W"  # not a date or number
     assert format_value(card.field("surname"), card, "O'CONNELL") == "O'CONNELL"
+    # a VIN holds no I, O or Q (ISO 3779): read there they are its 1 and 0
+    assert format_value(vr.field("E"), vr, "JNITANJ17BW523761") == "JN1TANJ17BW523761"
+    assert format_value(vr.field("E"), vr, "WVWZZZ1KZ8MQ38893") == "WVWZZZ1KZ8M038893"
+    assert format_value(vr.field("E"), vr, "JNITANJ17BW52376") == "JNITANJ17BW52376"  # 16
 
 
 def test_field_classes_follow_the_field_meaning() -> None:
