@@ -166,6 +166,11 @@ class PageFindParams:
     #: (quads a few per cent off, polished first: ``repolish_below``), candidates on
     #: pages of other designs (bench/independent, seed 9303) at 0.67 at most.
     min_agreement: float = 0.7
+    #: The same when the caller names the models (the MRZ named the model, or the other
+    #: side of the document was recognised): no unknown design is in question, only this
+    #: model's sides and turns, so the bound set before the page grid was corrected stays
+    #: (genuine pages of hard photos agreed at 0.58 and more even then).
+    named_min_agreement: float = 0.48
     #: Candidates verified cell by cell, the best-correlated first.
     max_verified: int = 6
     #: Final refinement at full resolution: reach across each side (work pixels).
@@ -963,7 +968,8 @@ def find_page(
     lines whose four sides run along edges, closed outlines, blobs of another colour than
     the background); each is refined against the page edges and rectified to every model
     side's template. The best-correlated candidate above ``min_score`` that also agrees
-    with its template region by region (:func:`local_agreement` above ``min_agreement``)
+    with its template region by region (:func:`local_agreement` above ``min_agreement``, or
+    ``named_min_agreement`` when ``models`` names the models)
     is the page; a page of a design no model has is refused there. ``prior_quad_xy``
     (capture pixels, e.g. the page predicted from the MRZ) is tried too and, being
     refined against the page edges, is how an MRZ-derived quad is sharpened; ``models``
@@ -974,6 +980,7 @@ def find_page(
     small, scale = _work_copy(rgb, params)
     gray = to_gray(small)
     contrast = _contrast(small)
+    least_agreement = params.min_agreement if models is None else params.named_min_agreement
     quads: list[np.ndarray] = []
     extra: list[np.ndarray] = []
     if not (prior_only and prior_quad_xy is not None):
@@ -1019,12 +1026,12 @@ def find_page(
     def verified(m: PageMatch) -> PageMatch | None:
         """The match, or its polished corners when it is a few per cent off the page,
         if it agrees with its template region by region."""
-        if local_agreement(gray, m, params=params) >= params.min_agreement:
+        if local_agreement(gray, m, params=params) >= least_agreement:
             return m
         if m.score >= params.repolish_below:
             return None
         p = repolished(m)
-        if p is not m and local_agreement(gray, p, params=params) >= params.min_agreement:
+        if p is not m and local_agreement(gray, p, params=params) >= least_agreement:
             return p
         return None
 
@@ -1043,7 +1050,7 @@ def find_page(
             p = polish_match(gray, m, params=params)
             if (
                 p.score >= params.min_score
-                and local_agreement(gray, p, params=params) >= params.min_agreement
+                and local_agreement(gray, p, params=params) >= least_agreement
                 and printed_design(p)
             ):
                 return p
@@ -1056,7 +1063,7 @@ def find_page(
         more, near = candidates(extra)
         more.sort(key=lambda m: -m.score)
         best = next((m for m in more[: params.max_verified]
-                     if local_agreement(gray, m, params=params) >= params.min_agreement
+                     if local_agreement(gray, m, params=params) >= least_agreement
                      and printed_design(m)), None)  # fmt: skip
         if best is None:
             best = polished(more + near)
@@ -1066,7 +1073,7 @@ def find_page(
         # a page verified on a quad a few per cent off (a scan's page against a white lid
         # taken with the bed's edge): its corners moved onto the design, then snapped
         p = repolished(best)
-        if p is not best and local_agreement(gray, p, params=params) >= params.min_agreement:
+        if p is not best and local_agreement(gray, p, params=params) >= least_agreement:
             best = p
     full = apply_homography(best.quad_xy, np.diag([1 / scale, 1 / scale, 1.0]))
     if scale < 1.0:
