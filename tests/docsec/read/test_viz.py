@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 
+import cv2
 import numpy as np
 import pytest
 
@@ -334,3 +335,31 @@ def test_a_document_code_tesseract_drops_is_read_by_shape(monkeypatch: pytest.Mo
     page = PageFit(model, None, 0, np.eye(3), "front", "edges")
     got = viz.read_viz(image, page)["document_code"]
     assert got.value == "P" and got.confidence >= viz.VIZ.glyph_min_score
+
+
+def test_a_document_number_read_without_its_prefix_gets_it_from_the_print() -> None:
+    """Tesseract drops the first capital of a blurred number (``81904554`` for
+    ``D81904554``); the prefixed candidate is taken only because the print shows it."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from docsec.models import get_model
+    from docsec.read.viz import VIZ, VizField, _by_print
+    from docsec.read.vizmatch import FONT_FILES
+
+    model = get_model("uto_id_td1")
+    field = model.field("document_number")
+    size = round(field.size_mm * VIZ_DPI / 25.4)
+
+    def crop(text: str) -> np.ndarray:
+        face = ImageFont.truetype(str(FONT_FILES[field.font]), size)
+        im = Image.new("L", (int(face.getlength(text)) + 30, size + 16), 255)
+        ImageDraw.Draw(im).text((12, 2), text, fill=20, font=face)
+        a = cv2.GaussianBlur(np.asarray(im, np.float32), (0, 0), 2.0)
+        a += np.random.default_rng(0).normal(0, 6, a.shape)
+        return np.asarray(np.clip(a, 0, 255), np.uint8)
+
+    read = VizField("81904554", 0.4, "latin")
+    got = _by_print(crop("D81904554"), field, model, read, [read.value], None, VIZ)
+    assert got.value == "D81904554"
+    kept = _by_print(crop("81904554"), field, model, read, [read.value], None, VIZ)
+    assert kept.value == "81904554"  # printed without a prefix: nothing invented
