@@ -263,12 +263,17 @@ _REPEAT_MM = (_FIBRE_MAX_MM, 45.0)
 #: meet by chance.
 _REPEAT_MIN_PIXELS = 60
 #: Share of the fibre pixels whose shifted place must still be blank paper for a shift to
-#: count: a few fibres meeting by chance are a large share of a small remainder.
-_REPEAT_ROOM_SHARE = 0.25
+#: count: a few fibres meeting by chance are a large share of a small remainder. A card's
+#: blank strip leaves a tile's repeat only 0.2 of its strokes' pixels to land on (a quarter
+#: was asked before: such a tile, met again 90 of 91 pixels, went unjudged).
+_REPEAT_ROOM_SHARE = 0.15
+#: Pixels (about one fibre at 100 dpi) added to the room a share is taken over, so a few
+#: pixels meeting by chance in a small room do not make a large share.
+_REPEAT_PRIOR_PX = 10.0
 #: Share of the fibre pixels that find fibre pixels again (within a pixel) at the best
-#: shift, above which the fibres repeat: genuine random fibres 0.0-0.55 (docsec's captures
-#: and a comparator's, rendered, scanned, photographed: 150 captures), strokes printed in a
-#: repeating tile 0.87-1.0.
+#: shift, above which the fibres repeat: genuine random fibres 0.0-0.61 (docsec's captures
+#: and a comparator's, rendered, scanned, photographed: 190 captures), strokes printed in a
+#: repeating tile 0.75-1.0 where judged (a comparator's on cards, 50 of 54 captures).
 FIBRES_REPEAT_MAX = 0.7
 
 
@@ -341,7 +346,7 @@ def _repeat_share(mask: NDArray[np.bool_], blank: NDArray[np.bool_], dpi: int) -
     usable = within & (room >= max(_REPEAT_ROOM_SHARE * float(m.sum()), _REPEAT_MIN_PIXELS))
     if not usable.any():
         return 0.0
-    share = np.where(usable, hits / np.maximum(room, 1.0), 0.0)
+    share = np.where(usable, hits / (room + _REPEAT_PRIOR_PX), 0.0)
     ys, xs = np.nonzero(mask)
     pieces: tuple[NDArray[np.float64], NDArray[np.bool_]] | None = None
     for _ in range(_REPEAT_TRIES):

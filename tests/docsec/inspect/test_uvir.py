@@ -150,6 +150,31 @@ def test_a_tile_met_in_a_narrow_strip_repeats_and_a_dashed_line_does_not() -> No
     assert _repeat_share(dashes > 0, blank, 100) < FIBRES_REPEAT_MAX
 
 
+def test_a_tile_seen_again_only_in_a_small_blank_room_repeats_and_random_strokes_do_not(
+) -> None:
+    # strokes found over a card's fields and strip, blank paper (where a repeat can land)
+    # only a 10 mm strip: every shift leaves a fifth of the strokes' pixels room to land
+    rng = np.random.default_rng(5)
+    shape = (212, 337)
+    blank = np.zeros(shape, bool)
+    blank[160:200, 6:331] = True
+    tiled = np.zeros(shape, np.uint8)
+    rand = np.zeros(shape, np.uint8)
+    tile = 90
+    strokes = [(rng.uniform(0, tile), rng.uniform(0, tile), rng.uniform(0, np.pi),
+                rng.uniform(6, 14)) for _ in range(10)]  # fmt: skip
+    for ty in range(0, shape[0], tile):
+        for tx in range(0, shape[1], tile):
+            for x, y, a, n in strokes:
+                p0 = (int(tx + x), int(ty + y))
+                cv2.line(tiled, p0, (int(p0[0] + n * np.cos(a)), int(p0[1] + n * np.sin(a))), 1)
+                q = (int(rng.uniform(0, shape[1])), int(rng.uniform(0, shape[0])))
+                b = rng.uniform(0, np.pi)
+                cv2.line(rand, q, (int(q[0] + n * np.cos(b)), int(q[1] + n * np.sin(b))), 1)
+    assert _repeat_share(tiled > 0, blank, 100) > FIBRES_REPEAT_MAX
+    assert _repeat_share(rand > 0, blank, 100) < FIBRES_REPEAT_MAX
+
+
 def test_padded_correlation_counts_every_shift_up_to_the_padding_exactly() -> None:
     # the fibres' self-correlation pads the page by the longest shift only: at every shift
     # up to it, the float32 DFT gives the direct count of pixels meeting pixels
