@@ -424,6 +424,39 @@ def _align_lines(
     return out
 
 
+#: At most this many glyphs at a line's start are taken as missed (a thin ``I`` and a
+#: filler or two in faint print), not a line that begins elsewhere.
+_MISSED_START = 3
+
+
+def _left_aligned(
+    indexed: Sequence[list[tuple[float, float, float]]],
+) -> list[list[tuple[float, float, float]]] | None:
+    """The lines numbered from their common start, or None when they start together.
+
+    The lines of an MRZ start at the same place (Doc 9303-3 §4.2), but each line is
+    numbered from its first glyph found; a line whose first glyphs were missed (a thin
+    ``I``, a faint filler) would put its characters a cell or more off the other lines'
+    and shear the grid. Each line's numbering is moved by the whole pitches its first
+    glyph lies right of the leftmost line's first glyph.
+    """
+    steps = [(line[-1][1] - line[0][1]) / (line[-1][0] - line[0][0])
+             for line in indexed if line[-1][0] > line[0][0]]  # fmt: skip
+    if len(indexed) < 2 or not steps:
+        return None
+    pitch = float(np.median(steps))
+    start = min(line[0][1] for line in indexed)
+    offsets = [round((line[0][1] - start) / pitch) for line in indexed]
+    if not any(offsets) or max(offsets) > _MISSED_START:
+        return None
+    out = [[(i + k, x, y) for i, x, y in line] for line, k in zip(indexed, offsets, strict=True)]
+    # ... and so numbered the lines end together too (every cell is printed): lines that
+    # merely begin at different places are other print, whose more grids are more chances
+    # for it to pass two check digits
+    ends = [line[-1][0] for line in out]
+    return out if max(ends) - min(ends) <= 1 else None
+
+
 def _fit_grid(
     indexed: Sequence[list[tuple[float, float, float]]], n: int
 ) -> list[tuple[np.ndarray, list[np.ndarray]]]:
@@ -690,6 +723,13 @@ def _read_lines(
             aligned = _align_lines(indexed, n) if observed > n + 1 else None
             for hom, points in _fit_grid(aligned, n) if aligned is not None else ():
                 plans.append((hom, points, n, n_lines, False))
+            # a line whose first glyphs were not found (thin print: an I, a filler) is
+            # numbered from a later glyph: numbered by position from the lines' common start
+            started = _left_aligned(indexed)
+            if started is not None:
+                wider = max(int(line[-1][0]) for line in started) + 1
+                for hom, points in _fit_grid(started, n):
+                    plans.append((hom, points, n, n_lines, wider > n + 1))
 
     # every grid's lines are cut and their cells read on the grid alone, all grids' cells
     # in one product; these probabilities rank the grids and are reused by the full read
