@@ -1,0 +1,49 @@
+"""A sure O for 0 (or 0 for O) in a field of letters and digits: swapped when it alone
+makes a failing check digit pass, and then no surer than the look-alike's reading."""
+
+from __future__ import annotations
+
+from docsec.mrz.formats import MRZFormat
+from docsec.read.decode import decode_cells
+
+from .test_decode import TD3, _proba, _set
+
+
+def test_sure_o_of_a_document_number_is_swapped_for_the_zero_its_digit_needs() -> None:
+    # L898902C3: the 0 at column 6 read O at 0.988, the 0 a candidate at 0.011
+    lines = [_proba(TD3[0]), _proba(TD3[1])]
+    _set(lines[1], 5, O=0.988, **{"0": 0.011})
+    d = decode_cells(lines, MRZFormat.TD3)
+    assert d.lines == TD3
+    assert d.checks_passed == d.checks_total
+    assert [(c.column, c.found, c.chosen) for c in d.corrections] == [(6, "O", "0")]
+    assert d.unsure == ()  # vouched for by the document number's digit and the composite
+
+
+def test_swap_that_does_not_make_the_digit_pass_is_not_made() -> None:
+    # the same O, and a check digit that fits neither reading (a forged digit stays visible)
+    lines = [_proba(TD3[0]), _proba(TD3[1].replace("C36", "C37"))]
+    _set(lines[1], 5, O=0.988, **{"0": 0.011})
+    d = decode_cells(lines, MRZFormat.TD3)
+    assert d.lines[1][5] == "O" and d.lines[1][9] == "7"
+    assert d.checks_passed < d.checks_total
+
+
+def test_two_look_alikes_in_one_span_are_left_alone() -> None:
+    # a document number with two zeros, both read with O a candidate, one of them as O:
+    # which one is wrong is not known (either swap is one more chance of passing by luck)
+    from docsec.checkdigit.icao9303 import calc_check_digit as cd
+
+    number = "L808902C3"
+    rest = TD3[1][10:]
+    composite = number + cd(number) + rest[3:10] + rest[11:18] + rest[18:33]
+    second = number + cd(number) + rest[:-1] + cd(composite)
+    lines = [_proba(TD3[0]), _proba(second)]
+    _set(lines[1], 5, O=0.988, **{"0": 0.011})
+    _set(lines[1], 2, **{"0": 0.985, "O": 0.014})
+    d = decode_cells(lines, MRZFormat.TD3)
+    assert d.lines[1][5] == "O" and d.lines[1][2] == "0"
+    assert not any(c.column in (3, 6) for c in d.corrections)
+    # with the one look-alike alone the swap is made
+    _set(lines[1], 2, **{"0": 0.99999})
+    assert decode_cells(lines, MRZFormat.TD3).lines[1] == second
