@@ -166,6 +166,15 @@ _ALIGN_OUTLIER_MM = 0.6
 _ALIGN_SPREAD_MM = 10.0
 #: Largest change of the drift per mm (a scale or shear of 8 %).
 _ALIGN_MAX_SLOPE = 0.08
+#: Glyphs (those fitting the ink worst) at which a misreading is doubted.
+_DOUBTED_GLYPHS = 2
+#: How much worse than the side's other fields a field's text may fit with its doubted
+#: glyph left out (:func:`_doubted`): genuine fields read with one wrong letter 0.05-0.08
+#: below (a photographed OKONKWO read OKONXWO), a surname re-typed in Liberation Sans 0.27
+#: below, a date re-typed in DejaVu Serif 0.08-0.11 below (no one character helps it).
+_DOUBT_REST_GAP = 0.15
+#: Columns (px) either side of a glyph left out with it (its neighbours' anti-aliasing).
+_GLYPH_SIDE_PX = 2
 #: The MRZ field a visual-zone field shows.
 _MRZ_OF = {"date_of_birth": "date_of_birth", "date_of_expiry": "date_of_expiry",
            "valid_until": "date_of_expiry", "document_number": "document_number",
@@ -376,6 +385,86 @@ def _fit(ink: F32, texts: Sequence[str], path: Path,
         fit = _scaled_fit(ink, t, x0, y0, round(_GROW_X_MM * k), round(_GROW_DOWN_MM * k))
         if best is None or fit[0] > best[0]:
             best = (*fit, i)
+    return best
+
+
+def _glyph_fits(fit: _Fit, path: Path) -> list[tuple[float, int, float]]:
+    """Each glyph of ``fit``'s text (spaces aside): the correlation of its columns of the
+    set text with the ink under them where the field was found, its index, and the
+    correlation of the text's other columns (the glyph and a pixel or two either side of
+    it left out) with theirs."""
+    got = _set(fit.text, path, fit.size)
+    if got is None:
+        return []
+    t = _scaled(got[0], fit.scale)
+    ink = fit.ink[fit.y : fit.y + t.shape[0], fit.x : fit.x + t.shape[1]]
+    if ink.shape != t.shape:
+        return []
+    font = _font(path, float(max(4, round(fit.size))))
+    out = []
+    for i, c in enumerate(fit.text):
+        if c.isspace():
+            continue
+        a = round((_PAD_PX + font.getlength(fit.text[:i])) * fit.scale)
+        b = round((_PAD_PX + font.getlength(fit.text[: i + 1])) * fit.scale)
+        rest = np.ones(t.shape[1], bool)
+        rest[max(0, a - _GLYPH_SIDE_PX) : b + _GLYPH_SIDE_PX] = False
+        local, others = _corr(ink[:, a:b], t[:, a:b]), _corr(ink[:, rest], t[:, rest])
+        if local is not None and others is not None:
+            out.append((local, i, others))
+    return out
+
+
+def _corr(p: F32, q: F32) -> float | None:
+    """Normalised correlation of ``p`` with ``q`` (None when either is flat)."""
+    if p.size == 0:
+        return None
+    pc, qc = p - p.mean(), q - q.mean()
+    den = float(np.sqrt((pc * pc).sum() * (qc * qc).sum()))
+    return float((pc * qc).sum()) / den if den > 1e-6 else None
+
+
+def _alphabet(c: str, script: str) -> str:
+    """The characters a glyph read as ``c`` may be instead: capitals and digits for a
+    capital or digit, small letters for a small one (the script's letters)."""
+    if c.islower():
+        return _LOWER + (_LOWER_CYRILLIC if script != "latin" else "")
+    if c.isupper() or c.isdigit():
+        return _UPPER + _DIGITS + (_UPPER_CYRILLIC if script != "latin" else "")
+    return ""
+
+
+_UPPER, _LOWER, _DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz", "0123456789"
+_UPPER_CYRILLIC = "АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯ"
+_LOWER_CYRILLIC = _UPPER_CYRILLIC.lower()
+
+
+def _doubted(fit: _Fit, path: Path, script: str, peers: float) -> _Fit | None:
+    """``fit``'s text given OCR's doubt at one glyph: at each of the
+    :data:`_DOUBTED_GLYPHS` glyphs whose columns fit the ink worst, every character of its
+    kind (:func:`_alphabet`) set in its place in the model's face and fitted where the field
+    lies; the best text with one character changed, when it fits better than the text as
+    read (else None). Only a glyph the rest of the field does not share the misfit of is
+    doubted: the text's other columns must fit as well as the side's other fields do
+    (``peers``, their median fit) less :data:`_DOUBT_REST_GAP`; a field set in another
+    face misfits at every glyph, and its spacing with them."""
+    glyphs = sorted(_glyph_fits(fit, path))
+    if len(glyphs) < _MIN_GLYPHS:
+        return None
+    best: _Fit | None = None
+    for _local, i, rest in glyphs[:_DOUBTED_GLYPHS]:
+        if rest < peers - _DOUBT_REST_GAP:
+            continue
+        for c in _alphabet(fit.text[i], script):
+            if c == fit.text[i]:
+                continue
+            text = fit.text[:i] + c + fit.text[i + 1 :]
+            got = _set.__wrapped__(text, path, fit.size)
+            if got is None:
+                continue
+            g, x, y = _match(fit.ink, _scaled(got[0], fit.scale), fit.x, fit.y, 2, 1)
+            if g > (best.fit if best is not None else fit.fit):
+                best = fit._replace(fit=g, text=text, x=x, y=y)
     return best
 
 
@@ -646,9 +735,24 @@ def viz_font_consistent(ctx: Context) -> Finding:
         # below its peers; the others' scores stay above their deficit's)
         for name in sorted(deficits, key=deficits.__getitem__)[:_OTHER_FACES_TRIED]:
             f = fits[name]
-            path = MODEL_FONT_FILES[ctx.model.field(name).font]
+            spec = ctx.model.field(name)
+            path = MODEL_FONT_FILES[spec.font]
             other, face = _other_fit(f.ink, f.text, _cap_ratio(path) * f.size, f.x, f.y)
             score = deficits[name] + (f.fit - other if face else 0.0)
+            peers = f.fit - deficits[name] + (0.0 if f.sure else _UNSURE_TEXT_ALLOWANCE)
+            doubted = (_doubted(f, path, spec.script, peers) if score < VIZ_FONT_WEAK
+                       else None)  # fmt: skip
+            if doubted is not None:
+                # OCR's doubt at one glyph: the field scored with that text, when it fits
+                # better, against its peers; the other faces get the same doubt (each its
+                # better of the two texts: a letter wrong for the other face is no evidence)
+                o2, face2 = max(_other_fit(f.ink, doubted.text, _cap_ratio(path) * f.size,
+                                           doubted.x, doubted.y), (other, face))
+                s2 = (deficits[name] + doubted.fit - f.fit
+                      + (doubted.fit - o2 if face2 else 0.0))
+                if s2 > score:
+                    score, other, face = s2, o2, face2
+                    fits[name] = doubted
             if worst is None or score < worst[0]:
                 worst = (score, name, other, face)
         assert worst is not None

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 import cv2
 import numpy as np
@@ -252,3 +253,39 @@ def test_an_mrz_reprinted_in_another_face_fails_and_the_genuine_passes(
     assert genuine is not None and genuine.status == Status.PASS
     forged = _inspect(dict(make_doc(MODEL, "font.mrz_not_ocr_b").views)).finding(cid)
     assert forged is not None and forged.status == Status.FAIL, forged.message
+
+
+def _misread(rep: InspectionReport, name: str, at: int) -> dict[str, Any]:
+    """The report's readings with field ``name`` read surely but with its glyph ``at``
+    taken for another capital (K for X, as OCR misreads a photographed OKONKWO)."""
+    def wrong(value: str) -> str:
+        c = "X" if value[at] != "X" else "K"
+        return value[:at] + c + value[at + 1 :]
+
+    return {s: replace(r, viz={n: (replace(v, value=wrong(v.value), confidence=0.95)
+                                   if n == name else v) for n, v in (r.viz or {}).items()})
+            for s, r in rep.readings.items()}  # fmt: skip
+
+
+def test_a_genuine_field_read_with_one_wrong_letter_passes(
+        make_doc: MakeDoc, monkeypatch: pytest.MonkeyPatch) -> None:
+    rep = _inspect(dict(make_doc(MODEL, seed=11).views))
+    # no MRZ to correct the reading: only the print can give OCR's error away
+    ctx = _context(rep, readings=_misread(rep, "surname", 2), mrz=None)
+    f = viz_font_consistent(ctx)
+    assert f.status == Status.PASS, f.message
+    # without the doubt at the worst glyph, the misread letter fails the genuine field
+    monkeypatch.setattr(fonts, "_doubted", lambda *a: None)
+    g = viz_font_consistent(ctx)
+    assert g.status != Status.PASS and g.field == "surname", g.message
+    assert f.score is not None and g.score is not None and f.score > g.score
+
+
+@pytest.mark.skipif(not LIBERATION.exists(), reason="fonts-liberation2 is not installed")
+def test_a_retyped_field_is_not_rescued_by_the_doubt(make_doc: MakeDoc) -> None:
+    rep = _inspect(_retyped(make_doc(MODEL, seed=11), "surname", str(LIBERATION)))
+    # read right or with one letter wrong, a field typed in another face still fails
+    for readings in (rep.readings, _misread(rep, "surname", 2)):
+        f = viz_font_consistent(_context(rep, readings=readings, mrz=None))
+        assert f.status == Status.FAIL, f.message
+        assert f.field == "surname"
