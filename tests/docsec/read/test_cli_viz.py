@@ -75,5 +75,6 @@ def test_read_debug_writes_band_and_grid_pictures(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
     line = json.loads(result.output.strip().splitlines()[-1])
-    assert sorted(Path(p).name for p in line["debug"]) == ["td3.bands.png", "td3.grid.png"]
+    assert sorted(Path(p).name for p in line["debug"]) == [
+        "td3.bands.png", "td3.crops.png", "td3.grid.png"]
     assert all(Path(p).stat().st_size > 1000 for p in line["debug"])
