@@ -606,8 +606,19 @@ def microprint_sharp(ctx: Context) -> Finding:
         # chroma alone lifts the third colour of a genuine line (photos: up to 4.5)
         score = _MICRO_RANK_MAX / max(1e-6, screen) if dpi >= _SCREEN_MIN_DPI else np.inf
         spread = _edge_sigma(ctx, v, f.side)
-        if dpi >= _MICRO_MIN_DPI and (spread is None or spread <= _MICRO_MAX_SIGMA):
+        if dpi >= _MICRO_MIN_DPI and spread is not None and spread <= _MICRO_MAX_SIGMA:
             score = min(score, texture / _micro_min(spread))
+        elif score >= 1.0 and spread is None:
+            # no text edges to measure the blur on: the letters cannot be held to a level
+            # (a genuine photo of unknown blur measured 0.62 of the softest level)
+            return make_finding(
+                cid, Status.NOT_APPLICABLE,
+                "the capture's sharpness could not be measured (no sharp text edges found), "
+                "so its 0.25 mm letters cannot be judged (retake the photo in focus, scan the "
+                "page at 300 dpi or examine it under a 10x loupe).",
+                "резкость снимка измерить не удалось (нет чётких краёв текста), буквы 0,25 мм "
+                "оценить нельзя (переснимите в фокусе, отсканируйте с 300 dpi или осмотрите "
+                "под лупой 10x).", view=v, box_mm=box)
         elif score >= 1.0 and dpi < _MICRO_MIN_DPI:
             return make_finding(
                 cid, Status.NOT_APPLICABLE,

@@ -169,3 +169,15 @@ def test_one_ink_microprint_in_a_jpeg_is_one_ink_and_a_cmy_line_is_not(quality: 
     cmy[top:bottom] = np.where(dots, paper - (150, 140, 120), paper)
     cmy = cv2.GaussianBlur(cmy, (0, 0), 0.8) + rng.normal(0, 2.0, cmy.shape)
     assert prints._line_screen(cmy.astype(np.float32), top, bottom) > prints._MICRO_RANK_MAX
+
+
+def test_microprint_of_a_capture_whose_blur_cannot_be_measured_is_not_judged(
+        make_doc: MakeDoc, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a soft capture with no text edges to measure its blur on (glare, a registration that
+    # misses the fields): its letters cannot be held to any level, so no fail
+    views = {k: cv2.GaussianBlur(v, (0, 0), 1.3) for k, v in make_doc("uto_visa_mrva").views.items()
+             if k in _LIGHTS}  # fmt: skip
+    monkeypatch.setattr(prints, "_edge_sigma", lambda *a: None)
+    status, message = _status(views, "feature.microprint.sharp")
+    assert status == Status.NOT_APPLICABLE, (status, message)
+    assert "sharpness could not be measured" in message
