@@ -5,9 +5,18 @@ Each sub-command group lives in its own module and is registered here.
 
 from __future__ import annotations
 
-import typer
+import os
 
-from docsec import __version__
+# One image is worked on per thread (a command, or one of the service's worker threads):
+# BLAS's own threads only contend with them. The OCR-B recogniser's one matrix product of a
+# few hundred rows takes about 1.5 ms on one thread and tens of ms on two on a busy machine.
+# Set before numpy is first imported; a value the caller set is kept.
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import typer  # noqa: E402
+
+from docsec import __version__  # noqa: E402
 
 app = typer.Typer(
     name="docsec",
