@@ -127,6 +127,26 @@ def test_tiled_strokes_repeat_and_random_strokes_do_not() -> None:
     assert _repeat_share(tiled > 0, blank, 100) > FIBRES_REPEAT_MAX
 
 
+def _tiled_strokes(shape: tuple[int, int], tile: int, count: int, rng: np.random.Generator,
+                   with_random: bool = False) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+    """``count`` strokes repeated on a ``tile``-pixel grid (a printed fibre pattern) and,
+    with ``with_random``, as many strokes of the same lengths placed at random."""
+    tiled = np.zeros(shape, np.uint8)
+    rand = np.zeros(shape, np.uint8)
+    strokes = [(rng.uniform(0, tile), rng.uniform(0, tile), rng.uniform(0, np.pi),
+                rng.uniform(6, 14)) for _ in range(count)]  # fmt: skip
+    for ty in range(0, shape[0], tile):
+        for tx in range(0, shape[1], tile):
+            for x, y, a, n in strokes:
+                p0 = (int(tx + x), int(ty + y))
+                cv2.line(tiled, p0, (int(p0[0] + n * np.cos(a)), int(p0[1] + n * np.sin(a))), 1)
+                if with_random:
+                    q = (int(rng.uniform(0, shape[1])), int(rng.uniform(0, shape[0])))
+                    b = rng.uniform(0, np.pi)
+                    cv2.line(rand, q, (int(q[0] + n * np.cos(b)), int(q[1] + n * np.sin(b))), 1)
+    return tiled, rand
+
+
 def test_a_tile_met_in_a_narrow_strip_repeats_and_a_dashed_line_does_not() -> None:
     # a card's blank paper can be a strip a few millimetres high: a tile's strokes (at
     # random angles) meet there in a band as narrow as a line's, but are not a line
@@ -134,15 +154,7 @@ def test_a_tile_met_in_a_narrow_strip_repeats_and_a_dashed_line_does_not() -> No
     shape = (212, 337)  # a TD1 card at 100 dpi
     blank = np.zeros(shape, bool)
     blank[180:202, 6:331] = True  # a 5.6 mm strip of blank paper
-    tiled = np.zeros(shape, np.uint8)
-    tile = 100  # 25 mm
-    strokes = [(rng.uniform(0, tile), rng.uniform(0, tile), rng.uniform(0, np.pi),
-                rng.uniform(6, 14)) for _ in range(40)]  # fmt: skip
-    for ty in range(0, shape[0], tile):
-        for tx in range(0, shape[1], tile):
-            for x, y, a, n in strokes:
-                p0 = (int(tx + x), int(ty + y))
-                cv2.line(tiled, p0, (int(p0[0] + n * np.cos(a)), int(p0[1] + n * np.sin(a))), 1)
+    tiled, _ = _tiled_strokes(shape, 100, 40, rng)  # a 25 mm tile
     dashes = np.zeros(shape, np.uint8)
     for x in range(8, 330, 14):  # a dashed edge along the strip: pieces along the shift
         cv2.line(dashes, (x, 190), (x + 8, 190), 1)
@@ -158,19 +170,7 @@ def test_a_tile_seen_again_only_in_a_small_blank_room_repeats_and_random_strokes
     shape = (212, 337)
     blank = np.zeros(shape, bool)
     blank[160:200, 6:331] = True
-    tiled = np.zeros(shape, np.uint8)
-    rand = np.zeros(shape, np.uint8)
-    tile = 90
-    strokes = [(rng.uniform(0, tile), rng.uniform(0, tile), rng.uniform(0, np.pi),
-                rng.uniform(6, 14)) for _ in range(10)]  # fmt: skip
-    for ty in range(0, shape[0], tile):
-        for tx in range(0, shape[1], tile):
-            for x, y, a, n in strokes:
-                p0 = (int(tx + x), int(ty + y))
-                cv2.line(tiled, p0, (int(p0[0] + n * np.cos(a)), int(p0[1] + n * np.sin(a))), 1)
-                q = (int(rng.uniform(0, shape[1])), int(rng.uniform(0, shape[0])))
-                b = rng.uniform(0, np.pi)
-                cv2.line(rand, q, (int(q[0] + n * np.cos(b)), int(q[1] + n * np.sin(b))), 1)
+    tiled, rand = _tiled_strokes(shape, 90, 10, rng, with_random=True)
     assert _repeat_share(tiled > 0, blank, 100) > FIBRES_REPEAT_MAX
     assert _repeat_share(rand > 0, blank, 100) < FIBRES_REPEAT_MAX
 
