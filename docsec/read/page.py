@@ -46,6 +46,12 @@ __all__ = [
 #: Largest distance (share of the page diagonal) between the MRZ-derived page corners and
 #: the page edges found near them for the edges to replace the MRZ prediction.
 _SNAP_SHARE = 0.06
+#: A page refined on its MRZ-predicted quad alone whose corners reach further than this
+#: share of its diagonal outside the capture was snapped onto other print (a card's
+#: printed frame, a design line), not onto the page's edges: the page candidates of the
+#: whole capture are then tried too, as in a thorough search (a flat capture of a card
+#: snapped 20 px over its top edge, 2 % of the diagonal, read its fields' dates wrong).
+_OUTSIDE_SHARE = 0.01
 
 # Centre of an OCR-B glyph from its drawing origin: half the advance of a font whose
 # capitals are 2.42 mm high (capitals are 0.73 em, the advance 0.723 em).
@@ -133,6 +139,16 @@ def _from_match(match: PageMatch, source: str) -> PageFit:
                    match.side, source, match.score)  # fmt: skip
 
 
+def _outside(quad: np.ndarray, shape: tuple[int, ...]) -> bool:
+    """Whether a corner of ``quad`` lies beyond :data:`_OUTSIDE_SHARE` of its diagonal
+    outside an image of ``shape``."""
+    h, w = shape[:2]
+    margin = _OUTSIDE_SHARE * float(np.linalg.norm(quad[2] - quad[0]))
+    xs, ys = quad[:, 0], quad[:, 1]
+    return bool(xs.min() < -margin or ys.min() < -margin
+                or xs.max() > w + margin or ys.max() > h + margin)
+
+
 def locate_page(
     image: np.ndarray, mrz_page: PageFit | None = None, *, thorough: bool = True
 ) -> PageFit | None:
@@ -151,6 +167,9 @@ def locate_page(
     if mrz_page is not None and mrz_page.model is not None and mrz_page.quad_xy is not None:
         match = find_page(image, prior_quad_xy=mrz_page.quad_xy, models=(mrz_page.model.id,),
                           prior_only=not thorough)  # fmt: skip
+        if not thorough and match is not None and _outside(match.quad_xy, image.shape):
+            match = find_page(image, prior_quad_xy=mrz_page.quad_xy,
+                              models=(mrz_page.model.id,))  # fmt: skip
         if match is None or match.side != mrz_page.side:
             return mrz_page
         diag = float(np.linalg.norm(mrz_page.quad_xy[2] - mrz_page.quad_xy[0]))

@@ -134,3 +134,16 @@ def test_cli_writes_the_rectified_page(tmp_path) -> None:  # type: ignore[no-unt
     written = cv2.imread(str(out_dir / "vr.png"))
     assert written is not None
     assert written.shape[:2] == get_model("uto_vehicle_registration").canonical_px(150)[::-1]
+
+
+def test_mrz_page_snapped_outside_the_capture_is_searched_again() -> None:
+    # a flat render of a TD2 card: its MRZ-predicted quad refined alone snapped 20 px over
+    # the top edge and turned 2 degrees (a design line), which misread a date in its fields
+    doc = make_document("uto_card_td2", rng=785410051, scenario="falsified.chemical_erasure",
+                        reference_date=dt.date(2026, 1, 15), dpi=200)  # fmt: skip
+    image = doc.views["white"]
+    page = read_document(image, viz=False).page
+    assert page is not None and page.quad_xy is not None
+    h, w = image.shape[:2]
+    truth = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float64)
+    assert _corner_error(page.quad_xy, truth) < 0.01
