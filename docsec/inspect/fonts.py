@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import string
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -38,6 +39,7 @@ from docsec.inspect.checkbase import (
     _judge,
     _lum,
     _na,
+    _ncc,
     _parabola_peak,
     _per_side,
     _ref_crop,
@@ -412,19 +414,9 @@ def _glyph_fits(fit: _Fit, path: Path) -> list[tuple[float, int, float]]:
         b = round((_PAD_PX + font.getlength(fit.text[: i + 1])) * fit.scale)
         rest = np.ones(t.shape[1], bool)
         rest[max(0, a - _GLYPH_SIDE_PX) : b + _GLYPH_SIDE_PX] = False
-        local, others = _corr(ink[:, a:b], t[:, a:b]), _corr(ink[:, rest], t[:, rest])
-        if local is not None and others is not None:
-            out.append((local, i, others))
+        if b > a and rest.any():
+            out.append((_ncc(ink[:, a:b], t[:, a:b]), i, _ncc(ink[:, rest], t[:, rest])))
     return out
-
-
-def _corr(p: F32, q: F32) -> float | None:
-    """Normalised correlation of ``p`` with ``q`` (None when either is flat)."""
-    if p.size == 0:
-        return None
-    pc, qc = p - p.mean(), q - q.mean()
-    den = float(np.sqrt((pc * pc).sum() * (qc * qc).sum()))
-    return float((pc * qc).sum()) / den if den > 1e-6 else None
 
 
 def _alphabet(c: str, script: str) -> str:
@@ -437,7 +429,7 @@ def _alphabet(c: str, script: str) -> str:
     return ""
 
 
-_UPPER, _LOWER, _DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz", "0123456789"
+_UPPER, _LOWER, _DIGITS = string.ascii_uppercase, string.ascii_lowercase, string.digits
 _UPPER_CYRILLIC = "АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯ"
 _LOWER_CYRILLIC = _UPPER_CYRILLIC.lower()
 
