@@ -25,6 +25,13 @@ Three different questions are answered with three different tables; none stands 
   propose candidate values, which the print decides (each candidate set in the field's
   typeface and compared with the ink: :mod:`docsec.read.vizmatch`); they never change a
   reading by themselves.
+* :data:`PREFIX_LOOKALIKES`: digits a sans-serif capital of a document number's printed
+  prefix is read as on blurred photos, accepted only in the prefix's place
+  (:mod:`docsec.read.viz`).
+* :data:`MRZ_SURE_SWAPS`: OCR-B characters the MRZ recogniser reads one for the other
+  *surely* when another cut or printer made them. The decoder swaps the single such
+  character of a check-digit span of letters and digits when that makes the failing digit
+  pass, and counts it unsure after (:mod:`docsec.read.decode`).
 
 >>> lookalike_class('O') == lookalike_class('0') == lookalike_class('D')
 True
@@ -43,8 +50,10 @@ from types import MappingProxyType
 
 __all__ = [
     "HOMOGLYPHS",
+    "MRZ_SURE_SWAPS",
     "OCR_DIGIT_FOR",
     "OCR_LETTER_FOR",
+    "PREFIX_LOOKALIKES",
     "PRINT_DIGIT_LOOKALIKES",
     "PRINT_LETTER_LOOKALIKES",
     "REGISTRY_CLASSES",
@@ -123,6 +132,15 @@ PRINT_LETTER_LOOKALIKES: Mapping[str, tuple[str, ...]] = MappingProxyType({
     ".": (",", ""),
     ",": (".", ""),
 })
+
+#: (read, printed) pairs of a number prefix's capitals on blurred photos: ``7`` for ``Z``,
+#: ``1`` for ``L``.
+PREFIX_LOOKALIKES: frozenset[tuple[str, str]] = frozenset({("7", "Z"), ("1", "L")})
+
+#: MRZ characters read surely one for the other from another OCR-B cut or printer (the
+#: Sharp cut's ``0`` read ``O`` at 0.988, its ``O`` read ``0`` at 0.977, in document
+#: numbers and optional data of the independent reading set).
+MRZ_SURE_SWAPS: Mapping[str, str] = MappingProxyType({"O": "0", "0": "O"})
 
 _CLASS_OF = {c: i for i, cls in enumerate(REGISTRY_CLASSES) for c in cls}
 

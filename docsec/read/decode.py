@@ -37,6 +37,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from docsec.checkdigit.icao9303 import calc_check_digit
+from docsec.lookalikes import MRZ_SURE_SWAPS
 from docsec.mrz.countries import category
 from docsec.mrz.formats import LAYOUTS, CheckDigitSpec, Layout, MRZFormat
 from docsec.ocr.ocrb import CLASSES
@@ -46,7 +47,6 @@ __all__ = [
     "CLASS_INDEX",
     "DOCUMENT_CODE_FIRST",
     "FORMATS_BY_SHAPE",
-    "LOOKALIKES",
     "LOW_CONFIDENCE",
     "UNSURE",
     "Correction",
@@ -400,7 +400,7 @@ def _choose(
 
     With no unsure character in the span, a single ``O`` or ``0`` of a field that holds
     letters and digits whose look-alike is a candidate is swapped when that makes the
-    digit pass (:data:`LOOKALIKES`)."""
+    digit pass (:data:`~docsec.lookalikes.MRZ_SURE_SWAPS`)."""
     unsure = sorted(
         (p for p in positions if conf[p[0]][p[1]] < UNSURE and p not in verified),
         key=lambda p: conf[p[0]][p[1]],
@@ -441,12 +441,6 @@ def _choose(
     return changes
 
 
-#: OCR-B characters another cut or printer makes the recogniser read one for the other
-#: surely (the Sharp cut's 0 read O at 0.988, its O read 0 at 0.977, in document numbers
-#: and optional data of the independent set), where a field holds letters and digits.
-LOOKALIKES = {"O": "0", "0": "O"}
-
-
 def _swap_lookalike(
     spec: CheckDigitSpec,
     positions: list[tuple[int, int]],
@@ -455,9 +449,10 @@ def _swap_lookalike(
     allowed: dict[tuple[int, int], frozenset[str]],
     verified: set[tuple[int, int]],
 ) -> list[tuple[int, int, str, str]]:
-    """The swap of the one look-alike (:data:`LOOKALIKES`) of ``spec``'s span that makes it
-    pass, applied to ``text``; none when the span holds two or more such characters (which
-    one is wrong is not known) or the swap does not make it pass. Only characters of
+    """The swap of the one look-alike (:data:`~docsec.lookalikes.MRZ_SURE_SWAPS`) of
+    ``spec``'s span that makes it pass, applied to ``text``; none when the span holds two
+    or more such characters (which one is wrong is not known) or the swap does not make it
+    pass. Only characters of
     fields of letters and digits (a date, a name or a code field has its own character
     set) whose look-alike has a probability of at least
     :attr:`~docsec.read.params.DecodeParams.candidate_floor` are candidates."""
@@ -466,14 +461,15 @@ def _swap_lookalike(
         for line, col in positions
         if (line, col) not in verified
         and (line, col) not in allowed
-        and text[line][col] in LOOKALIKES
-        and proba[line][col][CLASS_INDEX[LOOKALIKES[text[line][col]]]] >= DECODE.candidate_floor
+        and text[line][col] in MRZ_SURE_SWAPS
+        and proba[line][col][CLASS_INDEX[MRZ_SURE_SWAPS[text[line][col]]]]
+        >= DECODE.candidate_floor
     ]
     if len(swaps) != 1:
         return []
     line, col = swaps[0]
     old = text[line][col]
-    text[line][col] = LOOKALIKES[old]
+    text[line][col] = MRZ_SURE_SWAPS[old]
     if _check_ok(spec, text):
         return [(line, col, old, text[line][col])]
     text[line][col] = old

@@ -36,7 +36,12 @@ import cv2
 import numpy as np
 
 from docsec.errors import OCRError
-from docsec.lookalikes import OCR_DIGIT_FOR, OCR_LETTER_FOR, VIN_DIGIT_FOR_LETTER
+from docsec.lookalikes import (
+    OCR_DIGIT_FOR,
+    OCR_LETTER_FOR,
+    PREFIX_LOOKALIKES,
+    VIN_DIGIT_FOR_LETTER,
+)
 from docsec.models import MONTHS, DocumentModel, FieldSpec, format_date, mm_to_px
 from docsec.ocr.tesseract import OcrWord, ocr_words
 from docsec.read.page import PageFit, rectify
@@ -246,9 +251,6 @@ _SEXES = frozenset({"M", "F", "X"})
 #: On the generator's captures (20 a tier) Tesseract lost a passport's lone ``P`` in 4
 #: of 4 hard photos; by shape 6 of 11 were read, none wrong.
 _SHAPE_READ = {"sex": "MFX", "document_code": "PIACV"}
-#: Shapes a sans-serif capital of a number prefix is misread as on blurred photos
-#: (``7`` for ``Z``, ``1`` for ``L``), accepted only in the prefix's place.
-_PREFIX_LOOKALIKES = frozenset({("7", "Z"), ("1", "L")})
 #: Look-alikes of digits where a digit must stand, and of capitals where a capital must.
 _AS_DIGIT = str.maketrans(dict(OCR_DIGIT_FOR))
 _AS_LETTER = str.maketrans(dict(OCR_LETTER_FOR))
@@ -276,7 +278,7 @@ def _month(text: str) -> str | None:
 def _is_prefix(read: str, prefix: str) -> bool:
     """Whether ``read`` is the number prefix, each capital as read or as a digit look-alike."""
     return len(read) == len(prefix) and all(
-        r == p or OCR_LETTER_FOR.get(r) == p or (r, p) in _PREFIX_LOOKALIKES
+        r == p or OCR_LETTER_FOR.get(r) == p or (r, p) in PREFIX_LOOKALIKES
         for r, p in zip(read, prefix, strict=True)
     )
 
