@@ -221,6 +221,7 @@ def inspect_document(
     readings: dict[str, Reading] = {}
     unplaced: list[Reading] = []
     pages: dict[str, PageFit] = {}
+    frames: dict[str, tuple[int, int]] = {}
     model: DocumentModel | None = None
     renamed: dict[str, dict[str, NDArray[np.uint8]]] = {}
     # a VIN plate is supplied with a vehicle's papers, which carry no MRZ: their page is
@@ -232,7 +233,7 @@ def inspect_document(
         anchor = "white" if side == "front" else "white_back"
         if anchor not in group:
             continue
-        known = _page_of_known_model(group[anchor], anchor, model, pages)
+        known = _page_of_known_model(group[anchor], anchor, model, pages, frames)
         reading = known or read_document(group[anchor], name=anchor, viz=False,
                                          reference_date=ref_date, page_first=vehicle)  # fmt: skip
         page = reading.page
@@ -247,6 +248,7 @@ def inspect_document(
             continue
         readings[real] = reading
         pages[real] = page
+        frames[real] = (group[anchor].shape[0], group[anchor].shape[1])
         if model is None or (reading.mrz is not None and page.model.mrz is not None):
             model = page.model
         renamed[real] = {
@@ -311,16 +313,31 @@ def inspect_document(
                             heat=dict(ctx.memo.get("heat", {})))  # fmt: skip
 
 
+#: Largest move (share of the page diagonal) of the other side's outline, refined onto
+#: this capture's page edges, that still says the card was turned over where it lay: cards
+#: turned over on one comparator frame moved 0-0.6 % (generator, both capture kinds), a card
+#: moved on the glass by a couple of millimetres or more moves 2 % and more, and its refined
+#: outline may have been caught by an edge of the design (the independent set's cards
+#: moved 1.6-12.5 %, and the outline refined onto them scored 0.07-0.19 below the page).
+CARD_MOVED = 0.012
+
+
 def _page_of_known_model(image: NDArray[np.uint8], name: str, model: DocumentModel | None,
-                         done: Mapping[str, PageFit]) -> Reading | None:
+                         done: Mapping[str, PageFit],
+                         frames: Mapping[str, tuple[int, int]] | None = None) -> Reading | None:
     """The reading of a side that carries no MRZ once the other side's MRZ has named the
     model: its page located among that model's sides only (None to read it in full).
 
-    ``done`` holds the page fit of each side read so far. The card turned over on a
-    comparator lies where it lay: the other side's page outline is tried first (refined
-    onto this capture's edges and matched with this side's template, a few milliseconds);
-    only when it does not show this side is the capture searched for page candidates
-    (a few hundred milliseconds)."""
+    ``done`` holds the page fit of each side read so far, ``frames`` the (rows, columns) of
+    its capture. The card turned over on a comparator lies where it lay: when this capture
+    has the other side's frame size, the other side's page outline is tried first (refined
+    onto this capture's edges and matched with this side's template, a few milliseconds).
+    The capture is searched for page candidates (a few hundred milliseconds) only when that
+    outline does not show this side, when the frames differ (the sides were captured apart:
+    the other side's outline says nothing of where this one lies) or when the outline had
+    to move by more than :data:`CARD_MOVED` of the page diagonal onto this capture's edges
+    (the card moved when it was turned over: the page the search finds replaces the
+    refined outline, which was pulled onto whatever edges lay near it)."""
     if model is None or model.mrz is None or model.mrz.side not in done:
         return None
     from docsec.read.pagefind import PageMatch, find_page
@@ -332,16 +349,42 @@ def _page_of_known_model(image: NDArray[np.uint8], name: str, model: DocumentMod
         return m is not None and m.side != mrz_side and m.side not in done
 
     other = done[mrz_side].quad_xy
+    frame = None if frames is None else frames.get(mrz_side)
+    same_frame = frame is None or frame == (image.shape[0], image.shape[1])
     match = None
-    if other is not None:
-        match = find_page(image, models=(model.id,), prior_quad_xy=other, prior_only=True)
+    prior = other if other is not None and same_frame else None
+    if prior is not None:
+        match = find_page(image, models=(model.id,), prior_quad_xy=prior, prior_only=True)
+        if usable(match) and match is not None and card_moved(prior, match.quad_xy):
+            # the outline was dragged onto whatever edges lie near it (the design's, a
+            # guilloche band's) and its template score says little at 96 pixels: the page
+            # the capture's own outline gives is taken when the search finds one
+            searched = find_page(image, models=(model.id,))
+            if usable(searched):
+                match = searched
     if not usable(match):
-        match = find_page(image, models=(model.id,))
+        match = find_page(image, models=(model.id,), prior_quad_xy=prior)
     if match is None or not usable(match):
         return None
     page = PageFit(match.model, match.quad_xy, match.orientation, match.page_mm_to_capture(),
                    match.side, "edges", match.score)  # fmt: skip
     return Reading(name, None, page, None, None, {"page": (time.perf_counter() - t) * 1000})
+
+
+def card_moved(prior_xy: NDArray[np.float64], found_xy: NDArray[np.float64]) -> bool:
+    """Whether the page found from the other side's outline ``prior_xy`` lies more than
+    :data:`CARD_MOVED` of the outline's diagonal from it (any corner, either corner order).
+
+    >>> q = np.array([[0.0, 0.0], [860.0, 0.0], [860.0, 540.0], [0.0, 540.0]])
+    >>> card_moved(q, q + 3.0), card_moved(q, q + 30.0)
+    (False, True)
+    """
+    from docsec.imaging.geometry import order_quad
+
+    a = order_quad(np.asarray(prior_xy, np.float64))
+    b = order_quad(np.asarray(found_xy, np.float64))
+    diag = max(float(np.linalg.norm(a[2] - a[0])), 1.0)
+    return float(np.abs(a - b).max()) / diag > CARD_MOVED
 
 
 def _mrz_candidates(reading: Reading, image: NDArray[np.uint8]) -> list[NDArray[np.float64]]:

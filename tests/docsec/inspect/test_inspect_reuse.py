@@ -66,8 +66,39 @@ def test_a_first_side_captured_elsewhere_is_searched_for(
     front = rep.readings["front"].page
     assert front is not None and front.side == "front"
     assert _searches(calls) == 1, calls
+    # another frame size: the sides were captured apart, the outline is not even tried
+    assert not any(kw.get("prior_only") for kw in calls), calls
     assert front.quad_xy is not None and front.quad_xy[:, 0].min() > 100
     assert rep.views["white"].quality >= QUALITY_MIN
+
+
+def _on_table(img: np.ndarray, dx: int, dy: int) -> np.ndarray:
+    """``img`` on a light table 60 px wider each way, moved ``dx``, ``dy`` from its centre."""
+    border = [236] * 3 if img.ndim == 3 else 236
+    return cv2.copyMakeBorder(img, 60 + dy, 60 - dy, 60 + dx, 60 - dx, cv2.BORDER_CONSTANT,
+                              value=border)  # fmt: skip
+
+
+@pytest.mark.parametrize(("dx", "dy", "searched"), [(0, 0, 0), (20, 14, 1), (16, 10, 1)])
+def test_a_card_moved_when_turned_over_is_searched_for(
+        make_doc: MakeDoc, monkeypatch: pytest.MonkeyPatch, dx: int, dy: int,
+        searched: int) -> None:
+    doc = make_doc("uto_id_td1")
+    # one frame size for both sides (a flatbed's whole bed): the card was turned over and
+    # slid 2-3 % of its diagonal; the second side's outline, pulled onto the first side's
+    # design edges nearby, still correlates with the template at 96 pixels (0.76-0.92)
+    views = {name: _on_table(img, 0, 0) if name.endswith("_back") else _on_table(img, dx, dy)
+             for name, img in doc.views.items()}  # fmt: skip
+    calls = _spy(monkeypatch)
+    rep = inspect_document(views, reference_date=REF, viz=False)
+    front = rep.readings["front"].page
+    assert front is not None and front.side == "front" and front.quad_xy is not None
+    assert _searches(calls) == searched, calls
+    h, w = doc.views["white"].shape[:2]
+    truth = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float64) + [60 + dx, 60 + dy]
+    assert np.abs(front.quad_xy - truth).max() < 6, front.quad_xy
+    assert rep.views["white"].quality >= QUALITY_MIN
+    assert [f for f in rep.failed() if f.startswith("feature.")] == []
 
 
 def _reads_bands(monkeypatch: pytest.MonkeyPatch) -> list[int]:
