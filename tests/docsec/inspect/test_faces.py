@@ -351,3 +351,78 @@ def test_a_close_look_alike_fails_and_the_genuine_ghost_image_passes(mode: str) 
             m.setattr(inspect_module, "TRACE_CHECKS", {})
             inspect_document(views, reference_date=REF, level=1, viz=False)
         assert got and got[0].status == status, (seed, mode, got and got[0].score)
+
+
+# --- robust to what a genuine capture does ----------------------------------------------------
+
+
+def test_a_saturated_face_is_compared_without_its_chroma_but_another_face_still_fails() -> None:
+    """A skin rendered at full red leaves the red-to-green ratio showing only green: a lamp
+    falling off across it (a photo) then moves the chroma although the face is the same.
+    The saturated pixels are left out of the chroma cue (the cue itself when most are),
+    so the holder's own photo passes and a look-alike still fails."""
+    import docsec.inspect.faces as faces
+
+    for seed in (3, 5):
+        portrait, face = make_face(seed, _PORTRAIT_PX)
+        same = _as_portrait(render_face(lookalike(face, seed + 100, strength=0.0), _TRAVELLER_PX))
+        other = _as_portrait(render_face(lookalike(face, seed + 200, strength=0.25),
+                                         _TRAVELLER_PX))  # fmt: skip
+        w = portrait.shape[1]
+        # a reddish lamp falling off across the page, red saturating over the face
+        ramp = np.linspace(1.1, 0.9, w, dtype=np.float32)[None, :, None]
+        lit = np.clip(portrait.astype(np.float32) * ramp * np.float32([1.5, 1.0, 1.0]), 0, 255)
+        assert float((lit.max(axis=2) >= faces.HOLDER_CLIP_LEVEL).mean()) > 0.5
+        near = _holder_distance(lit, same)
+        far = _holder_distance(lit, other)
+        assert near < HOLDER_DISTANCE_MAX < far, (seed, near, far)
+        with pytest.MonkeyPatch.context() as m:  # saturation ignored: the holder fails
+            m.setattr(faces, "HOLDER_CLIP_LEVEL", 256)
+            assert _holder_distance(lit, same) > HOLDER_DISTANCE_MAX
+
+
+def _present_score(white: NDArray[np.uint8], monkeypatch: pytest.MonkeyPatch) -> Finding:
+    import docsec.inspect as inspect_module
+    from docsec.inspect.faces import ghost_image_present
+
+    got: list[Finding] = []
+
+    def grab(ctx: Context) -> Finding:
+        got.append(ghost_image_present(ctx))
+        return got[-1]
+
+    with monkeypatch.context() as m:
+        m.setattr(inspect_module, "FEATURE_CHECKS", {"grab": (grab, ())})
+        m.setattr(inspect_module, "TRACE_CHECKS", {})
+        inspect_document({"white": white}, reference_date=REF, level=1, viz=False)
+    return got[0]
+
+
+@pytest.mark.slow
+def test_a_dim_blurred_capture_keeps_its_ghost_image_and_a_box_without_one_fails(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The ghost image's spread is measured at the reference's exposure: a dim, blurred,
+    tinted photo of a genuine ghost image passes; the same box showing the design alone
+    (the ghost image left out) fails, sharp or dim."""
+    import cv2
+
+    import docsec.generate.document as document
+    from docsec.inspect.faces import GHOST_PRESENT_MIN
+
+    white = np.asarray(make_document(_MODEL, rng=_SEED, reference_date=REF, dpi=200,
+                                     views=("white",)).views["white"])  # fmt: skip
+    with monkeypatch.context() as m:  # the same document printed without its ghost image
+        m.setattr(document, "ghost_from",
+                  lambda portrait, size: np.full((size[1], size[0]), 255, np.uint8))
+        bare = np.asarray(make_document(_MODEL, rng=_SEED, reference_date=REF, dpi=200,
+                                        views=("white",)).views["white"])  # fmt: skip
+    assert np.abs(bare.astype(int) - white.astype(int)).max() > 40
+
+    def dim(img: NDArray[np.uint8]) -> NDArray[np.uint8]:
+        tint = img.astype(np.float32) * np.float32([0.78, 0.85, 0.8])
+        return np.asarray(np.clip(cv2.GaussianBlur(tint, (0, 0), 1.2), 0, 255), np.uint8)
+
+    for img, ok in ((white, True), (dim(white), True), (bare, False), (dim(bare), False)):
+        f = _present_score(img, monkeypatch)
+        assert f.score is not None and (f.score > GHOST_PRESENT_MIN) == ok, f.score
+        assert f.status == (Status.PASS if ok else Status.FAIL)
