@@ -315,10 +315,11 @@ def inspect_document(
 
 #: Largest move (share of the page diagonal) of the other side's outline, refined onto
 #: this capture's page edges, that still says the card was turned over where it lay: cards
-#: turned over on one comparator frame moved 0-0.6 % (generator, both capture kinds), a card
-#: moved on the glass by a couple of millimetres or more moves 2 % and more, and its refined
-#: outline may have been caught by an edge of the design (the independent set's cards
-#: moved 1.6-12.5 %, and the outline refined onto them scored 0.07-0.19 below the page).
+#: turned over in one comparator frame moved 0-0.66 % (generator, 179 rendered, scanned and
+#: photographed cards of two seeds), but for one white card on a white scanner lid whose
+#: outline was caught by the guilloche's edge (1.95 %: the search's page scores higher
+#: there); a card slid 2-3 % of its diagonal is followed by the outline's refinement only
+#: partly (pulled onto design edges, yet still correlating 0.76-0.92 with the template).
 CARD_MOVED = 0.012
 
 
