@@ -5,6 +5,8 @@ Registered in :data:`docsec.inspect.features.FEATURE_CHECKS`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import cv2
 import numpy as np
 from numpy.typing import NDArray
@@ -132,15 +134,50 @@ _RANK_FLOOR = 0.5
 #: scans 1.0-2.4, photos up to 1.3; copies scanned 3.9-40 (the independent set's CMY copy
 #: 7.7), rendered 30+.
 _RANK_MAX = 3.5
+#: Least line coverage of the guilloche (:func:`_line_cover`) over the reference's, the
+#: median over tiles: a copy's dot screen drops the pale tints of its fine lines, which fade
+#: and break up. Genuine scans (generator and independent set, 190-266 dpi) 0.65-0.95,
+#: photos sampled at 190 dpi or more 0.57+; copies scanned 0.13-0.48 (the independent
+#: set's JPEG scans, whose screen no longer shows, 0.27-0.48), photographed 0.11-0.36.
+_COVER_MIN = 0.53
+#: Share of the reference's line depth (paper less its darkest print) a pixel must lie
+#: below the paper to count as line, both images smoothed by :data:`_COVER_SIGMA` pixels
+#: (sensor noise, a screen's dots); the capture's depth is scaled by its paper level.
+_COVER_DEPTH, _COVER_SIGMA = 0.3, 1.0
+#: Brightest paper (95th percentile of a tile's luminance, levels) the coverage is read at:
+#: a capture exposed into clipping washes the pale tints out of genuine lines (a photo whose
+#: paper reads 252: 0.28-0.43), and a copy's screen whitening its paper there cannot be told
+#: from it; fewer than :data:`_COVER_TILES` tiles read leave the mark unjudged.
+_COVER_PAPER_MAX, _COVER_TILES = 250.0, 3
+
+
+def _line_cover(img: F32, ref: F32, free: NDArray[np.bool_]) -> float | None:
+    """The share of the ``free`` pixels of ``img`` darker than its paper by
+    :data:`_COVER_DEPTH` of the reference's line depth, over the same share of ``ref``
+    (None on a tile too bright to judge or without lines)."""
+    g = np.asarray(cv2.GaussianBlur(_lum(img), (0, 0), _COVER_SIGMA), np.float32)[free]
+    r = np.asarray(cv2.GaussianBlur(_lum(ref), (0, 0), _COVER_SIGMA), np.float32)[free]
+    if g.size == 0:
+        return None
+    pg, pr = float(np.percentile(g, 95)), float(np.percentile(r, 95))
+    depth = pr - float(np.percentile(r, 5))
+    if pg >= _COVER_PAPER_MAX or depth < 15.0 or pr <= 0:
+        return None
+    want = float(np.mean(r < pr - _COVER_DEPTH * depth))
+    got = float(np.mean(g < pg - _COVER_DEPTH * depth * pg / pr))
+    return got / max(want, 1e-3)
 
 
 def _print_texture(ctx: Context, f: FeatureSpec, v: RegisteredView, check_id: str,
                    ok: tuple[str, str], bad: tuple[str, str]) -> Finding:
-    """Two marks of a copy, sampled in tiles, each over what genuine print shows: the
-    halftone-screen energy over the reference's (over :data:`_SCREEN_MAX`) and the third
+    """Three marks of a copy, sampled in tiles, each over what genuine print shows: the
+    halftone-screen energy over the reference's (over :data:`_SCREEN_MAX`), the third
     colour of the print over the paper's noise (over :data:`_RANK_MAX`, judged only when
-    plain paper shows to measure that noise on); the score is the larger of the two ratios,
-    and fails above 1. Not applicable on a capture too coarse to show a screen."""
+    plain paper shows to measure that noise on), and the fine lines' coverage under the
+    reference's (:func:`_line_cover`, under :data:`_COVER_MIN`: pale line tints a screen
+    drops, which still shows where the capture's blur and JPEG have taken the dots
+    themselves off); the score is the largest of the three ratios, and fails above 1. Not
+    applicable on a capture too coarse to show a screen."""
     box = _clip_box(ctx, f.box_mm)
     coarse = _too_coarse(check_id, v, box, "guilloche", "гильоширную сетку")
     if coarse is not None:
@@ -148,6 +185,7 @@ def _print_texture(ctx: Context, f: FeatureSpec, v: RegisteredView, check_id: st
     mine_sum = ref_sum = 0.0
     n = 0
     ranks: list[F32] = []
+    covers: list[float] = []
     personal = _personal_boxes(ctx, f.side)
     for t in _tiles(ctx, f.side, box):
         img = v.crop(t, _TEXTURE_DPI)
@@ -160,6 +198,10 @@ def _print_texture(ctx: Context, f: FeatureSpec, v: RegisteredView, check_id: st
         if not blank.any():
             continue
         ref = _resize(_ref_crop(ctx, f.side, "white", t), img.shape[:2])
+        if free.mean() >= 0.5:
+            c = _line_cover(img, ref, free)
+            if c is not None:
+                covers.append(c)
         ref = np.asarray(cv2.GaussianBlur(ref, (0, 0), 0.7), np.float32)
         mine_sum += float(_screen_map(img)[blank].sum())
         ref_sum += float(_screen_map(ref)[blank].sum())
@@ -176,6 +218,8 @@ def _print_texture(ctx: Context, f: FeatureSpec, v: RegisteredView, check_id: st
     if noise is not None and ranks:  # the colour rank is judged against measured noise only
         rank = float(np.median(np.concatenate(ranks))) / max(_RANK_FLOOR, noise)
         score = max(score, rank / _RANK_MAX)
+    if len(covers) >= _COVER_TILES:
+        score = max(score, _COVER_MIN / max(1e-6, float(np.median(covers))))
     if score > 1.0:
         e = _screen_map(v.crop(box, _TEXTURE_DPI))
         _heat(ctx, check_id, v, box, np.asarray(cv2.GaussianBlur(e, (0, 0), 4), np.float32))
@@ -184,7 +228,8 @@ def _print_texture(ctx: Context, f: FeatureSpec, v: RegisteredView, check_id: st
 
 
 def guilloche_continuous(ctx: Context) -> Finding:
-    """Halftone-screen energy of the guilloche area over the reference's; fails above."""
+    """A copy's marks in the guilloche area (:func:`_print_texture`): screen energy, third
+    colour, faded lines; fails above 1."""
     cid = "feature.guilloche.continuous"
 
     def one(f: FeatureSpec) -> Finding:
@@ -194,10 +239,10 @@ def guilloche_continuous(ctx: Context) -> Finding:
         return _print_texture(ctx, f, v, cid,
                               ("The guilloche lines are continuous, with no screen dots.",
                                "Линии гильоширной сетки непрерывны, растра нет."),
-                              ("The guilloche lines break into halftone dots: scanned and "
-                               "reprinted.",
-                               "Линии гильоширной сетки распадаются на растровые точки: "
-                               "скан и печать."))  # fmt: skip
+                              ("The guilloche lines break into halftone dots or fade and "
+                               "break up: scanned and reprinted.",
+                               "Линии гильоширной сетки распадаются на растровые точки или "
+                               "бледнеют и прерываются: скан и печать."))  # fmt: skip
 
     return _per_side(ctx, "guilloche", cid, one)
 #: Gaussian scale (pixels at :data:`_TEXTURE_DPI`) below which the screen's dots lie: a
@@ -427,17 +472,19 @@ def _micro_min(spread: float | None) -> float:
 
 
 #: Most third colour (:func:`_third_colour`) of the microprint line over the paper's beside
-#: it (floored at :data:`_MICRO_RANK_FLOOR`), judged where a dot screen can show
-#: (:data:`_SCREEN_MIN_DPI`): genuine lines at most 1.6 on the independent set's scans and
-#: photos and 1.84 on the generator's (160 captures); a copy through a CMY screen 5.9-35 on
-#: the independent set's scans, 150-2500 rendered, the generator's scanned 9. Copies whose
-#: scan kept no fine colour (JPEG chroma subsampling at 200 dpi: line 0.2-0.3, as genuine)
-#: cannot be told by colour and are left to the letter texture.
-_MICRO_RANK_MAX = 3.0
+#: it (:func:`_line_screen`: unclipped pixels, the paper's floored at
+#: :data:`_MICRO_RANK_FLOOR`), judged where a dot screen can show (:data:`_SCREEN_MIN_DPI`):
+#: genuine lines at most 1.70 on the generator's scans and photos (seeds 11 and 12, 220
+#: captures) and 1.42 on the independent set's (seeds 11, 12 and 2026); a copy through a
+#: CMY screen 2.26-18 on the independent set's scans, 200+ rendered. Copies whose JPEG scan
+#: kept no fine colour (1.0-1.6, as genuine) cannot be told by colour and are left to the
+#: letter texture.
+_MICRO_RANK_MAX = 1.95
 #: Least third colour (levels squared) the line's is taken over: a JPEG's chroma subsampling
 #: leaves the paper beside it 0.00-0.10 while the edges of genuine one-ink letters keep
-#: 0.13-0.24 (a floor of 0.05 made genuine lines read 3.8-4.3).
-_MICRO_RANK_FLOOR = 0.15
+#: 0.13-0.32 (a floor of 0.15 let a genuine independent scan read 1.85, and a JPEG of
+#: quality 95 2.1).
+_MICRO_RANK_FLOOR = 0.2
 #: Least sampling of the line (dpi) at which its 0.25 mm letters still span 1.7 pixels and
 #: show their strokes: genuine photos sampled at 159 dpi lose them (texture 0.036).
 _MICRO_MIN_DPI = 170.0
@@ -550,15 +597,34 @@ def _letter_texture(crop: F32, top: int, bottom: int) -> float:
     return float(np.sqrt(max(0.0, energy - noise))) / max(_MIN_INK, ink)
 
 
-def _line_screen(crop: F32, top: int, bottom: int) -> float:
+def _line_screen(crop: F32, top: int, bottom: int,
+                 fallback: Callable[[], float | None] | None = None) -> float:
     """The third colour (:func:`_third_colour`) of the line ``top:bottom`` of ``crop`` over
-    that of the paper strips beyond :data:`_PAPER_GAP_MM` above and below it, both medians,
-    the paper's floored at :data:`_MICRO_RANK_FLOOR`."""
+    that of the paper strips beyond :data:`_PAPER_GAP_MM` above and below it, both medians
+    over pixels whose :data:`_RANK_WIN` window holds no clipped channel (clipping takes the
+    noise off a pale paper: a genuine line on a pink paper whose red channel saturates read
+    3.4 times a paper of 0.0), the paper's floored at :data:`_MICRO_RANK_FLOOR`. When the
+    strips show fewer than :data:`_MICRO_STRIP_MIN_PX` such pixels, what ``fallback``
+    gives (the page's plain paper, :func:`_paper_rank`) stands for them."""
     rank = _third_colour(crop)
     gap = round(_PAPER_GAP_MM * _MICRO_DPI / 25.4)
     paper = np.r_[0 : max(1, top - gap), min(crop.shape[0] - 1, bottom + gap) : crop.shape[0]]
-    return float(np.median(rank[top:bottom])) / max(_MICRO_RANK_FLOOR,
-                                                    float(np.median(rank[paper])))
+    clipped = (_chan_max(crop) >= _CLIP_LEVEL) | (_chan_min(crop) <= 255 - _CLIP_LEVEL)
+    near = cv2.dilate(clipped.astype(np.uint8), np.ones((_RANK_WIN, _RANK_WIN), np.uint8)) == 0
+    line_ok, paper_ok = near[top:bottom], near[paper]
+    line = rank[top:bottom]
+    mine = float(np.median(line[line_ok] if line_ok.sum() >= _MICRO_STRIP_MIN_PX else line))
+    if paper_ok.sum() >= _MICRO_STRIP_MIN_PX:
+        noise = float(np.median(rank[paper][paper_ok]))
+    else:
+        page = fallback() if fallback is not None else None
+        noise = page if page is not None else float(np.median(rank[paper]))
+    return mine / max(_MICRO_RANK_FLOOR, noise)
+
+
+#: Least unclipped pixels (at :data:`_MICRO_DPI`) the line's or the strips' third colour is
+#: read on: a tenth of a 40 mm line's strips.
+_MICRO_STRIP_MIN_PX = 300
 
 
 def microprint_sharp(ctx: Context) -> Finding:
@@ -600,7 +666,7 @@ def microprint_sharp(ctx: Context) -> Finding:
                                 "it to read the capture's noise on.",
                                 "микротекст у края страницы: нет бумаги рядом для оценки "
                                 "шума снимка.", view=v, box_mm=box)  # fmt: skip
-        screen = _line_screen(crop, top, bottom)
+        screen = _line_screen(crop, top, bottom, lambda: _paper_rank(ctx, f.side))
         dpi = _sampling_dpi(v, box)
         # a copy's dot screen shows only where the capture resolves it; below that, JPEG
         # chroma alone lifts the third colour of a genuine line (photos: up to 4.5)

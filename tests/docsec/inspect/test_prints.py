@@ -181,3 +181,64 @@ def test_microprint_of_a_capture_whose_blur_cannot_be_measured_is_not_judged(
     status, message = _status(views, "feature.microprint.sharp")
     assert status == Status.NOT_APPLICABLE, (status, message)
     assert "sharpness could not be measured" in message
+
+
+def test_microprint_on_a_paper_whose_red_channel_clips_is_one_ink_and_its_copy_is_not() -> None:
+    """A pale pink paper saturates the scanner's red channel: clipping takes the noise off
+    the paper beside the line (third colour 0.0) but not off the letters, whose pixels are
+    darker; the line is held to the noise of unclipped pixels, not to the clipped paper."""
+    rng = np.random.default_rng(52)
+    h, w, top, bottom = 36, 500, 14, 20
+    paper = np.array([262, 228, 222], np.float32)  # red past the sensor's range: clips at 255
+    img = np.empty((h, w, 3), np.float32)
+    img[:] = paper
+    img[31:] = (205, 210, 222)  # a pale blue-grey print at the foot: not clipped
+    letters = rng.random((bottom - top, w)) < 0.5  # 0.25 mm letters at 200 dpi
+    genuine = img.copy()
+    genuine[top:bottom] = np.where(letters[..., None], paper - (90, 100, 96), paper)
+    dots = np.stack([rng.random((bottom - top, w)) < 0.4 for _ in range(3)], axis=-1)
+    copy = img.copy()
+    copy[top:bottom] = np.where(dots, paper - (160, 140, 120), paper)
+    for a in (genuine, copy):
+        a[:] = cv2.GaussianBlur(a, (0, 0), 0.8) + rng.normal(0, 1.8, a.shape)
+    genuine, copy = (np.clip(a, 0, 255).astype(np.float32) for a in (genuine, copy))
+    assert prints._line_screen(genuine, top, bottom) < prints._MICRO_RANK_MAX
+    assert prints._line_screen(copy, top, bottom) > prints._MICRO_RANK_MAX
+
+
+def _pale_lines(rng: np.random.Generator) -> np.ndarray:
+    """A guilloche tile at 200 dpi: wavy pale-green lines two pixels wide on a cream paper."""
+    h = w = 64
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    phase = yy + 3.0 * np.sin(xx / 5.0 + rng.uniform(0, 6))
+    cover = cv2.GaussianBlur((np.abs(((phase % 7.0) - 3.5)) < 1.0).astype(np.float32), (0, 0), 0.5)
+    paper, ink = np.array([240, 236, 226], np.float32), np.array([170, 200, 185], np.float32)
+    return np.asarray(paper * (1 - cover[..., None]) + ink * cover[..., None], np.float32)
+
+
+def _faded(tile: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """What a colour copy's dot screen leaves of ``tile``'s pale lines (the independent set's
+    copies, scanned: paper 248 against 240 and lines at a third of their depth): the light
+    tints fall between the screen's smallest dots, the paper whitens, and a few dots stay."""
+    paper = np.array([240, 236, 226], np.float32)
+    white = np.array([248, 246, 240], np.float32)
+    dots = (rng.random(tile.shape[:2]) < 0.08)[..., None] * np.array([60, 40, 50], np.float32)
+    return np.asarray(white + (tile - paper) * 0.35 - dots, np.float32)
+
+
+def test_line_cover_keeps_a_scanned_guilloche_and_drops_a_copys_faded_lines() -> None:
+    rng = np.random.default_rng(11)
+    ref = _pale_lines(rng)
+    free = np.ones(ref.shape[:2], bool)
+
+    def scanned(img: np.ndarray, gain: float) -> np.ndarray:
+        # a flatbed: its own blur, exposure and noise, the dot screen's colour averaged away
+        out = cv2.GaussianBlur(img, (0, 0), 0.8) * gain + rng.normal(0, 2.0, img.shape)
+        return np.clip(out, 0, 255).astype(np.float32)
+
+    genuine = prints._line_cover(scanned(ref, 0.97), ref, free)
+    copy = prints._line_cover(scanned(_faded(ref, rng), 0.97), ref, free)
+    assert genuine is not None and genuine > prints._COVER_MIN * 1.15, genuine
+    assert copy is not None and copy < prints._COVER_MIN / 1.15, copy
+    # exposed into clipping: the paper reads 255 and the pale tints cannot be judged
+    assert prints._line_cover(scanned(ref, 1.12), ref, free) is None
