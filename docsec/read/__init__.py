@@ -166,10 +166,11 @@ def read_mrz(
     The bands are read in the band finder's order, first with Otsu's global ink threshold.
     The search stops at a trusted, confident reading (:func:`_settled`); once a reading is
     complete (:func:`_complete`: every check digit passes, the composite included) no
-    further band is read, only the band it came from again with the locally relative
-    threshold, which may vouch for its unsure characters. Without a complete reading every
-    band is read again with the locally relative threshold (print faded by a lighting
-    gradient or glare), the first :data:`_LOCAL_BANDS` of them, stopping at a complete one.
+    further band is read, only the band it came from again, in the direction it was read
+    in, with the locally relative threshold, which may vouch for its unsure characters.
+    Without a complete reading every band is read again with the locally relative
+    threshold (print faded by a lighting gradient or glare), the first
+    :data:`_LOCAL_BANDS` of them, stopping at a complete one.
 
     Still without a complete reading, the first :data:`_DEBLUR_BANDS` bands whose
     gradients show a hand-held phone's streak (:mod:`docsec.read.deblur`) are read again
@@ -190,10 +191,15 @@ def read_mrz(
         bands = find_mrz_bands(gray, max_candidates=max_bands)
     best, source = _read_bands(gray, bands, clf, local=False)
     if best is None or not _settled(best):
-        # the band of a complete reading again, or the first bands when none was complete
-        once = best is not None and _complete(best)
-        again = [bands[source]] if once else bands[:_LOCAL_BANDS]
-        other, _ = _read_bands(gray, again, clf, local=True, best=best, until_complete=not once)
+        # the band of a complete reading again, in the direction it was read in (turned
+        # by 180 degrees the band is other text, whose check digits cannot all pass), or
+        # the first bands in both directions when no reading was complete
+        if best is not None and _complete(best) and source is not None:
+            index, flip = source
+            other, _ = _read_bands(gray, [bands[index]], clf, local=True, best=best,
+                                   until_complete=False, flips=(flip,))  # fmt: skip
+        else:
+            other, _ = _read_bands(gray, bands[:_LOCAL_BANDS], clf, local=True, best=best)
         best = other if other is not None else best
     if best is None or not _complete(best):
         # characters run together by a hand-held phone's streak: the first bands again,
@@ -274,17 +280,20 @@ def _read_bands(
     local: bool,
     best: BandRead | None = None,
     until_complete: bool = True,
-) -> tuple[BandRead | None, int]:
-    """The best reading of ``bands`` (or ``best`` when none scores higher) and the index
-    of the band it came from (-1: ``best`` as given), read with the ``local`` ink
-    threshold; stops after the direction that makes the best reading settled (or
-    complete, when ``until_complete``)."""
-    source = -1
+    flips: tuple[bool, ...] = (False, True),
+) -> tuple[BandRead | None, tuple[int, bool] | None]:
+    """The best reading of ``bands`` (or ``best`` when none scores higher) and where it
+    came from: the band's index and whether it was read turned by 180 degrees (None:
+    ``best`` as given), read with the ``local`` ink threshold in the directions ``flips``;
+    stops after the direction that makes the best reading settled (or complete, when
+    ``until_complete``)."""
+    source: tuple[int, bool] | None = None
     for i, band in enumerate(bands):
-        for readings in read_band(gray, band, clf, local=local):
+        for flip, readings in zip(flips, read_band(gray, band, clf, flips=flips, local=local),
+                                  strict=True):  # fmt: skip
             for reading in readings:
                 if best is None or reading.score > best.score:
-                    best, source = reading, i
+                    best, source = reading, (i, flip)
             if best is not None and (_settled(best) or (until_complete and _complete(best))):
                 return best, source
     return best, source

@@ -304,11 +304,24 @@ def _candidate(group: list[_Bar], scale: float) -> BandCandidate:
 # ------------------------------------------------------------------ character chains
 
 
+def _labelled(binary: np.ndarray) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
+    """``cv2.connectedComponentsWithStats`` (8-connected) of ``binary``: labels counted in
+    16 bits when they fit (the same labels and statistics at half the cost of 32-bit
+    labels), else in 32."""
+    try:
+        count, labels, stats, centres = cv2.connectedComponentsWithStats(
+            binary, connectivity=8, ltype=cv2.CV_16U
+        )
+    except cv2.error:  # more than 65,535 components (a noise texture): 32-bit labels
+        count, labels, stats, centres = cv2.connectedComponentsWithStats(binary, connectivity=8)
+    return int(count), labels, stats, centres
+
+
 def _components(binary: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Centres ``(n, 2)``, sizes ``(n,)`` and second moments ``(n, 3)`` (variance along x,
     along y, covariance) of the character-sized ink components."""
     p = LOCATE
-    count, labels, stats, centres = cv2.connectedComponentsWithStats(binary, connectivity=8)
+    count, labels, stats, centres = _labelled(binary)
     st = stats[1:].astype(np.float64)
     w, h, area = st[:, 2], st[:, 3], st[:, 4]
     size = np.maximum(w, h)
@@ -317,8 +330,11 @@ def _components(binary: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]
         & (area <= 0.85 * w * h + 2)  # solid blocks are not characters
         & (np.minimum(w, h) * 8 >= size)  # neither are hairlines
     )  # fmt: skip
-    # second moments of every component from its ink pixels (one pass over the ink)
-    ys, xs = np.nonzero(binary)
+    # second moments of every component from its ink pixels (one pass over the ink, in
+    # row order as np.nonzero gives it: cv2.findNonZero is three times faster)
+    found = cv2.findNonZero(binary)
+    xy = found.reshape(-1, 2) if found is not None else np.zeros((0, 2), np.int32)
+    xs, ys = xy[:, 0], xy[:, 1]
     lab = labels[ys, xs]
     n = np.maximum(np.bincount(lab, minlength=count), 1).astype(np.float64)
     mx, my = np.bincount(lab, xs, count) / n, np.bincount(lab, ys, count) / n

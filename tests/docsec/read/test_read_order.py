@@ -82,6 +82,40 @@ def test_a_complete_untrusted_reading_reads_only_its_own_band_again(
     assert asked == []
 
 
+def test_the_local_re_read_of_a_complete_reading_keeps_its_direction(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    seen: list[tuple[bool, tuple[bool, ...]]] = []
+    read_in: list[bool] = []  # the direction Otsu's threshold read the MRZ in
+    real = getattr(read_module, "read_band")  # noqa: B009 - not in __all__
+
+    def spy(gray: np.ndarray, band: BandCandidate, clf: object, *, local: bool = False,
+            flips: tuple[bool, ...] = (False, True)) -> Iterator[list[BandRead]]:  # fmt: skip
+        seen.append((local, tuple(flips)))
+        turns = real(gray, band, clf, local=local, flips=flips)
+        for flip, readings in zip(flips, turns, strict=True):
+            if readings and not local:
+                read_in.append(flip)
+            # every check digit passes, one character unsure: complete, not trusted
+            yield [replace(r, unverified_low=1, unsure=((0, 7),)) for r in readings]
+
+    monkeypatch.setattr(read_module, "read_band", spy)
+    _opinions(monkeypatch)
+    page = render_mrz_page(TD3)
+    directions = []
+    for image in (page, np.ascontiguousarray(page[::-1, ::-1])):  # upright, upside down
+        seen.clear()
+        read_in.clear()
+        r = read_mrz(image, bands=_bands(image, 2))
+        assert r is not None and r.lines == TD3 and not r.trusted
+        # read both ways with Otsu's threshold (stopping at the MRZ), then again only
+        # the way the MRZ read, and no other band
+        assert len(read_in) == 1
+        assert seen == [(False, (False, True)), (True, (read_in[0],))]
+        directions.append(read_in[0])
+    assert directions[0] != directions[1]  # the page turned reads the band's other way
+
+
 def test_an_incomplete_reading_reads_every_band_and_asks_tesseract(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
