@@ -426,3 +426,52 @@ def test_a_dim_blurred_capture_keeps_its_ghost_image_and_a_box_without_one_fails
         f = _present_score(img, monkeypatch)
         assert f.score is not None and (f.score > GHOST_PRESENT_MIN) == ok, f.score
         assert f.status == (Status.PASS if ok else Status.FAIL)
+
+
+def test_a_ghost_box_distorted_by_the_registration_is_mapped_back_but_another_face_not() -> None:
+    """A page registered with a slightly wrong perspective distorts the ghost image's box
+    against the portrait's (an independent scan of a visa: 8.5 % wider, 5 % sheared): the
+    last alignment maps the genuine ghost image back within its bound, so it passes; the
+    same map cannot make another face fit, and a distortion beyond the bound is left alone."""
+    import cv2
+
+    from docsec.generate.document import ghost_from
+    from docsec.inspect.faces import _REFINE_MAX, _printer_tones, _refine
+
+    def distorted(img: NDArray[np.float32], sx: float, shear: float) -> NDArray[np.float32]:
+        h, w = img.shape
+        m = np.float32([[sx, shear, -(sx - 1) * w / 2 - shear * h / 2], [0, 1, 0]])
+        return np.asarray(cv2.warpAffine(img, m, (w, h), borderMode=cv2.BORDER_REPLICATE),
+                          np.float32)  # fmt: skip
+
+    spreads = _ghost_spreads_of("uto_visa_mrva")
+    limit = float(_face_table()["ghost_distance_max"])
+    portrait, face = make_face(7, (252, 331))
+    other, _ = make_face(8, (252, 331))
+    size = (142, 173)
+
+    def gray(img: NDArray[np.uint8]) -> NDArray[np.float32]:
+        g = img.astype(np.float32) @ np.asarray([0.299, 0.587, 0.114], np.float32)
+        return np.asarray(cv2.resize(g, size, interpolation=cv2.INTER_AREA), np.float32)
+
+    small = gray(portrait)
+    free = np.ones(small.shape, bool)
+    keep = free.copy()
+    keep[:6], keep[-6:], keep[:, :6], keep[:, -6:] = (False,) * 4
+    toned = _printer_tones(small, free)
+    mine = ghost_from(portrait, size).astype(np.float32)
+    theirs = ghost_from(other, size).astype(np.float32)
+    for sx, shear in ((1.085, 0.05), (1.0, 0.046)):
+        assert max(sx - 1, shear) <= _REFINE_MAX
+        bent = distorted(mine, sx, shear)
+        before, _ = _ghost_distance({"uv365": bent}, toned, free, keep, spreads)
+        after, _ = _ghost_distance({"uv365": _refine(bent, toned, keep)}, toned, free, keep,
+                                   spreads)  # fmt: skip
+        assert after < limit < before, (sx, shear, before, after)
+        wrong = distorted(theirs, sx, shear)
+        far, _ = _ghost_distance({"uv365": _refine(wrong, toned, keep)}, toned, free, keep,
+                                 spreads)  # fmt: skip
+        assert far > limit, (sx, shear, far)
+    # beyond the bound the map is not made: the ghost image stays as placed
+    bent = distorted(mine, 1.0 + 2 * _REFINE_MAX, 0.0)
+    assert np.array_equal(_refine(bent, toned, keep), bent)
