@@ -105,6 +105,32 @@ _BEND_OUTLIER = 0.3
 #: A line's bend is followed only when the fit moves some cell by this many patch
 #: pixels or more (an eighth of a pitch); below it the straight grid stands.
 _BEND_MIN = 3.0
+#: Ink density of a normalised strip above which a pixel is a glyph's when the cells are
+#: moved onto the glyphs (:func:`_column_shifts`): print under glare keeps 0.15-0.3 of
+#: the line's contrast, which :attr:`GridParams.ink` (0.3) loses.
+_REFINE_INK = 0.15
+#: A line's cells are moved onto its glyphs only when the fit moves some cell by this
+#: share of a pitch or more: below it the recogniser's window holds the glyph anyway.
+_REFINE_MIN = 0.2
+#: ... and never by more than this many pitches: a fit that far off numbered the glyphs
+#: wrongly (other ink, glyphs run together), and the grid's own shifts cover whole cells.
+_REFINE_MAX = 1.2
+#: A line is refined only when this share of its cells holds a glyph found.
+_REFINE_FOUND = 0.75
+#: Grids of one band (best first by their reading on the grid alone) whose cells are moved
+#: onto the glyphs and whose faint print is stretched when their check digits do not all
+#: pass.
+_REFINE_READS = 2
+#: A cell's ink is stretched to full density (:func:`_stretched`) when its darkest ink
+#: reaches less than this density: glare leaves print at 0.15-0.5, clear print reaches 1.
+_FAINT = 0.6
+#: ... by at most this factor: paper under glare with JPEG noise reaches about 0.1, which
+#: must not become ink.
+_STRETCH_MAX = 4.0
+#: Share of a stretched cell's probabilities kept (the rest spread over every output), so
+#: that it is never above :attr:`DecodeParams.unsure` (0.95): a check digit may change
+#: it, and two of them in one span vouch for neither.
+_FAINT_KEEP = 0.9
 
 
 @dataclass(frozen=True)
@@ -537,9 +563,11 @@ def _map(hom: np.ndarray, pts: np.ndarray) -> np.ndarray:
 def _line_strips(
     patch: np.ndarray, hom: np.ndarray, n: int, n_lines: int,
     bends: Sequence[np.ndarray] | None = None, spans: Sequence[tuple[float, float]] = (),
+    moves: Sequence[np.ndarray | None] = (),
 ) -> list[np.ndarray]:  # fmt: skip
     """Canonical strips of the lines on the grid ``hom``, each line moved by its
-    :func:`_bends` offsets (held constant beyond the columns observed, ``spans``)."""
+    :func:`_bends` offsets (held constant beyond the columns observed, ``spans``) and
+    its strip columns by ``moves`` (grid columns, one a strip column: :func:`_column_shifts`)."""
     mid_col = (n - 1) / 2
     a, b = _map(hom, np.array([[mid_col, 0.0], [mid_col + 1, 0.0]]))
     pitch_img = float(np.hypot(*(b - a)))
@@ -557,7 +585,8 @@ def _line_strips(
             [0.0, 1.0 / (PITCH * spacing), j - STRIP_H / 2 / (PITCH * spacing)],
             [0.0, 0.0, 1.0],
         ])  # fmt: skip
-        if bends is None:
+        move = moves[j] if j < len(moves) else None
+        if bends is None and move is None:
             strips.append(
                 cv2.warpPerspective(
                     patch, hom @ s, (width, STRIP_H),
@@ -568,17 +597,20 @@ def _line_strips(
             continue
         uu, vv = np.meshgrid(np.arange(width, dtype=np.float64),
                              np.arange(STRIP_H, dtype=np.float64))  # fmt: skip
+        if move is not None:
+            uu = uu + PITCH * move[None, :]
         grid = np.stack([uu.ravel(), vv.ravel(), np.ones(uu.size)], axis=1) @ (hom @ s).T
         # a degenerate grid (a fit through the horizon) maps some pixels to infinity:
         # they are sampled at the patch's corner like any other point off the patch
         w = grid[:, 2:3]
         safe = np.abs(w) > 1e-9
         xy = np.where(safe, grid[:, :2] / np.where(safe, w, 1.0), -1.0)
-        cols = uu[0] / PITCH - MARGIN / PITCH - 0.5
-        lo, hi = spans[j] if j < len(spans) else (0.0, n - 1.0)
-        t = 2.0 * np.clip(cols, lo, hi) / max(n - 1, 1) - 1.0
-        offset = np.polynomial.polynomial.polyval(t, bends[j]).T  # (width, 2)
-        xy = xy.reshape(STRIP_H, width, 2) + offset[None, :, :]
+        xy = xy.reshape(STRIP_H, width, 2)
+        if bends is not None:
+            cols = uu[0] / PITCH - MARGIN / PITCH - 0.5
+            lo, hi = spans[j] if j < len(spans) else (0.0, n - 1.0)
+            t = 2.0 * np.clip(cols, lo, hi) / max(n - 1, 1) - 1.0
+            xy = xy + np.polynomial.polynomial.polyval(t, bends[j]).T[None, :, :]
         strips.append(
             cv2.remap(patch, xy[..., 0].astype(np.float32), xy[..., 1].astype(np.float32),
                       cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)  # fmt: skip
@@ -751,6 +783,29 @@ def _read_lines(
     # windows too (five times the recogniser's work), which decides their confidence
     # (ranked by score and check digits, which the glyph check leaves alone)
     quick = [read(k, _SHIFTS[:1], glyphs=False) for k in range(len(plans))]
+    # the best grids whose check digits fail (or pass on a reading that is no MRZ: a date
+    # read with fillers) are cut again with their cells moved onto the line's glyphs,
+    # found down to faint print (glare, shade: :func:`_column_shifts`)
+    for k in sorted(range(len(plans)), key=lambda k: -quick[k].score)[:_REFINE_READS]:
+        if quick[k].checks_passed == quick[k].checks_total and quick[k].plausible:
+            continue
+        hom, points, n, n_lines, _ = plans[k]
+        moves = [_column_shifts(norm, n) for norm in cells[k].norms]
+        variants = []
+        base = cells[k]
+        if any(m is not None for m in moves):
+            base = _cut_grid(patch, hom, n, n_lines, points, moves)
+            variants.append(base)
+        # ... and their faint print stretched to full density
+        stretched = [_stretched(norm, n) for norm in base.norms]
+        faint = tuple((j, col) for j, (_, cols) in enumerate(stretched) for col in cols)
+        if faint:
+            variants.append(replace(base, norms=tuple(nm for nm, _ in stretched), faint=faint))
+        for variant in variants:
+            probs = _lines_proba(classifier, variant.norms, [n] * len(variant.norms))
+            plans.append(plans[k])
+            cells.append(replace(variant, at_grid=probs))
+            quick.append(read(len(plans) - 1, _SHIFTS[:1], glyphs=False))
     best = sorted(range(len(plans)), key=lambda k: -quick[k].score)[:_FULL_READS]
     # ... when on the grid alone they pass the check digits over data an MRZ needs: the
     # shifted windows only make unsure characters less sure, and on the independent set
@@ -777,22 +832,27 @@ def _sure(quick: BandRead) -> bool:
 class _GridCells:
     """A grid's line strips (canonical), their normalised strips and the recogniser's
     probabilities (every output, junk included; ``float32``) of their cells on the grid
-    itself, one row a cell, line after line (empty until computed)."""
+    itself, one row a cell, line after line (empty until computed). ``faint`` are the
+    0-based ``(line, column)`` of cells whose ink was stretched (:func:`_stretched`):
+    never read surely."""
 
     strips: tuple[np.ndarray, ...]
     norms: tuple[np.ndarray, ...]
     at_grid: np.ndarray
+    faint: tuple[tuple[int, int], ...] = ()
 
 
 def _cut_grid(
-    patch: np.ndarray, hom: np.ndarray, n: int, n_lines: int, points: Sequence[np.ndarray]
+    patch: np.ndarray, hom: np.ndarray, n: int, n_lines: int, points: Sequence[np.ndarray],
+    moves: Sequence[np.ndarray | None] = (),
 ) -> _GridCells:
     """The line strips of the grid ``hom`` (following the lines' bends through
-    ``points``) and their normalised strips."""
+    ``points``, and each line's strip columns moved by ``moves``) and their normalised
+    strips."""
     bends = _bends(hom, points, n) if points else None
     spans = [(float(p[:, 0].min()), float(p[:, 0].max())) if len(p) else (0.0, n - 1.0)
              for p in points]  # fmt: skip
-    strips = tuple(_line_strips(patch, hom, n, n_lines, bends, spans))
+    strips = tuple(_line_strips(patch, hom, n, n_lines, bends, spans, moves))
     norms = tuple(normalise_strip(s) for s in strips)
     return _GridCells(strips, norms, np.empty((0, N_OUTPUTS), np.float32))
 
@@ -871,6 +931,12 @@ def _read_grid(
     strips, norms = cells.strips, cells.norms
     known = cells.at_grid if len(cells.at_grid) else None
     full = _lines_proba(classifier, norms, [n] * len(norms), shifts, known)
+    if cells.faint:
+        # stretched faint print is not what the recogniser's confidence was measured on:
+        # its characters stay unsure (a check digit may still vouch for one a span)
+        rows = [j * n + col for j, col in cells.faint]
+        full = full.copy()
+        full[rows] = _FAINT_KEEP * full[rows] + (1.0 - _FAINT_KEEP) / N_OUTPUTS
     # the decoder's arithmetic in double precision, as its thresholds were set
     proba = _split_rows(full[:, : len(CLASSES)].astype(np.float64), [n] * len(norms))
     proba_all = np.vstack(proba)
@@ -910,17 +976,18 @@ def _read_grid(
     )
 
 
-def _glyph_centres(norm: np.ndarray) -> np.ndarray:
+def _glyph_centres(norm: np.ndarray, ink: float = GRID.ink) -> np.ndarray:
     """Centres (strip x) of the glyphs of a normalised canonical strip, left to right.
 
     Ink pieces (:class:`~docsec.read.params.GridParams`) covering the line's middle are
     joined where they overlap along the line (a glyph broken by faint print); a piece
     wider than one glyph (glyphs run together by blur) is split at the pitch, its
-    glyphs as wide as the line's typical single glyph.
+    glyphs as wide as the line's typical single glyph. ``ink`` is the ink density a
+    glyph's pixels pass.
     """
     top = (STRIP_H - CROP_H) // 2
     rows = norm[top : top + CROP_H]
-    binary = (rows > GRID.ink).astype(np.uint8)
+    binary = (rows > ink).astype(np.uint8)
     count, _, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
     mid = STRIP_H / 2 - top
     reach = GRID.mid_band * PITCH
@@ -985,6 +1052,76 @@ def misplaced_cells(norm: np.ndarray, n: int) -> list[int]:
     if len(np.unique(shift)) > 1:
         return list(range(n))
     return [int(i) for i in bad]
+
+
+def _stretched(norm: np.ndarray, n: int) -> tuple[np.ndarray, list[int]]:
+    """A normalised canonical strip of ``n`` cells with the ink of its faint cells
+    stretched to full density, and the 0-based columns of the cells stretched.
+
+    The strip's levels are set a few pitches at a time (:func:`~docsec.ocr.ocrb.
+    normalise_strip`), so print under a glare spot beside dark print stays faint, and the
+    recogniser, which learnt glyphs at full density, reads a faint ``Z`` as ``I`` and a
+    faint ``O`` as a filler. Each cell is scaled by its own darkest ink (the darkest
+    within a pitch, smoothed over half a pitch so that neighbours join without a seam)
+    where that stays below :data:`_FAINT`, by at most :data:`_STRETCH_MAX`.
+    """
+    top = (STRIP_H - CROP_H) // 2
+    peak = norm[top : top + CROP_H].max(axis=0)
+    peak = cv2.dilate(peak[None, :], np.ones((1, PITCH), np.uint8))[0]
+    peak = cv2.blur(peak[None, :], (PITCH // 2, 1))[0]
+    gain = np.where(peak < _FAINT, 1.0 / np.maximum(peak, 1.0 / _STRETCH_MAX), 1.0)
+    centres = np.round(MARGIN + PITCH * (np.arange(n) + 0.5)).astype(np.intp)
+    faint = [int(c) for c in np.flatnonzero(gain[np.clip(centres, 0, len(gain) - 1)] > 1.0)]
+    if not faint:
+        return norm, []
+    out = np.clip(norm * gain[None, :].astype(np.float32), 0.0, 1.0)
+    return np.asarray(out, dtype=np.float32), faint
+
+
+def _column_shifts(norm: np.ndarray, n: int) -> np.ndarray | None:
+    """How far (grid columns, one value a strip column) the cells of a normalised canonical
+    strip of ``n`` cells must move to sit on its glyphs, or None when they sit on them.
+
+    Every MRZ cell holds a printed glyph (Doc 9303-3 §4.2), so the line's glyphs, found
+    down to the faint print glare leaves (:data:`_REFINE_INK`) and numbered by count (a
+    gap of two pitches or more counting the glyphs it holds), are the line's cells. A
+    grid fitted on the glyphs found before (glare wiped out a run of them, a shadow cut
+    the line) leaves the cells beyond them off their glyphs by up to a pitch; the
+    glyphs' offsets from their cells (a glyph off its neighbours' run dropped), taken
+    between glyphs from their neighbours, move them back. None when fewer than
+    :data:`_REFINE_FOUND` of the cells hold a glyph found, when more glyphs than cells
+    were found (other ink), or when no cell moves by :data:`_REFINE_MIN` of a pitch or
+    some cell by more than :data:`_REFINE_MAX`.
+    """
+    cols = (_glyph_centres(norm, _REFINE_INK) - MARGIN) / PITCH - 0.5
+    cols = cols[(cols > -1.0) & (cols < n)]
+    if len(cols) < _REFINE_FOUND * n:
+        return None
+    gaps = np.diff(cols)
+    steps = np.where(gaps > _GAP_PITCHES, np.maximum(np.round(gaps), 1.0), 1.0)
+    number = np.concatenate([[0.0], np.cumsum(steps)])
+    if number[-1] + 1 > n:
+        return None
+    # the numbering's start: where most glyphs sit nearest their cells, within the line
+    start = float(np.clip(np.round(np.median(cols - number)), 0.0, n - 1.0 - number[-1]))
+    index = number + start
+    res = cols - index
+    # a glyph off its neighbours' run (a split or misplaced piece) is not followed
+    pad = np.pad(res, 2, mode="edge")
+    local = np.median(np.lib.stride_tricks.sliding_window_view(pad, 5), axis=1)
+    keep = np.abs(res - local) < _BEND_OUTLIER
+    if keep.sum() < _REFINE_FOUND * n:
+        return None
+    # between glyphs the offset is interpolated, held beyond the first and last, and
+    # smoothed over three cells (a glyph centre is found to a tenth of a pitch)
+    at_cells = np.interp(np.arange(n, dtype=np.float64), index[keep], res[keep])
+    at_cells = np.convolve(np.pad(at_cells, 1, mode="edge"), np.ones(3) / 3.0, mode="valid")
+    largest = float(np.abs(at_cells).max())
+    if not _REFINE_MIN <= largest <= _REFINE_MAX:
+        return None
+    # every strip column, held constant beyond the line's first and last cells
+    strip_cols = (np.arange(strip_width(n)) - MARGIN) / PITCH - 0.5
+    return np.asarray(np.interp(strip_cols, np.arange(n), at_cells), dtype=np.float64)
 
 
 def second_opinion(reading: BandRead, *, timeout: float = 3.0) -> BandRead | None:
