@@ -285,14 +285,24 @@ def _subpixel(moving: F32, fixed: F32, keep: NDArray[np.bool_]) -> NDArray[np.fl
     return shift if float(np.abs(shift[:, 2]).max()) <= _SUBPIXEL_MAX else warp
 
 
+#: Correlation (of the half-resolution search) within which two places of the ghost image
+#: are taken as equally good, the one nearer where the registration puts its box then
+#: chosen: a pale ghost image (fair hair, light clothes) correlated 0.57 at its place and
+#: 0.57 at the slack's edge 4 mm off in a scan of docsec's generator (taken: 313 times its
+#: spread).
+_PLACE_TIE = 0.05
+
+
 def _ghost_onto(layer: F32, portrait: F32, margin: int, keep: NDArray[np.bool_],
-                *more: F32) -> list[F32]:
+                *more: F32, near: tuple[float, float] | None = None) -> list[F32]:
     """The part of ``layer`` (the ghost image's box and the slack around it) that shows
     ``portrait`` (already reduced to the ghost image's size), at the best shift of the
     portrait's inner part in :data:`_ALIGN_BAND` (the ghost image is printed from the
-    same photo: a shift only, no turn or scale): found at half resolution, refined within
-    two pixels, then to a fraction of a pixel over ``keep``; and the same part of each of
-    ``more`` (images of the layer's pixels: the design's reference)."""
+    same photo: a shift only, no turn or scale): found at half resolution (of the places
+    within :data:`_PLACE_TIE` of the best, the nearest to ``near``, the box's corner in the
+    layer's pixels, when given), refined within two pixels, then to a fraction of a pixel
+    over ``keep``; and the same part of each of ``more`` (images of the layer's pixels: the
+    design's reference)."""
     h, w = portrait.shape
     m = margin  # the band's edge pixels carry the crop border, not the face
     g = np.ascontiguousarray(_wide_band(layer, _ALIGN_BAND))
@@ -303,7 +313,13 @@ def _ghost_onto(layer: F32, portrait: F32, margin: int, keep: NDArray[np.bool_],
         return np.asarray(cv2.resize(a, size, interpolation=cv2.INTER_AREA), np.float32)
 
     res = cv2.matchTemplate(half(g), half(p), cv2.TM_CCOEFF_NORMED)
-    _, _, _, (hx, hy) = cv2.minMaxLoc(res)
+    _, best, _, (hx, hy) = cv2.minMaxLoc(res)
+    if near is not None:  # the peaks as good as the best: the nearest to the box
+        peaks = (res >= best - _PLACE_TIE) & (res >= cv2.dilate(res, np.ones((3, 3), np.uint8)))
+        ys, xs = np.nonzero(peaks)
+        # the box's corner (x0, y0 below: the corner plus the margin) at half resolution
+        far = np.hypot(xs - (near[0] + m) / 2, ys - (near[1] + m) / 2)
+        hx, hy = int(xs[int(np.argmin(far))]), int(ys[int(np.argmin(far))])
     ph, pw = p.shape
     x_lo, y_lo = max(0, 2 * hx - 2), max(0, 2 * hy - 2)
     x_hi, y_hi = min(g.shape[1] - pw, 2 * hx + 2), min(g.shape[0] - ph, 2 * hy + 2)
@@ -482,7 +498,9 @@ def ghost_image_matches_portrait(ctx: Context) -> Finding:
             v = ctx.view(light, f.side)
             assert v is not None
             layer, design = _ghost_layer(ctx, v, around)
-            ghosts[light], design = _ghost_onto(layer, small, margin, keep, design)
+            ghosts[light], design = _ghost_onto(layer, small, margin, keep, design,
+                                                near=((box[0] - around[0]) * k,
+                                                      (box[1] - around[1]) * k))  # fmt: skip
             if _DESIGN_LEFT_OUT[light]:
                 clean[light] = _design_free(design) & ~_fibres(ghosts[light], toned, keep)
             ghosts[light] = _refine(ghosts[light], toned, keep & clean.get(light, keep))

@@ -475,3 +475,25 @@ def test_a_ghost_box_distorted_by_the_registration_is_mapped_back_but_another_fa
     # beyond the bound the map is not made: the ghost image stays as placed
     bent = distorted(mine, 1.0 + 2 * _REFINE_MAX, 0.0)
     assert np.array_equal(_refine(bent, toned, keep), bent)
+
+
+def test_of_two_equally_good_places_the_ghost_image_is_taken_at_its_box() -> None:
+    """A pale ghost image can correlate as well at the slack's edge as at its place: of the
+    places as good as the best, the one nearest where the registration puts the box is
+    taken (a copy of the face at the window's corner is not)."""
+
+    import docsec.inspect.faces as faces
+
+    rng = np.random.default_rng(5)
+    portrait = _smooth_face(rng, (170, 140))
+    window = np.zeros((200, 340), np.float32)
+    window[16:186, 184:324] = portrait * 0.5  # the ghost image, at its box
+    window[16:186, 16:156] = portrait * 0.5  # a copy of it at the window's other edge
+    free = np.ones(portrait.shape, bool)
+    keep = free.copy()
+    keep[:6], keep[-6:], keep[:, :6], keep[:, -6:] = (False,) * 4
+    at_box = window[16:186, 184:324]
+    (placed,) = faces._ghost_onto(window, portrait, 6, keep, near=(184.0, 16.0))
+    (blind,) = faces._ghost_onto(window, portrait, 6, keep)
+    assert float(np.abs(placed - at_box).mean()) < 1.0
+    assert float(np.abs(blind - at_box).mean()) > 5.0
