@@ -398,9 +398,10 @@ def _choose(
 ) -> list[tuple[int, int, str, str]]:
     """Best change of unsure characters making ``spec`` pass; applied to ``text``.
 
-    With no unsure character in the span, a single ``O`` or ``0`` of a field that holds
-    letters and digits whose look-alike is a candidate is swapped when that makes the
-    digit pass (:data:`~docsec.lookalikes.MRZ_SURE_SWAPS`)."""
+    With no unsure character in the span, or none of whose candidates makes the digit
+    pass (a filler read at 0.9 beside a sure look-alike), a single ``O`` or ``0`` of a
+    field that holds letters and digits whose look-alike is a candidate is swapped when
+    that makes the digit pass (:data:`~docsec.lookalikes.MRZ_SURE_SWAPS`)."""
     unsure = sorted(
         (p for p in positions if conf[p[0]][p[1]] < UNSURE and p not in verified),
         key=lambda p: conf[p[0]][p[1]],
@@ -432,7 +433,7 @@ def _choose(
     for (line, col), ch in zip(unsure, original, strict=True):
         text[line][col] = ch
     if best is None:
-        return []
+        return _swap_lookalike(spec, positions, text, proba, allowed, verified)
     changes = []
     for (line, col), ch, old in zip(unsure, best[1], original, strict=True):
         if ch != old:

@@ -47,3 +47,16 @@ def test_two_look_alikes_in_one_span_are_left_alone() -> None:
     # with the one look-alike alone the swap is made
     _set(lines[1], 2, **{"0": 0.99999})
     assert decode_cells(lines, MRZFormat.TD3).lines[1] == second
+
+
+def test_sure_o_is_swapped_when_the_spans_unsure_characters_cannot_make_it_pass() -> None:
+    # the O of the document number as above, and its C read unsurely (0.9, glare) with G
+    # the runner-up: neither makes the digit pass, the swap does; both stay unsure (two
+    # unsure characters in one span: the digit vouches for neither)
+    lines = [_proba(TD3[0]), _proba(TD3[1])]
+    _set(lines[1], 5, O=0.988, **{"0": 0.011})
+    _set(lines[1], 7, C=0.9, G=0.09)
+    d = decode_cells(lines, MRZFormat.TD3)
+    assert d.lines == TD3
+    assert [(c.column, c.found, c.chosen) for c in d.corrections] == [(6, "O", "0")]
+    assert {(1, 5), (1, 7)} <= set(d.unsure)
