@@ -11,7 +11,15 @@ import pytest
 
 from docsec.imaging.geometry import to_gray
 from docsec.read import read_document
-from docsec.read.viz import VIZ_DPI, _clean, _value_line, ink_image
+from docsec.read.viz import (
+    VIZ,
+    VIZ_DPI,
+    _clean,
+    _spacing_variants,
+    _value_line,
+    _value_rows,
+    ink_image,
+)
 
 REF = dt.date(2026, 11, 26)
 needs_tesseract = pytest.mark.skipif(shutil.which("tesseract") is None, reason="no tesseract")
@@ -61,6 +69,31 @@ def test_value_line_is_the_tallest_inked_run() -> None:
     assert value[1] - value[0] <= line.shape[0] <= value[1] - value[0] + round(0.9 * px_mm)
     assert (line == 1).sum() == 0  # no label
     assert (line == 0).sum() == (window == 0).sum()  # the whole value
+
+
+def test_a_value_run_joined_to_the_label_under_it_is_cut_off_it() -> None:
+    # blur closed the gap between a value and the next field's label: one run of inked
+    # rows; with the capital height known it is cut at its least inked row
+    px_mm = VIZ_DPI / 25.4
+    cap = 0.73 * 2.4 * px_mm
+    window = np.full((round(9 * px_mm), 200), 255, np.uint8)
+    value = (round(2.0 * px_mm), round(2.0 * px_mm + cap) + 6)  # blur: 3 px a side
+    label = (value[1] + 1, value[1] + 1 + round(1.2 * px_mm))
+    window[value[0] : value[1], 10:180:4] = 0
+    window[value[1], 10:180:40] = 0  # a few inked pixels in the blurred gap
+    window[label[0] : label[1], 10:120:3] = 0
+    expected_mm = (value[0] + value[1]) / 2 / px_mm
+    joined = _value_rows(window, expected_mm, VIZ)
+    assert joined is not None and joined[1] >= label[1] - 1  # without the capital height
+    rows = _value_rows(window, expected_mm, VIZ, cap)
+    assert rows is not None
+    assert abs(rows[0] - value[0]) <= 1 and abs(rows[1] - value[1]) <= 2
+
+
+def test_spacing_variants_split_short_words_at_digit_letter_joins() -> None:
+    assert _spacing_variants("UT 8414A") == ["UT 8414 A"]
+    assert _spacing_variants("4T1BF1CKXSU166902") == []  # a VIN is one long word
+    assert _spacing_variants("ACKERMAN") == []
 
 
 def test_value_line_without_ink_keeps_the_window() -> None:
