@@ -871,6 +871,13 @@ def _field_value(
     """
     kept = _trim(words, params)
     value = format_value(field, model, " ".join(w.text for w in kept))
+    if len(kept) < len(words) and not fits_format(field, model, value):
+        # Tesseract splits a blurred number into words and doubts its first ones
+        # (``VR`` 0.15, ``31`` 0.15, ``38845`` 0.72 for VR3138845): kept whole when only
+        # the whole is in the field's format
+        whole = format_value(field, model, " ".join(w.text for w in words))
+        if fits_format(field, model, whole):
+            value = whole
     if field_class(field) == "text":  # a value ends in a letter or digit: a stray ',' or
         value = value.strip(" .,")  # '.' is a speck of the page beside it
     conf = float(np.mean([w.confidence for w in words])) if words else 0.0

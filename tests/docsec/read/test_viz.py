@@ -396,3 +396,21 @@ def test_a_document_number_read_without_its_prefix_gets_it_from_the_print() -> N
     assert got.value == "D81904554"
     kept = _by_print(crop("81904554"), field, model, read, [read.value], None, VIZ)
     assert kept.value == "81904554"  # printed without a prefix: nothing invented
+
+
+def test_a_number_split_into_unsure_words_is_kept_whole_when_only_the_whole_fits() -> None:
+    from docsec.models import get_model
+    from docsec.ocr.tesseract import OcrWord
+    from docsec.read.viz import _field_value
+
+    model = get_model("uto_vehicle_registration")
+    number = next(f for f in model.fields if f.name == "document_number")
+    make = next(f for f in model.fields if f.name == "D.1")
+
+    def words(*pairs: tuple[str, float]) -> list[OcrWord]:
+        return [OcrWord(t, c, (40 * i, 0, 30, 20), (1, 1, 1)) for i, (t, c) in enumerate(pairs)]
+
+    split = words(("VR", 0.15), ("31", 0.15), ("38845", 0.72))
+    assert _field_value(number, model, split, VIZ).value == "VR3138845"
+    # a free-text value still loses an unsure stray word at its end
+    assert _field_value(make, model, words(("Toyota", 0.9), ("ee", 0.1)), VIZ).value == "Toyota"
