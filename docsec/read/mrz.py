@@ -784,10 +784,12 @@ def _read_lines(
     # (ranked by score and check digits, which the glyph check leaves alone)
     quick = [read(k, _SHIFTS[:1], glyphs=False) for k in range(len(plans))]
     # the best grids whose check digits fail (or pass on a reading that is no MRZ: a date
-    # read with fillers) are cut again with their cells moved onto the line's glyphs,
-    # found down to faint print (glare, shade: :func:`_column_shifts`)
+    # read with fillers), or that leave characters unsure, are cut again with their cells
+    # moved onto the line's glyphs, found down to faint print (glare, shade: a name line
+    # slipped by a cell: :func:`_column_shifts`)
     for k in sorted(range(len(plans)), key=lambda k: -quick[k].score)[:_REFINE_READS]:
-        if quick[k].checks_passed == quick[k].checks_total and quick[k].plausible:
+        q = quick[k]
+        if q.checks_passed == q.checks_total and q.plausible and not q.unverified_low:
             continue
         hom, points, n, n_lines, _ = plans[k]
         moves = [_column_shifts(norm, n) for norm in cells[k].norms]
