@@ -520,7 +520,9 @@ def read_viz(
         read = out.get(f.name)
         if crop is None or read is None or f.script != "latin":
             continue
-        out[f.name] = _by_print(crop, f, model, read, reads.get(f.name, []), prior.get(f.name),
+        implied = _issue_from_expiry(mrz, model) if f.name == "date_of_issue" else None
+        cands = reads.get(f.name, []) + ([] if implied is None else [implied])
+        out[f.name] = _by_print(crop, f, model, read, cands, prior.get(f.name),
                                 params)  # fmt: skip
         said = prior.get(f.name)
         if warnings is not None and said is not None and _norm(out[f.name].value) != _norm(said):
@@ -573,6 +575,24 @@ def mrz_values(parsed: Mapping[str, object] | None, model: DocumentModel) -> dic
                 continue
         out[viz_name] = " ".join(value.replace("<", " ").split())
     return out
+
+
+def _issue_from_expiry(parsed: Mapping[str, object] | None, model: DocumentModel) -> str | None:
+    """The date of issue the MRZ's date of expiry implies when the document ran its
+    model's full validity (``validity_years`` before the expiry, plus a day: issued
+    04 NOV 2021, expiring 03 NOV 2031), in the model's date style: only a candidate,
+    which the print match takes when the print shows it (:func:`_by_print`)."""
+    fields = (parsed or {}).get("fields")
+    entry = fields.get("date_of_expiry") if isinstance(fields, Mapping) else None
+    value = entry.get("value") if isinstance(entry, Mapping) else None
+    if not isinstance(value, str) or model.validity_years <= 0:
+        return None
+    try:
+        expiry = dt.date.fromisoformat(value)
+        issue = expiry.replace(year=expiry.year - model.validity_years) + dt.timedelta(days=1)
+    except ValueError:  # not an ISO date, or 29 February in a common year
+        return None
+    return format_date(issue, model.date_style)
 
 
 def _loose_date(text: str, model: DocumentModel) -> str | None:

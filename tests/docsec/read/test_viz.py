@@ -414,3 +414,18 @@ def test_a_number_split_into_unsure_words_is_kept_whole_when_only_the_whole_fits
     assert _field_value(number, model, split, VIZ).value == "VR3138845"
     # a free-text value still loses an unsure stray word at its end
     assert _field_value(make, model, words(("Toyota", 0.9), ("ee", 0.1)), VIZ).value == "Toyota"
+
+
+def test_date_of_issue_implied_by_the_mrz_expiry_and_the_models_validity() -> None:
+    from docsec.models import get_model
+    from docsec.read.viz import _issue_from_expiry
+
+    td3 = get_model("uto_passport_td3")  # 10 years, DD MON YYYY
+    parsed = {"fields": {"date_of_expiry": {"value": "2031-11-03"}}}
+    assert _issue_from_expiry(parsed, td3) == "04 NOV 2021"
+    zza = get_model("zza_passport_td3")  # DD.MM.YYYY
+    assert _issue_from_expiry({"fields": {"date_of_expiry": {"value": "2034-09-19"}}}, zza) == (
+        "20.09.2024"
+    )
+    assert _issue_from_expiry(None, td3) is None
+    assert _issue_from_expiry({"fields": {"date_of_expiry": {"value": "31/11"}}}, td3) is None
