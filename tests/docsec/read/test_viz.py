@@ -429,3 +429,23 @@ def test_date_of_issue_implied_by_the_mrz_expiry_and_the_models_validity() -> No
     )
     assert _issue_from_expiry(None, td3) is None
     assert _issue_from_expiry({"fields": {"date_of_expiry": {"value": "31/11"}}}, td3) is None
+
+
+def test_a_field_window_sharpened_alone_equals_the_whole_page_sharpened() -> None:
+    from dataclasses import replace
+
+    from docsec.models import get_model, mm_to_px
+    from docsec.read.viz import _field_window, _sharpen, _sharpen_window
+
+    model = get_model("uto_vehicle_registration")
+    size = (mm_to_px(model.size_mm[0], VIZ_DPI), mm_to_px(model.size_mm[1], VIZ_DPI))
+    rng = np.random.default_rng(3)
+    ink = cv2.GaussianBlur(rng.integers(0, 256, (size[1], size[0]), np.uint8), (0, 0), 1.5)
+    whole = _sharpen(ink, replace(VIZ, sharpen_sigma=VIZ.reread_sharpen_sigma,
+                                  sharpen_amount=VIZ.reread_sharpen_amount))  # fmt: skip
+    for field in model.fields:  # windows at the page's edges and inside it
+        out = np.zeros_like(ink)
+        _sharpen_window(ink, out, field, size, VIZ)
+        x0, y0, x1, y1 = _field_window(field, size, VIZ)
+        assert np.array_equal(out[y0:y1, x0:x1], whole[y0:y1, x0:x1]), field.name
+        assert not out[:y0].any() and not out[y1:].any()  # nothing outside the window
