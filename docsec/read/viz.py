@@ -6,7 +6,8 @@ blur. The fields printed on the captured side (``page.side``) are cut out below 
 labels (``VIZ.label_mm``, the label line docsec documents print at the top of every field
 box) with margins that tolerate a page quad a millimetre off, the personalisation ink is
 kept and coloured print (guilloche, rainbow, SPECIMEN) lifted (:func:`ink_image`), and
-the value line is cut out of its window (:func:`_value_line`).
+the value line is cut out of its window (:func:`_value_line`; a run of inked rows that
+blur joined to the next label is cut at its least inked row first).
 
 Each field has a character class (:func:`field_class`): dates, codes (document code,
 issuing state, nationality, sex: capitals only), numbers (capitals and digits) and free
@@ -21,8 +22,11 @@ in its format: :func:`fits_format`) is read again on its own, sharpened harder a
 enlarged, as one line,
 and a sex or a one-letter document code Tesseract cannot read is taken by its shape
 among ``M``, ``F`` and ``X`` or ``P``, ``I``, ``A``, ``C`` and ``V``
-(:func:`closed_vocabulary`). With tesserocr (:mod:`docsec.ocr.tesseract`) a page costs
-a few in-process calls, not a process each.
+(:func:`closed_vocabulary`). Latin fields are then checked against their print
+(:func:`docsec.read.vizmatch.choose`) among Tesseract's readings and the candidates their
+format, the MRZ and the model give (a date of issue the MRZ's expiry implies over the
+model's validity; a short word with a space at a digit-letter join). With tesserocr
+(:mod:`docsec.ocr.tesseract`) a page costs a few in-process calls, not a process each.
 """
 
 from __future__ import annotations
