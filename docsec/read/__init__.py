@@ -30,7 +30,7 @@ from docsec.imaging.geometry import to_gray
 from docsec.ocr.ocrb import OcrbClassifier, load_classifier
 from docsec.read.deblur import DEBLUR, estimate_motion_blur, remove_motion_blur
 from docsec.read.decode import decode_cells
-from docsec.read.locate import BandCandidate, find_mrz_bands
+from docsec.read.locate import BandCandidate, find_mrz_bands, reads_turned
 from docsec.read.mrz import BandRead, read_band, second_opinion
 from docsec.read.page import PageFit, fit_page, locate_page, rectify
 from docsec.read.viz import VizField, read_viz
@@ -289,7 +289,10 @@ def _read_bands(
     ``until_complete``)."""
     source: tuple[int, bool] | None = None
     for i, band in enumerate(bands):
-        for flip, readings in zip(flips, read_band(gray, band, clf, flips=flips, local=local),
+        # the direction the text likely reads in first: a complete reading then ends the
+        # search before the other is read (about half of all bands read turned)
+        order = flips[::-1] if len(flips) > 1 and reads_turned(gray, band) else flips
+        for flip, readings in zip(order, read_band(gray, band, clf, flips=order, local=local),
                                   strict=True):  # fmt: skip
             for reading in readings:
                 if best is None or reading.score > best.score:

@@ -10,11 +10,12 @@ import pytest
 
 import docsec.read as read_module
 from docsec.imaging.geometry import to_gray
+from docsec.ocr.ocrb import load_classifier
 from docsec.read import read_mrz
-from docsec.read.locate import BandCandidate, find_mrz_bands
-from docsec.read.mrz import BandRead
+from docsec.read.locate import BandCandidate, find_mrz_bands, reads_turned
+from docsec.read.mrz import BandRead, read_band
 
-from .conftest import TD3, render_mrz_page
+from .conftest import TD1, TD3, render_mrz_page
 
 
 def _bands(image: np.ndarray, copies: int) -> list[BandCandidate]:
@@ -108,12 +109,27 @@ def test_the_local_re_read_of_a_complete_reading_keeps_its_direction(
         read_in.clear()
         r = read_mrz(image, bands=_bands(image, 2))
         assert r is not None and r.lines == TD3 and not r.trusted
-        # read both ways with Otsu's threshold (stopping at the MRZ), then again only
-        # the way the MRZ read, and no other band
+        # Otsu's threshold reads the way the fillers say first and stops at the MRZ;
+        # the local threshold reads again only that way, and no other band
         assert len(read_in) == 1
-        assert seen == [(False, (False, True)), (True, (read_in[0],))]
+        first = (read_in[0], not read_in[0])
+        assert seen == [(False, first), (True, (read_in[0],))]
         directions.append(read_in[0])
     assert directions[0] != directions[1]  # the page turned reads the band's other way
+
+
+@pytest.mark.parametrize("lines", [TD3, TD1])
+def test_the_direction_read_first_is_the_one_the_mrz_reads_in(lines: tuple[str, ...]) -> None:
+    page = render_mrz_page(lines)
+    for image in (page, np.ascontiguousarray(page[::-1, ::-1])):  # upright, upside down
+        gray = to_gray(image)
+        band = find_mrz_bands(gray, max_candidates=8)[0]
+        turned = reads_turned(gray, band)
+        upright, flipped = read_band(gray, band, load_classifier())
+        read = flipped if turned else upright
+        other = upright if turned else flipped
+        assert [r.lines for r in read] and read[0].lines == lines
+        assert all(r.lines != lines for r in other)
 
 
 def test_an_incomplete_reading_reads_every_band_and_asks_tesseract(
