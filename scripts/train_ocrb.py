@@ -18,7 +18,9 @@ is trained with a fixed ``random_state``. Steps:
    become the "junk" class;
    Training never sees the independent evaluation set of ``bench/independent``: that set
    prints the *Sharp* cut ``OCRBS.otf`` through its own polygon rasteriser, and none of
-   this script's renderers or its seed;
+   this script's renderers or its seed. Nor is ``OCRBE.otf`` ever a training font: its
+   style is "Inverted Sharp", the same Sharp outlines cut out of a box
+   (``tests/docsec/ocr/test_train_ocrb.py`` checks the fonts opened by their style);
 4. train a one-hidden-layer network (scikit-learn ``MLPClassifier``, a dev dependency)
    and save its weights as plain numpy arrays.
 
