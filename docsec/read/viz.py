@@ -973,12 +973,14 @@ def _field_crop(
         margin_y = round(params.value_margin_mm * px_mm)
         top = max(rows[0] - margin_y, 0)
         line = window[top : rows[1] + margin_y].copy()
-        # ink of components centred off the value's rows (a label's descenders, the
-        # next label's ascenders or a label line blur joined to the value's run and cut
-        # off it, speckle in the margins) is paper
+        # ink of components that do not reach the value's rows (a label's descenders,
+        # the next label's ascenders, speckle in the margins), and of glyph-sized ones
+        # centred off them (a label line blur joined to the value's run and cut off it;
+        # a comma's tail, no glyph, hangs below the capitals and stays) is paper
         t, b = stats[:, cv2.CC_STAT_TOP], stats[:, cv2.CC_STAT_TOP] + stats[:, cv2.CC_STAT_HEIGHT]
         centre = (t + b) / 2
-        outside = (centre < rows[0]) | (centre >= rows[1])
+        outside = (b <= rows[0]) | (t >= rows[1])
+        outside |= glyph & ((centre < rows[0]) | (centre >= rows[1]))
         outside[0] = False
         cut = labels[top : top + line.shape[0]]
         line[outside[cut]] = 255
