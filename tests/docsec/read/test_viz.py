@@ -449,3 +449,31 @@ def test_a_field_window_sharpened_alone_equals_the_whole_page_sharpened() -> Non
         x0, y0, x1, y1 = _field_window(field, size, VIZ)
         assert np.array_equal(out[y0:y1, x0:x1], whole[y0:y1, x0:x1]), field.name
         assert not out[:y0].any() and not out[y1:].any()  # nothing outside the window
+
+
+def test_a_commas_tail_below_the_capitals_stays_in_the_value_line() -> None:
+    from docsec.models import get_model, mm_to_px
+    from docsec.read.viz import _field_crop
+
+    model = get_model("uto_vehicle_registration")
+    field = next(f for f in model.fields if f.name == "C.1.3")
+    size = (mm_to_px(model.size_mm[0], VIZ_DPI), mm_to_px(model.size_mm[1], VIZ_DPI))
+    page = np.full((size[1], size[0]), 240, np.uint8)
+    px_mm = VIZ_DPI / 25.4
+    x, y = field.box_mm[0], field.box_mm[1]
+    top = round((y + 1.9 + 0.4) * px_mm)  # the value's capitals below the label line
+    cap = round(0.73 * field.size_mm * px_mm)
+    left = round(x * px_mm)
+    n = 40  # forty capitals (a value covers a few per cent of its window), 4 px strokes
+    for k in range(n):
+        x0 = left + k * 24
+        page[top : top + cap, x0 : x0 + 4] = 20
+        page[top : top + cap, x0 + 12 : x0 + 16] = 20
+        page[top : top + 4, x0 : x0 + 16] = 20
+    comma_x = left + n * 24
+    page[top + cap - 3 : top + cap + 4, comma_x : comma_x + 4] = 20  # a comma, 0.6 mm tall
+    crop = _field_crop(page, field, size, VIZ)
+    assert crop is not None
+    ink_columns = np.flatnonzero((crop < 128).any(axis=0))
+    # the comma is the line's last ink, past the capitals
+    assert ink_columns.max() - ink_columns.min() >= n * 24 - 4
