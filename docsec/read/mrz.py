@@ -192,6 +192,8 @@ class BandRead:
         (all of them when the reading is a window of a longer printed line)."""
         if self.lines[0][:1] not in DOCUMENT_CODE_FIRST:
             return False
+        if self.low_count > REPORT.max_low_share * sum(len(line) for line in self.lines):
+            return False  # mostly guesses: a few check digits pass by chance
         # a document code read as another letter and replaced by the format's (P for a
         # TD3...) is no evidence of an MRZ: one more passing check digit stands in
         recoded = any(c.line == 1 and c.column == 1 for c in self.corrections)

@@ -148,3 +148,17 @@ def test_reading_without_a_name_is_no_mrz() -> None:
     empty = ("P<UTO" + "<" * 39, r.lines[1])
     assert not replace(r, lines=empty).plausible
     assert replace(r, lines=("P<UTOE<<A" + "<" * 35, r.lines[1])).plausible
+
+
+def test_reading_of_mostly_guesses_is_no_mrz() -> None:
+    # faint print stretched to full ink reads as characters at random; a few check
+    # digits then pass by chance (a page without an MRZ: 59 of 72 characters unsure)
+    from dataclasses import replace
+
+    from docsec.read.params import REPORT
+
+    r = read_mrz(render_mrz_page(TD3), tesseract=False)
+    assert r is not None and r.plausible
+    n = sum(len(line) for line in r.lines)
+    assert replace(r, low_count=int(0.5 * n)).plausible
+    assert not replace(r, low_count=int(REPORT.max_low_share * n) + 1).plausible
