@@ -28,12 +28,11 @@ THRESHOLDS: Mapping[str, float] = {
     "feature.ir_mrz.dark": 0.5,
     # the print checks (guilloche, rainbow, microprint), the fibres, IR fields and the emblem
     # in white light (uvir.py), the watermark, thread and perforated number
-    # (transmitted.py), the typefaces (fonts.py), the ghost image's and the holder's
-    # likeness (faces.py) and the hologram (features.py) keep their thresholds beside their
-    # measures
+    # (transmitted.py), the typefaces (fonts.py), the ghost image's presence and likeness
+    # and the holder's likeness (faces.py) and the hologram (features.py) keep their
+    # thresholds beside their measures
     # genuine paper -0.02-0.09 (ZZA's design reaches 0.09), a printed watermark 0.40-0.69
     "feature.watermark.invisible_in_white": 0.2,
-    "feature.ghost_image.present": 1.5,
     "feature.portrait.position": 2.0,
     # colour change over the reference's: genuine 0.53-1.09, a static print 0.00
     "feature.latent_image.present": 0.4,
