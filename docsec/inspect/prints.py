@@ -153,6 +153,12 @@ _COVER_DEPTH, _COVER_SIGMA = 0.3, 1.0
 #: paper reads 252: 0.28-0.43), and a copy's screen whitening its paper there cannot be told
 #: from it; fewer than :data:`_COVER_TILES` tiles read leave the mark unjudged.
 _COVER_PAPER_MAX, _COVER_TILES = 250.0, 3
+#: Least line depth of the reference's tile (levels, paper less its darkest print) the
+#: coverage is read on: a tile of paper and faint tint has no lines to lose.
+_COVER_MIN_DEPTH = 15.0
+#: Least share of a tile free of personalisation the coverage is read on: a tile mostly
+#: under a portrait or a field has too few line pixels for a share of them.
+_COVER_FREE_SHARE = 0.5
 
 
 def _line_cover(img: F32, ref: F32, free: NDArray[np.bool_]) -> float | None:
@@ -165,7 +171,7 @@ def _line_cover(img: F32, ref: F32, free: NDArray[np.bool_]) -> float | None:
         return None
     pg, pr = float(np.percentile(g, 95)), float(np.percentile(r, 95))
     depth = pr - float(np.percentile(r, 5))
-    if pg >= _COVER_PAPER_MAX or depth < 15.0 or pr <= 0:
+    if pg >= _COVER_PAPER_MAX or depth < _COVER_MIN_DEPTH or pr <= 0:
         return None
     want = float(np.mean(r < pr - _COVER_DEPTH * depth))
     got = float(np.mean(g < pg - _COVER_DEPTH * depth * pg / pr))
@@ -202,7 +208,7 @@ def _print_texture(ctx: Context, f: FeatureSpec, v: RegisteredView, check_id: st
         if not blank.any():
             continue
         ref = _resize(_ref_crop(ctx, f.side, "white", t), img.shape[:2])
-        if free.mean() >= 0.5:
+        if free.mean() >= _COVER_FREE_SHARE:
             c = _line_cover(img, ref, free)
             if c is not None:
                 covers.append(c)
