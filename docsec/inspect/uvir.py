@@ -37,7 +37,7 @@ from docsec.inspect.checkbase import (
 from docsec.inspect.context import Context, make_finding
 from docsec.inspect.register import RegisteredView
 from docsec.inspect.tilt import feature_offset, shifted
-from docsec.models import FeatureSpec
+from docsec.models import FeatureSpec, FieldSpec
 from docsec.report import Finding, Status
 
 __all__ = [
@@ -574,26 +574,34 @@ def ir_fields_dark(ctx: Context) -> Finding:
         ir, white = ctx.view("ir", feat.side), ctx.view("white", feat.side)
         if ir is None or white is None:
             return _na(ctx, cid, "ir" if ir is None else "white", feat.side)
-        worst_margin, worst_f, worst_ratio, worst_dark = np.inf, None, 0.0, True
-        # white-light ink judged as laser black first; when no field shows any, as the IR
-        # view's ink is (a lighter ink, an inkjet's grey under a photo's blur, keeps its
-        # strokes above 0.55 of the paper: the fields then looked unprinted)
-        for level in (None, IR_INK_LEVEL):
-            for f in ctx.model.fields:
-                if f.side != feat.side:
-                    continue
-                box = _value_box(f)
-                crop = white.crop(box, 100)
-                w_share = _ink_share(crop) if level is None else _white_ink_share(crop, level)
-                if w_share < 0.02:
-                    continue
-                ratio = _ir_ink_share(ir.crop(box, 100, gray=True)) / w_share
-                dark = ctx.model.inks[f.ink].ir > 0
-                margin = (ratio - t) if dark else (t - ratio)
-                if margin < worst_margin:
-                    worst_margin, worst_f, worst_ratio, worst_dark = margin, f, ratio, dark
-            if worst_f is not None:
-                break
+        worst: tuple[float, FieldSpec | None, float, bool] = (np.inf, None, 0.0, True)
+        # white-light ink judged as laser black first; when no field of an ink that absorbs
+        # IR shows any, those fields are judged as the IR view's ink is, and likewise the
+        # others when no field at all showed any (a lighter ink, an inkjet's grey under a
+        # photo's blur, keeps its strokes above 0.55 of the paper: its fields looked
+        # unprinted, and a dark dye field beside them was all the check judged)
+        laser = False
+        for dark_ink in (True, False):
+            for level in (None, IR_INK_LEVEL):
+                judged = False
+                for f in ctx.model.fields:
+                    if f.side != feat.side or (ctx.model.inks[f.ink].ir > 0) != dark_ink:
+                        continue
+                    box = _value_box(f)
+                    crop = white.crop(box, 100)
+                    w_share = (_ink_share(crop) if level is None
+                               else _white_ink_share(crop, level))  # fmt: skip
+                    if w_share < 0.02:
+                        continue
+                    judged = True
+                    ratio = _ir_ink_share(ir.crop(box, 100, gray=True)) / w_share
+                    margin = (ratio - t) if dark_ink else (t - ratio)
+                    if margin < worst[0]:
+                        worst = (margin, f, ratio, dark_ink)
+                laser = laser or (judged and level is None)
+                if judged or (not dark_ink and laser):
+                    break
+        worst_margin, worst_f, worst_ratio, worst_dark = worst
         if worst_f is None:
             return make_finding(cid, Status.ERROR, "no visual-zone print was found.",
                                 "печать визуальной зоны не найдена.", view=white)

@@ -235,3 +235,31 @@ def test_fields_in_a_light_ink_are_judged_not_missed(make_doc: MakeDoc) -> None:
     rep = inspect_document(views, reference_date=REF, level=3, viz=False)
     f = rep.finding("feature.ir_fields.dark")
     assert f is not None and f.status == Status.FAIL, f
+
+
+def test_carbon_fields_in_a_light_ink_are_judged_beside_a_dark_dye_field(
+        make_doc: MakeDoc) -> None:
+    """A photo's blur leaves an inkjet's grey above 0.55 of the paper in the carbon fields
+    while a dye field stays dark enough: the carbon fields are judged at the IR view's ink
+    level all the same (once only the dye field was judged, and the inkjet passed), so the
+    genuine card passes and the inkjet-personalised one fails."""
+    from docsec.models import get_model
+
+    model = get_model("uto_card_td2")
+    k = DPI / 25.4
+
+    def carbon_paled(views: Views) -> Views:
+        white = views["white"].astype(np.float32)
+        for f in model.fields:
+            if f.side != "front" or model.inks[f.ink].ir <= 0:
+                continue
+            x, y, w, h = (round(v * k) for v in f.box_mm)
+            part = white[y : y + h, x : x + w]
+            part[part.max(axis=2) < 200] = 160.0  # every carbon stroke at 0.65 of the paper
+        return {**views, "white": white.astype(np.uint8)}
+
+    assert any(model.inks[f.ink].ir <= 0 for f in model.fields if f.side == "front")
+    forged = carbon_paled(dict(make_doc("uto_card_td2", "personalisation.inkjet").views))
+    genuine = carbon_paled(dict(make_doc("uto_card_td2").views))
+    assert _status(forged, "feature.ir_fields.dark") == Status.FAIL
+    assert _status(genuine, "feature.ir_fields.dark") == Status.PASS
