@@ -116,7 +116,11 @@ def test_a_card_side_without_mrz_is_located_once_the_other_side_names_the_model(
     assert [f for f in rep.failed() if f.startswith("feature.")] == []
 
 
-def test_a_scanned_card_on_a_white_platen_is_registered_within_a_millimetre() -> None:
+#: Worst corner error (mm) of a card scanned on a white platen, on any CPU.
+_PLATEN_CORNER_MAX_MM = 2.0
+
+
+def test_a_scanned_card_on_a_white_platen_is_registered_within_two_millimetres() -> None:
     from docsec.generate import make_document
 
     # seed 1381800717: the card's page edge is lost against the platen and the page was
@@ -137,5 +141,7 @@ def test_a_scanned_card_on_a_white_platen_is_registered_within_a_millimetre() ->
     a, b = got @ corners, true @ corners
     px_per_mm = float(np.linalg.norm(b[:2, 1] / b[2, 1] - b[:2, 0] / b[2, 0])) / w_mm
     err_mm = np.linalg.norm(a[:2] / a[2] - b[:2] / b[2], axis=0).max() / px_per_mm
-    assert err_mm < 1.0, err_mm
+    # the ECC alignment at 50 dpi (0.5 mm a pixel) lands 0.5-1.25 mm off at the worst corner
+    # depending on the CPU's code paths (OpenCV's SIMD kernels); the failure was 9 mm
+    assert err_mm < _PLATEN_CORNER_MAX_MM, err_mm
     assert rep.views["white"].quality >= 0.8
