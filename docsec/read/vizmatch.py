@@ -37,6 +37,7 @@ __all__ = [
     "digit_variants",
     "letter_variants",
     "match_score",
+    "read_digits",
 ]
 
 
@@ -314,13 +315,54 @@ def letter_variants(value: str) -> list[str]:
     return out
 
 
-def digit_variants(value: str, places: Iterable[int]) -> list[str]:
-    """``value`` with one digit at one of ``places`` replaced by a look-alike digit."""
+_DIGITS = "0123456789"
+
+
+def digit_variants(value: str, places: Iterable[int], *, every: bool = False) -> list[str]:
+    """``value`` with one digit at one of ``places`` replaced by a look-alike digit (with
+    ``every``: by each other digit)."""
     out: list[str] = []
     for i in places:
         if 0 <= i < len(value) and value[i] in PRINT_DIGIT_LOOKALIKES:
-            out.extend(value[:i] + d + value[i + 1 :] for d in PRINT_DIGIT_LOOKALIKES[value[i]])
+            alts = _DIGITS.replace(value[i], "") if every else PRINT_DIGIT_LOOKALIKES[value[i]]
+            out.extend(value[:i] + d + value[i + 1 :] for d in alts)
     return out
+
+
+def read_digits(
+    crop: np.ndarray,
+    template: str,
+    places: Iterable[int],
+    font: str,
+    size_mm: float,
+    box_w_mm: float,
+    dpi: int,
+    *,
+    params: MatchParams = MATCH,
+) -> tuple[str, float]:
+    """The digits at ``places`` of a fixed-format value read from the print alone, with
+    the setting's score: each place in turn takes the digit whose setting (the rest as
+    read so far) matches the ink best, sweep after sweep while one changes (at most
+    ``max_steps``). For a number Tesseract returns only fragments of (``D172`` for
+    ``D62374842``): the value's format (prefix, length: ``template``) fixes where the
+    digits stand, so one glyph at a time is a choice among ten. Digits of one advance
+    (DejaVu's and Liberation's) keep the setting's width, so the size and blur fitted on
+    the template hold for every candidate."""
+    prep = _Crop.of(crop, params)
+    args = (font, size_mm, box_w_mm, dpi, params)
+    value = template
+    score, where = _fit(prep, value, *args)
+    slots = [i for i in places if 0 <= i < len(value)]
+    for _ in range(params.max_steps):
+        changed = False
+        for i in slots:
+            options = [value[:i] + d + value[i + 1 :] for d in _DIGITS]
+            s, v = max((_fit(prep, o, *args, only=where)[0], o) for o in options)
+            if v != value and s > score:
+                value, score, changed = v, s, True
+        if not changed:
+            break
+    return value, _fit(prep, value, *args)[0]
 
 
 def choose(
@@ -333,7 +375,9 @@ def choose(
     dpi: int,
     *,
     digit_places: Iterable[int] | None = None,
+    every_digit: bool = False,
     letters: bool = False,
+    incumbent: str | None = None,
     params: MatchParams = MATCH,
 ) -> tuple[str, float, float]:
     """The value the print shows among ``reading`` and ``candidates``, with both scores.
@@ -341,11 +385,16 @@ def choose(
     The reading is fitted over every size and blur; the candidates are scored at the size
     and blur that fit best, the best few fitted in full. With ``digit_places`` the winner's
     digits there are then replaced one at a time by look-alikes while that raises the
-    score by ``digit_margin`` (a date read ``79 OCT 2075`` becomes ``29 OCT 2025``); with
+    score by ``digit_margin`` (a date read ``79 OCT 2075`` becomes ``29 OCT 2025``;
+    with ``every_digit`` by every other digit, for a reading Tesseract doubts: a blurred
+    ``1`` read ``2`` is no look-alike pair); with
     ``letters``, its capitals by look-alike capitals (``NOROHAVN``, ``NORDHAVN``) while
     the setting fits well and each raises the score by ``letter_margin``. Returns ``(value, its
     score, the reading's score)``: a candidate replaces the reading only when it scores
-    at least ``min_score`` and leads the reading by ``margin``.
+    at least ``min_score`` and leads the reading by ``margin``. An ``incumbent`` among the
+    candidates (the value the MRZ gives) is always fitted in full, and another candidate
+    replaces it only when it leads it by ``margin`` too: when Tesseract read nothing
+    useful, the other months set around the MRZ's date must not win by noise.
     """
     p = params
     args = (font, size_mm, box_w_mm, dpi, p)
@@ -362,10 +411,16 @@ def choose(
         where = _fit(prep, pool[0], *args)[1]
     quick = sorted(((_fit(prep, c, *args, only=where)[0], c) for c in pool), reverse=True)
     best, best_score = reading, own
-    for _, c in quick[:3]:
-        score = _fit(prep, c, *args)[0]
-        if score > best_score:
-            best, best_score = c, score
+    inc = None if incumbent is None else incumbent.strip()
+    full = [c for _, c in quick[:3]]
+    if inc in pool and inc not in full:
+        full.append(inc)
+    scores = {c: _fit(prep, c, *args)[0] for c in full}
+    for c in full:
+        if scores[c] > best_score:
+            best, best_score = c, scores[c]
+    if inc in scores and best not in (inc, reading) and best_score < scores[inc] + p.margin:
+        best, best_score = inc, scores[inc]  # the incumbent holds against noise
     if best != reading and (best_score < p.min_score or best_score < own + p.margin):
         best, best_score = reading, own
     seen = {best}  # look-alikes of the value kept, pool candidates among them
@@ -373,7 +428,8 @@ def choose(
         if best_score < p.min_fit:
             break
         if digit_places is not None:
-            variants, margin = digit_variants(best, list(digit_places)), p.digit_margin
+            variants = digit_variants(best, list(digit_places), every=every_digit)
+            margin = p.digit_margin
         elif letters:
             variants, margin = letter_variants(best), p.letter_margin
         else:

@@ -477,3 +477,29 @@ def test_a_commas_tail_below_the_capitals_stays_in_the_value_line() -> None:
     ink_columns = np.flatnonzero((crop < 128).any(axis=0))
     # the comma is the line's last ink, past the capitals
     assert ink_columns.max() - ink_columns.min() >= n * 24 - 4
+
+
+def test_every_digit_is_searched_only_when_the_reading_is_in_doubt() -> None:
+    from docsec.models import get_model
+    from docsec.read.viz import VizField, _search_digits
+
+    model = get_model("uto_id_td1")
+    dob = model.field("date_of_birth")
+
+    def search(value: str, confidence: float, prior: str | None = None) -> bool:
+        return _search_digits(dob, model, VizField(value, confidence, "latin"), prior, VIZ)
+
+    assert not search("20 NOV 1967", 0.95)  # sure, in format: look-alikes only
+    assert not search("20 NOV 1967", 0.95, "20 NOV 1967")  # and the MRZ agrees
+    assert search("20 NOV 1967", 0.5)  # Tesseract doubts it
+    assert search("20 NOV 1961", 0.95, "20 NOV 1967")  # the MRZ says otherwise
+    assert search("20 NOV 3967", 0.95)  # a year no document prints
+    assert search("20 N0V", 0.95)  # out of its format
+
+
+def test_apostrophe_variants_of_a_name_the_mrz_gives() -> None:
+    from docsec.read.viz import _apostrophe_variants
+
+    assert "O'CONNELL" in _apostrophe_variants("OCONNELL")
+    assert "DELACROIX O'CONNELL" in _apostrophe_variants("DELACROIX OCONNELL")
+    assert _apostrophe_variants("LI") == []  # too short to carry one

@@ -135,3 +135,53 @@ def test_the_prepared_crop_scores_as_the_whole_canvas(printed: str, text: str,
     assert 0 < len(kept) <= 6 and all(k[0] == text for k in kept)
     assert vm._fit(prep, text, "sans", SIZE_MM, 60.0, DPI, vm.MATCH) == first
     assert prep.scores == kept
+
+
+def test_every_digit_is_tried_when_asked() -> None:
+    """A blurred ``1`` read ``2`` is no look-alike pair: only the search over every digit
+    reaches the printed number, and the print decides it."""
+    assert "B11595507" not in digit_variants("B12595507", range(1, 9))
+    assert "B11595507" in digit_variants("B12595507", range(1, 9), every=True)
+    crop = _crop("B11595507", sigma=2.5)
+    places = list(range(1, 9))
+    value, score, own = choose(crop, "B12595507", [], "sans", SIZE_MM, 30.0, DPI,
+                               digit_places=places, every_digit=True)  # fmt: skip
+    assert value == "B11595507"
+    assert score > own
+
+
+def test_the_incumbent_is_replaced_only_by_a_clear_lead() -> None:
+    """The MRZ's value (the incumbent) is replaced by another candidate only when that
+    one leads it by the margin; the print still overrules it when it clearly shows more."""
+    from dataclasses import replace
+
+    from docsec.read.vizmatch import MATCH
+
+    crop = _crop("26 AUG 1972", sigma=3.0)
+    cands = ["26 FEB 1972", "26 AUG 1972"]
+    assert choose(crop, "", cands, "sans", SIZE_MM, 40.0, DPI)[0] == "26 AUG 1972"
+    got = choose(crop, "", cands, "sans", SIZE_MM, 40.0, DPI, incumbent="26 FEB 1972")
+    assert got[0] == "26 AUG 1972"  # the print shows AUG: the MRZ's FEB does not hold
+    feb = match_score(crop, "26 FEB 1972", "sans", SIZE_MM, 40.0, DPI)
+    aug = match_score(crop, "26 AUG 1972", "sans", SIZE_MM, 40.0, DPI)
+    assert MATCH.min_score < feb < aug - MATCH.margin  # the margin the rule works with
+    # a margin wider than AUG's lead: FEB, the incumbent, holds
+    wide = replace(MATCH, margin=aug - feb + 0.05)
+    got = choose(crop, "", cands, "sans", SIZE_MM, 40.0, DPI, incumbent="26 FEB 1972",
+                 params=wide)  # fmt: skip
+    assert got[0] == "26 FEB 1972"
+    assert choose(crop, "", cands, "sans", SIZE_MM, 40.0, DPI, params=wide)[0] == "26 AUG 1972"
+
+
+def test_a_number_is_read_glyph_by_glyph_from_its_print() -> None:
+    """Tesseract returned fragments only: the digits of the number's fixed places are read
+    from the print one glyph at a time, from a template of zeros."""
+    from docsec.read.vizmatch import read_digits
+
+    crop = _crop("D62374842", sigma=2.5)
+    value, score = read_digits(crop, "D00000000", range(1, 9), "sans", SIZE_MM, 30.0, DPI)
+    assert value == "D62374842"
+    assert score > 0.9
+    dots = _crop("23.04.2023", sigma=2.5, seed=1)
+    slots = [i for i, ch in enumerate("00.00.0000") if ch == "0"]
+    assert read_digits(dots, "00.00.0000", slots, "sans", SIZE_MM, 40.0, DPI)[0] == "23.04.2023"
