@@ -5,11 +5,17 @@ Decoding rules:
 
 * every character keeps its confidence and ranked candidates;
 * a character its field cannot hold (Doc 9303-3 §4.2: dates and check digits are
-  numeric, names and codes alphabetic) is replaced by the field's best candidate;
+  numeric, names and codes alphabetic; a date's month tens digit is 0 or 1 and its day's
+  0 to 3) is replaced by the field's best candidate, or by its ``O``/``0`` look-alike
+  when no candidate the field holds reaches
+  :attr:`~docsec.read.params.DecodeParams.candidate_floor`; a digit so replaced in a
+  date is as unsure as the digit chosen;
 * a character read below :data:`UNSURE` may be replaced by a candidate that makes a
   failing check digit pass, or a state code a known one;
 * a character read with confidence is otherwise never changed, check digits included,
   so a forged check digit stays visible;
+* of several sure ``O``/``0`` look-alikes in a failing span, the one whose swap alone
+  makes the digit pass is swapped, and that digit does not vouch for it;
 * a character in the span of another check digit that passes is not changed to make
   one more pass (the composite digit re-reading a date its own digit vouches for);
   which digits pass is judged on the final text;
@@ -181,7 +187,14 @@ def _choose_code(
 _SEX = frozenset("FMX<")
 
 
-def _allowed(layout: Layout) -> dict[tuple[int, int], frozenset[str]]:
+#: What a date's month tens and day tens can hold (YYMMDD; ``<`` for an unknown part).
+_MONTH_TENS = frozenset("01<")
+_DAY_TENS = frozenset("0123<")
+
+
+def _allowed(layout: Layout, *, dates: bool = True) -> dict[tuple[int, int], frozenset[str]]:
+    """The characters each position can hold, by its field (Doc 9303-3 §4.2); ``dates``
+    narrows a date's month and day tens to the digits a date can have there."""
     allowed: dict[tuple[int, int], frozenset[str]] = {}
     for spec in layout.fields:
         chars = {"alpha": _ALPHA, "numeric": _NUMERIC}.get(spec.charset)
@@ -195,6 +208,13 @@ def _allowed(layout: Layout) -> dict[tuple[int, int], frozenset[str]]:
     # P for a passport, V for a visa, A, C or I for an official travel document)
     code = layout.field("document_code")
     allowed[(code.line, code.start)] = frozenset(layout.document_code_first)
+    if dates:
+        # a date is YYMMDD (Doc 9303-3 §4.2.2.3): the month's tens digit is 0 or 1 and
+        # the day's 0 to 3 (or a filler, for an unknown part)
+        for name in ("date_of_birth", "date_of_expiry"):
+            f = layout.field(name)
+            allowed[(f.line, f.start + 2)] = _MONTH_TENS
+            allowed[(f.line, f.start + 4)] = _DAY_TENS
     return allowed
 
 
@@ -236,16 +256,26 @@ def decode_cells(
     conf = [p.max(axis=1) for p in proba]
     corrections: list[Correction] = []
     allowed = _allowed(layout)
+    broad = _allowed(layout, dates=False)
     for (line, col), chars in sorted(allowed.items()):
         ch = text[line][col]
         if ch in chars:
             continue  # a character the field cannot hold is replaced however sure it looks
         row = proba[line][col]
         best = max(chars, key=lambda c: row[CLASS_INDEX[c]])
+        swap = MRZ_SURE_SWAPS.get(ch)
+        if swap is not None and swap in chars and row[CLASS_INDEX[best]] < DECODE.candidate_floor:
+            # the recogniser has no opinion among what the field holds (a dot-matrix O
+            # read as 0 surely, its letters all below the floor): the look-alike stands
+            best = swap
         corrections.append(
             Correction(line + 1, col + 1, ch, best, float(conf[line][col]), "charset")
         )
         text[line][col] = best
+        if ch in broad.get((line, col), frozenset()):
+            # a digit no date holds there (a day's tens read 8): the digit chosen instead
+            # is no look-alike of it, and is as unsure as the recogniser's reading of it
+            conf[line][col] = row[CLASS_INDEX[best]]
     for name in ("issuing_state", "nationality"):
         if layout.has(name):
             code_spec = layout.field(name)
@@ -256,6 +286,8 @@ def decode_cells(
                                f"code:{name}")  # fmt: skip
                 )
     ordered = sorted(layout.check_digits, key=lambda s: s.id == "mrz.check_digit.composite")
+    # characters a check digit chose among several look-alikes: never vouched for by it
+    doubtful: set[tuple[int, int]] = set()
     for spec in ordered:
         if _check_ok(spec, text):
             continue
@@ -271,7 +303,9 @@ def decode_cells(
             pos for pos in (*_covered(spec), (spec.digit.line, spec.digit.start))
             if pos not in held
         ]  # fmt: skip
-        for line, col, old, new in _choose(spec, positions, text, proba, conf, allowed, held):
+        for line, col, old, new in _choose(
+            spec, positions, text, proba, conf, allowed, held, doubtful
+        ):
             corrections.append(
                 Correction(line + 1, col + 1, old, new, float(conf[line][col]),
                            f"check_digit:{spec.id}")  # fmt: skip
@@ -298,14 +332,18 @@ def decode_cells(
     # the document code's first character is judged among every kind's (P, V, A, C, I),
     # not only the format's: one allowed letter would make any reading of it sure
     kind = layout.field("document_code")
-    judged = {**allowed, (kind.line, kind.start): DOCUMENT_CODE_FIRST}
+    # ... and a date's digits among all digits: the narrower sets choose a digit, they
+    # do not make the recogniser surer of it
+    judged = {**broad, (kind.line, kind.start): DOCUMENT_CODE_FIRST}
     sure = _final_confidence(text, proba, judged)
     low = 0
     unsure: list[tuple[int, int]] = []
     for line, row in enumerate(conf):
         for col, c in enumerate(row):
-            vouched = (line, col) in verified and not _ambiguous(
-                line, col, passing, text, proba, allowed
+            vouched = (
+                (line, col) in verified
+                and (line, col) not in doubtful
+                and not _ambiguous(line, col, passing, text, proba, broad)
             )
             if vouched:
                 continue
@@ -395,6 +433,7 @@ def _choose(
     conf: Sequence[np.ndarray],
     allowed: dict[tuple[int, int], frozenset[str]],
     verified: set[tuple[int, int]],
+    doubtful: set[tuple[int, int]],
 ) -> list[tuple[int, int, str, str]]:
     """Best change of unsure characters making ``spec`` pass; applied to ``text``.
 
@@ -407,7 +446,7 @@ def _choose(
         key=lambda p: conf[p[0]][p[1]],
     )[: DECODE.max_tried]
     if not unsure:
-        return _swap_lookalike(spec, positions, text, proba, allowed, verified)
+        return _swap_lookalike(spec, positions, text, proba, allowed, verified, doubtful)
     options: list[list[tuple[str, float]]] = []
     for line, col in unsure:
         row = proba[line][col]
@@ -433,7 +472,7 @@ def _choose(
     for (line, col), ch in zip(unsure, original, strict=True):
         text[line][col] = ch
     if best is None:
-        return _swap_lookalike(spec, positions, text, proba, allowed, verified)
+        return _swap_lookalike(spec, positions, text, proba, allowed, verified, doubtful)
     changes = []
     for (line, col), ch, old in zip(unsure, best[1], original, strict=True):
         if ch != old:
@@ -449,11 +488,13 @@ def _swap_lookalike(
     proba: Sequence[np.ndarray],
     allowed: dict[tuple[int, int], frozenset[str]],
     verified: set[tuple[int, int]],
+    doubtful: set[tuple[int, int]],
 ) -> list[tuple[int, int, str, str]]:
     """The swap of the one look-alike (:data:`~docsec.lookalikes.MRZ_SURE_SWAPS`) of
-    ``spec``'s span that makes it pass, applied to ``text``; none when the span holds two
-    or more such characters (which one is wrong is not known) or the swap does not make it
-    pass. Only characters of
+    ``spec``'s span that makes it pass, applied to ``text``; none when no swap or more than
+    one makes it pass (which one is wrong is not known). When the span holds several
+    look-alikes and one swap passes, the swapped character goes into ``doubtful``: the
+    digit chose it among several, so it does not vouch for it. Only characters of
     fields of letters and digits (a date, a name or a code field has its own character
     set) whose look-alike has a probability of at least
     :attr:`~docsec.read.params.DecodeParams.candidate_floor` are candidates."""
@@ -466,15 +507,21 @@ def _swap_lookalike(
         and proba[line][col][CLASS_INDEX[MRZ_SURE_SWAPS[text[line][col]]]]
         >= DECODE.candidate_floor
     ]
-    if len(swaps) != 1:
-        return []
-    line, col = swaps[0]
-    old = text[line][col]
-    text[line][col] = MRZ_SURE_SWAPS[old]
-    if _check_ok(spec, text):
-        return [(line, col, old, text[line][col])]
-    text[line][col] = old
-    return []
+    passing = []
+    for line, col in swaps:
+        old = text[line][col]
+        text[line][col] = MRZ_SURE_SWAPS[old]
+        if _check_ok(spec, text):
+            passing.append((line, col, old, text[line][col]))
+        text[line][col] = old
+    if len(passing) != 1:
+        return []  # none passes, or more than one: which is wrong is not known
+    line, col, old, new = passing[0]
+    text[line][col] = new
+    if len(swaps) > 1:
+        # one of several look-alikes: the digit chose it, so it cannot also vouch for it
+        doubtful.add((line, col))
+    return [passing[0]]
 
 
 #: Formats by (lines, characters a line), from :mod:`docsec.mrz.formats`.

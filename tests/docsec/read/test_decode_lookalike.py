@@ -29,9 +29,10 @@ def test_swap_that_does_not_make_the_digit_pass_is_not_made() -> None:
     assert d.checks_passed < d.checks_total
 
 
-def test_two_look_alikes_in_one_span_are_left_alone() -> None:
+def test_of_two_look_alikes_the_one_swap_that_passes_is_made_and_stays_unsure() -> None:
     # a document number with two zeros, both read with O a candidate, one of them as O:
-    # which one is wrong is not known (either swap is one more chance of passing by luck)
+    # only the O's swap makes the digit pass (the other changes the sum the other way), so
+    # it is made, but the digit chose it among two and does not vouch for it
     from docsec.checkdigit.icao9303 import calc_check_digit as cd
 
     number = "L808902C3"
@@ -42,11 +43,32 @@ def test_two_look_alikes_in_one_span_are_left_alone() -> None:
     _set(lines[1], 5, O=0.988, **{"0": 0.011})
     _set(lines[1], 2, **{"0": 0.985, "O": 0.014})
     d = decode_cells(lines, MRZFormat.TD3)
-    assert d.lines[1][5] == "O" and d.lines[1][2] == "0"
-    assert not any(c.column in (3, 6) for c in d.corrections)
-    # with the one look-alike alone the swap is made
+    assert d.lines[1] == second
+    assert [(c.column, c.found, c.chosen) for c in d.corrections] == [(6, "O", "0")]
+    assert (1, 5) in d.unsure
+    # with the one look-alike alone the swap is made and vouched for
     _set(lines[1], 2, **{"0": 0.99999})
-    assert decode_cells(lines, MRZFormat.TD3).lines[1] == second
+    d = decode_cells(lines, MRZFormat.TD3)
+    assert d.lines[1] == second and (1, 5) not in d.unsure
+
+
+def test_two_look_alike_swaps_that_both_pass_are_left_alone() -> None:
+    # a document number with a letter O and a 0, both read O (each with the other a
+    # candidate) at places of the same 7-3-1 weight: either swap makes the digit pass, so
+    # which one is wrong is not known and neither is made
+    from docsec.checkdigit.icao9303 import calc_check_digit as cd
+
+    number = "L8O8902C3"  # O at column 2 (weight 1), 0 at column 5 (weight 1)
+    rest = TD3[1][10:]
+    composite = number + cd(number) + rest[3:10] + rest[11:18] + rest[18:33]
+    second = number + cd(number) + rest[:-1] + cd(composite)
+    lines = [_proba(TD3[0]), _proba(second)]
+    _set(lines[1], 5, O=0.988, **{"0": 0.011})
+    _set(lines[1], 2, O=0.985, **{"0": 0.014})
+    d = decode_cells(lines, MRZFormat.TD3)
+    assert d.lines[1][2] == "O" and d.lines[1][5] == "O"
+    assert not any(c.column in (3, 6) for c in d.corrections)
+    assert d.checks_passed < d.checks_total
 
 
 def test_sure_o_is_swapped_when_the_spans_unsure_characters_cannot_make_it_pass() -> None:
