@@ -500,6 +500,17 @@ _MICRO_RANK_FLOOR = 0.2
 _MICRO_MIN_DPI = 170.0
 
 
+#: Least sampling of the line (dpi) at which the microprint is passed: below it, a colour
+#: copy's 100-170 lpi dot screen (finer than the pixels) leaves letters as textured as
+#: genuine ones and, once a JPEG has halved the colour resolution, a line as one-coloured.
+#: The independent set's copies (seeds 11, 12, 13, 31 and 2027): 5 of 27 JPEG scans
+#: sampled at 191-240 dpi and 5 of 5 photos judged at 173-213 dpi passed both marks; all
+#: 13 scans sampled at 241-268 dpi failed (their screen's colours show). The generator's
+#: blurred copies fail the letter texture at every sampling (0.25-0.78 of its level), so
+#: below this floor the check still fails them and says not applicable otherwise.
+_MICRO_PASS_DPI = 250.0
+
+
 #: Most edge spread of the capture (:func:`_edge_sigma`, pixels at :data:`_MICRO_DPI`) at
 #: which the letter texture is judged: renders measure 0.84-0.93, scans 0.88-1.10, photos
 #: 0.96-1.32; past 1.15 genuine microprint keeps only 0.036-0.049 of texture, as much as a
@@ -646,7 +657,9 @@ def microprint_sharp(ctx: Context) -> Finding:
     the paper beside it (:func:`_third_colour`: one ink, not a screen's several). The score
     is the smaller margin; fails below 1. The texture is not judged on a capture sampling
     the line below :data:`_MICRO_MIN_DPI` or blurred past :data:`_MICRO_MAX_SIGMA`
-    (:func:`_edge_sigma`): not applicable there unless the screen shows."""
+    (:func:`_edge_sigma`): not applicable there unless the screen shows; and a line that
+    fails neither mark is passed only at :data:`_MICRO_PASS_DPI` or more (a colour copy's
+    screen finer than the pixels fails neither)."""
     cid = "feature.microprint.sharp"
 
     def one(f: FeatureSpec) -> Finding:
@@ -715,6 +728,17 @@ def microprint_sharp(ctx: Context) -> Finding:
                 f"{spread:.2f} px при {_MICRO_DPI} dpi (нужно не более {_MICRO_MAX_SIGMA:.2f}: "
                 "переснимите в фокусе, отсканируйте с 300 dpi или осмотрите под лупой 10x).",
                 view=v, box_mm=box)
+        if score >= 1.0 and dpi < _MICRO_PASS_DPI:
+            return make_finding(
+                cid, Status.NOT_APPLICABLE,
+                f"the capture samples the microprint at {dpi:.0f} dpi: a colour copy's "
+                "100-170 lpi dot screen leaves its 0.25 mm letters looking like print there "
+                f"(at least {_MICRO_PASS_DPI:.0f} dpi needed to pass them: scan the page at "
+                "300 dpi or examine it under a 10x loupe).",
+                f"снимок передаёт микротекст с разрешением {dpi:.0f} dpi: растр цветной копии "
+                "(100-170 lpi) при таком разрешении не отличить от печати (нужно не менее "
+                f"{_MICRO_PASS_DPI:.0f} dpi: отсканируйте страницу с 300 dpi или осмотрите "
+                "под лупой 10x).", view=v, box_mm=box)
         return _judge(cid, score, low_fails=True, view=v, box=box, threshold=1.0,
                       ok=("The microprint keeps its fine detail.",
                           "Микротекст сохраняет мелкие детали."),
