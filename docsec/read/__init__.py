@@ -30,7 +30,7 @@ from docsec.imaging.geometry import to_gray
 from docsec.ocr.ocrb import OcrbClassifier, load_classifier
 from docsec.read.deblur import DEBLUR, estimate_motion_blur, remove_motion_blur
 from docsec.read.decode import decode_cells
-from docsec.read.locate import BandCandidate, find_mrz_bands, reads_turned
+from docsec.read.locate import BandCandidate, find_mrz_bands, mrz_shaped, reads_turned
 from docsec.read.mrz import BandRead, read_band, second_opinion
 from docsec.read.page import PageFit, fit_page, locate_page, rectify
 from docsec.read.viz import VizField, read_viz
@@ -42,8 +42,22 @@ _GOOD_ENOUGH = 0.93
 #: Bands read again with the locally relative ink threshold when no reading is complete:
 #: on 140 benchmark captures (both sets, every tier, negatives) every reading it bettered
 #: came from the finder's first band and none from past its third, while the pass over
-#: all eight bands cost pages without an MRZ a sixth of their time.
+#: all eight bands cost pages without an MRZ a sixth of their time. Each is read again
+#: only in the direction its fillers say (:func:`reads_turned`) unless Otsu's threshold
+#: read an MRZ the other way: on the 310 images of the reading benchmark one reading came
+#: from the local threshold without any by Otsu's, in that direction, and the second
+#: direction read locally cost pages without an MRZ a third of their time. A band that
+#: Otsu's threshold did not read as an MRZ either way is read again only when it is
+#: shaped like one (:func:`mrz_shaped`): that one reading came from a band of two lines
+#: of 44 cells, while single lines of other print took most of the pass's time.
 _LOCAL_BANDS = 3
+#: Bands read with Otsu's threshold before the search gives up when none of them gave a
+#: reading that is an MRZ (bands are ranked by how MRZ-like their lines are): on the
+#: reading benchmark (310 images, seeds 5 and 9303) every reading came from the finder's
+#: first two bands, on a held-out independent seed (11; 90 images) one from its fourth
+#: (a piece of a curled line whose whole bands did not read): one band of margin.
+#: Pages without an MRZ read all eight in both directions.
+_FRUITLESS_BANDS = 5
 
 
 def _settled(best: BandRead) -> bool:
@@ -164,13 +178,16 @@ def read_mrz(
     """Locate and read the MRZ of a capture (RGB or gray ``uint8``); None if none is found.
 
     The bands are read in the band finder's order, first with Otsu's global ink threshold.
-    The search stops at a trusted, confident reading (:func:`_settled`); once a reading is
-    complete (:func:`_complete`: every check digit passes, the composite included) no
-    further band is read, only the band it came from again, in the direction it was read
-    in, with the locally relative threshold, which may vouch for its unsure characters.
-    Without a complete reading every band is read again with the locally relative
-    threshold (print faded by a lighting gradient or glare), the first
-    :data:`_LOCAL_BANDS` of them, stopping at a complete one.
+    The search stops at a trusted, confident reading (:func:`_settled`), and after the
+    first :data:`_FRUITLESS_BANDS` bands when none of them read as an MRZ (a page without
+    one); once a reading is complete (:func:`_complete`: every check digit passes, the
+    composite included) no further band is read, only the band it came from again, in the
+    direction it was read in, with the locally relative threshold, which may vouch for its
+    unsure characters. Without a complete reading the first :data:`_LOCAL_BANDS` bands are
+    read again with the locally relative threshold (print faded by a lighting gradient or
+    glare), stopping at a complete one: those that Otsu's threshold read as an MRZ or that
+    are shaped like one (:func:`docsec.read.locate.mrz_shaped`), each in the direction
+    its fillers say, the other way too only where Otsu's threshold read an MRZ that way.
 
     Still without a complete reading, the first :data:`_DEBLUR_BANDS` bands whose
     gradients show a hand-held phone's streak (:mod:`docsec.read.deblur`) are read again
@@ -189,17 +206,26 @@ def read_mrz(
     gray = to_gray(image)
     if bands is None:
         bands = find_mrz_bands(gray, max_candidates=max_bands)
-    best, source = _read_bands(gray, bands, clf, local=False)
+    found: set[tuple[int, bool]] = set()
+    turned: dict[int, bool] = {}
+    best, source = _read_bands(gray, bands, clf, local=False, found=found, turned=turned,
+                               fruitless=_FRUITLESS_BANDS)  # fmt: skip
     if best is None or not _settled(best):
         # the band of a complete reading again, in the direction it was read in (turned
         # by 180 degrees the band is other text, whose check digits cannot all pass), or
-        # the first bands in both directions when no reading was complete
+        # the first bands when no reading was complete: each in the direction its fillers
+        # say, and the other way only where Otsu's threshold read an MRZ that way
         if best is not None and _complete(best) and source is not None:
             index, flip = source
             other, _ = _read_bands(gray, [bands[index]], clf, local=True, best=best,
                                    until_complete=False, flips=(flip,))  # fmt: skip
         else:
-            other, _ = _read_bands(gray, bands[:_LOCAL_BANDS], clf, local=True, best=best)
+            # a band no direction of which read as an MRZ is read again only when it is
+            # shaped like one (pages without an MRZ paid most of their time here)
+            again = {i for i, band in enumerate(bands[:_LOCAL_BANDS])
+                     if (i, False) in found or (i, True) in found or mrz_shaped(band)}  # fmt: skip
+            other, _ = _read_bands(gray, bands[:_LOCAL_BANDS], clf, local=True, best=best,
+                                   turned=turned, second_if=found, only=again)  # fmt: skip
         best = other if other is not None else best
     if best is None or not _complete(best):
         # characters run together by a hand-held phone's streak: the first bands again,
@@ -281,19 +307,41 @@ def _read_bands(
     best: BandRead | None = None,
     until_complete: bool = True,
     flips: tuple[bool, ...] = (False, True),
+    found: set[tuple[int, bool]] | None = None,
+    turned: dict[int, bool] | None = None,
+    second_if: set[tuple[int, bool]] | None = None,
+    fruitless: int | None = None,
+    only: set[int] | None = None,
 ) -> tuple[BandRead | None, tuple[int, bool] | None]:
     """The best reading of ``bands`` (or ``best`` when none scores higher) and where it
     came from: the band's index and whether it was read turned by 180 degrees (None:
     ``best`` as given), read with the ``local`` ink threshold in the directions ``flips``;
     stops after the direction that makes the best reading settled (or complete, when
-    ``until_complete``)."""
+    ``until_complete``), and before band ``fruitless`` (an index) when no band before it
+    gave a reading that is an MRZ.
+
+    ``found`` collects the ``(band index, flip)`` that gave a reading; ``turned`` holds
+    (and collects) each band index's :func:`reads_turned`; with ``second_if`` a band's
+    second direction is read only when ``(index, flip)`` is in it; with ``only`` only
+    the bands of those indices are read."""
     source: tuple[int, bool] | None = None
+    turned = {} if turned is None else turned
     for i, band in enumerate(bands):
+        if fruitless is not None and i >= fruitless and best is None:
+            break
+        if only is not None and i not in only:
+            continue
         # the direction the text likely reads in first: a complete reading then ends the
         # search before the other is read (about half of all bands read turned)
-        order = flips[::-1] if len(flips) > 1 and reads_turned(gray, band) else flips
+        if len(flips) > 1 and i not in turned:
+            turned[i] = reads_turned(gray, band)
+        order = flips[::-1] if len(flips) > 1 and turned[i] else flips
+        if second_if is not None:
+            order = order[:1] + tuple(f for f in order[1:] if (i, f) in second_if)
         for flip, readings in zip(order, read_band(gray, band, clf, flips=order, local=local),
                                   strict=True):  # fmt: skip
+            if readings and found is not None:
+                found.add((i, flip))
             for reading in readings:
                 if best is None or reading.score > best.score:
                     best, source = reading, (i, flip)

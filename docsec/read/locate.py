@@ -42,6 +42,7 @@ __all__ = [
     "BandCandidate",
     "LocateParams",
     "find_mrz_bands",
+    "mrz_shaped",
     "reads_turned",
 ]
 
@@ -128,6 +129,10 @@ class LocateParams:
     min_glyph_height: float = 0.25
     #: Line spacing of one band, in pitches (Doc 9303: 1.4-2 pitches; blur and tilt).
     line_spacing: tuple[float, float] = (1.0, 2.9)
+    #: Cells per line of a band shaped like an MRZ (:func:`mrz_shaped`): from a TD1 line
+    #: (30 cells) of which glare or shade hides two fifths to a TD3 line (44) whose median
+    #: step perspective shortened by a fifth.
+    shaped_cells: tuple[float, float] = (18.0, 56.0)
     #: Character height over pitch (OCR-B cap height 2.0-2.6 mm at a 2.3-2.6 mm pitch):
     #: a chain band's thickness, in the units of a bar's.
     height_per_pitch: float = 0.85
@@ -715,6 +720,15 @@ def find_mrz_bands(gray: np.ndarray, *, max_candidates: int = 8) -> list[BandCan
         if len(kept) >= max_candidates:
             break
     return kept
+
+
+def mrz_shaped(band: BandCandidate) -> bool:
+    """Whether ``band`` is shaped like an MRZ: two or three lines of about as many cells
+    as an MRZ line holds (:attr:`LocateParams.shaped_cells`; a closing bar's cells are
+    counted at its thickness over :attr:`LocateParams.height_per_pitch`)."""
+    lo, hi = LOCATE.shaped_cells
+    pitch = band.pitch or band.thickness / LOCATE.height_per_pitch
+    return band.lines >= 2 and lo <= band.length / max(pitch, 1e-6) <= hi
 
 
 def reads_turned(gray: np.ndarray, band: BandCandidate) -> bool:

@@ -11,7 +11,7 @@ from docsec.imaging.geometry import to_gray
 from docsec.ocr.tesseract import available_languages
 from docsec.read import read_mrz
 from docsec.read.decode import CLASS_INDEX
-from docsec.read.locate import find_mrz_bands
+from docsec.read.locate import LOCATE, find_mrz_bands, mrz_shaped
 from docsec.read.mrz import second_opinion
 
 from .conftest import TD1, TD3, render_mrz_page, turned
@@ -31,6 +31,22 @@ def test_best_band_follows_the_lines(angle: float) -> None:
 def test_three_line_band_for_td1() -> None:
     bands = find_mrz_bands(to_gray(render_mrz_page(TD1)))
     assert any(b.lines == 3 for b in bands[:3])
+
+
+@pytest.mark.parametrize("lines", [TD3, TD1])
+def test_an_mrz_band_is_shaped_like_one(lines: tuple[str, ...]) -> None:
+    band = find_mrz_bands(to_gray(render_mrz_page(lines)))[0]
+    assert mrz_shaped(band)
+    cells = band.length / band.pitch
+    lo, hi = LOCATE.shaped_cells
+    assert lo + 5 < cells < hi - 5  # 30 or 44 cells, with room either way
+    # one line of it, or lines of a third or twice its cells, are not
+    assert not mrz_shaped(replace(band, lines=1))
+    assert not mrz_shaped(replace(band, length=band.length * 0.4))
+    assert not mrz_shaped(replace(band, length=band.length * (hi + 2) / cells))
+    # a closing bar (no pitch measured) is counted at its thickness
+    bar = replace(band, pitch=0.0, thickness=LOCATE.height_per_pitch * band.pitch)
+    assert mrz_shaped(bar)
 
 
 def test_blank_and_noise_give_no_band() -> None:

@@ -12,7 +12,7 @@ import docsec.read as read_module
 from docsec.imaging.geometry import to_gray
 from docsec.ocr.ocrb import load_classifier
 from docsec.read import read_mrz
-from docsec.read.locate import BandCandidate, find_mrz_bands, reads_turned
+from docsec.read.locate import BandCandidate, find_mrz_bands, mrz_shaped, reads_turned
 from docsec.read.mrz import BandRead, read_band
 
 from .conftest import TD1, TD3, render_mrz_page
@@ -148,3 +148,68 @@ def test_an_incomplete_reading_reads_every_band_and_asks_tesseract(
     # every band with Otsu's threshold, the first three again with the local one
     assert calls == [(b.score, False) for b in bands] + [(b.score, True) for b in bands[:3]]
     assert len(asked) == 1 and asked[0].lines == r.lines
+
+
+@pytest.mark.parametrize("shaped", [True, False])
+def test_a_page_without_an_mrz_reads_few_bands_once_each_way(
+    monkeypatch: pytest.MonkeyPatch, shaped: bool
+) -> None:
+    image = render_mrz_page(TD3)
+    bands = _bands(image, 8)
+    if not shaped:  # single lines: other print, not shaped like an MRZ
+        bands = [replace(b, lines=1) for b in bands]
+    assert all(mrz_shaped(b) == shaped for b in bands)
+    seen: list[tuple[float, bool, tuple[bool, ...]]] = []
+    real = getattr(read_module, "read_band")  # noqa: B009 - not in __all__
+
+    def nothing(gray: np.ndarray, band: BandCandidate, clf: object, *, local: bool = False,
+                flips: tuple[bool, ...] = (False, True)) -> Iterator[list[BandRead]]:  # fmt: skip
+        seen.append((band.score, local, tuple(flips)))
+        for _ in real(gray, band, clf, local=local, flips=flips):
+            yield []  # no band reads as an MRZ: other print
+
+    monkeypatch.setattr(read_module, "read_band", nothing)
+    monkeypatch.setattr(read_module, "estimate_motion_blur", lambda *a, **k: None)
+    assert read_mrz(image, bands=bands) is None
+    gray = to_gray(image)
+    first = [(True, False) if reads_turned(gray, b) else (False, True) for b in bands]
+    fruitless, local = read_module._FRUITLESS_BANDS, read_module._LOCAL_BANDS
+    assert fruitless < len(bands) and local <= fruitless
+    # Otsu's threshold on the first bands both ways, then the local one on the first
+    # few shaped like an MRZ, only the way their fillers say
+    assert seen == [(b.score, False, first[k]) for k, b in enumerate(bands[:fruitless])] + [
+        (b.score, True, first[k][:1]) for k, b in enumerate(bands[:local]) if shaped
+    ]
+
+
+def test_the_local_threshold_reads_the_other_way_where_otsu_read_an_mrz(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    image = render_mrz_page(TD3)
+    bands = _bands(image, 2)
+    gray = to_gray(image)
+    # the fillers' cue misleads: the MRZ reads the second way tried
+    wrong = {b.score: not reads_turned(gray, b) for b in bands}
+    monkeypatch.setattr(read_module, "reads_turned", lambda g, b: wrong[b.score])
+    seen: list[tuple[float, bool, tuple[bool, ...]]] = []
+    real = getattr(read_module, "read_band")  # noqa: B009 - not in __all__
+
+    def failing(gray: np.ndarray, band: BandCandidate, clf: object, *, local: bool = False,
+                flips: tuple[bool, ...] = (False, True)) -> Iterator[list[BandRead]]:  # fmt: skip
+        seen.append((band.score, local, tuple(flips)))
+        for readings in real(gray, band, clf, local=local, flips=flips):
+            # one check digit fails: no reading is complete
+            yield [replace(r, checks_passed=r.checks_total - 1) for r in readings]
+
+    monkeypatch.setattr(read_module, "read_band", failing)
+    monkeypatch.setattr(read_module, "estimate_motion_blur", lambda *a, **k: None)
+    _opinions(monkeypatch)
+    r = read_mrz(image, bands=bands)
+    assert r is not None and r.lines == TD3
+    orders = [(True, False) if wrong[b.score] else (False, True) for b in bands]
+    assert [s for s in seen if not s[1]] == [(b.score, False, o)
+                                             for b, o in zip(bands, orders, strict=True)]
+    # locally each band is read the way its fillers say and, as Otsu's threshold read the
+    # MRZ the other way, that way too
+    assert [s for s in seen if s[1]] == [(b.score, True, o)
+                                         for b, o in zip(bands, orders, strict=True)]
