@@ -267,6 +267,21 @@ _ECC_DPIS = (20, 35, 50)
 _ECC_CRITERIA = (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 60, 1e-5)
 
 
+#: The last ECC levels (dpi, Gaussian smoothing in pixels), run once on the coarse levels'
+#: best alignment: at 50 dpi the masked design pins a card's corners only to about a
+#: millimetre (the optimum itself sits 0.5-1.1 mm off the true page, and where ECC stops in
+#: that flat valley follows the CPU's rounding: 0.49-1.25 mm on one scan under three OpenCV
+#: SIMD paths); at 100 dpi the optimum is sharp and within 0.4 mm of the page, but its basin
+#: is narrow (from 1 mm off it may lock 3 mm away on the guilloche), so a smoothed 70 dpi
+#: level leads into it (card scans and photos 1-1.6 mm off: 0.27-0.58 mm after both).
+_ECC_FINE_LEVELS = ((70, 5), (100, 3))
+#: Iterations and convergence step of each last level (they converge in under ten).
+_ECC_FINE_CRITERIA = (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 20, 1e-6)
+#: Largest move (mm, any page corner) of the last levels from the coarse alignment: the
+#: coarse levels leave a card within 1.3 mm; a larger move is a level that diverged (from
+#: 1.5 mm off along the page's height they may run 14-22 mm away).
+_ECC_FINE_MAX_MOVE_MM = 2.0
+
 #: Smallest gain in quality for which the ECC alignment replaces the page fit: the
 #: reference's design is not the printed page to the tenth of a millimetre (a rendered visa
 #: aligns 1 mm off its true place for a gain of 0.02), a page found on the wrong quad gains
@@ -305,9 +320,33 @@ def _ecc_refined(score: _Scorer, model: DocumentModel, ref: NDArray[np.uint8],
     return np.asarray(cur / cur[2, 2], np.float64) if converged else None
 
 
+def _ecc_fine(score: _Scorer, model: DocumentModel, ref: NDArray[np.uint8],
+              h: NDArray[np.float64]) -> NDArray[np.float64]:
+    """The coarse ECC alignment ``h`` refined by the last ECC levels
+    (:data:`_ECC_FINE_LEVELS`); ``h`` itself when they do not converge or move a page corner
+    more than :data:`_ECC_FINE_MAX_MOVE_MM` (they diverged)."""
+    r_gray = ref if ref.ndim == 2 else cv2.cvtColor(ref, cv2.COLOR_RGB2GRAY)
+    cur = h
+    for dpi, smooth in _ECC_FINE_LEVELS:
+        s = 25.4 / dpi
+        p = np.array([[s, 0.0, 0.0], [0.0, s, 0.0], [0.0, 0.0, 1.0]])
+        nxt = _ecc_level(score, model, r_gray, cur, dpi, p, _ECC_FINE_CRITERIA, smooth)
+        if nxt is None:
+            return h
+        cur = nxt
+    w_mm, h_mm = model.size_mm
+    corners = np.array([[0.0, w_mm, w_mm, 0.0], [0.0, 0.0, h_mm, h_mm], [1.0, 1.0, 1.0, 1.0]])
+    # the move in page millimetres: the fine homography's corners taken back through ``h``
+    back = np.linalg.solve(h, cur @ corners)
+    move = float(np.abs(back[:2] / back[2] - corners[:2]).max())
+    return np.asarray(cur / cur[2, 2], np.float64) if move <= _ECC_FINE_MAX_MOVE_MM else h
+
+
 def _ecc_level(score: _Scorer, model: DocumentModel, r_gray: NDArray[Any],
                cur: NDArray[np.float64], dpi: int,
-               p: NDArray[np.float64]) -> NDArray[np.float64] | None:
+               p: NDArray[np.float64],
+               criteria: tuple[int, int, float] = _ECC_CRITERIA,
+               smooth: int = 3) -> NDArray[np.float64] | None:
     """One level of :func:`_ecc_refined`: ``cur`` aligned by ECC at ``dpi`` (``p``: its
     pixels to page mm), or None when ECC does not converge or diverges."""
     w_mm, h_mm = model.size_mm
@@ -319,7 +358,7 @@ def _ecc_level(score: _Scorer, model: DocumentModel, r_gray: NDArray[Any],
     mask = _design_mask(model, score.side, size, dpi)
     try:
         _, found = cv2.findTransformECC(tmpl, page, np.eye(2, 3, dtype=np.float32),
-                                        cv2.MOTION_AFFINE, _ECC_CRITERIA, mask, 3)  # fmt: skip
+                                        cv2.MOTION_AFFINE, criteria, mask, smooth)  # fmt: skip
     except cv2.error:
         return None
     warp = np.asarray(found, np.float64)
@@ -370,7 +409,8 @@ def register_side(views: Mapping[str, NDArray[np.uint8]], anchor: str, page: Pag
                 if eh is not None and eq > ecc_q:
                     ecc_h, ecc_q = eh, eq
             if ecc_q > best_q + _ECC_MIN_GAIN:
-                best_h, best_q = ecc_h, ecc_q
+                best_h = _ecc_fine(score, model, ref_white, ecc_h)
+                best_q = score(best_h)
         head = RegisteredView(anchor, base, model, best_h, quality=best_q, measured=True)
     out[anchor] = head
     for name, img in views.items():
