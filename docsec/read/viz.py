@@ -633,15 +633,20 @@ def _spacing_variants(value: str) -> list[str]:
 _NUMBER_LENGTH = 9
 
 
-def _digit_template(field: FieldSpec, model: DocumentModel) -> str | None:
+def _digit_template(field: FieldSpec, model: DocumentModel, reads: list[str]) -> str | None:
     """A fixed-format value with ``0`` wherever a digit stands, or None: the document
-    number (the model's prefix, digits to nine characters) and a ``DD.MM.YYYY`` date, the
-    formats whose every other character is known (:func:`docsec.read.vizmatch.read_digits`)."""
+    number (the model's prefix, digits to nine characters), a ``DD.MM.YYYY`` date, and a
+    ``DD MON YYYY`` date one of whose readings shows its month (``O MAY 1978``, ``11 DEC``):
+    the formats whose every other character is known
+    (:func:`docsec.read.vizmatch.read_digits`)."""
     if field.name == "document_number" and model.number_prefix:
         return model.number_prefix + "0" * (_NUMBER_LENGTH - len(model.number_prefix))
-    if field_class(field) == "date" and model.date_style == "dmy_dots":
+    if field_class(field) != "date":
+        return None
+    if model.date_style == "dmy_dots":
         return "00.00.0000"
-    return None
+    months = {m for v in reads for w in v.upper().split() if (m := _month(w.translate(_AS_LETTER)))}
+    return f"00 {months.pop()} 0000" if len(months) == 1 else None
 #: Longest word :func:`_spacing_variants` splits: the parts of a registration number
 #: are 1-4 characters, so two read as one are at most 6 (ISO 3779 VINs are 17).
 _SPLIT_WORD_MAX = 6
@@ -691,7 +696,7 @@ def _by_print(
     cls = field_class(field)
     if cls in ("text", "number"):
         cands += _spacing_variants(read.value)
-    template = _digit_template(field, model)
+    template = _digit_template(field, model, [read.value, *reads])
     if template is not None and not any(fits_format(field, model, v) for v in [read.value, *cands]):
         # fragments only (``D172``): the value read glyph by glyph from the print, taken
         # as a candidate when its setting fits the ink well

@@ -503,3 +503,19 @@ def test_apostrophe_variants_of_a_name_the_mrz_gives() -> None:
     assert "O'CONNELL" in _apostrophe_variants("OCONNELL")
     assert "DELACROIX O'CONNELL" in _apostrophe_variants("DELACROIX OCONNELL")
     assert _apostrophe_variants("LI") == []  # too short to carry one
+
+
+def test_digit_templates_of_fixed_formats() -> None:
+    from docsec.models import get_model
+    from docsec.read.viz import _digit_template
+
+    card, vr = get_model("uto_id_td1"), get_model("uto_vehicle_registration")
+    number, dob = card.field("document_number"), card.field("date_of_birth")
+    assert _digit_template(number, card, ["D172"]) == "D00000000"
+    assert _digit_template(vr.field("document_number"), vr, []) == "VR0000000"
+    assert _digit_template(vr.field("B"), vr, ["314.05 2016"]) == "00.00.0000"
+    assert _digit_template(dob, card, ["O MAY 1978"]) == "00 MAY 0000"
+    assert _digit_template(dob, card, ["11 DFC"]) == "00 DEC 0000"  # a letter away
+    assert _digit_template(dob, card, ["2 A 989"]) is None  # no month shown
+    assert _digit_template(dob, card, ["11 MAY", "11 MAR"]) is None  # two months read
+    assert _digit_template(card.field("surname"), card, ["O MAY"]) is None
