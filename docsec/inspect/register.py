@@ -8,7 +8,9 @@ grid alone predicts and the whole frame correlates best with the reference, and 
 by a bounded search of the page's offset and scale (steps under the guilloche's pitch, so it
 cannot lock onto a shifted copy of the pattern); a page still below :data:`_GOOD_ENOUGH`
 (e.g. a flatbed scan whose white page on a white platen was taken for the whole frame) is
-aligned onto the reference's design by ECC (:func:`_ecc_refined`). Views taken from one
+aligned onto the reference's design by ECC, coarse to fine (:func:`_ecc_refined`; its best
+alignment then goes through a smoothed 70 dpi and a 100 dpi level, :func:`_ecc_fine`, which
+land within half a millimetre whatever the CPU's SIMD path). Views taken from one
 fixed position (a video spectral comparator: same frame size as the anchor,
 ``fixed_position=True``) share the anchor's homography; hand-held views are located on
 their own (:func:`docsec.read.page.locate_page` with the anchor's page as prior). Each
