@@ -25,7 +25,12 @@ among ``M``, ``F`` and ``X`` or ``P``, ``I``, ``A``, ``C`` and ``V``
 (:func:`closed_vocabulary`). Latin fields are then checked against their print
 (:func:`docsec.read.vizmatch.choose`) among Tesseract's readings and the candidates their
 format, the MRZ and the model give (a date of issue the MRZ's expiry implies over the
-model's validity; a short word with a space at a digit-letter join). With tesserocr
+model's validity; a short word with a space at a digit-letter join; a name's apostrophe
+the MRZ drops), the MRZ's value holding against the others unless one leads it. A date or
+number Tesseract doubts, that the MRZ contradicts or whose year no document prints has
+every digit tried, not only look-alikes (:func:`_search_digits`); one read only in
+fragments is read glyph by glyph from its print when its format fixes every other
+character (:func:`_digit_template`, :func:`docsec.read.vizmatch.read_digits`). With tesserocr
 (:mod:`docsec.ocr.tesseract`) a page costs a few in-process calls, not a process each.
 """
 

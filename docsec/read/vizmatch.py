@@ -10,7 +10,9 @@ print shows. Candidates are Tesseract's readings, their single-character look-al
 variants in places the field's format fixes as digits (dates, document numbers), and the
 values the MRZ gives for the fields ICAO 9303-3 says the visual zone repeats; a candidate
 replaces the reading only when it matches the ink better by :attr:`MatchParams.margin`
-(:func:`choose`), so the print decides, never the MRZ alone.
+(:func:`choose`), so the print decides, never the MRZ alone. A fixed-format value
+Tesseract returned only fragments of is read glyph by glyph (:func:`read_digits`): each
+digit place takes the digit whose setting matches the ink best.
 """
 
 from __future__ import annotations
