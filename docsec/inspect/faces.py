@@ -169,6 +169,23 @@ GHOST_SURE_QUALITY = 0.7
 #: while a pasted portrait keeping the old ghost image or another face measured 390-1550 in
 #: the independent set's photos registered at 0.63-0.64.
 GHOST_LOOSE_MAX = 100.0
+#: Margin (mm) around the portrait whose page, against the model's unpersonalised reference,
+#: shows how evenly the white light falls on the portrait (:func:`_lamp_ramp`), and the
+#: rim (mm) next to the portrait's edge left out of it (the edge's blur and the laminate's).
+_RAMP_MARGIN_MM = 4.0
+_RAMP_RIM_MM = 0.5
+#: Largest fall-off of the white light across the portrait (:func:`_lamp_ramp`: a share of
+#: the page's level) under which a model's coarse ghost comparison (``data/faces.json``'s
+#: ``ghost_coarse``) is read: that band compares the layout of the face's tones (skin, hair,
+#: clothes, background), which a lamp falling off across the white-light portrait but not
+#: across the ghost image under UV shifts as well (genuine zza_passport_td3 photos of the
+#: independent set's camera, 0.009-0.125 here, read up to 12.5 times the coarse spread; the
+#: nearest to this bound, 0.032, read 6.1). Rendered and scanned captures measured at most
+#: 0.023 (docsec's generator, seeds 100-149, and the independent set's captures of genuine
+#: documents, seeds 700-729), docsec's generator's photos at most 0.028 (a capture over
+#: the bound is judged by the fine band alone); the independent photos under 0.03 read at
+#: most 2.9 in the coarse band, look-alikes at least 4.6.
+GHOST_EVEN_LIGHT_MAX = 0.025
 #: Features whose foil lies over the portrait in white light (not printed in the ghost).
 _OVERLAYS = ("hologram", "ovi", "latent_image")
 
@@ -188,6 +205,47 @@ def _ghost_spreads(model_id: str) -> Mapping[str, float]:
     the lights its ghost image is read in: a UV emblem over it takes UV 365 nm out)."""
     spreads = _face_table()["ghost_spread"]
     return {str(k): float(v) for k, v in spreads.get(model_id, spreads["default"]).items()}
+
+
+def _ghost_coarse(model_id: str) -> tuple[tuple[float, float], Mapping[str, float]] | None:
+    """The coarse comparison of ``model_id``'s ghost image (``data/faces.json``'s
+    ``ghost_coarse``: its band and, by light, its genuine spread), if the model has one."""
+    entry = _face_table().get("ghost_coarse", {}).get(model_id)
+    if entry is None:
+        return None
+    band = (float(entry["band"][0]), float(entry["band"][1]))
+    return band, {str(k): float(v) for k, v in entry["spread"].items()}
+
+
+def _lamp_ramp(ctx: Context, v: RegisteredView, box: BoxMM) -> float:
+    """How far the light falls off across ``box`` (the portrait) in ``v``: the page in a
+    margin of :data:`_RAMP_MARGIN_MM` around it (its rim of :data:`_RAMP_RIM_MM` left out)
+    fitted to the model's unpersonalised reference in gain and level, then a plane fitted
+    to what is left; the plane's rise across the box as a share of the page's level."""
+    ring = _clip_box(ctx, _grow(box, _RAMP_MARGIN_MM))
+    mine = _lum(v.crop(ring, _REF_RAMP_DPI)).astype(np.float64)
+    ref = _resize(_lum(_ref_crop(ctx, v.side, v.light, ring)), mine.shape).astype(np.float64)
+    k = _REF_RAMP_DPI / 25.4
+    inner = _grow(box, _RAMP_RIM_MM)
+    x0, y0 = (inner[0] - ring[0]) * k, (inner[1] - ring[1]) * k
+    page = np.ones(mine.shape, bool)
+    page[max(0, int(y0)) : int(np.ceil(y0 + inner[3] * k)),
+         max(0, int(x0)) : int(np.ceil(x0 + inner[2] * k))] = False  # fmt: skip
+    if page.sum() < 16:
+        return 0.0
+    x, y = ref[page], mine[page]
+    var = float(x.var())
+    gain = float(((x - x.mean()) * (y - y.mean())).mean()) / var if var > 1e-9 else 0.0
+    left = mine - (gain * ref + (float(y.mean()) - gain * float(x.mean())))
+    yy, xx = np.mgrid[0 : mine.shape[0], 0 : mine.shape[1]].astype(np.float64)
+    design = np.stack([np.ones(int(page.sum())), xx[page], yy[page]], 1)
+    coef, *_ = np.linalg.lstsq(design, left[page], rcond=None)
+    rise = float(np.hypot(coef[1] * box[2] * k, coef[2] * box[3] * k))
+    return rise / max(1.0, float(y.mean()))
+
+
+#: Resolution (dpi) the lamp's fall-off is read at: the reference's own.
+_REF_RAMP_DPI = 100
 
 
 def _ghost_band(model_id: str) -> tuple[float, float]:
@@ -544,6 +602,12 @@ def ghost_image_matches_portrait(ctx: Context) -> Finding:
             views[light] = v
         score, _ = _ghost_distance(ghosts, toned, free_small, keep, spreads,
                                    _ghost_band(model.id), clean)
+        coarse = _ghost_coarse(model.id)
+        if coarse is not None and _lamp_ramp(ctx, white, pbox) < GHOST_EVEN_LIGHT_MAX:
+            far, used = _ghost_distance(ghosts, toned, free_small, keep, coarse[1], coarse[0],
+                                        clean)  # fmt: skip
+            if used:
+                score = max(score, far)
         limit = float(_face_table()["ghost_distance_max"])
         quality = min(v.quality for v in (white, *views.values()))
         if limit < score < GHOST_LOOSE_MAX and quality < GHOST_SURE_QUALITY:

@@ -542,3 +542,78 @@ def test_a_white_light_ghost_image_under_a_falling_lamp_is_levelled_before_it_is
         with monkeypatch.context() as m:
             m.setitem(faces._LEVELLED, "white", False)
             assert dist(portrait) > limit, seed
+
+
+# --- the coarse comparison of a model's ghost image -------------------------------------------
+
+
+def _zza_ghost(seed: int, defects: tuple[str, ...], mode: str,
+               lamp: float = 0.0) -> tuple[float, Finding]:  # fmt: skip
+    """The lamp's fall-off across the portrait and the ghost image finding of a
+    zza_passport_td3 (white and UV 365 nm, as rendered or scanned; ``lamp``: the white
+    light falling off by that share across the page)."""
+    from docsec.inspect.faces import _lamp_ramp, ghost_image_matches_portrait
+
+    doc = make_document("zza_passport_td3", rng=seed, defects=defects, reference_date=REF,
+                        dpi=200)  # fmt: skip
+    views = {k: doc.views[k] for k in ("white", "uv365")}
+    if lamp:
+        w = views["white"].shape[1]
+        fall = (1.0 - lamp * np.arange(w, dtype=np.float32) / w)[None, :, None]
+        views["white"] = np.clip(views["white"] * fall, 0, 255).astype(np.uint8)
+    if mode == "scan":
+        views = {k: capture(v, kind="scan", level=1, rng=seed + 17).image
+                 for k, v in views.items()}  # fmt: skip
+    got: list[tuple[float, Finding]] = []
+
+    def grab(ctx: Context) -> Finding:
+        white = ctx.view("white")
+        assert white is not None and ctx.model.portrait is not None
+        got.append((_lamp_ramp(ctx, white, ctx.model.portrait.box_mm),
+                    ghost_image_matches_portrait(ctx)))  # fmt: skip
+        return got[-1][1]
+
+    import docsec.inspect as inspect_module
+
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(inspect_module, "FEATURE_CHECKS", {"grab": (grab, ())})
+        m.setattr(inspect_module, "TRACE_CHECKS", {})
+        inspect_document(views, reference_date=REF, level=1, viz=False)
+    assert got
+    return got[0]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mode", ["rendered", "scan"])
+def test_a_look_alike_the_fine_band_misses_fails_in_the_coarse_band(mode: str) -> None:
+    """A zza_passport_td3 look-alike whose ghost image is as near its portrait in the fine
+    band as a genuine one's (1.7-2.7 against 4.0) differs in the layout of the face's
+    tones: the coarse band fails it (5.7-6.3), and passes the genuine passport (at most
+    1.1 as rendered and scanned), both in even light."""
+    import docsec.inspect.faces as faces
+
+    limit = float(_face_table()["ghost_distance_max"])
+    ramp, genuine = _zza_ghost(503, (), mode)
+    assert ramp < faces.GHOST_EVEN_LIGHT_MAX and genuine.status == Status.PASS, genuine.score
+    ramp, forged = _zza_ghost(131, ("photo.substitution_lookalike",), mode)
+    assert ramp < faces.GHOST_EVEN_LIGHT_MAX
+    assert forged.status == Status.FAIL and (forged.score or 0.0) > 1.2 * limit, forged.score
+    with pytest.MonkeyPatch.context() as m:  # the fine band alone: taken for the holder
+        m.setattr(faces, "_ghost_coarse", lambda model_id: None)
+        _, fine = _zza_ghost(131, ("photo.substitution_lookalike",), mode)
+    assert fine.status == Status.PASS, fine.score
+
+
+@pytest.mark.slow
+def test_the_coarse_band_is_not_read_under_a_lamp_falling_off_across_the_portrait() -> None:
+    """A white lamp falling off by a quarter across the page (6 % across the portrait, twice
+    :data:`GHOST_EVEN_LIGHT_MAX`) shifts the face's tones against the ghost image's under
+    UV: the coarse band is not read there, so the genuine passport passes (and the
+    look-alike above is judged by the fine band alone)."""
+    import docsec.inspect.faces as faces
+
+    ramp, genuine = _zza_ghost(503, (), "rendered", lamp=0.25)
+    assert ramp > 1.5 * faces.GHOST_EVEN_LIGHT_MAX and genuine.status == Status.PASS
+    ramp, forged = _zza_ghost(131, ("photo.substitution_lookalike",), "rendered", lamp=0.25)
+    assert ramp > 1.5 * faces.GHOST_EVEN_LIGHT_MAX
+    assert (forged.score or 0.0) < float(_face_table()["ghost_distance_max"]), forged.score
