@@ -7,15 +7,15 @@ Decoding rules:
 * a character its field cannot hold (Doc 9303-3 §4.2: dates and check digits are
   numeric, names and codes alphabetic; a date's month tens digit is 0 or 1 and its day's
   0 to 3) is replaced by the field's best candidate, or by its ``O``/``0`` look-alike
-  when no candidate the field holds reaches
-  :attr:`~docsec.read.params.DecodeParams.candidate_floor`; a digit so replaced in a
+  when no candidate the field holds reaches :data:`_LOOKALIKE_NOISE`; a digit so replaced in a
   date is as unsure as the digit chosen;
 * a character read below :data:`UNSURE` may be replaced by a candidate that makes a
   failing check digit pass, or a state code a known one;
 * a character read with confidence is otherwise never changed, check digits included,
   so a forged check digit stays visible;
-* of several sure ``O``/``0`` look-alikes in a failing span, the one whose swap alone
-  makes the digit pass is swapped, and that digit does not vouch for it;
+* of several sure ``O``/``0`` look-alikes in a failing span (or of one whose look-alike
+  the recogniser gives no weight), the one whose swap alone makes the digit pass is
+  swapped, and that digit does not vouch for it;
 * a character in the span of another check digit that passes is not changed to make
   one more pass (the composite digit re-reading a date its own digit vouches for);
   which digits pass is judged on the final text;
@@ -187,6 +187,10 @@ def _choose_code(
 _SEX = frozenset("FMX<")
 
 
+#: Below this probability beside a look-alike read for it (0 for O), what a field can
+#: hold is noise, not the recogniser's choice: the look-alike stands (a dot-matrix O read
+#: 0 at 0.93 in a name, G at 0.018 and O at 0.004 beside it).
+_LOOKALIKE_NOISE = 0.05
 #: What a date's month tens and day tens can hold (YYMMDD; ``<`` for an unknown part).
 _MONTH_TENS = frozenset("01<")
 _DAY_TENS = frozenset("0123<")
@@ -264,7 +268,7 @@ def decode_cells(
         row = proba[line][col]
         best = max(chars, key=lambda c: row[CLASS_INDEX[c]])
         swap = MRZ_SURE_SWAPS.get(ch)
-        if swap is not None and swap in chars and row[CLASS_INDEX[best]] < DECODE.candidate_floor:
+        if swap is not None and swap in chars and row[CLASS_INDEX[best]] < _LOOKALIKE_NOISE:
             # the recogniser has no opinion among what the field holds (a dot-matrix O
             # read as 0 surely, its letters all below the floor): the look-alike stands
             best = swap
@@ -498,30 +502,39 @@ def _swap_lookalike(
     fields of letters and digits (a date, a name or a code field has its own character
     set) whose look-alike has a probability of at least
     :attr:`~docsec.read.params.DecodeParams.candidate_floor` are candidates."""
-    swaps = [
+    looks = [
         (line, col)
         for line, col in positions
         if (line, col) not in verified
         and (line, col) not in allowed
         and text[line][col] in MRZ_SURE_SWAPS
-        and proba[line][col][CLASS_INDEX[MRZ_SURE_SWAPS[text[line][col]]]]
-        >= DECODE.candidate_floor
     ]
-    passing = []
-    for line, col in swaps:
-        old = text[line][col]
-        text[line][col] = MRZ_SURE_SWAPS[old]
-        if _check_ok(spec, text):
-            passing.append((line, col, old, text[line][col]))
-        text[line][col] = old
-    if len(passing) != 1:
-        return []  # none passes, or more than one: which is wrong is not known
-    line, col, old, new = passing[0]
-    text[line][col] = new
-    if len(swaps) > 1:
-        # one of several look-alikes: the digit chose it, so it cannot also vouch for it
-        doubtful.add((line, col))
-    return [passing[0]]
+    weighted = [
+        (line, col) for line, col in looks
+        if proba[line][col][CLASS_INDEX[MRZ_SURE_SWAPS[text[line][col]]]]
+        >= DECODE.candidate_floor
+    ]  # fmt: skip
+    # the look-alikes the recogniser gives some weight first; when none of their swaps
+    # passes, any look-alike's (a dot-matrix O read 0 at 0.99): never vouched for then
+    for swaps, doubt in ((weighted, len(weighted) > 1), (looks, True)):
+        passing = []
+        for line, col in swaps:
+            old = text[line][col]
+            text[line][col] = MRZ_SURE_SWAPS[old]
+            if _check_ok(spec, text):
+                passing.append((line, col, old, text[line][col]))
+            text[line][col] = old
+        if len(passing) > 1:
+            return []  # more than one passes: which is wrong is not known
+        if passing:
+            line, col, old, new = passing[0]
+            text[line][col] = new
+            if doubt:
+                # the digit chose it among several, or against the recogniser's reading:
+                # it cannot also vouch for it
+                doubtful.add((line, col))
+            return [passing[0]]
+    return []
 
 
 #: Formats by (lines, characters a line), from :mod:`docsec.mrz.formats`.

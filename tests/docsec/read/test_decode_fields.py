@@ -44,5 +44,16 @@ def test_zero_read_surely_in_a_name_is_the_letter_o_and_stays_unsure() -> None:
     assert d.lines == TD3
     assert (0, 11) in d.unsure  # a name has no check digit: never read surely this way
     # a letter with some weight is chosen over the look-alike
-    _set(lines[0], 11, **{"0": 0.95, "Q": 0.04})
+    _set(lines[0], 11, **{"0": 0.9, "Q": 0.08})
     assert decode_cells(lines, MRZFormat.TD3).lines[0][11] == "Q"
+
+
+def test_zero_the_recogniser_gives_no_o_weight_is_swapped_when_only_that_passes() -> None:
+    # the 0 of the document number (column 6) read as O at 0.999, its 0 below the
+    # candidate floor: its swap alone makes the digit pass, so it is made, and unsure
+    lines = [_proba(TD3[0]), _proba(TD3[1])]
+    _set(lines[1], 5, O=0.999, **{"0": 0.0008})
+    d = decode_cells(lines, MRZFormat.TD3)
+    assert d.lines == TD3
+    assert (1, 5) in d.unsure
+    assert not any(c.column == 6 and c.reason == "charset" for c in d.corrections)
