@@ -133,6 +133,9 @@ class LocateParams:
     #: (30 cells) of which glare or shade hides two fifths to a TD3 line (44) whose median
     #: step perspective shortened by a fifth.
     shaped_cells: tuple[float, float] = (18.0, 56.0)
+    #: Lines of one band whose pitches (median steps) differ by more than this factor
+    #: take the pitch of the line with the most characters (:func:`_chain_candidate`).
+    pitch_spread: float = 1.1
     #: Character height over pitch (OCR-B cap height 2.0-2.6 mm at a 2.3-2.6 mm pitch):
     #: a chain band's thickness, in the units of a bar's.
     height_per_pitch: float = 0.85
@@ -577,7 +580,12 @@ def _stacked(a: _Line, b: _Line) -> bool:
 
 def _chain_candidate(group: list[_Line], scale: float) -> BandCandidate:
     p = LOCATE
-    pitch = float(np.mean([ln.pitch for ln in group]))
+    pitches = [ln.pitch for ln in group]
+    pitch = float(np.mean(pitches))
+    if max(pitches) > p.pitch_spread * min(pitches):
+        # the lines of one MRZ print at one pitch: one whose median step is that far off
+        # is a piece of its line (glare, a shadow), a few uneven steps moved its median
+        pitch = max(group, key=lambda ln: len(ln.pts)).pitch
     u = group[0].direction()
     v = np.array([-u[1], u[0]])
     pts = np.vstack([ln.pts for ln in group])

@@ -11,7 +11,15 @@ import pytest
 
 from docsec.imaging.geometry import to_gray
 from docsec.read import read_mrz
-from docsec.read.locate import _angle_diff, _chain_bands, find_mrz_bands
+from docsec.read.locate import (
+    LOCATE,
+    _angle_diff,
+    _chain_bands,
+    _chain_candidate,
+    _Line,
+    _line,
+    find_mrz_bands,
+)
 from docsec.read.mrz import PATCH_PITCH, _Blob, _cluster_lines
 
 from .conftest import TD1, TD3, render_mrz_page, turned
@@ -130,3 +138,23 @@ def test_dashed_rule_is_not_a_line_of_characters(monkeypatch: pytest.MonkeyPatch
     # without the glyph-height test the rule is the band's third line
     monkeypatch.setattr(locate, "LOCATE", dataclasses.replace(locate.LOCATE, min_glyph_height=0.0))
     assert max(b.lines for b in _chain_bands(gray)) == 3
+
+
+def _even_line(n: int, pitch: float, y: float) -> _Line:
+    pts = np.column_stack([np.arange(n) * pitch, np.full(n, y)])
+    return _line(pts, np.arange(n))
+
+
+def test_a_band_takes_the_pitch_of_its_fullest_line_when_a_piece_disagrees() -> None:
+    # a whole MRZ line at 9.2 px and, 1.6 pitches below, a piece of the next one whose
+    # few steps measure 12.2 px (a perspective capture under glare of the independent
+    # set): the band's pitch is the whole line's, not their mean (10.7 px, whose grid
+    # drifts a cell every seven)
+    whole, piece = _even_line(41, 9.2, 0.0), _even_line(16, 12.2, 15.0)
+    assert piece.pitch > LOCATE.pitch_spread * whole.pitch
+    assert _chain_candidate([whole, piece], 1.0).pitch == pytest.approx(9.2)
+    assert _chain_candidate([piece, whole], 0.5).pitch == pytest.approx(18.4)
+    # lines within the spread keep their mean (blur and perspective differ a little)
+    close = _even_line(40, 9.8, 15.0)
+    assert close.pitch < LOCATE.pitch_spread * whole.pitch
+    assert _chain_candidate([whole, close], 1.0).pitch == pytest.approx(9.5)
