@@ -587,20 +587,20 @@ def _zza_ghost(seed: int, defects: tuple[str, ...], mode: str,
 @pytest.mark.parametrize("mode", ["rendered", "scan"])
 def test_a_look_alike_the_fine_band_misses_fails_in_the_coarse_band(mode: str) -> None:
     """A zza_passport_td3 look-alike whose ghost image is as near its portrait in the fine
-    band as a genuine one's (1.7-2.7 against 4.0) differs in the layout of the face's
-    tones: the coarse band fails it (5.7-6.3), and passes the genuine passport (at most
-    1.1 as rendered and scanned), both in even light."""
+    band as a genuine one's (2.3-2.4 against 4.0) differs in the layout of the face's
+    tones: the coarse band fails it (28.6-28.9), and passes the genuine passport (at most
+    0.9 as rendered and scanned), both in even light."""
     import docsec.inspect.faces as faces
 
     limit = float(_face_table()["ghost_distance_max"])
     ramp, genuine = _zza_ghost(503, (), mode)
     assert ramp < faces.GHOST_EVEN_LIGHT_MAX and genuine.status == Status.PASS, genuine.score
-    ramp, forged = _zza_ghost(131, ("photo.substitution_lookalike",), mode)
+    ramp, forged = _zza_ghost(120, ("photo.substitution_lookalike",), mode)
     assert ramp < faces.GHOST_EVEN_LIGHT_MAX
-    assert forged.status == Status.FAIL and (forged.score or 0.0) > 1.2 * limit, forged.score
+    assert forged.status == Status.FAIL and (forged.score or 0.0) > 2.0 * limit, forged.score
     with pytest.MonkeyPatch.context() as m:  # the fine band alone: taken for the holder
         m.setattr(faces, "_ghost_coarse", lambda model_id: None)
-        _, fine = _zza_ghost(131, ("photo.substitution_lookalike",), mode)
+        _, fine = _zza_ghost(120, ("photo.substitution_lookalike",), mode)
     assert fine.status == Status.PASS, fine.score
 
 
@@ -614,6 +614,6 @@ def test_the_coarse_band_is_not_read_under_a_lamp_falling_off_across_the_portrai
 
     ramp, genuine = _zza_ghost(503, (), "rendered", lamp=0.25)
     assert ramp > 1.5 * faces.GHOST_EVEN_LIGHT_MAX and genuine.status == Status.PASS
-    ramp, forged = _zza_ghost(131, ("photo.substitution_lookalike",), "rendered", lamp=0.25)
+    ramp, forged = _zza_ghost(120, ("photo.substitution_lookalike",), "rendered", lamp=0.25)
     assert ramp > 1.5 * faces.GHOST_EVEN_LIGHT_MAX
     assert (forged.score or 0.0) < float(_face_table()["ghost_distance_max"]), forged.score
