@@ -271,6 +271,15 @@ _SMOOTH_DETAIL, _SMOOTH_GAP_PX = 4.0, 3
 #: independent in each channel gives 4.2-4.4 (generator and independent scans; JPEG lowers
 #: it), genuine renders up to 3.3; a colour copy's dot screen scanned 6.9-8.9, rendered 8.9+.
 _RAINBOW_MAX = 5.5
+#: Fine luminance (levels, the median over the smooth print) from which a capture carries
+#: sensor noise: renders 0.07-0.08, scans and photos 0.29-0.51 (generator, seed 11).
+_NOISE_LUMA = 0.2
+#: Least fine chroma over fine luminance (the rainbow's score) at which a noisy capture
+#: still shows colour at its pixels' scale: a scanner's noise keeps its colour (genuine
+#: 4.15-4.49, copies 6.3+), a photo's JPEG takes it off (genuine and copies alike 0.0-1.63
+#: at 173-195 dpi, generator seeds 11 and 12): a dot screen's colours cannot show there, and
+#: a rainbow that does not fail is not applicable (the level between the two, geometrically).
+_RAINBOW_NOISE_MIN = 2.5
 #: Least fine luminance (levels) the ratio is taken over (8-bit rounding of a noiseless
 #: render measures 0.07).
 _LUMA_FLOOR = 0.05
@@ -404,7 +413,8 @@ def rainbow_smooth(ctx: Context) -> Finding:
     is the capture's noise, whose chroma and luminance keep a fixed ratio whatever its
     level (the capture needs no other light or plain paper to be measured on); a colour
     copy prints it as a dot screen of several inks, whose fine detail is mostly colour. Not
-    applicable on a capture too coarse to show a screen (:data:`_SCREEN_MIN_DPI`)."""
+    applicable on a capture too coarse to show a screen (:data:`_SCREEN_MIN_DPI`) or whose
+    noise has lost its colour (:data:`_RAINBOW_NOISE_MIN`)."""
     cid = "feature.rainbow.smooth"
 
     def one(f: FeatureSpec) -> Finding:
@@ -435,8 +445,18 @@ def rainbow_smooth(ctx: Context) -> Finding:
                                 "no smooth rainbow print clear of personal data to examine.",
                                 "нет свободного от данных участка ирисового фона.", view=v,
                                 box_mm=box)  # fmt: skip
-        score = float(np.median(np.concatenate(chroma))) / max(
-            _LUMA_FLOOR, float(np.median(np.concatenate(luma))))
+        fine = float(np.median(np.concatenate(luma)))
+        score = float(np.median(np.concatenate(chroma))) / max(_LUMA_FLOOR, fine)
+        if fine >= _NOISE_LUMA and score < _RAINBOW_NOISE_MIN:
+            return make_finding(
+                cid, Status.NOT_APPLICABLE,
+                f"the capture's noise shows no colour at its pixels' scale (fine colour "
+                f"{score:.2f} of its fine luminance, at least {_RAINBOW_NOISE_MIN:.1f} needed: "
+                "a JPEG's halved colour resolution), so a copy's dot screen cannot show (scan "
+                "the page at 300 dpi without JPEG compression or examine it under a 10x loupe).",
+                "шум снимка не несёт цвета на уровне пикселей (сжатие JPEG), растр копии не "
+                "виден (отсканируйте с 300 dpi без JPEG или осмотрите под лупой 10x).",
+                view=v, box_mm=box)
         if score > _RAINBOW_MAX:
             e = _fine_chroma(v.crop(box, _TEXTURE_DPI), _DOT_SIGMA)
             _heat(ctx, cid, v, box, np.asarray(cv2.GaussianBlur(e, (0, 0), 4), np.float32))

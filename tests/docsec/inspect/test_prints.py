@@ -310,3 +310,17 @@ def test_colour_copied_microprint_is_passed_only_where_its_screen_can_show(
            for k, v in genuine.items()}  # fmt: skip
     status, message = _status(low, "feature.microprint.sharp")
     assert status == Status.NOT_APPLICABLE and "300 dpi" in message, (status, message)
+
+
+def test_rainbow_in_a_capture_whose_noise_lost_its_colour_is_not_passed(
+        make_doc: MakeDoc) -> None:
+    """A scan keeps its noise's colour and the genuine rainbow passes; the same scan saved
+    as a JPEG (colour at half resolution) keeps the noise but not its colour: a copy's dot
+    screen could not show there either, so the rainbow is not applicable, not passed."""
+    views = _views(make_doc("uto_passport_td3"), "scan")
+    status, message = _status(views, "feature.rainbow.smooth")
+    assert status == Status.PASS, message
+    jpeg = {k: np.clip(_jpeg(v.astype(np.float32), 85), 0, 255).astype(np.uint8)
+            if k == "white" else v for k, v in views.items()}  # fmt: skip
+    status, message = _status(jpeg, "feature.rainbow.smooth")
+    assert status == Status.NOT_APPLICABLE and "JPEG" in message, (status, message)
