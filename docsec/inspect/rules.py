@@ -947,6 +947,11 @@ def _certificate_vin(ctx: Context, first: str, confidence: float) -> _VinEvidenc
         ev.sure = ev.sure or plate_margin(ev.plate, vin) <= _PLATE_MARGIN
         return ev
     borrowed = "".join(plate_vin[i] if i in diffs else c for i, c in enumerate(vin))
+    if vin_mod11.is_valid(vin) and not vin_mod11.is_valid(borrowed):
+        # the read's check digit computes and the plate's characters would break it: the
+        # stamping was misread there (an S for a 5 in a scan's stamped serial), not field E
+        ev.sure = True
+        return ev
     # a sure read gives way only to a VIN more plausible than its own (check digit, maker)
     if not ev.sure or (vin_mod11.is_valid(borrowed) and not vin_mod11.is_valid(vin)) or (
             _maker_known(borrowed) and not _maker_known(vin)):

@@ -163,3 +163,27 @@ def test_document_number_confusions_are_look_alikes_only(read: str, mrz: str,
 
     left = _confirmed([read], mrz)
     assert left and all(_number_confusion(k, v, mrz) for k, v in left.items()) is confusion
+
+
+def test_a_plate_misread_never_breaks_a_certificate_vin_whose_check_digit_computes(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A genuine certificate's field E read '4T1BF15K05U235484' a little under the sure
+    confidence, its check digit computing; the scanned plate's stamping read an S for the 5 in
+    the serial. Borrowing the plate's S would make the check digit fail and reject a genuine
+    vehicle (the independent inspection set, seed 4242, scan): the read stands."""
+    from types import SimpleNamespace
+
+    import docsec.inspect.rules as rules
+
+    read = "4T1BF15K05U235484"
+    plate = read[:13] + "S" + read[14:]
+    cells = [{c: 1.0} for c in plate]
+    monkeypatch.setattr(rules, "plate_cells", lambda image, expected: cells)
+    ctx = SimpleNamespace(vin_plate=object(), vin_plate_text=None)
+    ev = rules._certificate_vin(ctx, read, rules._SURE - 0.05)  # type: ignore[arg-type]
+    assert (ev.vin, ev.borrowed, ev.sure) == (read, (), True)
+    # where the read is the one whose check digit fails, the plate's 5 is taken
+    monkeypatch.setattr(rules, "_read_again", lambda *a, **k: plate[:13])  # short re-reads
+    cells[:] = [{c: 1.0} for c in read]
+    ev = rules._certificate_vin(ctx, plate, rules._SURE - 0.05)  # type: ignore[arg-type]
+    assert (ev.vin, ev.borrowed) == (read, (13,))
