@@ -140,10 +140,14 @@ _RANK_MAX = 3.5
 #: 11): genuine scans 0.65-0.95, photos sampled at 190 dpi or more 0.57+; copies scanned
 #: 0.13-0.48 (the independent set's JPEG scans, whose screen no longer shows, 0.27-0.48),
 #: photographed 0.11-0.36. Held out (independent seeds 12 and 2026): genuine scans 0.73+,
-#: photos 0.57+; copies scanned 0.34-0.58, photographed 0.29-0.44. The margin is thin on
-#: photos (a lamp's fall-off pales genuine tints too), so the level sits at the geometric
-#: mean of the genuine least and the copies' most.
-_COVER_MIN = 0.53
+#: photos 0.57+; copies scanned 0.34-0.58, photographed 0.29-0.44. Held out later
+#: (independent seed 4242): genuine zzb_id_td1 backs photographed 0.51 and 0.52 (a photo's
+#: flare lifts the pale tints' darkness toward the paper: the same cards scanned 0.66),
+#: copies photographed 0.22, scanned 0.32. Judged against the capture's own contrast
+#: instead, the copies read as genuine (0.87: a copy's loss is a loss of contrast too), so
+#: the level sits at the geometric mean of the genuine photos' least (0.51) and the copies'
+#: most photographed (0.44); copies scanned above it pass this mark.
+_COVER_MIN = 0.47
 #: Share of the reference's line depth (paper less its darkest print) a pixel must lie
 #: below the paper to count as line, both images smoothed by :data:`_COVER_SIGMA` pixels
 #: (sensor noise, a screen's dots); the capture's depth is scaled by its paper level.
