@@ -292,6 +292,10 @@ def decode_cells(
     ordered = sorted(layout.check_digits, key=lambda s: s.id == "mrz.check_digit.composite")
     # characters a check digit chose among several look-alikes: never vouched for by it
     doubtful: set[tuple[int, int]] = set()
+    # sure characters a check digit swapped for a look-alike: a span passing only through
+    # such a swap is no evidence of an MRZ (any print of capitals and digits passes some
+    # 7-3-1 sums once an O may be a 0)
+    swapped_sure: set[tuple[int, int]] = set()
     for spec in ordered:
         if _check_ok(spec, text):
             continue
@@ -317,6 +321,7 @@ def decode_cells(
             # a look-alike swapped from a sure reading is as unsure as its new reading
             # (one more such character in the span and the digit vouches for neither)
             if conf[line][col] >= UNSURE:
+                swapped_sure.add((line, col))
                 conf[line][col] = proba[line][col][CLASS_INDEX[new]]
     # what passes is judged on the final text, after every change
     verified: set[tuple[int, int]] = set()
@@ -327,7 +332,8 @@ def decode_cells(
             continue
         positions = [*_covered(spec), (spec.digit.line, spec.digit.start)]
         passed += 1
-        meaningful += any(text[line][col] != "<" for line, col in _covered(spec))
+        meaningful += any(text[line][col] != "<" for line, col in _covered(spec)) and not any(
+            pos in swapped_sure for pos in positions)
         shaky = sum(conf[line][col] < DECODE.unsure for line, col in positions)
         if shaky <= TRUST.max_unsure_in_span:
             # two unsure characters of one span can cancel in the 7-3-1 sum
