@@ -520,9 +520,10 @@ def _swap_lookalike(
         if proba[line][col][CLASS_INDEX[MRZ_SURE_SWAPS[text[line][col]]]]
         >= DECODE.candidate_floor
     ]  # fmt: skip
-    # the look-alikes the recogniser gives some weight first; when none of their swaps
-    # passes, any look-alike's (a dot-matrix O read 0 at 0.99): never vouched for then
-    for swaps, doubt in ((weighted, len(weighted) > 1), (looks, True)):
+    # only look-alikes the recogniser gives some weight: swapping one it read surely alone
+    # (a 0 at 0.995) makes a wrong check digit pass on any number holding an O or a 0 and
+    # hides a forged check digit (a visa's document number: the inspection benchmark)
+    for swaps, doubt in ((weighted, len(weighted) > 1),):
         passing = []
         for line, col in swaps:
             old = text[line][col]
