@@ -13,9 +13,9 @@ Decoding rules:
   failing check digit pass, or a state code a known one;
 * a character read with confidence is otherwise never changed, check digits included,
   so a forged check digit stays visible;
-* of several sure ``O``/``0`` look-alikes in a failing span (or of one whose look-alike
-  the recogniser gives no weight), the one whose swap alone makes the digit pass is
-  swapped, and that digit does not vouch for it;
+* of several sure ``O``/``0`` look-alikes in a failing span whose twins the recogniser
+  gives some weight, the one whose swap alone makes the digit pass is swapped, and that
+  digit does not vouch for it;
 * a character in the span of another check digit that passes is not changed to make
   one more pass (the composite digit re-reading a date its own digit vouches for);
   which digits pass is judged on the final text;
@@ -508,40 +508,33 @@ def _swap_lookalike(
     fields of letters and digits (a date, a name or a code field has its own character
     set) whose look-alike has a probability of at least
     :attr:`~docsec.read.params.DecodeParams.candidate_floor` are candidates."""
-    looks = [
+    # only look-alikes the recogniser gives some weight: swapping one it read surely alone
+    # (a 0 at 0.995) makes a wrong check digit pass on any number holding an O or a 0 and
+    # hides a forged check digit (a visa's document number: the inspection benchmark)
+    swaps = [
         (line, col)
         for line, col in positions
         if (line, col) not in verified
         and (line, col) not in allowed
         and text[line][col] in MRZ_SURE_SWAPS
-    ]
-    weighted = [
-        (line, col) for line, col in looks
-        if proba[line][col][CLASS_INDEX[MRZ_SURE_SWAPS[text[line][col]]]]
+        and proba[line][col][CLASS_INDEX[MRZ_SURE_SWAPS[text[line][col]]]]
         >= DECODE.candidate_floor
-    ]  # fmt: skip
-    # only look-alikes the recogniser gives some weight: swapping one it read surely alone
-    # (a 0 at 0.995) makes a wrong check digit pass on any number holding an O or a 0 and
-    # hides a forged check digit (a visa's document number: the inspection benchmark)
-    for swaps, doubt in ((weighted, len(weighted) > 1),):
-        passing = []
-        for line, col in swaps:
-            old = text[line][col]
-            text[line][col] = MRZ_SURE_SWAPS[old]
-            if _check_ok(spec, text):
-                passing.append((line, col, old, text[line][col]))
-            text[line][col] = old
-        if len(passing) > 1:
-            return []  # more than one passes: which is wrong is not known
-        if passing:
-            line, col, old, new = passing[0]
-            text[line][col] = new
-            if doubt:
-                # the digit chose it among several, or against the recogniser's reading:
-                # it cannot also vouch for it
-                doubtful.add((line, col))
-            return [passing[0]]
-    return []
+    ]
+    passing = []
+    for line, col in swaps:
+        old = text[line][col]
+        text[line][col] = MRZ_SURE_SWAPS[old]
+        if _check_ok(spec, text):
+            passing.append((line, col, old, text[line][col]))
+        text[line][col] = old
+    if len(passing) != 1:
+        return []  # none passes, or more than one: which is wrong is not known
+    line, col, old, new = passing[0]
+    text[line][col] = new
+    if len(swaps) > 1:
+        # the digit chose it among several: it cannot also vouch for it
+        doubtful.add((line, col))
+    return [passing[0]]
 
 
 #: Formats by (lines, characters a line), from :mod:`docsec.mrz.formats`.
