@@ -617,3 +617,33 @@ def test_the_coarse_band_is_not_read_under_a_lamp_falling_off_across_the_portrai
     ramp, forged = _zza_ghost(120, ("photo.substitution_lookalike",), "rendered", lamp=0.25)
     assert ramp > 1.5 * faces.GHOST_EVEN_LIGHT_MAX
     assert (forged.score or 0.0) < float(_face_table()["ghost_distance_max"]), forged.score
+
+
+@pytest.mark.slow
+def test_a_ghost_image_a_little_off_warns_in_a_capture_registered_less_tightly(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Registered under GHOST_FIRM_QUALITY (but over GHOST_SURE_QUALITY), a ghost image a
+    little over the threshold warns; one over GHOST_FIRM_MAX fails; registered tightly,
+    both fail."""
+    from dataclasses import replace
+
+    import docsec.inspect.faces as faces
+    from docsec.inspect.faces import (
+        GHOST_FIRM_MAX,
+        GHOST_FIRM_QUALITY,
+        GHOST_SURE_QUALITY,
+        ghost_image_matches_portrait,
+    )
+
+    def at(ctx: Context, quality: float) -> Context:
+        return replace(ctx, views={k: replace(v, quality=quality)
+                                   for k, v in ctx.views.items()})  # fmt: skip
+
+    ctx = _context((), "rendered", monkeypatch)
+    limit = float(_face_table()["ghost_distance_max"])
+    middling = (GHOST_SURE_QUALITY + GHOST_FIRM_QUALITY) / 2
+    for score, loose, tight in (((limit + GHOST_FIRM_MAX) / 2, Status.WARN, Status.FAIL),
+                                (GHOST_FIRM_MAX * 1.5, Status.FAIL, Status.FAIL)):
+        monkeypatch.setattr(faces, "_ghost_distance", lambda *a, s=score, **k: (s, 1))
+        assert ghost_image_matches_portrait(at(ctx, middling)).status == loose, score
+        assert ghost_image_matches_portrait(at(ctx, GHOST_FIRM_QUALITY + 0.05)).status == tight
