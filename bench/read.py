@@ -406,6 +406,41 @@ def breakdown(results: list[Result], group: str) -> None:
     for key in (process, fmt):
         for label in sorted({key(r) for r in rs}):
             row(label, [r for r in rs if key(r) == label])
+    misses = [r for r in rs if r.outcome.lines != r.item.lines]
+    if misses:
+        found = [band_found(r.item) for r in misses]
+        print(f"\n{group} tier misses by what the band finder proposed (its eight bands, "
+              "outside the timed read): a band of the MRZ's lines and length means the MRZ "
+              "was located and lost in the reading")  # fmt: skip
+        print(f"{'':12} {'misses':>6} {'no-MRZ':>8}")
+        for label in BAND_FOUND:
+            sel = [r for r, f in zip(misses, found, strict=True) if f == label]
+            print(f"{label:12} {len(sel):6d} {sum(r.outcome.lines is None for r in sel):8d}")
+
+
+#: What the band finder proposed for a missed image (:func:`band_found`).
+BAND_FOUND = ("whole band", "piece", "no band")
+#: A band holding at least this share of an MRZ line's cells covers the whole line: the
+#: chain finder's cells are counted at its median step, which uneven steps under blur or
+#: perspective lengthen or shorten by up to a tenth (a TD3 measured 41-51 cells).
+WHOLE_BAND_CELLS = 0.85
+
+
+def band_found(item: Item) -> str:
+    """``whole band`` when one of the band finder's candidates has the MRZ's line count
+    and :data:`WHOLE_BAND_CELLS` of its line length, ``piece`` when one has two lines or
+    more (a part cut off by glare or a shadow, or one line missing), else ``no band``."""
+    from docsec.imaging.geometry import to_gray
+    from docsec.imaging.io import load_image
+    from docsec.mrz.formats import MRZFormat
+    from docsec.read.locate import find_mrz_bands
+
+    rows, cells = MRZFormat(item.fmt).lines, MRZFormat(item.fmt).length
+    bands = find_mrz_bands(to_gray(load_image(item.data)))
+    if any(b.lines == rows and b.pitch and b.length / b.pitch >= WHOLE_BAND_CELLS * cells
+           for b in bands):  # fmt: skip
+        return BAND_FOUND[0]
+    return BAND_FOUND[1] if any(b.lines >= 2 for b in bands) else BAND_FOUND[2]
 
 
 def viz_latency(samples: list[Sample], count: int) -> None:
