@@ -170,12 +170,21 @@ def _fibre_mask(ctx: Context, f: FeatureSpec, v: RegisteredView) -> tuple[NDArra
     # a fibre is a ridge, brighter than the paper on both sides: it also stands out of the
     # view's opening (which keeps a step, such as a page edge against the background)
     ridge = _chan_max(uv - cv2.morphologyEx(uv, cv2.MORPH_OPEN, _RIDGE_KERNEL))
-    fibre = (glow > level) & (ridge > level) & (hue > _FIBRE_HUE_SHARE * glow)
+    body = (glow > level) & (ridge > level)
+    fibre = body & (hue > _FIBRE_HUE_SHARE * glow)
     mask = fibre & blank
     share = float(blank.mean())
     ctx.memo[key] = (mask, share)
     ctx.memo[f"{key}/blank"] = blank
-    ctx.memo[f"{key}/wide"] = (fibre & wide, wide)
+    # where fibres are compared with themselves, each glowing ridge with a coloured pixel
+    # is taken whole: a JPEG photo's halved colour resolution leaves a thin stroke's own
+    # colour only at some of its pixels (printed strokes 0.25 mm wide kept 104 of their
+    # 335 pixels on a photo), and a repeat is judged on whole strokes
+    n, lab = cv2.connectedComponents(body.astype(np.uint8), connectivity=8)
+    coloured = np.zeros(n, bool)
+    coloured[lab[fibre]] = True
+    coloured[0] = False
+    ctx.memo[f"{key}/wide"] = (coloured[lab] & wide, wide)
     return mask, share
 
 
@@ -271,9 +280,12 @@ _REPEAT_ROOM_SHARE = 0.15
 #: pixels meeting by chance in a small room do not make a large share.
 _REPEAT_PRIOR_PX = 10.0
 #: Share of the fibre pixels that find fibre pixels again (within a pixel) at the best
-#: shift, above which the fibres repeat: genuine random fibres 0.0-0.61 (docsec's captures
-#: and a comparator's, rendered, scanned, photographed: 190 captures), strokes printed in a
-#: repeating tile 0.75-1.0 where judged (a comparator's on cards, 50 of 54 captures).
+#: shift where five fibres or more meet (:data:`_REPEAT_MIN_PIECES`), above which the
+#: fibres repeat. Before that condition genuine random fibres read 0.0-0.61 (docsec's
+#: captures and a comparator's, rendered, scanned, photographed: 190 captures) and once
+#: 0.70 (three fibres meeting on a scanned card); with it genuine fibres read 0.0-0.22 on
+#: 204 captures of the independent set (seeds 31 and 4242), strokes printed in a repeating
+#: tile 0.92-0.97 (12 captures, photos included).
 FIBRES_REPEAT_MAX = 0.7
 
 
@@ -283,6 +295,15 @@ FIBRES_REPEAT_MAX = 0.7
 #: are dropped.
 _REPEAT_TRIES = 3
 _REPEAT_LINE_DEG = 10.0
+#: Fewest pieces (strokes) of the mask that must meet others (over half their pixels) at a
+#: shift for it to be judged: at the best shifts of genuine fibres 1-4 pieces met (a
+#: scanned card's three fibres, the only ones its shift left room to, met and scored 0.70,
+#: a false alarm), at a printed tile's 7-21 (independent set, two seeds, rendered, scanned
+#: and photographed; a tile prints 5-8 strokes and is met again several times on a page).
+_REPEAT_MIN_PIECES = 5
+#: Best shifts looked at in all, those where too few pieces meet passed over; when none of
+#: them has enough, the fibres do not repeat (score 0).
+_REPEAT_LOOKS = 60
 #: Share of the met pixels in pieces lying along the shift (within :data:`_REPEAT_LINE_DEG`,
 #: or too short to have a direction) at which the meeting is a line's: the pieces of a
 #: thread's or an edge's line all lie along it, strokes printed in a tile lie at random (a
@@ -326,7 +347,8 @@ def _repeat_share(mask: NDArray[np.bool_], blank: NDArray[np.bool_], dpi: int) -
     whose shifted position is still ``blank`` (paper where fibres can be seen): the
     correlation of the mask with itself, by one float32 DFT of the mask padded by the
     longest shift only (the counts, whole numbers, rounded back); shifts along which only a
-    line meets itself are passed over."""
+    line meets itself, and shifts at which fewer than :data:`_REPEAT_MIN_PIECES` pieces of
+    the mask meet (over half their pixels), are passed over."""
     h, w = mask.shape
     reach = int(np.ceil(_REPEAT_MM[1] * dpi / 25.4))
     ry, rx = min(reach, h - 1), min(reach, w - 1)
@@ -348,8 +370,12 @@ def _repeat_share(mask: NDArray[np.bool_], blank: NDArray[np.bool_], dpi: int) -
         return 0.0
     share = np.where(usable, hits / (room + _REPEAT_PRIOR_PX), 0.0)
     ys, xs = np.nonzero(mask)
+    labels = cv2.connectedComponents(mask.astype(np.uint8), connectivity=8)[1][ys, xs]
+    sizes = np.bincount(labels)
     pieces: tuple[NDArray[np.float64], NDArray[np.bool_]] | None = None
-    for _ in range(_REPEAT_TRIES):
+    tries, looked = 0, 0
+    while tries < _REPEAT_TRIES and looked < _REPEAT_LOOKS:
+        looked += 1
         iy, ix = np.unravel_index(int(np.argmax(share)), share.shape)
         best = float(share[iy, ix])
         if best <= 0.0:
@@ -362,6 +388,14 @@ def _repeat_share(mask: NDArray[np.bool_], blank: NDArray[np.bool_], dpi: int) -
         inside = (ty >= 0) & (ty < h) & (tx >= 0) & (tx < w)
         met = inside.copy()
         met[inside] = grown[ty[inside], tx[inside]] > 0
+        # a shift at which only a few fibres meet (most of their pixels): two or three
+        # fibres meet by chance at one of the thousands of shifts tried, and make a large
+        # share of a small room
+        hit = np.bincount(labels[met], minlength=sizes.size)
+        if int(np.count_nonzero(2 * hit[1:] > sizes[1:])) < _REPEAT_MIN_PIECES:
+            share[max(0, iy - 1) : iy + 2, max(0, ix - 1) : ix + 2] = 0.0
+            continue
+        tries += 1
         a = float(angle[iy, ix])
         across = -xs[met] * np.sin(a) + ys[met] * np.cos(a)
         if across.size and float(np.ptp(across)) * 25.4 / dpi > _FIBRE_MAX_MM:
