@@ -292,7 +292,7 @@ def inspect_document(
     findings: list[Finding] = []
     for cid, (fn, _lights) in {**FEATURE_CHECKS, **TRACE_CHECKS}.items():
         try:
-            findings.append(_gate(fn(ctx), registered))
+            findings.append(_gate(fn(ctx), registered, ctx.memo.get("located", set())))
         except (ValueError, ArithmeticError, IndexError, cv2_error()) as exc:
             findings.append(make_finding(cid, Status.ERROR, f"the check could not run: {exc}",
                                          "проверку не удалось выполнить."))
@@ -403,11 +403,16 @@ def _mrz_candidates(reading: Reading, image: NDArray[np.uint8]) -> list[NDArray[
     return [np.asarray(fit.page_mm_to_capture, np.float64)]
 
 
-def _gate(f: Finding, views: Mapping[str, RegisteredView]) -> Finding:
+def _gate(f: Finding, views: Mapping[str, RegisteredView],
+          located: frozenset[tuple[str, str]] | set[tuple[str, str]] = frozenset()) -> Finding:
     """A failing image finding on a view registered below :data:`QUALITY_MIN` becomes a
-    warning: the box it read may not hold the feature (the second line looks by eye)."""
+    warning: the box it read may not hold the feature (the second line looks by eye); not
+    one whose check found its feature itself in that view (``located``: check ID and view,
+    :func:`docsec.inspect.tilt.located`)."""
     v = views.get(f.view) if f.view is not None else None
     if f.status != Status.FAIL or v is None or not v.measured or v.quality >= QUALITY_MIN:
+        return f
+    if (f.id, v.name) in located:
         return f
     from dataclasses import replace
 

@@ -181,10 +181,13 @@ def hologram_present(ctx: Context) -> Finding:
         if not scores:
             return _na(ctx, cid, "white", f.side)
         score, v = min(scores, key=lambda s: s[0])
-        return _judge(cid, score, low_fails=True, view=v, box=box, threshold=HOLOGRAM_MIN,
-                      ok=("The hologram patch is present in every frame.",
-                          "Голограмма есть на всех кадрах."),
-                      bad=("The hologram patch is missing.", "Голограммы нет."))
+        found = _judge(cid, score, low_fails=True, view=v, box=box, threshold=HOLOGRAM_MIN,
+                       ok=("The hologram patch is present in every frame.",
+                           "Голограмма есть на всех кадрах."),
+                       bad=("The hologram patch is missing.", "Голограммы нет."))
+        # judged whatever the page's registration quality when the patch's own place was
+        # found clearly in the frame that fails (a photo's lamp lowers the page's figure)
+        return tilt.located(ctx, found, [v], box)
 
     return _per_side(ctx, "hologram", cid, one)
 
@@ -224,12 +227,15 @@ def hologram_dynamic(ctx: Context) -> Finding:
         diff = np.abs(a - b).sum(axis=2) if a.ndim == 3 else np.abs(a - b)
         score = float(diff[inside].mean()) - float(diff[ring].mean())
         _heat(ctx, cid, frames[-1], around, np.asarray(diff, np.float32))
-        return _judge(cid, score, low_fails=True, view=frames[-1], box=box,
-                      threshold=HOLOGRAM_CHANGE_MIN,
-                      ok=("The hologram changes between tilt frames.",
-                          "Голограмма меняется при наклоне."),
-                      bad=("The hologram does not change under tilt: a static imitation.",
-                           "Голограмма не меняется при наклоне: статичная имитация."))
+        found = _judge(cid, score, low_fails=True, view=frames[-1], box=box,
+                       threshold=HOLOGRAM_CHANGE_MIN,
+                       ok=("The hologram changes between tilt frames.",
+                           "Голограмма меняется при наклоне."),
+                       bad=("The hologram does not change under tilt: a static imitation.",
+                            "Голограмма не меняется при наклоне: статичная имитация."))
+        # judged whatever the page's registration quality when the patch was found clearly
+        # where both frames were read
+        return tilt.located(ctx, found, [frames[0], frames[-1]], box)
 
     return _per_side(ctx, "hologram", cid, one)
 

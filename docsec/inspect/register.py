@@ -17,7 +17,8 @@ their own (:func:`docsec.read.page.locate_page` with the anchor's page as prior)
 registration has a quality figure (0..1): the correlation of the rectified view with the
 model's unpersonalised reference in the same light (50 dpi, personalised areas left out); a
 failing image check on a view below :data:`QUALITY_MIN` is reported as a warning
-(:func:`docsec.inspect._gate`).
+(:func:`docsec.inspect._gate`), unless the check found its feature itself where it read it
+(:func:`docsec.inspect.tilt.located`: a photo's lamp lowers the whole page's figure).
 """
 
 from __future__ import annotations
