@@ -172,6 +172,48 @@ def _lookalike_only(a: str, b: str) -> bool:
                                                                                   strict=True))
 
 
+#: Two printed characters OCR reads as one glyph (their strokes run together in a blurred
+#: photo: the foot of an L and the stem of the I after it make a U) ...
+_MERGED = {"LI": "U", "L1": "U", "LJ": "U", "IJ": "U", "VV": "W"}
+#: ... and one glyph read as two (the reverse split).
+_SPLIT = {glyph: pair for pair, glyph in _MERGED.items()}
+
+
+def _glyph_confusion(read: str, mrz: str) -> bool:
+    """Whether ``read`` differs from ``mrz`` only by OCR's glyph confusions: look-alike
+    characters (:data:`_LOOKALIKE`) and at least one pair of characters read as one glyph
+    or one glyph as two (:data:`_MERGED`: FELIX read FEUX in a blurred photo, its L and I
+    run together). A forger's changed name or letter is none of these.
+
+    >>> _glyph_confusion("MACALUSTER", "MACALLISTER"), _glyph_confusion("FEUX", "FELIX")
+    (True, True)
+    >>> _glyph_confusion("FELIX", "FELIX"), _glyph_confusion("FEUX", "FELIK")
+    (False, False)
+    >>> _glyph_confusion("KESTREL", "MACALLISTER"), _glyph_confusion("WALLIS", "VVALLIS")
+    (False, True)
+    """
+    # reach[i][j]: read[:i] explains mrz[:j]; value: a merge or split was used on the way
+    n, m = len(read), len(mrz)
+    reach: list[list[bool | None]] = [[None] * (m + 1) for _ in range(n + 1)]
+    reach[0][0] = False
+    for i in range(n + 1):
+        for j in range(m + 1):
+            used = reach[i][j]
+            if used is None:
+                continue
+            steps = []
+            if i < n and j < m and (read[i] == mrz[j] or _lookalike_only(read[i], mrz[j])):
+                steps.append((i + 1, j + 1, used))
+            if i < n and _MERGED.get(mrz[j : j + 2]) == read[i]:
+                steps.append((i + 1, j + 2, True))
+            if j < m and _SPLIT.get(mrz[j]) == read[i : i + 2]:
+                steps.append((i + 2, j + 1, True))
+            for a, b, u in steps:
+                if reach[a][b] is None or u:
+                    reach[a][b] = bool(u)
+    return bool(reach[n][m])
+
+
 _LATIN_NAME = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _CYRILLIC_NAME = "АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯ"
 #: Resolution (pixels per inch) of a name's second read: capitals ~60 px tall.
@@ -298,9 +340,11 @@ def viz_mrz_match(ctx: Context) -> Finding:
 
     A field that differs is read again on its own (:func:`_second_value`); only the
     differences both reads make count (:func:`_confirmed`), and in a document number not
-    OCR's confusions (:func:`_number_confusion`), at most :data:`_CONFUSION_MAX`. What is
-    left fails when the first read was confident or the second read gives the same
-    character at one of its places; otherwise it warns (look again)."""
+    OCR's confusions (:func:`_number_confusion`), at most :data:`_CONFUSION_MAX`. A field
+    a read of which differs only by glyph confusions, two letters run together among them
+    (:func:`_glyph_confusion`), warns. What is left fails when the first read was confident
+    or the second read gives the same character at one of its places; otherwise it warns
+    (look again)."""
     cid = "feature.viz_mrz.match"
     side = ctx.model.mrz.side if ctx.model.mrz else "front"
     view = ctx.views.get("white" if side == "front" else "white_back")
@@ -337,6 +381,12 @@ def viz_mrz_match(ctx: Context) -> Finding:
         if not left or (name == "document_number" and len(left) <= _CONFUSION_MAX and all(
                 _number_confusion(k, v, mrz) for k, v in left.items())):
             continue
+        if any(_glyph_confusion(r, mrz) for r in reads):
+            # two letters run together into one glyph (LI read as U): both reads of the same
+            # blurred print make it, so reading twice confirms nothing; the confidence is
+            # the merged glyph's own, not the field's, so it is no proof either way
+            doubt = True
+            continue
         if lookalike and not sure:
             doubt = True
             continue
@@ -350,9 +400,11 @@ def viz_mrz_match(ctx: Context) -> Finding:
     if worst is None and doubt:
         return make_finding(cid, Status.WARN,
                             "The visual zone agrees with the MRZ except for look-alike "
-                            "characters (O/0, I/1, S/5...) read twice: compare them by eye.",
+                            "characters (O/0, I/1, S/5, LI/U...) read twice: compare them "
+                            "by eye.",
                             "Визуальная зона совпадает с МСЗ, кроме похожих символов "
-                            "(O/0, I/1, S/5...), прочитанных дважды: сверьте их визуально.",
+                            "(O/0, I/1, S/5, LI/U...), прочитанных дважды: сверьте их "
+                            "визуально.",
                             view=view)  # fmt: skip
     if worst is None:
         return make_finding(cid, Status.PASS,
@@ -466,13 +518,41 @@ _PLATE_FILL = 0.97
 #: A plate is at least this tall for its width (a stamped line on its own, merged into one
 #: dark block, is about 0.08).
 _PLATE_ASPECT = 0.15
+#: An outline of at most this many corners may be cut back to the plate's four ...
+_PLATE_CUT_CORNERS = 6
+#: ... when what lies outside those four adds at most this share of their area (a glare
+#: spot on the body merged with the plate's lower side on an independent photo: 0.04-0.07
+#: at the four threshold levels; plates alone have four corners and are never cut) ...
+_PLATE_BUMP = 0.1
+#: ... and its opposite sides are at least this near in length (a plate in a photo's mild
+#: perspective: 0.92-1.0 on the independent photo it was measured on; a plate cut back
+#: with a decoy's corner for one of its own on a generated photo: 0.66).
+_PLATE_PARALLEL = 0.85
 #: A frame whose brighter part (Otsu) covers more than this share is a crop of the plate.
 _PLATE_CROP = 0.6
 
 
+def _four_corners(poly: Any) -> Any:
+    """``poly`` (a convex outline's corners) cut back to four: the corner whose triangle with
+    its neighbours is smallest (a bump on one side) dropped until four are left."""
+    import numpy as np
+
+    pts = [np.asarray(p, np.float64) for p in poly]
+    while len(pts) > 4:
+        n = len(pts)
+        tri = []
+        for i in range(n):
+            (ax, ay), (bx, by) = pts[i] - pts[i - 1], pts[(i + 1) % n] - pts[i - 1]
+            tri.append(abs(float(ax * by - ay * bx)))
+        del pts[int(np.argmin(tri))]
+    return np.round(np.array(pts)).astype(np.int32)
+
+
 def _plate_quad(gray: Any) -> Any | None:
     """The plate's four corners (a quadrilateral brighter or darker than its background,
-    inside the frame), or None."""
+    inside the frame), or None. When no threshold gives four corners, outlines with a few
+    more (a glare spot on the body merged with one of the plate's sides) are cut back to
+    four (:func:`_four_corners`) where the bump is small (:data:`_PLATE_BUMP`)."""
     import cv2
     import numpy as np
 
@@ -481,7 +561,8 @@ def _plate_quad(gray: Any) -> Any | None:
     top = float(np.percentile(blur, 99))
     bottom = float(np.percentile(blur, 1))
     # a plate brighter than the car around it, or darker (a light paint, a bright wall)
-    for share, bright in ((s, b) for b in (True, False) for s in _PLATE_LEVELS):
+    for cut, share, bright in ((cut, s, b) for cut in (False, True) for b in (True, False)
+                               for s in _PLATE_LEVELS):  # fmt: skip
         if bright:
             th = (blur > otsu + share * max(0.0, top - otsu)).astype(np.uint8) * 255
         else:
@@ -497,6 +578,13 @@ def _plate_quad(gray: Any) -> Any | None:
             continue
         hull = cv2.convexHull(c)
         quad = cv2.approxPolyDP(hull, 0.02 * cv2.arcLength(hull, True), True).reshape(-1, 2)
+        if cut and 4 < len(quad) <= _PLATE_CUT_CORNERS:
+            quad = _four_corners(quad)
+            side = [float(np.linalg.norm(quad[i] - quad[i - 1])) for i in range(4)]
+            if area > (1 + _PLATE_BUMP) * cv2.contourArea(quad) or min(
+                    min(side[0], side[2]) / max(side[0], side[2], 1e-9),
+                    min(side[1], side[3]) / max(side[1], side[3], 1e-9)) < _PLATE_PARALLEL:
+                continue
         h, w = gray.shape
         inside = bool((quad.min(axis=0) > 2).all() and (quad[:, 0].max() < w - 3)
                       and quad[:, 1].max() < h - 3)  # fmt: skip
@@ -763,11 +851,12 @@ def plate_cells(image: object, expected: str) -> list[dict[str, float]] | None:
     cell_w = round(advance) + 2 * pad
     cells = {ch: _scaled_features(_drawn(ch, font, pad, cell_w), f) for ch in _VIN_CHARS}
     th, tw = next(iter(cells.values())).shape[:2]
+    step = round(advance * f)
     y0 = y - reach
-    # the strip spans the line and the drift either side of it, no more
-    left = max(0, x - _PLATE_DRIFT - sx)
+    # the strip spans the line, a cell more on either side and the drift, no more
+    left = max(0, x - step - _PLATE_DRIFT - sx)
     strip = feat[max(0, y0) : y + th + reach,
-                 left : x + round(17 * advance * f) + tw + _PLATE_DRIFT + sx]  # fmt: skip
+                 left : x + 18 * step + tw + _PLATE_DRIFT + sx]  # fmt: skip
     x -= left
     if y0 < 0:
         strip = np.pad(strip, ((-y0, 0), (0, 0), (0, 0)))
@@ -776,20 +865,43 @@ def plate_cells(image: object, expected: str) -> list[dict[str, float]] | None:
     sums = _edge_sums(strip)
     corr = {ch: _edge_ncc(strip, t, sums) for ch, t in cells.items()}
     best_any = np.maximum.reduce(list(corr.values()))
+    read: tuple[float, list[dict[str, float]]] | None = None
+    for shift in _PLATE_SHIFTS:
+        out = _follow_cells(corr, best_any, x + shift * step, reach, advance * f)
+        total = sum(max(fits.values()) for fits in out) if out is not None else -np.inf
+        if out is not None and (read is None or total > read[0]):
+            read = (total, out)
+    return None if read is None else read[1]
+
+
+#: Whole cells the read line is moved either way from where the expected VIN's line fitted
+#: (a VIN expected with a character too many or too few fits the stamping a cell off): the
+#: place whose 17 cells fit characters best is read, whatever VIN was expected.
+_PLATE_SHIFTS = (0, -1, 1)
+
+
+def _follow_cells(corr: dict[str, Any], best_any: Any, x: int, reach: int,
+                  pitch: float) -> list[dict[str, float]] | None:
+    """Each of the 17 cells' fit of every VIN character, the first cell's place at ``x`` on
+    the strip's line (``reach`` rows down), the cells ``pitch`` apart; None when a cell
+    falls off the strip."""
+    import numpy as np
+
+    sx, sy = _PLATE_CELL_SLACK
     out: list[dict[str, float]] = []
     # the cells followed along the line: each looked for around its place on the fitted
     # line shifted as its left neighbour was found (a residual perspective or bow)
     dx = dy = 0
     for i in range(17):
-        cx = x + round(i * advance * f) + dx
+        cx = x + round(i * pitch) + dx
         cy = reach + dy
-        a, b = max(0, cx - sx), min(strip.shape[1] - tw, cx + sx) + 1
+        a, b = max(0, cx - sx), min(best_any.shape[1] - 1, cx + sx) + 1
         c0, c1 = max(0, cy - sy), min(best_any.shape[0] - 1, cy + sy) + 1
         if b <= a or c1 <= c0:
             return None
         out.append({ch: float(c[c0:c1, a:b].max()) for ch, c in corr.items()})
         at = np.unravel_index(int(np.argmax(best_any[c0:c1, a:b])), (c1 - c0, b - a))
-        ny, nx = c0 + int(at[0]) - reach, a + int(at[1]) - (x + round(i * advance * f))
+        ny, nx = c0 + int(at[0]) - reach, a + int(at[1]) - (x + round(i * pitch))
         dx = int(np.clip(nx, -_PLATE_DRIFT, _PLATE_DRIFT))
         dy = int(np.clip(ny, -_PLATE_DRIFT, _PLATE_DRIFT))
     return out
@@ -828,15 +940,28 @@ _THIRD_READ_DPI = 300
 _VIN_SLACK_MM = 2.0
 
 
-def vin_consensus(reads: list[str]) -> tuple[str, frozenset[int]] | None:
+#: The VIN plate's read counts as this many reads of field E where a lost character is placed
+#: (:func:`vin_consensus`): its 17 cells are matched against every character at the
+#: stamping's fixed pitch, so it neither loses nor adds characters as OCR of the
+#: certificate does (two independent photos' misses: a lost J placed at the wrong spot by
+#: one reading as equal as the right one, a noisy 15-character read tipping it).
+_PLATE_READ_WEIGHT = 2
+
+
+def vin_consensus(reads: list[str], plate: str | None = None
+                  ) -> tuple[str, frozenset[int]] | None:
     """The 17-character VIN nearest to every read of field E, and the positions of it no
     read decides (a character a short read lost or a long read's character left out: a
     guess); None without a candidate.
 
     Candidates: each 17-character read, an 18-character read less one character, a
     16-character read with one of the reads' characters put in. The nearest has the least
-    summed edit distance to all reads; among equals, one whose check digit computes, then
-    one with fewer guesses, then one equal to the most reads, then one of a known maker.
+    summed edit distance to all reads and to the VIN ``plate`` reads when one is given
+    (weighing :data:`_PLATE_READ_WEIGHT` reads; an independent read of the same number: it
+    tells where a lost character goes, never makes a candidate of its own, so a
+    certificate's changed character stays as read);
+    among equals, one whose check digit computes, then one with fewer guesses, then one
+    equal to the most reads, then one of a known maker.
 
     >>> vin_consensus(["5YJ3E1CAQ9MF869082", "5Y3E1CA9MF869082"])  # one Q too many, J lost
     ('5YJ3E1CA9MF869082', frozenset({8}))
@@ -862,8 +987,10 @@ def vin_consensus(reads: list[str]) -> tuple[str, frozenset[int]] | None:
         return None
 
     def rank(c: str) -> tuple[int, bool, int, int]:
-        return (sum(edit_distance(c, r) for r in reads), not vin_mod11.is_valid(c), len(cands[c]),
-                -sum(c == r for r in reads))  # fmt: skip
+        near = sum(edit_distance(c, r) for r in reads)
+        if plate is not None:
+            near += _PLATE_READ_WEIGHT * edit_distance(c, plate)
+        return (near, not vin_mod11.is_valid(c), len(cands[c]), -sum(c == r for r in reads))
 
     ranked = sorted(cands, key=rank)
     # among equals (a character too many could be any of a run), one of a known maker
@@ -883,6 +1010,15 @@ def _confusable(a: str, b: str) -> bool:
         return c.isdigit() or c not in _VIN_CHARS
 
     return a != b and same_class(a, b) and (misread(a) or misread(b))
+
+
+def _disputed(reads: list[str], i: int, plate_char: str) -> bool:
+    """Whether the 17-character reads of field E disagree at position ``i`` and one of them
+    gives there the plate's character or its look-alike (B read where the plate shows 8
+    and two other reads S): the certificate's character is in doubt there, and the plate
+    decides it. A changed character of the certificate is read as changed by every read."""
+    at = {r[i] for r in reads if len(r) == 17}
+    return len(at) > 1 and any(c == plate_char or same_class(c, plate_char) for c in at)
 
 
 @dataclass
@@ -933,6 +1069,17 @@ def _certificate_vin(ctx: Context, first: str, confidence: float) -> _VinEvidenc
     if ev.plate is None:
         return ev
     plate_vin = _plate_text(ev.plate)
+    if guessed and plate_vin != vin:
+        # where a character the reads lost goes, the plate's stamping tells (the plate read
+        # against the guess fits whichever cell the guess's line fits best, see plate_cells)
+        found = vin_consensus(reads, plate=plate_vin)
+        if found is not None and found[0] != vin:
+            vin, guessed = found
+            ev.vin, ev.sure = vin, False
+            ev.plate = plate_cells(ctx.vin_plate, vin)
+            if ev.plate is None:
+                return ev
+            plate_vin = _plate_text(ev.plate)
     if sum(a == b for a, b in zip(plate_vin, vin, strict=True)) < _PLATE_AGREE:
         return ev  # the stamping was not found: no evidence either way
     diffs = [i for i in range(17) if plate_vin[i] != vin[i]]
@@ -942,8 +1089,10 @@ def _certificate_vin(ctx: Context, first: str, confidence: float) -> _VinEvidenc
         # well as the guess does, and is read
         ev.vin, ev.borrowed, ev.sure = plate_vin, tuple(diffs), True
         return ev
+    disputed = all(_disputed(reads, i, plate_vin[i]) for i in diffs)
     if not diffs or len(diffs) > _VIN_BORROW_MAX or not all(
-            i in guessed or _confusable(vin[i], plate_vin[i]) for i in diffs):
+            i in guessed or _confusable(vin[i], plate_vin[i]) or _disputed(reads, i, plate_vin[i])
+            for i in diffs):  # fmt: skip
         ev.sure = ev.sure or plate_margin(ev.plate, vin) <= _PLATE_MARGIN
         return ev
     borrowed = "".join(plate_vin[i] if i in diffs else c for i, c in enumerate(vin))
@@ -953,7 +1102,9 @@ def _certificate_vin(ctx: Context, first: str, confidence: float) -> _VinEvidenc
         ev.sure = True
         return ev
     # a sure read gives way only to a VIN more plausible than its own (check digit, maker)
-    if not ev.sure or (vin_mod11.is_valid(borrowed) and not vin_mod11.is_valid(vin)) or (
+    # or where the reads of field E disagree among themselves, one siding with the plate
+    if not ev.sure or disputed or (
+            vin_mod11.is_valid(borrowed) and not vin_mod11.is_valid(vin)) or (
             _maker_known(borrowed) and not _maker_known(vin)):
         ev.vin, ev.borrowed, ev.sure = borrowed, tuple(diffs), True
     else:
@@ -971,6 +1122,40 @@ def _maker_known(vin: str) -> bool:
         return False
 
 
+def _makes_of(vin: str) -> set[str]:
+    """The makes and the manufacturer the VIN's WMI names, in capitals (empty when unknown)."""
+    from docsec.vin.decode import decode
+
+    try:
+        decoded = decode(vin)
+    except DocsecError:
+        return set()
+    makes = {m.upper() for m in decoded.makes}
+    if decoded.manufacturer:
+        makes.add(decoded.manufacturer.upper())
+    return makes
+
+
+def _wmi_by_make(vin: str, make: str) -> str | None:
+    """``vin`` with look-alike characters read for its world manufacturer identifier
+    (positions 1-3: S for 5, O for 0, B for 8...: :func:`_confusable`) put back so that it
+    names the certificate's make (field D.1), when the VIN as read names no known maker and
+    exactly one such variant names that make; None otherwise. A 5 read S in a North
+    American WMI (5YJ) made the VIN foreign, its check digit optional: a bad check digit
+    passed when field E and the plate both read S.
+
+    >>> _wmi_by_make("SYJ3E1EA7KF331111", "TESLA"), _wmi_by_make("5YJ3E1EA7KF331111", "TESLA")
+    ('5YJ3E1EA7KF331111', None)
+    """
+    if not make or _makes_of(vin):
+        return None
+    options = [[vin[i]] + [c for c in _VIN_CHARS if _confusable(vin[i], c)] for i in range(3)]
+    found = {a + b + c + vin[3:] for a in options[0] for b in options[1] for c in options[2]}
+    found = {v for v in found - {vin}
+             if any(make in m or m in make for m in _makes_of(v))}  # fmt: skip
+    return found.pop() if len(found) == 1 else None
+
+
 def vehicle_findings(ctx: Context) -> list[Finding]:
     """VIN check digit, model year, registry, plate and record against the certificate."""
     if ctx.model.kind != "vehicle_registration":
@@ -985,6 +1170,16 @@ def vehicle_findings(ctx: Context) -> list[Finding]:
     out: list[Finding] = []
     first, confidence = cert.get("E", ("", 0.0))
     ev = _certificate_vin(ctx, _vin_read(first), confidence)
+    make = cert.get("D.1", ("", 0.0))[0].upper()
+    wmi_fixed: tuple[int, ...] = ()
+    if len(ev.vin) == 17 and (named := _wmi_by_make(ev.vin, make)) is not None:
+        # the certificate's make names the maker a look-alike of the WMI read belongs to
+        wmi_fixed = tuple(i for i in range(3) if named[i] != ev.vin[i])
+        ev.vin = named
+        if ev.plate is not None:
+            # the plate's cells there read the same look-alike: they are not compared
+            ev.plate = [dict(c, **{named[i]: max(c.values())}) if i in wmi_fixed else c
+                        for i, c in enumerate(ev.plate)]  # fmt: skip
     vin = ev.vin
     e_box = ctx.model.field("E").box_mm
     if len(vin) != 17:
@@ -1043,7 +1238,6 @@ def vehicle_findings(ctx: Context) -> list[Finding]:
                                     positions=f.positions))  # fmt: skip
     # make and model year on the certificate against what the VIN says
     decoded = result.decoded
-    make = cert.get("D.1", ("", 0.0))[0].upper()
     if decoded is not None and make:
         makes = {m.upper() for m in decoded.makes}
         if decoded.manufacturer:
