@@ -798,19 +798,23 @@ _CHROMA_SIGMA = 1.5
 _TONE_SIGMA = 2.0
 #: The three cues of the holder comparison, each in units of what two photos of the same
 #: person differ by (the median over 144 genuine pairs of docsec's generator, rendered,
-#: scanned and photographed documents): the chroma of the face's inner part (red against
-#: green: skin, lips, hair, which a camera's colour cast or light level does not change),
-#: as 1 - correlation; its fine detail (eyes, brows, nose, mouth) and the tones of the
-#: face's middle (skin against hair and eyes) as what the portrait keeps apart from the
-#: photo, fitted in gain and level (grey levels: a dark or pale, low-contrast face is not
-#: held to a correlation its detail cannot give). The fine detail's: the median over the
-#: 34 genuine rendered and photographed captures of a 40-document plan of docsec's
-#: generator (--defects 'photo.impostor', seed 2026): 2.0 grey levels (largest 3.0; the
-#: plan's impostors 5.1 and more); as 1 - correlation, a genuine dark, low-contrast face of
-#: the independent set (uto_card_td2, seed 31) read 11 spreads, as far as impostors. That
-#: cue counts squared (a variance, as 1 - correlation is, so that an impostor's face stands
-#: as far out of the genuine spread as it did).
-HOLDER_FINE_SPREAD = 2.0
+#: scanned and photographed documents): the fine detail of the face's inner part (eyes,
+#: brows, nose, mouth) and its chroma (red against green: skin, lips, hair, which a
+#: camera's colour cast or light level does not change), as 1 - correlation; the tones of
+#: the face's middle (skin against hair and eyes) as what the portrait's tones keep apart
+#: from the photo's, fitted in gain and level (grey levels: a pale, low-contrast face is
+#: not held to a correlation its shading cannot give).
+HOLDER_FINE_SPREAD = 0.011
+#: Spread (grey levels, the standard deviation of the portrait's fine detail over the
+#: face's inner part) under which the face is too flat for its fine correlation to mean
+#: much: the fine cue is then weighed by the portrait's variance over this one's. A genuine
+#: dark, low-contrast independent uto_card_td2 (seed 31) spread 4.6-4.8 and read 11-11.6
+#: fine spreads rendered and photographed (13.2 and 17.0 in all); the genuine faces of a
+#: 40-document plan of docsec's generator (--defects 'photo.impostor', seed 2026) spread
+#: 6.8-20.7, its impostors 8.0-21.4 (those under this floor read at least 15.6 fine spreads
+#: unweighed, 13.7 weighed). Judged as grey levels apart instead, high-contrast genuine faces
+#: read further (an independent zzb_id_td1 rendered: 12.9 against 10.0).
+HOLDER_FINE_FLOOR = 10.0
 HOLDER_CHROMA_SPREAD = 0.0031
 HOLDER_TONE_SPREAD = 1.87
 #: Threshold of the holder distance (the cues added up): the holder's own photo reaches
@@ -920,12 +924,13 @@ def _holder_distance(portrait: F32, person: F32,
                      clear: NDArray[np.bool_] | None = None) -> float:
     """How far the photo of the person (``person``, resized to the portrait's pixels) is
     from the portrait's face: the photo aligned on the portrait's head (an affine map:
-    another pose, framing and lens), then the grey levels the fine detail of the face's
-    inner part keeps apart once fitted (the residual of the least-squares fit), in units of
-    :data:`HOLDER_FINE_SPREAD` and squared, plus those the tones of the face's middle keep apart, in
-    units of :data:`HOLDER_TONE_SPREAD`, plus one less the correlation
-    that of the inner part's chroma (when both are in colour and enough of it is not
-    saturated: :data:`HOLDER_CHROMA_MIN_SHARE`), over its unsaturated pixels, in units of
+    another pose, framing and lens), then one less the correlation of the fine detail of
+    the face's inner part, in units of :data:`HOLDER_FINE_SPREAD` (weighed down for a flat
+    face: :data:`HOLDER_FINE_FLOOR`), plus the grey levels the tones of the face's middle
+    keep apart once fitted (the residual of the least-squares fit), in units of
+    :data:`HOLDER_TONE_SPREAD`, plus one less the correlation of the inner part's chroma
+    (when both are in colour and enough of it is not saturated:
+    :data:`HOLDER_CHROMA_MIN_SHARE`), over its unsaturated pixels, in units of
     :data:`HOLDER_CHROMA_SPREAD` (weighed down for an even chroma:
     :data:`HOLDER_CHROMA_FLOOR`). ``clear``: the portrait's pixels the document prints
     nothing over (a specimen mark, a hologram's foil), the only ones compared."""
@@ -938,14 +943,13 @@ def _holder_distance(portrait: F32, person: F32,
     lum_a = _warp(lum_q, warp, shape)
     band_p = _band(lum_p, _FINE_BAND)
     fine = _ncc(band_p, _band(lum_a, _FINE_BAND), inner)
-    # what the portrait's fine detail keeps apart from the photo's (grey levels)
-    fine_apart = float(band_p[inner].std()) * float(np.sqrt(max(0.0, 1.0 - fine * fine)))
+    fine_flat = min(1.0, float(band_p[inner].var()) / HOLDER_FINE_FLOOR**2)
     tones = np.asarray(cv2.GaussianBlur(lum_p, (0, 0), _TONE_SIGMA), np.float32)
     middle = _share_mask(shape, _TONE_ROWS, _TONE_COLS) & clear
     tone = _ncc(tones, np.asarray(cv2.GaussianBlur(lum_a, (0, 0), _TONE_SIGMA), np.float32),
                 middle)  # fmt: skip
     apart = float(tones[middle].std()) * float(np.sqrt(max(0.0, 1.0 - tone * tone)))
-    out = (fine_apart / HOLDER_FINE_SPREAD) ** 2 + apart / HOLDER_TONE_SPREAD
+    out = (1.0 - fine) * fine_flat / HOLDER_FINE_SPREAD + apart / HOLDER_TONE_SPREAD
     if portrait.ndim == 3 and person.ndim == 3:
         moved = _warp(person, warp, shape)
         measured = inner & ~_saturated(portrait, moved)

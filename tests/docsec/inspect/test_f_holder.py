@@ -1,6 +1,6 @@
-"""The holder comparison on a dark, flat portrait printed through a screen: the fine detail
-is judged by what it keeps apart from the photo (grey levels), not by a correlation its
-low contrast cannot give."""
+"""The holder comparison on a dark, flat portrait printed through a screen: the fine
+detail's correlation is weighed down for a face too flat for it to mean much
+(``HOLDER_FINE_FLOOR``)."""
 
 from __future__ import annotations
 
