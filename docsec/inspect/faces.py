@@ -822,6 +822,14 @@ HOLDER_TONE_SPREAD = 1.87
 #: about 3), a look-alike (every identity trait moved by a quarter of its range) is above
 #: 13 in 96 % of cases (median about 60).
 HOLDER_DISTANCE_MAX = 13.0
+#: Registration quality (:attr:`RegisteredView.quality`) of the white view under which a
+#: holder distance over the threshold but under :data:`HOLDER_LOOSE_MAX` is a warning: a
+#: loosely registered photo crops the portrait off its box and lights it unevenly
+#: (genuine independent photos registered at 0.57 and 0.47 read 15.7 and 16.9: seeds 31
+#: and 4242); docsec's generator's photos register at 0.80 and over, and its impostors
+#: read 13.5-194 (median about 40: seed 2026's 'photo.*' and 'photo.impostor' plans).
+HOLDER_SURE_QUALITY = 0.7
+HOLDER_LOOSE_MAX = 25.0
 #: Level (0-255) at or above which a channel of the captured portrait or of the person's
 #: photo is saturated: there the red-to-green ratio shows only the other channel, and a
 #: camera's lamp fall-off or colour cast (which leaves unsaturated ratios alone) moves it.
@@ -984,6 +992,17 @@ def portrait_matches_holder(ctx: Context) -> Finding:
     clear = ~_overprint(ctx, model.portrait.box_mm, shape) & _overlay_free(
         ctx, model.portrait.box_mm, shape, _FACE_DPI)
     score = _holder_distance(portrait, person, clear)
+    if HOLDER_DISTANCE_MAX < score < HOLDER_LOOSE_MAX and white.quality < HOLDER_SURE_QUALITY:
+        return make_finding(
+            cid, Status.WARN,
+            "The person presenting the document may not match the portrait, but the capture "
+            f"is registered too loosely (quality {white.quality:.2f}, below "
+            f"{HOLDER_SURE_QUALITY}) to be sure: compare the faces by eye.",
+            "Предъявитель, возможно, не соответствует фотографии, но снимок совмещён слишком "
+            f"грубо (качество {white.quality:.2f}, ниже {HOLDER_SURE_QUALITY}): сравните "
+            "лица визуально.",
+            score=score, threshold=HOLDER_DISTANCE_MAX, view=white,
+            box_mm=model.portrait.box_mm)  # fmt: skip
     return _judge(cid, score, low_fails=False, view=white, box=model.portrait.box_mm,
                   threshold=HOLDER_DISTANCE_MAX,
                   ok=("The person presenting the document matches the portrait.",
