@@ -388,7 +388,9 @@ def breakdown(results: list[Result], group: str) -> None:
     rs = [r for r in results if r.item.group == group and r.item.lines]
     if not rs:
         return
-    print(f"\n{group} tier split by print process and by MRZ format (docsec, independent set)")
+    print(f"\n{group} tier split by print process, by MRZ format and by the characters the "
+          "photo erased (glare clipping print and paper to white: no reader can see them) "
+          "(docsec, independent set)")  # fmt: skip
     print(f"{'':12} {'n':>4} {'exact':>8} {'no-MRZ':>8}")
 
     def row(label: str, sel: list[Result]) -> None:
@@ -403,7 +405,15 @@ def breakdown(results: list[Result], group: str) -> None:
     def fmt(r: Result) -> str:
         return r.item.fmt
 
-    for key in (process, fmt):
+    def erased(r: Result) -> str:
+        """Characters the photo erased: glare clipped their print and the paper alike to
+        white (counted by the independent capture, which knows where each character is)."""
+        k = next((w[6:] for w in r.item.note.split() if w.startswith("erased")), "")
+        if not k or k == "None":
+            return "-"
+        return "erased 0" if k == "0" else "erased 1-2" if int(k) <= 2 else "erased 3+"
+
+    for key in (process, fmt, erased):
         for label in sorted({key(r) for r in rs}):
             row(label, [r for r in rs if key(r) == label])
     misses = [r for r in rs if r.outcome.lines != r.item.lines]

@@ -82,8 +82,10 @@ def scan_mild(page: np.ndarray, pitch_px: float, rng: np.random.Generator) -> by
     return encode(np.clip(img, 0, 255).astype(np.uint8), "jpg", int(rng.integers(70, 91)))
 
 
-def _bend(page: np.ndarray, rng: np.random.Generator, pitch_px: float) -> np.ndarray:
-    """Page curl (a bulge along the lines) or a booklet bend (near the spine)."""
+def _bend(page: np.ndarray, rng: np.random.Generator, pitch_px: float,
+          labels: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray | None]:
+    """Page curl (a bulge along the lines) or a booklet bend (near the spine); ``labels``
+    (an image of the page's character cells, see :func:`_cell_labels`) moves with it."""
     h, w = page.shape[:2]
     xs = np.arange(w, dtype=np.float32) / w
     amp = rng.uniform(0.3, 1.0) * pitch_px
@@ -96,7 +98,9 @@ def _bend(page: np.ndarray, rng: np.random.Generator, pitch_px: float) -> np.nda
     map_x, map_y = np.meshgrid(np.arange(w, dtype=np.float32), np.arange(h, dtype=np.float32))
     map_y = map_y - dy[None, :]
     out = cv2.remap(page, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-    return np.asarray(out * shade[None, :, None], dtype=np.uint8)
+    if labels is not None:
+        labels = cv2.remap(labels, map_x, map_y, cv2.INTER_NEAREST, borderValue=0)
+    return np.asarray(out * shade[None, :, None], dtype=np.uint8), labels
 
 
 def scene_background(H: int, W: int, rng: np.random.Generator, decoys: bool) -> np.ndarray:
@@ -142,11 +146,65 @@ def _camera(w: float, h: float, tilt_deg: float, roll_deg: float, rng: np.random
     return np.asarray(proj @ roll.T)
 
 
+#: Ink darker than this (grey level) inside the MRZ box is a character's print: the set's
+#: MRZ inks are 0-60 on bands no darker than a light tint.
+_INK_MAX = 110
+#: A character is erased when at least this share of its print is clipped to white in every
+#: colour channel: glare and print both saturate there, so no reader can see it.
+_ERASED_SHARE = 0.6
+
+
+def _cell_labels(page: np.ndarray, box: tuple[int, int, int, int], cells: tuple[int, int]
+                 ) -> np.ndarray:  # fmt: skip
+    """The page's MRZ print labelled by character cell (1 + line * length + column; 0 off the
+    print): lines split the print's rows evenly, columns each line's ink span evenly (the
+    MRZ is monospaced and every line starts and ends with a printed character)."""
+    rows, length = cells
+    x, y, bw, bh = box
+    labels = np.zeros(page.shape[:2], np.float32)  # integers; remap takes floats
+    ink = page[y : y + bh, x : x + bw].mean(axis=2) < _INK_MAX
+    ys = np.flatnonzero(ink.any(axis=1))
+    if ys.size == 0:
+        return labels
+    edges = np.linspace(ys[0], ys[-1] + 1, rows + 1)
+    for i in range(rows):
+        band = ink[int(edges[i]) : int(edges[i + 1])]
+        xs = np.flatnonzero(band.any(axis=0))
+        if xs.size == 0:
+            continue
+        col = np.floor((np.arange(bw) - xs[0]) * length / (xs[-1] + 1 - xs[0])).astype(np.int32)
+        col = np.clip(col, 0, length - 1)
+        cell = np.where(band, 1 + i * length + col[None, :], 0).astype(np.float32)
+        labels[y + int(edges[i]) : y + int(edges[i + 1]), x : x + bw] = cell
+    return labels
+
+
+def _erased(img: np.ndarray, labels: np.ndarray, n_cells: int) -> int:
+    """How many character cells have :data:`_ERASED_SHARE` of their print clipped white."""
+    white = (img >= 255.0).all(axis=2)
+    ids = np.rint(labels).astype(np.int64)
+    total = np.bincount(ids.ravel(), minlength=n_cells + 1)[1:]
+    gone = np.bincount(ids[white].ravel(), minlength=n_cells + 1)[1:]
+    seen = total > 0
+    return int(np.sum(gone[seen] >= _ERASED_SHARE * total[seen]))
+
+
 def photo_hard(page: np.ndarray, pitch_px: float, mrz_box: tuple[int, int, int, int] | None,
                rng: np.random.Generator) -> bytes:  # fmt: skip
     """A phone photo of ``page`` (``mrz_box``: the MRZ in page pixels, for glare/shadow)."""
+    return photo_hard_erased(page, pitch_px, mrz_box, rng)[0]
+
+
+def photo_hard_erased(page: np.ndarray, pitch_px: float,
+                      mrz_box: tuple[int, int, int, int] | None, rng: np.random.Generator,
+                      cells: tuple[int, int] | None = None
+                      ) -> tuple[bytes, int | None]:  # fmt: skip
+    """:func:`photo_hard`, and with ``cells`` (the MRZ's lines and line length) the number
+    of its characters the photo erased (glare clipping print and paper alike to white);
+    the image is the same whether or not it is counted."""
+    labels = _cell_labels(page, mrz_box, cells) if cells and mrz_box else None
     if rng.random() < 0.6:
-        page = _bend(page, rng, pitch_px)
+        page, labels = _bend(page, rng, pitch_px, labels)
     h, w = page.shape[:2]
     target = rng.uniform(9, 14) if rng.random() < 0.45 else rng.uniform(14, 21)
     s = target / pitch_px
@@ -193,4 +251,9 @@ def photo_hard(page: np.ndarray, pitch_px: float, mrz_box: tuple[int, int, int, 
     else:
         img = cv2.GaussianBlur(img, (0, 0), rng.uniform(0.4, 1.2))
     img += rng.normal(0, rng.uniform(2, 7), img.shape)
-    return encode(np.clip(img, 0, 255).astype(np.uint8), "jpg", int(rng.integers(35, 61)))
+    erased = None
+    if labels is not None and cells is not None:
+        seen = cv2.warpPerspective(labels, hom, (W, H), flags=cv2.INTER_NEAREST, borderValue=0)
+        erased = _erased(img, seen, cells[0] * cells[1])
+    data = encode(np.clip(img, 0, 255).astype(np.uint8), "jpg", int(rng.integers(35, 61)))
+    return data, erased

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bench.independent.capture import encode, photo_hard, scan_clean, scan_mild
+from bench.independent.capture import encode, photo_hard, photo_hard_erased, scan_clean, scan_mild
 from bench.independent.glyphs import PrintStyle
 from bench.independent.mrztext import compose
 from bench.independent.pages import draw_document, draw_negative
@@ -26,7 +26,8 @@ class Case:
     fmt: str  # MRZ format, "none" for a negative
     lines: tuple[str, ...]
     data: bytes
-    note: str  # renderer, capture, or specimen width
+    note: str  # renderer, capture, or specimen width; hard photos: erasedK, the characters
+    # the photo's glare clipped to white with the paper (no reader can see them)
 
 
 def _capture(tier: str, page: np.ndarray, pitch_px: float, box: tuple[int, int, int, int] | None,
@@ -51,8 +52,14 @@ def build_set(per_tier: int = 100, negatives: int = 30, seed: int = 9303) -> lis
             ppm = float(rng.uniform(8.0, 11.0))
             band = str(rng.choice(["tint", "white", "none"]))
             page, box = draw_document(fmt, lines, ppm, rng, style=style, band=band)
-            data = _capture(tier, page, style.pitch_mm * ppm, box, rng)
-            cases.append(Case(tier, fmt, lines, data, f"{style.renderer} w{style.weight}"))
+            note = f"{style.renderer} w{style.weight}"
+            if tier == "hard":
+                cells = (len(lines), len(lines[0]))
+                data, erased = photo_hard_erased(page, style.pitch_mm * ppm, box, rng, cells)
+                note += f" erased{erased}"
+            else:
+                data = _capture(tier, page, style.pitch_mm * ppm, box, rng)
+            cases.append(Case(tier, fmt, lines, data, note))
     for width in (640, 1200):
         for fmt in SPECIMENS:
             page = specimen_page(fmt, width)
