@@ -104,15 +104,6 @@ class PageFindParams:
     #: Lines kept for the quad search, the longest edge stretch first (quadruples of
     #: lines grow as n^4/8, vectorised: 40 lines cost a few milliseconds).
     max_lines: int = 80
-    #: When nothing else holds, the line search is run again with at most this many lines
-    #: of one direction (bins of ``angle_bin_deg``) ranked by their edge stretch before
-    #: the lines of the other directions: the edges of text blocks' columns on papers
-    #: beside the page ran longer than the page's sides and took all 80 places (generator
-    #: hard photos, seeds 21, 51, 6, 77: sides ranked 81-172 of 104-197 lines; with 10 a
-    #: direction every side of those pages ranked within the first 72). Not in the first
-    #: search: the quads of the more varied lines outranked two pages found without it.
-    lines_per_angle: int = 10
-    angle_bin_deg: float = 6.0
     #: Shortest edge stretch of a kept line (share of the work image's side): a page side
     #: of a page at the smallest size runs this far.
     min_run_share: float = 0.06
@@ -641,7 +632,7 @@ def _segments(small: np.ndarray, params: PageFindParams) -> np.ndarray:
     return np.concatenate(out) if out else np.zeros((0, 4))
 
 
-def _lines(small: np.ndarray, params: PageFindParams, varied: bool = False) -> list[_Line]:
+def _lines(small: np.ndarray, params: PageFindParams) -> list[_Line]:
     """The straight lines of the capture that run longest along an edge (LSD segments
     merged into lines, ranked by their longest edge stretch, not by summed segments:
     rows of dashes or text add up to long lines but have no long stretch)."""
@@ -678,19 +669,7 @@ def _lines(small: np.ndarray, params: PageFindParams, varied: bool = False) -> l
         if line.run >= params.min_run_share * max(rows, cols):
             out.append(line)
     out.sort(key=lambda ln: -ln.run)
-    if not varied:
-        return out[: params.max_lines]
-    # a family of parallel lines (the columns of a text block, a striped desk) fills the
-    # search alone: past ``lines_per_angle`` in one direction, lines rank after the rest
-    per_bin: dict[int, int] = {}
-    first: list[_Line] = []
-    later: list[_Line] = []
-    bins = max(1, round(180.0 / params.angle_bin_deg))
-    for ln in out:
-        b = int(math.degrees(math.atan2(ln.d[1], ln.d[0])) % 180.0 / params.angle_bin_deg) % bins
-        per_bin[b] = per_bin.get(b, 0) + 1
-        (first if per_bin[b] <= params.lines_per_angle else later).append(ln)
-    return (first + later)[: params.max_lines]
+    return out[: params.max_lines]
 
 
 def _longest_run(hit: np.ndarray, gap: int) -> float:
@@ -750,7 +729,7 @@ def _bridged_runs(hit: np.ndarray, gap: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _line_quads(
-    small: np.ndarray, params: PageFindParams, limit: int | None = None, varied: bool = False
+    small: np.ndarray, params: PageFindParams, limit: int | None = None
 ) -> list[np.ndarray]:
     """Quads whose sides run along straight edges, best cover first (design-independent:
     any page with a visible outline is found, whatever is printed on it).
@@ -765,7 +744,7 @@ def _line_quads(
     Vectorised over all line triples and quadruples.
     """
     rows, cols = small.shape[:2]
-    lines = _lines(small, params, varied)
+    lines = _lines(small, params)
     n = len(lines)
     if n < 3:
         return []
@@ -1135,8 +1114,6 @@ def find_page(
     if best is None:
         best = polished(matches + near)  # no candidate holds: a near miss polished
     if best is None and extra:
-        # the lines of other directions than the clutter's, ranked first
-        extra += _line_quads(small, params, params.extra_line_quads, varied=True)
         # a page among papers: its outline ranked below theirs, held to the printed design
         more, near = candidates(extra)
         more.sort(key=lambda m: -m.score)
