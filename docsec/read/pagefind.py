@@ -175,8 +175,8 @@ class PageFindParams:
     #: Candidates verified cell by cell, the best-correlated first.
     max_verified: int = 6
     #: Matches of the same model side and turn whose corners lie within this share of the
-    #: diagonal of each other count as one for ``max_verified`` and ``polish_candidates``
-    #: (the same outline refined or traced again moves its corners by 1-2 %).
+    #: diagonal of each other count as one for ``max_verified`` (the same page's outline
+    #: refined or traced again moves its corners by 1-2 %).
     distinct_share: float = 0.03
     #: Final refinement at full resolution: reach across each side (work pixels).
     final_reach: float = 3.0
@@ -989,8 +989,8 @@ def _work_copy(rgb: np.ndarray, params: PageFindParams) -> tuple[np.ndarray, flo
     return rgb, scale
 
 
-def _distinct(matches: list[PageMatch], params: PageFindParams, limit: int) -> list[PageMatch]:
-    """The first ``limit`` of ``matches`` (best first) that are not near copies of
+def _distinct(matches: list[PageMatch], params: PageFindParams) -> list[PageMatch]:
+    """The first ``max_verified`` of ``matches`` (best first) that are not near copies of
     an earlier one: the same model side and turn on a quad whose corners are all within
     ``distinct_share`` of its diagonal (the refinements of one outline and the blobs
     around it give the same page several times; a TD1 card's quad correlated best with a
@@ -1003,7 +1003,7 @@ def _distinct(matches: list[PageMatch], params: PageFindParams, limit: int) -> l
                and float(np.abs(o.quad_xy - m.quad_xy).max()) < reach for o in out):  # fmt: skip
             continue
         out.append(m)
-        if len(out) >= limit:
+        if len(out) >= params.max_verified:
             break
     return out
 
@@ -1093,15 +1093,14 @@ def find_page(
         p = polish_match(gray, m, params=params)
         return p if p.score - m.score >= params.repolish_gain else m
 
-    shortlist = _distinct(matches, params, params.max_verified)
-    best = next((v for v in map(verified, shortlist) if v is not None), None)
+    best = next((v for v in map(verified, _distinct(matches, params)) if v is not None),
+                None)  # fmt: skip
     full_gray = to_gray(rgb)
 
     def polished(near: list[PageMatch]) -> PageMatch | None:
         """The first of the best near misses that, its corners moved onto the design,
         holds and agrees with the model's printed design at full resolution."""
-        ranked = sorted(near, key=lambda m: -m.score)
-        for m in _distinct(ranked, params, params.polish_candidates):
+        for m in sorted(near, key=lambda m: -m.score)[: params.polish_candidates]:
             p = polish_match(gray, m, params=params)
             if (
                 p.score >= params.min_score
