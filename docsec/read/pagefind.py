@@ -61,7 +61,6 @@ __all__ = [
     "load_templates",
     "local_agreement",
     "match_quad",
-    "match_quads",
     "page_quads",
     "polish_match",
     "refine_quad",
@@ -174,10 +173,6 @@ class PageFindParams:
     named_min_agreement: float = 0.48
     #: Candidates verified cell by cell, the best-correlated first.
     max_verified: int = 6
-    #: Matches of the same model side and turn whose corners lie within this share of the
-    #: diagonal of each other count as one for ``max_verified`` (the same page's outline
-    #: refined or traced again moves its corners by 1-2 %).
-    distinct_share: float = 0.03
     #: Final refinement at full resolution: reach across each side (work pixels).
     final_reach: float = 3.0
     #: Template polish when no candidate is verified: the best candidates scoring this
@@ -209,12 +204,6 @@ class PageFindParams:
     #: Iterations of the ECC alignment of the page onto the reference before the cells
     #: are compared (a polished quad is a millimetre or two off).
     design_ecc_iterations: int = 60
-    #: ... and an alignment that moves a page corner further than this (mm) ran off the
-    #: page, the cells are then compared as rectified: on their true quads (generator hard
-    #: photos, seeds 21 and 51) alignments that held moved a corner 0.6-4.1 mm, those that
-    #: ran off 23 mm and more (13 of 20 zzb_id_td1 fronts, agreeing at 0.03-0.28 after
-    #: and at 0.76-0.87 as rectified).
-    design_ecc_max_shift_mm: float = 10.0
     #: Height of the label line at the top of a field box (mm, as the visual-zone reader's
     #: ``VizParams.label_mm``): labels are the design, the value below them the holder's.
     design_label_mm: float = 1.9
@@ -307,32 +296,25 @@ def _to_template(gray: np.ndarray, quad_xy: np.ndarray, tw: int, th: int) -> np.
                                borderMode=cv2.BORDER_REPLICATE)  # fmt: skip
 
 
-def match_quads(
+def match_quad(
     gray: np.ndarray,
     quad_xy: np.ndarray,
     *,
     models: tuple[str, ...] | None = None,
     params: PageFindParams = PAGEFIND,
-) -> list[PageMatch]:
-    """Template matches of the quad ``quad_xy`` of ``gray``: the best corner order of each
-    model side, best first.
-
-    Every model side is kept, not only the best-correlated one: at 96 pixels a TD1 card's
-    front correlates with a passport's data page seen on a TD1-shaped quad (a portrait on
-    one side, text on the other) as well as with its own template, and only region by
-    region (:func:`local_agreement`) does the true model show.
-    """
+) -> PageMatch | None:
+    """Best template match of the quad ``quad_xy`` of ``gray`` (any corner order)."""
     quad = order_quad(quad_xy)
     sides = np.linalg.norm(quad - np.roll(quad, -1, axis=0), axis=1)  # top, right, bottom, left
     if sides.min() < params.min_side_px:
-        return []
+        return None
     groups: dict[tuple[int, int], list[tuple[DocumentModel, str, np.ndarray]]] = {}
     for (model_id, side), tpl in load_templates().items():
         if models is None or model_id in models:
             groups.setdefault((tpl.shape[1], tpl.shape[0]), []).append(
                 (get_model(model_id), side, tpl)
             )
-    best: dict[tuple[str, str], PageMatch] = {}
+    best: PageMatch | None = None
     for (tw, th), members in groups.items():
         aspect = tw / th
         for k in range(4):
@@ -345,22 +327,9 @@ def match_quads(
             warped = _normalise(_to_template(gray, corners, tw, th))
             for model, side, tpl in members:
                 score = float((warped * tpl).sum())
-                key = (model.id, side)
-                if key not in best or score > best[key].score:
-                    best[key] = PageMatch(model, side, k * 90, corners, score)
-    return sorted(best.values(), key=lambda m: -m.score)
-
-
-def match_quad(
-    gray: np.ndarray,
-    quad_xy: np.ndarray,
-    *,
-    models: tuple[str, ...] | None = None,
-    params: PageFindParams = PAGEFIND,
-) -> PageMatch | None:
-    """Best template match of the quad ``quad_xy`` of ``gray`` (any corner order)."""
-    found = match_quads(gray, quad_xy, models=models, params=params)
-    return found[0] if found else None
+                if best is None or score > best.score:
+                    best = PageMatch(model, side, k * 90, corners, score)
+    return best
 
 
 def local_agreement(
@@ -509,14 +478,10 @@ def design_agreement(
     try:
         _, found = cv2.findTransformECC(r, p, warp, cv2.MOTION_HOMOGRAPHY, criteria, mask, 5)
         warp = np.asarray(found)
-        shift = np.abs(apply_homography(dst.astype(np.float64), warp) - dst).max()
-        if shift <= params.design_ecc_max_shift_mm * REF_DPI / 25.4:
-            flags = cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP
-            p = np.asarray(
-                cv2.warpPerspective(p, warp, (w, h), flags=flags, borderMode=cv2.BORDER_REPLICATE)
-            )
-        # else the alignment ran off (print repeated along the page, guilloche): the cells
-        # are compared as rectified
+        flags = cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP
+        p = np.asarray(
+            cv2.warpPerspective(p, warp, (w, h), flags=flags, borderMode=cv2.BORDER_REPLICATE)
+        )
     except cv2.error:
         pass  # no convergence: the cells are compared as rectified
     c = max(8, round(params.design_cell_mm * REF_DPI / 25.4))
@@ -989,25 +954,6 @@ def _work_copy(rgb: np.ndarray, params: PageFindParams) -> tuple[np.ndarray, flo
     return rgb, scale
 
 
-def _distinct(matches: list[PageMatch], params: PageFindParams) -> list[PageMatch]:
-    """The first ``max_verified`` of ``matches`` (best first) that are not near copies of
-    an earlier one: the same model side and turn on a quad whose corners are all within
-    ``distinct_share`` of its diagonal (the refinements of one outline and the blobs
-    around it give the same page several times; a TD1 card's quad correlated best with a
-    passport template six times over and its own model was never verified)."""
-    out: list[PageMatch] = []
-    for m in matches:
-        reach = params.distinct_share * float(np.linalg.norm(m.quad_xy[2] - m.quad_xy[0]))
-        if any(o.model.id == m.model.id and o.side == m.side
-               and o.orientation == m.orientation
-               and float(np.abs(o.quad_xy - m.quad_xy).max()) < reach for o in out):  # fmt: skip
-            continue
-        out.append(m)
-        if len(out) >= params.max_verified:
-            break
-    return out
-
-
 def find_page(
     image: np.ndarray,
     *,
@@ -1062,11 +1008,11 @@ def find_page(
             for q in options:
                 if not _inside(q, small.shape[1], small.shape[0], params.frame_margin):
                     continue  # the whole page is in the frame (captures keep it there)
-                for match in match_quads(gray, q, models=models, params=params):
-                    if match.score >= params.min_score:
-                        matches.append(match)
-                    elif match.score >= params.polish_min_score:
-                        near.append(match)
+                match = match_quad(gray, q, models=models, params=params)
+                if match is not None and match.score >= params.min_score:
+                    matches.append(match)
+                elif match is not None and match.score >= params.polish_min_score:
+                    near.append(match)
         return matches, near
 
     def printed_design(m: PageMatch) -> bool:
@@ -1093,7 +1039,7 @@ def find_page(
         p = polish_match(gray, m, params=params)
         return p if p.score - m.score >= params.repolish_gain else m
 
-    best = next((v for v in map(verified, _distinct(matches, params)) if v is not None),
+    best = next((v for v in map(verified, matches[: params.max_verified]) if v is not None),
                 None)  # fmt: skip
     full_gray = to_gray(rgb)
 
