@@ -292,6 +292,25 @@ _ECC_FINE_MAX_MOVE_MM = 2.0
 _ECC_MIN_GAIN = 0.05
 
 
+#: ECC alignments also start from the reader's page fit and the other candidates when their
+#: page lies more than this (mm, any corner) from every start already tried: from a scan's
+#: page found loosely on the platen (quality 0.40-0.49) the coarse levels land anywhere
+#: between 0.12 and 0.88 depending on the start and on the CPU's SIMD path (a TD2 card
+#: scan of the generator: 0.61 with AVX-512, 0.88 without), so more starts make the best
+#: alignment found less a matter of one path.
+_ECC_DISTINCT_START_MM = 1.0
+
+
+def _corner_move_mm(model: DocumentModel, a: NDArray[np.float64], b: NDArray[np.float64]
+                    ) -> float:  # fmt: skip
+    """How far (page mm, the largest over the four corners) page homography ``a`` puts the
+    page from where ``b`` does."""
+    w_mm, h_mm = model.size_mm
+    corners = np.array([[0.0, w_mm, w_mm, 0.0], [0.0, 0.0, h_mm, h_mm], [1.0, 1.0, 1.0, 1.0]])
+    back = np.linalg.solve(b, a @ corners)
+    return float(np.abs(back[:2] / back[2] - corners[:2]).max())
+
+
 def _ecc_refined(score: _Scorer, model: DocumentModel, ref: NDArray[np.uint8],
                  h: NDArray[np.float64], *, gated: bool,
                  memo: dict[tuple[int, bytes], tuple[NDArray[np.float64], float] | None]
@@ -405,8 +424,11 @@ def register_side(views: Mapping[str, NDArray[np.uint8]], anchor: str, page: Pag
         if best_q < _GOOD_ENOUGH:
             ecc_h, ecc_q = best_h, best_q
             memo: dict[tuple[int, bytes], tuple[NDArray[np.float64], float] | None] = {}
-            for start, gated in itertools.product(
-                    (best_h, _frame_homography(model, base.shape)), (False, True)):
+            starts = [best_h, _frame_homography(model, base.shape)]
+            for h in (head.mm_to_capture, *candidates):
+                if all(_corner_move_mm(model, h, s) > _ECC_DISTINCT_START_MM for s in starts):
+                    starts.append(h)
+            for start, gated in itertools.product(starts, (False, True)):
                 eh = _ecc_refined(score, model, ref_white, start, gated=gated, memo=memo)
                 eq = score(eh) if eh is not None else 0.0
                 if eh is not None and eq > ecc_q:
