@@ -15,6 +15,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -39,6 +41,10 @@ _PLATE_MARGIN = 0.05
 #: (:data:`_PLATE_LOOKALIKE`; genuine photos at docsec's harder capture level reach 0.06
 #: between M and N, a changed digit 0.17 and more otherwise).
 _PLATE_SURE = 0.1
+#: Largest number of plate readings (every cell's characters within :data:`_PLATE_MARGIN` of
+#: its best) tried for a check digit that fails whichever they are; a plate more doubtful
+#: than that confirms nothing (a photographed plate has one or two such cells).
+_PLATE_OPTIONS_MAX = 64
 #: Characters whose stamped edges differ little in the plate's face (DejaVu Sans Mono):
 #: a difference between them is sure only above :data:`_PLATE_SURE`.
 _PLATE_LOOKALIKE = [set("8B"), set("NHM"), set("VWU"), set("1J7T"), set("5S"), set("2Z"),
@@ -1156,6 +1162,21 @@ def _wmi_by_make(vin: str, make: str) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
+def _plate_fails_check_digit(cells: list[dict[str, float]] | None, vin: str) -> bool:
+    """Whether the plate gives ``vin``'s check character surely and a VIN that fails its
+    check digit whichever character each cell may hold (any fitting within
+    :data:`_PLATE_MARGIN` of its best): an unsure read of field E whose check digit fails is
+    then confirmed by the vehicle itself (a photographed certificate's 3 read as Z had
+    turned a bad check digit, stamped alike on the plate, into a warning)."""
+    if cells is None or len(cells) != 17:
+        return False
+    options = [[c for c, v in fits.items() if v >= max(fits.values()) - _PLATE_MARGIN]
+               for fits in cells]  # fmt: skip
+    if options[8] != [vin[8]] or math.prod(len(o) for o in options) > _PLATE_OPTIONS_MAX:
+        return False
+    return not any(vin_mod11.is_valid("".join(p)) for p in itertools.product(*options))
+
+
 def vehicle_findings(ctx: Context) -> list[Finding]:
     """VIN check digit, model year, registry, plate and record against the certificate."""
     if ctx.model.kind != "vehicle_registration":
@@ -1223,7 +1244,11 @@ def vehicle_findings(ctx: Context) -> list[Finding]:
                   "vehicle.stolen": "розыск по реестру угнанных ТС",
                   "vin.wmi": "код изготовителя (WMI)"}[f.id]
             status, message = f.status, f.message
-            if f.id == "vin.check_digit" and status == Status.FAIL and not ev.sure:
+            if (f.id == "vin.check_digit" and status == Status.FAIL and not ev.sure
+                    and _plate_fails_check_digit(ev.plate, vin)):
+                message = (f"{message}; field E was read with low confidence, but the VIN "
+                           "plate reads surely and its VIN fails the check digit the same way")
+            elif f.id == "vin.check_digit" and status == Status.FAIL and not ev.sure:
                 status = Status.WARN
                 message = (f"{message}; but field E was read with low confidence and no "
                            "second read or plate confirms it: compare the VIN with the plate "

@@ -134,3 +134,31 @@ def test_a_glare_spot_merged_with_the_plates_side_is_cut_off_its_outline() -> No
     assert quad is not None
     for c in corners:
         assert np.min(np.linalg.norm(quad - c, axis=1)) < 6, (quad, c)
+
+
+def _cells(vin: str, doubt: dict[int, str] | None = None) -> list[dict[str, float]]:
+    """Plate cells reading ``vin`` at 0.85 against 0.70 for a 0, with a look-alike at
+    0.83 where ``doubt`` says."""
+    cells = []
+    for i, c in enumerate(vin):
+        fits = {c: 0.85, "0" if c != "0" else "1": 0.70}
+        if doubt and i in doubt:
+            fits[doubt[i]] = 0.83
+        cells.append(fits)
+    return cells
+
+
+def test_a_plate_read_surely_confirms_a_failing_check_digit() -> None:
+    from docsec.checkdigit import vin_mod11
+    from docsec.inspect.rules import _plate_fails_check_digit
+
+    bad = "5YJ3E1PA3SF460112"  # check digit 3, computes to 8
+    assert not vin_mod11.is_valid(bad)
+    good = bad[:8] + "8" + bad[9:]
+    assert vin_mod11.is_valid(good)
+    # the plate stamps the same bad VIN; a 5/S doubt at the start still fails either way
+    assert _plate_fails_check_digit(_cells(bad, {0: "S"}), bad)
+    # a plate whose VIN passes, or whose doubt leaves a passing reading, confirms nothing
+    assert not _plate_fails_check_digit(_cells(good), bad)
+    assert not _plate_fails_check_digit(_cells(bad, {8: "8"}), bad)
+    assert not _plate_fails_check_digit(None, bad)
