@@ -9,12 +9,10 @@ import numpy as np
 import pytest
 
 from docsec.generate import SyntheticDocument
-from docsec.inspect import inspect_document
-from docsec.inspect.context import Context
 from docsec.inspect.tilt import _clipped, laminate_bubbles
 from docsec.report import Status
 
-from .conftest import REF
+from .test_tilt import _context
 
 MakeDoc = Callable[..., SyntheticDocument]
 
@@ -32,13 +30,6 @@ def _glared(views: dict[str, np.ndarray], name: str, at: tuple[float, float],
     out[name] = np.clip(img + (spot[..., None] if img.ndim == 3 else spot), 0, 255).astype(
         np.uint8)
     return out
-
-
-def _context(views: dict[str, np.ndarray]) -> Context:
-    rep = inspect_document(views, reference_date=REF, level=3, viz=False)
-    assert rep.model is not None
-    return Context(model=rep.model, views=rep.views, supplied=frozenset(views),
-                   readings=rep.readings, mrz=None, reference_date=REF, level=3)
 
 
 @pytest.mark.slow
